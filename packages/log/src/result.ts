@@ -1,0 +1,75 @@
+/**
+ * Results for untrusted input. Parsers and verifiers in this package never throw on bad bytes
+ * from the network, a file or a peer: they return `{ ok: false, error }` with a stable `code`
+ * that callers can switch on and tests can assert. Exceptions are kept for programmer errors
+ * (a wrong argument type, a signing key of the wrong length).
+ */
+
+/** Every code this package returns. Stable: add new ones, never rename. */
+export type LogErrorCode =
+  // encodings
+  | 'malformed_base64'
+  | 'malformed_utf8'
+  // signed notes (c2sp.org/signed-note)
+  | 'malformed_note'
+  | 'note_too_large'
+  | 'too_many_signatures'
+  | 'bad_signature'
+  | 'no_verified_signature'
+  // verifier keys
+  | 'malformed_vkey'
+  | 'unsupported_key_type'
+  | 'vkey_id_mismatch'
+  // checkpoints and cosignatures
+  | 'malformed_checkpoint'
+  | 'size_out_of_range'
+  | 'origin_mismatch'
+  | 'no_log_signature'
+  | 'bad_cosignature'
+  | 'malformed_cosignature'
+  | 'no_cosignature'
+  | 'quorum_not_met'
+  // Merkle proofs (RFC 6962 / RFC 9162)
+  | 'malformed_proof'
+  | 'index_out_of_range'
+  | 'wrong_proof_length'
+  | 'root_mismatch'
+  | 'size_mismatch'
+  // tiles (c2sp.org/tlog-tiles)
+  | 'malformed_tile_path'
+  | 'malformed_tile'
+  | 'malformed_entry_bundle'
+  | 'tile_unavailable'
+  // tlog-proof and tlog-policy
+  | 'malformed_tlog_proof'
+  | 'malformed_policy';
+
+export interface LogError {
+  readonly code: LogErrorCode;
+  /** Human-readable, names what is wrong; never contains key material. */
+  readonly message: string;
+}
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: LogError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(code: LogErrorCode, message: string): Result<T> {
+  return { ok: false, error: { code, message } };
+}
+
+/** Re-types a failure so it can be returned from a function with another value type. */
+export function propagate<T>(failed: { readonly ok: false; readonly error: LogError }): Result<T> {
+  return failed;
+}
+
+/**
+ * Unwraps a result where failure would be a bug (e.g. parsing text this program just wrote).
+ * Never use it on untrusted input.
+ */
+export function expectOk<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`unexpected ${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
