@@ -57,6 +57,17 @@ export function formatVerifierKey(key: Pick<VerifierKey, 'name' | 'type' | 'publ
   return `${key.name}+${hexKeyId(keyId)}+${toBase64(concatBytes(new Uint8Array([key.type]), key.publicKey))}`;
 }
 
+/**
+ * Splits `name+hex+base64` at the first two plus signs only: names and hex IDs never contain
+ * '+', but the base64 alphabet does.
+ */
+function splitKey(text: string): [string, string, string] | undefined {
+  const first = text.indexOf('+');
+  const second = first < 0 ? -1 : text.indexOf('+', first + 1);
+  if (second < 0) return undefined;
+  return [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
+}
+
 /** Splits name+hex+base64 and checks the parts; shared by vkeys and skeys. */
 function parseKeyParts(what: string, name: string, hexId: string, encoded: string): Result<{ keyId: number; type: KeyType; material: Uint8Array }> {
   const bad = (code: 'malformed_vkey' | 'unsupported_key_type' | 'vkey_id_mismatch', why: string) => fail<never>(code, `${what}: ${why}`);
@@ -74,9 +85,9 @@ function parseKeyParts(what: string, name: string, hexId: string, encoded: strin
 
 export function parseVerifierKey(vkey: string): Result<VerifierKey> {
   const what = `verifier key ${JSON.stringify(vkey.slice(0, 80))}`;
-  const parts = vkey.split('+');
-  if (parts.length !== 3) return fail('malformed_vkey', `${what}: expected <name>+<hex key ID>+<base64 key>`);
-  const [name, hexId, encoded] = parts as [string, string, string];
+  const parts = splitKey(vkey);
+  if (parts === undefined) return fail('malformed_vkey', `${what}: expected <name>+<hex key ID>+<base64 key>`);
+  const [name, hexId, encoded] = parts;
   const parsed = parseKeyParts(what, name, hexId, encoded);
   if (!parsed.ok) return parsed;
   const { keyId, type, material } = parsed.value;
@@ -92,9 +103,9 @@ export function formatSignerKey(key: SignerKey): string {
 export function parseSignerKey(skey: string): Result<SignerKey> {
   const what = 'signer key';
   if (!skey.startsWith(SKEY_PREFIX)) return fail('malformed_vkey', `${what}: must start with ${SKEY_PREFIX}`);
-  const parts = skey.slice(SKEY_PREFIX.length).split('+');
-  if (parts.length !== 3) return fail('malformed_vkey', `${what}: expected PRIVATE+KEY+<name>+<hex key ID>+<base64 key>`);
-  const [name, hexId, encoded] = parts as [string, string, string];
+  const parts = splitKey(skey.slice(SKEY_PREFIX.length));
+  if (parts === undefined) return fail('malformed_vkey', `${what}: expected PRIVATE+KEY+<name>+<hex key ID>+<base64 key>`);
+  const [name, hexId, encoded] = parts;
   const parsed = parseKeyParts(what, name, hexId, encoded);
   if (!parsed.ok) return parsed;
   const { keyId, type, material: seed } = parsed.value;
