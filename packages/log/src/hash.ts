@@ -10,9 +10,17 @@ export const HASH_SIZE = 32;
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
 
+// Hashing is synchronous and sha256 keeps no reference to its input, so one scratch buffer
+// can hold the prefixed input of every call: allocating a small typed array per hash costs
+// about as much as the hash itself.
+const NODE_INPUT = new Uint8Array(1 + 2 * HASH_SIZE);
+NODE_INPUT[0] = NODE_PREFIX;
+const LEAF_SCRATCH_SIZE = 1024;
+const LEAF_INPUT = new Uint8Array(1 + LEAF_SCRATCH_SIZE);
+
 /** MTH({d(0)}) = SHA-256(0x00 || d(0)). */
 export function leafHash(entry: Uint8Array): Uint8Array {
-  const input = new Uint8Array(entry.length + 1);
+  const input = entry.length <= LEAF_SCRATCH_SIZE ? LEAF_INPUT.subarray(0, entry.length + 1) : new Uint8Array(entry.length + 1);
   input[0] = LEAF_PREFIX;
   input.set(entry, 1);
   return sha256(input);
@@ -20,11 +28,9 @@ export function leafHash(entry: Uint8Array): Uint8Array {
 
 /** SHA-256(0x01 || left || right). Requires two 32-byte hashes. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const input = new Uint8Array(1 + 2 * HASH_SIZE);
-  input[0] = NODE_PREFIX;
-  input.set(left, 1);
-  input.set(right, 1 + HASH_SIZE);
-  return sha256(input);
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 1 + HASH_SIZE);
+  return sha256(NODE_INPUT);
 }
 
 /** MTH({}) = SHA-256() — the root of the empty tree. */

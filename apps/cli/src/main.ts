@@ -1,0 +1,56 @@
+/**
+ * hotline — drives Hotline's relay, witnesses and terminals (DESIGN.md §7).
+ * Exit status: 0 success, 1 a verification failure, 2 bad usage.
+ */
+import { UsageError } from './args.js';
+import { DEMO_HELP, runDemo } from './commands/demo.js';
+
+const HELP = `usage: hotline <command> [options]
+
+Commands:
+  demo        walk through the transparency log: checkpoint, witness cosignatures,
+              an offline receipt, and tampering caught (hotline demo --help)
+
+Not built yet (see the README's status table):
+  relay, witness, party, init, channel, send, watch, ack, approve, status,
+  export, verify, leak-check, console, bench (use: npm run bench)
+
+Options:
+  --help      show help for hotline or for a command
+  --version   print the version
+
+Exit status: 0 on success, 1 on a verification failure, 2 on bad usage.`;
+
+const NOT_YET = new Set(['relay', 'witness', 'party', 'init', 'channel', 'send', 'watch', 'ack', 'approve', 'status', 'export', 'verify', 'leak-check', 'console', 'bench']);
+
+export async function main(argv: readonly string[], print = (line: string) => console.log(line), printError = (line: string) => console.error(line)): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      print(HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version') {
+      print('hotline 0.1.0');
+      return 0;
+    }
+    if (command === 'demo') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        print(DEMO_HELP);
+        return 0;
+      }
+      return await runDemo(rest, print);
+    }
+    if (NOT_YET.has(command)) {
+      printError(`hotline: '${command}' is not built yet; see the README's status table.`);
+      return 2;
+    }
+    throw new UsageError(`unknown command '${command}'`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      printError(`hotline: ${error.message}\nRun 'hotline --help' for usage.`);
+      return 2;
+    }
+    throw error;
+  }
+}

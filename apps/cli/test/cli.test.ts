@@ -1,0 +1,54 @@
+/** The hotline command: help, usage errors and the log demo, in-process and as a real process. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/main.js';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin.js');
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+test('--help explains the commands and exit codes', async () => {
+  const { code, out } = await run('--help');
+  assert.equal(code, 0);
+  assert.match(out, /demo/);
+  assert.match(out, /Exit status: 0 on success, 1 on a verification failure, 2 on bad usage/);
+  assert.equal((await run()).code, 2, 'no command is a usage error');
+});
+
+test('unknown commands and options are usage errors (exit 2) with a clear message', async () => {
+  const unknown = await run('frobnicate');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown command 'frobnicate'/);
+  const option = await run('demo', '--entires', '5');
+  assert.equal(option.code, 2);
+  assert.match(option.err, /unknown option --entires/);
+  const range = await run('demo', '--entries', '0');
+  assert.equal(range.code, 2);
+  assert.match(range.err, /--entries must be between 1 and 1000000/);
+  const notYet = await run('relay');
+  assert.equal(notYet.code, 2);
+  assert.match(notYet.err, /not built yet/);
+});
+
+test('the demo verifies the honest receipt and names each tampering', async () => {
+  const { code, out } = await run('demo', '--entries', '300', '--json');
+  assert.equal(code, 0);
+  const report = JSON.parse(out) as { checks: { what: string; expected: string; got: string }[]; receipt: string };
+  assert.deepEqual(report.checks.map((c) => c.got), ['ok', 'root_mismatch', 'bad_signature', 'quorum_not_met']);
+  assert.match(report.receipt, /^c2sp\.org\/tlog-proof@v1\nindex 150\n/);
+});
+
+test('the installed binary runs the demo as a real process', () => {
+  const result = spawnSync(process.execPath, [bin, 'demo', '--entries', '20'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /Every honest check passed and every tampering was caught/);
+  assert.match(result.stdout, /CAUGHT\s+Moscow cosignature withheld\s+quorum_not_met/);
+});
