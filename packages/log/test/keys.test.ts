@@ -69,7 +69,9 @@ test('signer keys round-trip in the Go note format and reject tampering', () => 
   assert.equal(code(parseSignerKey(text.slice('PRIVATE+'.length))), 'malformed_vkey');
   const failure = parseSignerKey(text.slice(0, -2) + '==');
   assert.equal(failure.ok, false);
-  assert.ok(!failure.ok && !failure.error.message.includes(text.split('+').pop()!), 'errors never echo key material');
+  const material = text.split('+').slice(4).join('+'); // base64 may itself contain '+'
+  assert.ok(material.length >= 44);
+  assert.ok(!failure.ok && !failure.error.message.includes(material.slice(0, 16)), 'errors never echo key material');
 });
 
 test('generated keys differ and key names are validated', () => {
