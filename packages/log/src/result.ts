@@ -44,24 +44,27 @@ export type LogErrorCode =
   | 'malformed_tlog_proof'
   | 'malformed_policy';
 
-export interface LogError {
-  readonly code: LogErrorCode;
+export interface LogError<C extends string = LogErrorCode> {
+  readonly code: C;
   /** Human-readable, names what is wrong; never contains key material. */
   readonly message: string;
 }
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: LogError };
+/** Other packages reuse this shape with their own code unions (`Result<T, ProtocolErrorCode>`). */
+export type Result<T, C extends string = LogErrorCode> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: LogError<C> };
 
-export function ok<T>(value: T): Result<T> {
+export function ok<T>(value: T): { readonly ok: true; readonly value: T } {
   return { ok: true, value };
 }
 
-export function fail<T = never>(code: LogErrorCode, message: string): Result<T> {
+export function fail<T = never, C extends string = LogErrorCode>(code: C, message: string): Result<T, C> {
   return { ok: false, error: { code, message } };
 }
 
 /** Re-types a failure so it can be returned from a function with another value type. */
-export function propagate<T>(failed: { readonly ok: false; readonly error: LogError }): Result<T> {
+export function propagate<T, C extends string = LogErrorCode>(failed: { readonly ok: false; readonly error: LogError<C> }): Result<T, C> {
   return failed;
 }
 
@@ -69,7 +72,7 @@ export function propagate<T>(failed: { readonly ok: false; readonly error: LogEr
  * Unwraps a result where failure would be a bug (e.g. parsing text this program just wrote).
  * Never use it on untrusted input.
  */
-export function expectOk<T>(result: Result<T>): T {
+export function expectOk<T, C extends string>(result: Result<T, C>): T {
   if (!result.ok) throw new Error(`unexpected ${result.error.code}: ${result.error.message}`);
   return result.value;
 }

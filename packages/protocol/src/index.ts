@@ -1,0 +1,24 @@
+/** @hotline/protocol — Hotline's signed objects and wire formats (docs/spec/protocol.md). */
+export { type ProtocolErrorCode, type Result } from './errors.js';
+export { Reader, Writer } from './codec.js';
+export { Label } from './labels.js';
+export { type Signer, signerFor, labelledHash, labelledSign, labelledVerify } from './hashing.js';
+export { ROLES, type Role, encodeRoles, decodeRoles, isRole } from './roles.js';
+export { isValidPartyName, isValidMemberName } from './names.js';
+export { generatePartyRoot, partyRootSigner, parsePartyRoot } from './party.js';
+export {
+  type DeviceCertificate,
+  type DeviceCertificateBody,
+  CERTIFICATE_VERSION,
+  issueDeviceCertificate,
+  decodeDeviceCertificate,
+  verifyDeviceCertificate,
+  certificateHash,
+  sameDevice,
+} from './device-certificate.js';
+export { type Revocation, issueRevocation, decodeRevocation, verifyRevocation } from './revocation.js';
+export { type Envelope, EnvelopeKind, CHANNEL_ID_SIZE, MAX_PAYLOAD_BYTES, encodeEnvelope, decodeEnvelope, envelopeHash } from './envelope.js';
+export { channelTag, partyTag, genesisChain, nextChain } from './streams.js';
+export { type LogRecord, RecordKind, RECORD_SIZE, encodeRecord, decodeRecord } from './log-record.js';
+export { type Membership, MAX_CHANNEL_MEMBERS, signMembership, openMembership } from './membership.js';
+export { CHALLENGE_SIZE, signLogin, verifyLogin } from './login.js';

@@ -1,0 +1,75 @@
+/**
+ * Channel membership documents (docs/spec/protocol.md §8) — the interim access list the relay
+ * enforces until MLS-driven membership arrives with the terminal. Signed by the channel's
+ * creator device; each update carries a higher version.
+ *
+ *   u8 format = 1 | [16] channel id | u64 version | [32] creator device key
+ *   | u16 count | count × [32] member device keys (strictly ascending, includes the creator)
+ *   | [64] signature
+ *
+ * signature = Ed25519(creator, "hotline/v1/channel-membership\n" || all preceding bytes)
+ */
+import { Reader, Writer } from './codec.js';
+import { fail, ok, type Result } from './errors.js';
+import { labelledSign, labelledVerify, type Signer } from './hashing.js';
+import { Label } from './labels.js';
+import { CHANNEL_ID_SIZE } from './envelope.js';
+
+export const MEMBERSHIP_FORMAT = 1;
+export const MAX_CHANNEL_MEMBERS = 1024;
+
+export interface Membership {
+  readonly channelId: Uint8Array;
+  readonly version: number;
+  readonly creator: Uint8Array;
+  readonly members: readonly Uint8Array[];
+  readonly signature: Uint8Array;
+  readonly bytes: Uint8Array;
+}
+
+function compareKeys(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+function sortedUnique(keys: readonly Uint8Array[]): Uint8Array[] {
+  const sorted = [...keys].sort(compareKeys);
+  return sorted.filter((k, i) => i === 0 || compareKeys(sorted[i - 1]!, k) !== 0);
+}
+
+export function signMembership(fields: { channelId: Uint8Array; version: number; members: readonly Uint8Array[] }, creator: Signer): Membership {
+  const members = sortedUnique([...fields.members, creator.publicKey]);
+  if (members.length > MAX_CHANNEL_MEMBERS) throw new RangeError(`a channel has at most ${MAX_CHANNEL_MEMBERS} members`);
+  const w = new Writer().u8(MEMBERSHIP_FORMAT).fixed(fields.channelId, CHANNEL_ID_SIZE).u64(fields.version).fixed(creator.publicKey, 32).u16(members.length);
+  for (const m of members) w.fixed(m, 32);
+  const body = w.finish();
+  const signature = labelledSign(Label.channelMembership, creator, body);
+  const bytes = new Uint8Array(body.length + 64);
+  bytes.set(body);
+  bytes.set(signature, body.length);
+  return { channelId: fields.channelId, version: fields.version, creator: creator.publicKey, members, signature, bytes };
+}
+
+/** Decodes and checks the creator's signature and the member list's canonical order. */
+export function openMembership(bytes: Uint8Array): Result<Membership> {
+  const r = new Reader(bytes, 'malformed_membership', 'channel membership');
+  const format = r.u8('format');
+  if (!r.failed && format !== MEMBERSHIP_FORMAT) return fail('unsupported_version', `membership format ${format} is not supported`);
+  const channelId = r.fixed(CHANNEL_ID_SIZE, 'channel id');
+  const version = r.u64('version');
+  const creator = r.fixed(32, 'creator');
+  const count = r.u16('member count');
+  if (count > MAX_CHANNEL_MEMBERS) r.fail(`${count} members, more than ${MAX_CHANNEL_MEMBERS}`);
+  const members: Uint8Array[] = [];
+  for (let i = 0; i < Math.min(count, MAX_CHANNEL_MEMBERS); i++) members.push(r.fixed(32, `member ${i}`));
+  const bodyLength = r.offset;
+  const signature = r.fixed(64, 'signature');
+  for (let i = 1; i < members.length; i++) if (compareKeys(members[i - 1]!, members[i]!) >= 0) r.fail('members must be strictly ascending');
+  if (!members.some((m) => compareKeys(m, creator) === 0)) r.fail('the creator must be a member');
+  const decoded = r.end({ channelId, version, creator, members, signature, bytes: bytes.slice() });
+  if (!decoded.ok) return decoded;
+  if (!labelledVerify(Label.channelMembership, creator, bytes.subarray(0, bodyLength), signature)) {
+    return fail('bad_signature', 'channel membership is not signed by its creator');
+  }
+  return ok(decoded.value);
+}
