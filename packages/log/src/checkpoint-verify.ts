@@ -6,6 +6,7 @@
 import { utf8 } from './bytes.js';
 import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { CosignatureVerifier } from './cosignature.js';
+import { KeyType } from './keys.js';
 import { parseNote, verifyParsedNote, type Note, type NoteVerifier } from './note.js';
 import { fail, ok, type Result } from './result.js';
 
@@ -47,6 +48,8 @@ export function verifyCosignatures(note: Note, witnesses: readonly CosignatureVe
 }
 
 export function verifyCheckpoint(signedNote: string | Uint8Array, trust: CheckpointTrust): Result<VerifiedCheckpoint> {
+  // A cosignature says "I saw this", not "I am this log": a witness key must never count as one.
+  if (trust.logs.some((l) => l.type === KeyType.cosignatureV1)) return fail('unsupported_key_type', 'a cosignature/v1 key cannot be trusted as a log key');
   const note = parseNote(signedNote);
   if (!note.ok) return note;
   const byLog = verifyParsedNote(note.value, trust.logs);

@@ -28,6 +28,7 @@ export function leafHash(entry: Uint8Array): Uint8Array {
 
 /** SHA-256(0x01 || left || right). Requires two 32-byte hashes. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) throw new RangeError(`node hash inputs must be ${HASH_SIZE} bytes, got ${left.length} and ${right.length}`);
   NODE_INPUT.set(left, 1);
   NODE_INPUT.set(right, 1 + HASH_SIZE);
   return sha256(NODE_INPUT);

@@ -8,7 +8,7 @@
  * signature fails.
  */
 import { fromBase64, toBase64 } from './base64.js';
-import { concatBytes, decodeUtf8, readUint32BE, uint32BE, utf8 } from './bytes.js';
+import { concatBytes, decodeUtf8, isWellFormedText, readUint32BE, uint32BE, utf8 } from './bytes.js';
 import { fail, ok, type Result } from './result.js';
 
 /** Accept at least the 16 signatures the spec requires, with room for a quorum of witnesses. */
@@ -36,7 +36,7 @@ export interface Note {
 
 /** Checks a note's key name: non-empty, no Unicode spaces, no '+'. */
 export function isValidKeyName(name: string): boolean {
-  return name.length > 0 && !UNICODE_SPACE.test(name) && !name.includes('+');
+  return name.length > 0 && !UNICODE_SPACE.test(name) && !name.includes('+') && isWellFormedText(name);
 }
 
 function hasForbiddenControl(text: string): boolean {
@@ -49,6 +49,7 @@ function hasForbiddenControl(text: string): boolean {
 
 /** Checks text that is about to be signed: UTF-8 text ending in a newline, no other controls. */
 export function checkNoteText(text: string): Result<true> {
+  if (!isWellFormedText(text)) return fail('malformed_utf8', 'note text has a lone UTF-16 surrogate (not encodable as UTF-8)');
   if (!text.endsWith('\n')) return fail('malformed_note', 'note text must end with a newline');
   if (hasForbiddenControl(text)) return fail('malformed_note', 'note text must not contain control characters other than newline');
   return ok(true);
@@ -71,6 +72,9 @@ function parseSignatureLine(line: string, number: number): Result<NoteSignature>
 
 /** Parses a signed note's structure without verifying any signature. */
 export function parseNote(input: string | Uint8Array): Result<Note> {
+  // A string's UTF-8 form is at least as long as its UTF-16 length: refuse huge ones before encoding.
+  if (input.length > MAX_NOTE_BYTES) return fail('note_too_large', `note is more than ${MAX_NOTE_BYTES} bytes`);
+  if (typeof input === 'string' && !isWellFormedText(input)) return fail('malformed_utf8', 'note has a lone UTF-16 surrogate (not valid UTF-8)');
   const size = typeof input === 'string' ? utf8(input).length : input.length;
   if (size > MAX_NOTE_BYTES) return fail('note_too_large', `note is ${size} bytes, more than ${MAX_NOTE_BYTES}`);
   const message = typeof input === 'string' ? input : decodeUtf8(input);
@@ -96,6 +100,8 @@ export function parseNote(input: string | Uint8Array): Result<Note> {
 export interface NoteVerifier {
   readonly name: string;
   readonly keyId: number;
+  /** The signed-note signature type (0x01 Ed25519, 0x04 cosignature/v1), when known. */
+  readonly type?: number;
   verify(text: Uint8Array, signature: Uint8Array): boolean;
 }
 

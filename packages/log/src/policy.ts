@@ -5,7 +5,7 @@
  * The file is octets; names are opaque octet strings (kept here as one JavaScript character per
  * byte, so a Kelvin sign and a "K" stay different names), while vkeys and URLs are read as UTF-8.
  */
-import { parseSafeDecimal, utf8 } from './bytes.js';
+import { isWellFormedText, parseSafeDecimal, utf8 } from './bytes.js';
 import { cosignatureVerifier, type CosignatureVerifier } from './cosignature.js';
 import { KeyType, parseVerifierKey, type VerifierKey } from './keys.js';
 import type { NoteVerifier } from './note.js';
@@ -15,6 +15,8 @@ import { noteVerifier } from './signers.js';
 /** Well above the spec's recommended minimum of 32 logs, 32 witnesses and 32 groups. */
 export const MAX_POLICY_ITEMS = 256;
 export const QUORUM_NONE = 'none';
+/** 256 witness lines with URLs fit in well under this. */
+export const MAX_POLICY_BYTES = 256 * 1024;
 
 export interface PolicyLog {
   readonly key: VerifierKey;
@@ -56,7 +58,7 @@ function textToOctets(text: string): Uint8Array {
 
 function decodeUtf8Token(token: string): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(textToOctets(token));
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(textToOctets(token));
   } catch {
     return undefined;
   }
@@ -165,7 +167,25 @@ function checkOctets(bytes: Uint8Array): Result<true> {
   return ok(true);
 }
 
+/** Splits on runs of spaces and tabs in one linear pass (no backtracking regex on hostile lines). */
+function tokenize(line: string): string[] {
+  const tokens: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const c = i < line.length ? line.charCodeAt(i) : 0x20;
+    const blank = c === 0x20 || c === 0x09;
+    if (!blank && start < 0) start = i;
+    if (blank && start >= 0) {
+      tokens.push(line.slice(start, i));
+      start = -1;
+    }
+  }
+  return tokens;
+}
+
 export function parsePolicy(input: string | Uint8Array): Result<Policy> {
+  if (input.length > MAX_POLICY_BYTES) return fail('malformed_policy', `policy is larger than ${MAX_POLICY_BYTES} bytes`);
+  if (typeof input === 'string' && !isWellFormedText(input)) return fail('malformed_policy', 'policy has a lone UTF-16 surrogate');
   const bytes = typeof input === 'string' ? utf8(input) : input;
   const octets = checkOctets(bytes);
   if (!octets.ok) return octets;
@@ -174,9 +194,9 @@ export function parsePolicy(input: string | Uint8Array): Result<Policy> {
   const builder = new PolicyBuilder(() => lineNumber);
   for (const line of lines) {
     lineNumber++;
-    const trimmed = line.replace(/^[ \t]+|[ \t]+$/g, '');
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const [keyword, ...args] = trimmed.split(/[ \t]+/) as [string, ...string[]];
+    const tokens = tokenize(line);
+    if (tokens.length === 0 || tokens[0]!.startsWith('#')) continue;
+    const [keyword, ...args] = tokens as [string, ...string[]];
     const added =
       keyword === 'log' ? builder.addLog(args)
       : keyword === 'witness' ? builder.addWitness(args)
@@ -191,11 +211,15 @@ export function parsePolicy(input: string | Uint8Array): Result<Policy> {
 
 /** Whether the witnesses named in `witnessed` (policy names) satisfy the policy's quorum. */
 export function quorumSatisfied(policy: Policy, witnessed: ReadonlySet<string>): boolean {
-  const groups = new Map(policy.groups.map((g) => [g.name, g]));
-  const satisfied = (name: string): boolean => {
-    const group = groups.get(name);
-    if (group === undefined) return witnessed.has(name);
-    return group.members.filter(satisfied).length >= group.threshold;
-  };
-  return policy.quorum === QUORUM_NONE || satisfied(policy.quorum);
+  if (policy.quorum === QUORUM_NONE) return true;
+  // Groups only name earlier definitions, so one pass in definition order evaluates each group
+  // once: linear in the policy, where naive recursion is exponential in shared sub-groups.
+  const satisfied = new Map<string, boolean>();
+  for (const w of policy.witnesses) satisfied.set(w.name, witnessed.has(w.name));
+  for (const group of policy.groups) {
+    let count = 0;
+    for (const member of group.members) if (satisfied.get(member) === true) count++;
+    satisfied.set(group.name, count >= group.threshold);
+  }
+  return satisfied.get(policy.quorum) === true;
 }

@@ -95,6 +95,7 @@ export async function consistencyProof(size1: number, size2: number, reader: Has
 
 /** MTH of the first `treeSize` leaves, from the perfect subtrees of [0, treeSize). */
 export async function rootAt(treeSize: number, reader: HashReader): Promise<Result<Uint8Array>> {
+  if (!Number.isSafeInteger(treeSize) || treeSize < 0) return fail('size_out_of_range', `tree size ${treeSize} is not a non-negative safe integer`);
   const proof = await materialise([perfectSubtrees(0, treeSize)], reader);
   return proof.ok ? ok(proof.value[0]!) : proof;
 }

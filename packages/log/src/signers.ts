@@ -9,7 +9,7 @@ import type { Result } from './result.js';
 export function noteVerifier(key: VerifierKey): NoteVerifier {
   if (key.type === KeyType.cosignatureV1) return cosignatureVerifier(key);
   const ed = ed25519Verifier(key.publicKey);
-  return { name: key.name, keyId: key.keyId, verify: (text, signature) => ed.verify(text, signature) };
+  return { name: key.name, keyId: key.keyId, type: key.type, verify: (text, signature) => ed.verify(text, signature) };
 }
 
 /** Parses a vkey string into a verifier. */

@@ -6,6 +6,7 @@
  * its root becomes one hash of the level above. A restarted writer rebuilds the edge from the
  * stored partial tiles of its last size (`TileBuilder.resume`), so nothing but tiles is state.
  */
+import { bytesEqual } from './bytes.js';
 import { HASH_SIZE, StackAccumulator, nodeHash } from './hash.js';
 import { fail, ok, type Result } from './result.js';
 import { MAX_TILE_LEVEL, TILE_HEIGHT, TILE_WIDTH, tileWidth } from './tile-path.js';
@@ -48,18 +49,29 @@ export class TileBuilder {
   }
 
   /** Rebuilds the right edge of a tree of `size` from its stored partial tiles. */
-  static async resume(size: number, readTile: TileSource): Promise<Result<TileBuilder>> {
+  static async resume(size: number, readTile: TileSource, expectedRoot?: Uint8Array): Promise<Result<TileBuilder>> {
+    if (!Number.isSafeInteger(size) || size < 0) return fail('size_out_of_range', `tree size must be a non-negative safe integer, got ${size}`);
     const builder = new TileBuilder(size);
     for (let level = 0; level <= MAX_TILE_LEVEL && Math.floor(size / TILE_WIDTH ** level) > 0; level++) {
       const index = Math.floor(size / TILE_WIDTH ** (level + 1));
       const width = tileWidth(level, index, size);
       builder.ensureLevel(level);
       if (width === 0) continue;
-      const bytes = await readTile(level, index, width);
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = await readTile(level, index, width);
+      } catch (error) {
+        return fail('tile_unavailable', `partial tile level ${level} index ${index}: ${error instanceof Error ? error.message : String(error)}`);
+      }
       if (bytes === undefined) return fail('tile_unavailable', `partial tile level ${level} index ${index} width ${width} is missing`);
       if (bytes.length !== width * HASH_SIZE) return fail('malformed_tile', `tile level ${level} index ${index} has ${bytes.length} bytes, expected ${width * HASH_SIZE}`);
       builder.edge[level]!.set(bytes);
       builder.edgeWidth[level] = width;
+    }
+    // Stored tiles are the writer's own, but a root check catches a corrupted store before it
+    // can produce a checkpoint inconsistent with the one already published.
+    if (expectedRoot !== undefined && !bytesEqual(builder.root(), expectedRoot)) {
+      return fail('root_mismatch', `stored tiles for size ${size} do not hash to the expected root`);
     }
     return ok(builder);
   }

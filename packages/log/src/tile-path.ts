@@ -64,6 +64,7 @@ function parseIndex(groups: readonly string[]): number | undefined {
 /** Parses a path relative to the log prefix, e.g. `tile/0/x001/234.p/12`. */
 export function parseTilePath(path: string): Result<TileAddress> {
   const bad = (why: string) => fail<TileAddress>('malformed_tile_path', `tile path ${JSON.stringify(path.slice(0, 120))}: ${why}`);
+  if (path.length > 64) return bad('longer than any valid tile path');
   const parts = path.split('/');
   if (parts[0] !== 'tile' || parts.length < 3) return bad('expected tile/<L>/<N>[.p/<W>]');
   let width: number | undefined;

@@ -46,7 +46,9 @@ export class TileHashReader implements HashReader {
     readonly treeSize: number,
     private readonly fetchTile: TileFetcher,
     private readonly cacheLimit = 1024,
-  ) {}
+  ) {
+    if (!Number.isSafeInteger(treeSize) || treeSize < 0) throw new RangeError(`tree size must be a non-negative safe integer, got ${treeSize}`);
+  }
 
   private locate(node: NodeId): Location | undefined {
     const level = Math.floor(node.level / TILE_HEIGHT);
@@ -70,8 +72,10 @@ export class TileHashReader implements HashReader {
     try {
       bytes = await this.fetchTile(location.level, location.index, location.width);
     } catch (error) {
-      return fail('tile_unavailable', `tile level ${location.level} index ${location.index} width ${location.width}: ${(error as Error).message}`);
+      const why = error instanceof Error ? error.message : String(error);
+      return fail('tile_unavailable', `tile level ${location.level} index ${location.index} width ${location.width}: ${why}`);
     }
+    if (!(bytes instanceof Uint8Array)) return fail('tile_unavailable', `tile level ${location.level} index ${location.index} was not returned as bytes`);
     if (bytes.length !== location.width * HASH_SIZE) {
       return fail('malformed_tile', `tile level ${location.level} index ${location.index} has ${bytes.length} bytes, expected ${location.width * HASH_SIZE}`);
     }

@@ -11,7 +11,9 @@
  */
 import { fromBase64, toBase64 } from './base64.js';
 import { parseSafeDecimal } from './bytes.js';
+import { parseCheckpoint } from './checkpoint.js';
 import { HASH_SIZE } from './hash.js';
+import { parseNote } from './note.js';
 import { verifyCheckpointWithPolicy, type PolicyCheckpoint } from './policy-verify.js';
 import type { Policy } from './policy.js';
 import { fail, ok, type Result } from './result.js';
@@ -63,6 +65,10 @@ export function parseTlogProof(text: string): Result<TlogProof> {
     inclusionProof.push(hash);
   }
   if (checkpoint.length === 0) return bad('checkpoint is missing');
+  // Structure only (signatures are checked by verifyTlogProof): a stray blank line in the proof
+  // section must read as a malformed receipt, not as a forged checkpoint.
+  const note = parseNote(checkpoint);
+  if (!note.ok || !parseCheckpoint(note.value.text).ok) return bad('the part after the blank line is not a signed checkpoint');
   return ok({ ...(extra === undefined ? {} : { extra }), index, inclusionProof, checkpoint });
 }
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   addSignatures,
   cosignatureVerifier,
+  cryptoProvider,
   cosignedMessage,
   cosigner,
   formatCheckpoint,
@@ -117,9 +118,26 @@ test('a cosignature verifies only over the exact checkpoint text and timestamp',
   assert.equal(verifier.verify(utf8(BODY), otherTime), false);
   assert.equal(verifier.verify(utf8(BODY.replace('42', '41')), sig), false);
   assert.equal(verifier.verify(utf8(BODY), sig.subarray(0, 71)), false);
-  const huge = sig.slice();
-  huge[0] = 0x80; // timestamp above 2^63 - 1: malformed whatever the signature
-  assert.equal(verifier.verify(utf8(BODY), huge), false);
+});
+
+test('cosignatures with validly signed but out-of-range timestamps are rejected', () => {
+  const verifier = cosignatureVerifier(verifierKeyOf(W1));
+  const ed = cryptoProvider.ed25519Signer(W1.seed);
+  const signAt = (timestamp: bigint) => {
+    const message = utf8(`cosignature/v1\ntime ${timestamp}\n${BODY}`);
+    const bytes = new Uint8Array(72);
+    new DataView(bytes.buffer).setBigUint64(0, timestamp);
+    bytes.set(ed.sign(message), 8);
+    return bytes;
+  };
+  assert.equal(verifier.verifiedTimestamp(utf8(BODY), signAt(2n ** 53n - 1n)), 2 ** 53 - 1, 'the largest exact timestamp is accepted');
+  assert.equal(verifier.verify(utf8(BODY), signAt(2n ** 53n)), false, 'beyond 2^53 - 1 is refused');
+  assert.equal(verifier.verify(utf8(BODY), signAt(2n ** 63n)), false, 'beyond the spec cap of 2^63 - 1 is refused');
+});
+
+test('a cosignature key can never stand in for the log key', () => {
+  const witnessAsLog = cosignatureVerifier(verifierKeyOf(W1));
+  assert.equal(code(verifyCheckpoint(cosigned(), { logs: [witnessAsLog] })), 'unsupported_key_type');
 });
 
 test('malformed checkpoint texts are rejected', () => {

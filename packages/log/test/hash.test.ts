@@ -13,7 +13,10 @@ test('leaf and node hashes are domain-separated by 0x00 and 0x01', () => {
   // SHA-256(0x00) and SHA-256(0x01 || 0^64) are public known answers.
   assert.equal(toHex(leafHash(new Uint8Array(0))), '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d');
   const zero = new Uint8Array(32);
+  // SHA-256(0x01 || 0^64), computed independently (Python hashlib).
+  assert.equal(toHex(nodeHash(zero, zero)), 'ae0798d0ecaed2b778eddebf18f071a561c53658c05e76cedecc27cafbdbc577');
   assert.notEqual(toHex(nodeHash(zero, zero)), toHex(leafHash(new Uint8Array(64))));
+  assert.throws(() => nodeHash(new Uint8Array(31), zero), RangeError);
   assert.equal(toHex(leafHash(utf8('abc'))), toHex(leafHash(hex('616263'))));
 });
 

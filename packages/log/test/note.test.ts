@@ -118,6 +118,14 @@ test('malformed notes are rejected with malformed_note', () => {
   assert.equal(split.value.signatures.length, 1);
 });
 
+test('lone surrogates are not text: two strings never share one signature', () => {
+  const signer = noteSigner(testKey('example.org/k'));
+  const signed = signNote('a\ufffd\n', [signer]);
+  const swapped = signed.replace('\ufffd', '\ud800');
+  assert.equal(code(verifyNote(swapped, [noteVerifier(verifierKeyOf(testKey('example.org/k')))])), 'malformed_utf8');
+  assert.throws(() => signNote('a\udc00\n', [signer]), TypeError);
+});
+
 test('notes with too many signatures or too many bytes are refused before verification', () => {
   const line = '— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n';
   assert.equal(code(parseNote(`text\n\n${line.repeat(16)}`)), 'ok'); // the spec's minimum

@@ -91,6 +91,37 @@ test('every policy rule violation is rejected as malformed_policy, naming the li
   for (const [why, text] of cases) {
     const result = parsePolicy(text);
     assert.equal(code(result), 'malformed_policy', why);
-    assert.ok(!result.ok && /policy( line \d+)?/.test(result.error.message), why);
+    const expectLine = why === 'missing quorum' ? /^policy has no quorum line/ : /^policy (line \d+|contains)/;
+    assert.match(result.ok ? '' : result.error.message, expectLine, why);
   }
+  const second = parsePolicy(`witness A ${wkey(1)}\nquorum A\nquorum A\n`);
+  assert.match(second.ok ? '' : second.error.message, /^policy line 3:/);
+});
+
+test('the same public key under another name and key ID is still a duplicate', () => {
+  const w = testKey('example.org/w1', KeyType.cosignatureV1, 11);
+  const renamed = formatVerifierKey({ name: 'example.org/renamed', type: KeyType.cosignatureV1, publicKey: w.publicKey });
+  assert.notEqual(renamed, wkey(1));
+  assert.equal(code(parsePolicy(`witness A ${wkey(1)}\nwitness B ${renamed}\nquorum A\n`)), 'malformed_policy');
+});
+
+test('a byte-order mark does not make two spellings of one vkey', () => {
+  assert.equal(code(parsePolicy(`witness A \ufeff${wkey(1)}\nquorum A\n`)), 'malformed_policy');
+});
+
+test('hostile policies are evaluated in linear time', () => {
+  // Groups sharing members across levels: naive recursion doubles per level.
+  const lines = [`witness w ${wkey(1)}`, 'group g0 any w'];
+  for (let i = 0; i < 127; i++) lines.push(`group h${i} any g${i}`, `group g${i + 1} all g${i} h${i}`);
+  lines.push('quorum g127');
+  const policy = parsed(lines.join('\n'));
+  const start = performance.now();
+  assert.equal(quorumSatisfied(policy, new Set(['w'])), true);
+  assert.equal(quorumSatisfied(policy, new Set()), false);
+  assert.ok(performance.now() - start < 1000, 'quorum evaluation must not be exponential');
+  const spaces = `quorum${' '.repeat(100_000)}x\n`;
+  const t = performance.now();
+  assert.equal(code(parsePolicy(spaces)), 'malformed_policy');
+  assert.ok(performance.now() - t < 1000, 'tokenising must not backtrack');
+  assert.equal(code(parsePolicy('#'.repeat(300 * 1024))), 'malformed_policy');
 });

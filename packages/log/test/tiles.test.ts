@@ -169,3 +169,38 @@ test('malformed entry bundles are rejected', () => {
   assert.equal(code(decodeEntryBundle(tooMany)), 'malformed_entry_bundle');
   assert.throws(() => encodeEntryBundle([new Uint8Array(65536)]), RangeError);
 });
+
+test('tile proofs and resume agree with the full tree at tile boundaries', async () => {
+  for (const size of [1, 255, 256, 257, 65_535, 65_536, 65_537]) {
+    const { tiles, builder } = buildTiles(size);
+    const tree = new MemoryTree();
+    for (let i = 0; i < size; i++) tree.appendEntry(entry(i));
+    const reader = new TileHashReader(size, (l, n, w) => tiles.get(tilePath(l, n, w))!);
+    for (const index of new Set([0, size - 1, Math.floor(size / 2), Math.max(0, size - 257)])) {
+      const a = await inclusionProof(index, size, reader);
+      const b = await inclusionProof(index, size, tree);
+      assert.ok(a.ok && b.ok, `size ${size} index ${index}`);
+      assert.deepEqual(a.value.map(toHex), b.value.map(toHex), `size ${size} index ${index}`);
+    }
+    const resumed = await TileBuilder.resume(size, (l, n, w) => tiles.get(tilePath(l, n, w)), builder.root());
+    assert.ok(resumed.ok, `resume at ${size}`);
+    assert.equal(toHex(resumed.value.root()), toHex(builder.root()));
+    const wrongRoot = await TileBuilder.resume(size, (l, n, w) => tiles.get(tilePath(l, n, w)), new Uint8Array(32));
+    assert.equal(code(wrongRoot), 'root_mismatch');
+  }
+});
+
+test('tile readers and builders refuse nonsense sizes and fetchers', async () => {
+  assert.throws(() => new TileHashReader(-1, () => new Uint8Array()), RangeError);
+  assert.equal(code(await TileBuilder.resume(Number.NaN, () => undefined)), 'size_out_of_range');
+  assert.equal(code(await rootAt(Infinity, new MemoryTree())), 'size_out_of_range');
+  assert.equal(code(await rootAt(2.5, new MemoryTree())), 'size_out_of_range');
+  const throwsNothing = new TileHashReader(10, () => {
+    throw undefined; // eslint-disable-line no-throw-literal
+  });
+  assert.equal(code(await inclusionProof(1, 10, throwsNothing)), 'tile_unavailable');
+  const returnsNothing = new TileHashReader(10, () => undefined as unknown as Uint8Array);
+  assert.equal(code(await inclusionProof(1, 10, returnsNothing)), 'tile_unavailable');
+  assert.equal(code(await TileBuilder.resume(10, () => { throw new Error('disk'); })), 'tile_unavailable');
+  assert.equal(code(parseTilePath(`tile/0/${'x000/'.repeat(1000)}000`)), 'malformed_tile_path');
+});

@@ -91,9 +91,13 @@ test('malformed receipts are rejected as malformed_tlog_proof', async () => {
     ['short hash line', good.replace(/\nindex 3\n[^\n]+/, '\nindex 3\nAAAA')],
     ['no blank line', good.replace(/\n\n/g, '\n')],
     ['no checkpoint', good.slice(0, good.indexOf('\n\n') + 2)],
-    ['64 hashes', good.replace('index 3\n', `index 3\n${'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n'.repeat(64)}`)],
+    ['blank line inside the proof section', good.replace('index 3\n', 'index 3\n\n')],
   ];
   for (const [why, text] of cases) assert.equal(code(parseTlogProof(text)), 'malformed_tlog_proof', why);
+  const hash = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n';
+  const withHashes = (n: number) => `c2sp.org/tlog-proof@v1\nindex 3\n${hash.repeat(n)}\n${good.slice(good.indexOf('\n\n') + 2)}`;
+  assert.equal(code(parseTlogProof(withHashes(63))), 'ok', '63 hashes cover a tree of 2^63 leaves');
+  assert.equal(code(parseTlogProof(withHashes(64))), 'malformed_tlog_proof');
 });
 
 test("the spec's example receipt parses (its elided signatures are the checkpoint's concern)", () => {
@@ -112,9 +116,13 @@ sFodV/vSp5O8n9a8QpW6PRY97tfOSW5bsc2Xl/EQi08=
 
 — example.com/fancylog hI2DJw[...]1roloI=
 `;
-  const parsed = parseTlogProof(example);
+  // As printed, the example elides its signatures ("[...]"), so it is not a signed checkpoint.
+  assert.equal(code(parseTlogProof(example)), 'malformed_tlog_proof');
+  const completed = example.replace('hI2DJw[...]1roloI=', `${'A'.repeat(86)}==`);
+  const parsed = parseTlogProof(completed);
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
   assert.equal(parsed.value.index, 73894);
   assert.equal(parsed.value.inclusionProof.length, 5);
-  assert.equal(code(verifyTlogProof(example, new Uint8Array(32), policy())), 'malformed_note');
+  assert.equal(parsed.value.extra?.length, 39);
+  assert.equal(code(verifyTlogProof(completed, new Uint8Array(32), policy())), 'no_log_signature');
 });

@@ -1,0 +1,121 @@
+/**
+ * The relay's storage contract. One implementation per backend, each written in its own
+ * database's native way (SQLite now; PostgreSQL + NATS later): they share this contract and a
+ * conformance test suite, not code.
+ *
+ * Durability: a method that writes resolves only once its write is durable (fsync'd), and a
+ * rejected write left nothing behind. Concurrency: one relay process owns a SQLite store; a
+ * shared backend must make `appendBatch` and `swapCheckpoint` safe across processes.
+ */
+import type { RecordKind } from '@hotline/protocol';
+
+/** One thing to sequence into a stream (a channel or a party directory) and the log. */
+export interface SequenceItem {
+  readonly kind: RecordKind;
+  readonly streamTag: Uint8Array;
+  readonly itemHash: Uint8Array;
+  readonly aux: Uint8Array;
+  /** The envelope, certificate or revocation bytes, kept for delivery and the directory. */
+  readonly body: Uint8Array;
+  /** Directory side effect applied in the same transaction as the log row. */
+  readonly directory?: DeviceRow | { readonly revokeKey: Uint8Array; readonly revokedAt: number };
+}
+
+/** Where an item landed: what the relay promises back (the receipt). */
+export interface Sequenced {
+  readonly seq: number;
+  readonly logIndex: number;
+  readonly chainHash: Uint8Array;
+  readonly receivedAt: number;
+  readonly record: Uint8Array;
+  /** True when the item was already in its stream: this is its original receipt. */
+  readonly duplicate: boolean;
+}
+
+export interface StreamItem {
+  readonly logIndex: number;
+  readonly seq: number;
+  readonly record: Uint8Array;
+  readonly body: Uint8Array;
+}
+
+export interface DeviceRow {
+  readonly key: Uint8Array;
+  readonly party: string;
+  readonly member: string;
+  readonly roles: number;
+  readonly notBefore: number;
+  readonly notAfter: number;
+  readonly certificate: Uint8Array;
+  readonly revokedAt?: number;
+}
+
+export interface ChannelRow {
+  readonly id: Uint8Array;
+  readonly creator: Uint8Array;
+  readonly version: number;
+  readonly membership: Uint8Array;
+  readonly members: readonly Uint8Array[];
+}
+
+export interface MailItem {
+  readonly id: number;
+  readonly kind: number;
+  readonly sender: Uint8Array;
+  readonly body: Uint8Array;
+  readonly createdAt: number;
+}
+
+export interface StoredTile {
+  readonly width: number;
+  readonly hashes: Uint8Array;
+}
+
+export interface RelayStore {
+  /**
+   * Sequences a batch atomically: each item gets the next seq of its stream, the next chain
+   * hash and the next log index, unless the same item hash is already in that stream, in which
+   * case its original placement is returned with `duplicate: true`. Durable on return.
+   * `makeRecord` builds the 146-byte log record for an item once its placement is known.
+   */
+  appendBatch(items: readonly SequenceItem[], receivedAt: number, makeRecord: (item: SequenceItem, placed: { seq: number; chainHash: Uint8Array }) => Uint8Array, chain: (previous: Uint8Array | undefined, streamTag: Uint8Array, itemHash: Uint8Array) => Uint8Array): Sequenced[];
+
+  /** Number of log entries sequenced (durable). */
+  logSize(): number;
+  /** Log records [from, to). Requires to ≤ logSize(). */
+  readRecords(from: number, to: number): Uint8Array[];
+  /** Items of a stream with seq ≥ fromSeq, in order, at most `limit`. */
+  readStream(streamTag: Uint8Array, fromSeq: number, limit: number): StreamItem[];
+  /** The last seq of a stream (0 when empty). */
+  lastSeq(streamTag: Uint8Array): number;
+
+  /** Tree size whose tiles are stored (integration progress). */
+  integratedSize(): number;
+  /** Stores new tiles and the new integrated size atomically. Durable on return. */
+  putTiles(tiles: readonly { level: number; index: number; width: number; hashes: Uint8Array }[], treeSize: number): void;
+  /** The widest stored version of tile (level, index); partial tiles are prefixes of it. */
+  getTile(level: number, index: number): StoredTile | undefined;
+
+  /** The latest signed checkpoint. */
+  checkpoint(): { size: number; note: string } | undefined;
+  /** Replaces the checkpoint only if the stored one still has `expectedSize` (undefined: none). */
+  swapCheckpoint(expectedSize: number | undefined, size: number, note: string): boolean;
+
+  device(key: Uint8Array): DeviceRow | undefined;
+  channel(id: Uint8Array): ChannelRow | undefined;
+  isMember(channelId: Uint8Array, device: Uint8Array): boolean;
+  /** Stores a membership document if its version is newer than the stored one. */
+  putChannel(channel: ChannelRow): boolean;
+
+  putMail(recipient: Uint8Array, kind: number, sender: Uint8Array, body: Uint8Array, createdAt: number, maxPerRecipient: number): number | undefined;
+  listMail(recipient: Uint8Array, kind: number | undefined, limit: number): MailItem[];
+  deleteMail(recipient: Uint8Array, id: number): boolean;
+  /** Takes (reads and deletes) the oldest mail of `kind` for a recipient: key packages are single-use. */
+  takeMail(recipient: Uint8Array, kind: number): MailItem | undefined;
+
+  /** A value the relay keeps across restarts (log origin, etc.). */
+  meta(key: string): Uint8Array | undefined;
+  setMeta(key: string, value: Uint8Array): void;
+
+  close(): void;
+}
