@@ -16,7 +16,9 @@ export {
   certificateHash,
   sameDevice,
 } from './device-certificate.js';
-export { type Revocation, issueRevocation, decodeRevocation, verifyRevocation } from './revocation.js';
+export { type Revocation, issueRevocation, decodeRevocation, verifyRevocation, revocationHash } from './revocation.js';
+export { type Delivery, encodeDelivery, decodeDeliveries } from './delivery.js';
+export { type ClientFrame, type RelayFrame, ClientFrameType, RelayFrameType, encodeClientFrame, decodeClientFrame, encodeRelayFrame, decodeRelayFrame } from './relay-frames.js';
 export { type Envelope, EnvelopeKind, CHANNEL_ID_SIZE, MAX_PAYLOAD_BYTES, encodeEnvelope, decodeEnvelope, envelopeHash } from './envelope.js';
 export { channelTag, partyTag, genesisChain, nextChain } from './streams.js';
 export { type LogRecord, RecordKind, RECORD_SIZE, encodeRecord, decodeRecord } from './log-record.js';

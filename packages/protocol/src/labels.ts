@@ -14,5 +14,6 @@ export const Label = {
   channelMembership: 'hotline/v1/channel-membership',
   login: 'hotline/v1/login',
   certificateHash: 'hotline/v1/certificate-hash',
+  revocationHash: 'hotline/v1/revocation-hash',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];

@@ -8,7 +8,7 @@
 import type { VerifierKey } from '@hotline/log';
 import { Reader, Writer } from './codec.js';
 import { fail, ok, type Result } from './errors.js';
-import { labelledSign, labelledVerify, type Signer } from './hashing.js';
+import { labelledHash, labelledSign, labelledVerify, type Signer } from './hashing.js';
 import { Label } from './labels.js';
 import { isValidPartyName } from './names.js';
 
@@ -58,4 +58,9 @@ export function verifyRevocation(revocation: Revocation, partyRoots: ReadonlyMap
     return fail('bad_signature', `revocation is not signed by the root of ${revocation.party}`);
   }
   return ok(revocation);
+}
+
+/** The revocation's identity in the key directory and the log. */
+export function revocationHash(revocation: Pick<Revocation, 'bytes'>): Uint8Array {
+  return labelledHash(Label.revocationHash, revocation.bytes);
 }

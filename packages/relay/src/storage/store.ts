@@ -74,11 +74,12 @@ export interface StoredTile {
 export interface RelayStore {
   /**
    * Sequences a batch atomically: each item gets the next seq of its stream, the next chain
-   * hash and the next log index, unless the same item hash is already in that stream, in which
-   * case its original placement is returned with `duplicate: true`. Durable on return.
-   * `makeRecord` builds the 146-byte log record for an item once its placement is known.
+   * hash (protocol `nextChain`, from `genesisChain` for a new stream), the next log index and
+   * its 146-byte log record — unless the same item hash is already in that stream, in which
+   * case its original placement is returned with `duplicate: true`. Durable on return; on
+   * failure nothing of the batch is stored.
    */
-  appendBatch(items: readonly SequenceItem[], receivedAt: number, makeRecord: (item: SequenceItem, placed: { seq: number; chainHash: Uint8Array }) => Uint8Array, chain: (previous: Uint8Array | undefined, streamTag: Uint8Array, itemHash: Uint8Array) => Uint8Array): Sequenced[];
+  appendBatch(items: readonly SequenceItem[], receivedAt: number): Sequenced[];
 
   /** Number of log entries sequenced (durable). */
   logSize(): number;

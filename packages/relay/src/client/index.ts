@@ -1,0 +1,1 @@
+export { RelayClient, RelaySocket, RelayRequestError, type Receipt } from './relay-client.js';

@@ -1,0 +1,25 @@
+/**
+ * Errors the relay answers with. Every rejection names what is wrong with a stable code; the
+ * HTTP layer maps them to status codes, the WebSocket layer to ERROR frames.
+ */
+export class RelayError extends Error {
+  override readonly name = 'RelayError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds, for 429 and 503: when the client may try again. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string) => new RelayError(400, code, message);
+export const unauthorized = (message: string) => new RelayError(401, 'unauthorized', message);
+export const forbidden = (code: string, message: string) => new RelayError(403, code, message);
+export const notFound = (code: string, message: string) => new RelayError(404, code, message);
+export const conflict = (code: string, message: string) => new RelayError(409, code, message);
+export const tooLarge = (message: string) => new RelayError(413, 'too_large', message);
+export const tooMany = (message: string, retryAfter: number) => new RelayError(429, 'rate_limited', message, retryAfter);
+export const overloaded = (message: string, retryAfter = 1) => new RelayError(503, 'overloaded', message, retryAfter);

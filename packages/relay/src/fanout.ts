@@ -1,0 +1,194 @@
+/**
+ * WebSocket sessions: submissions, subscriptions and fan-out.
+ *
+ * A subscriber is either live (each new envelope is sent as it commits) or catching up (read
+ * from storage in chunks, as fast as its socket drains). A live subscriber whose socket has more
+ * than `subscriberBufferBytes` queued drops back to catching up: the relay stops buffering for
+ * it, so a slow reader never slows the others or grows the relay's memory, and still receives
+ * every envelope, in order, from storage.
+ */
+import { toHex } from '@hotline/log';
+import { channelTag, ClientFrameType, decodeClientFrame, encodeRelayFrame, RecordKind, RelayFrameType, type RelayFrame } from '@hotline/protocol';
+import type { WebSocket } from 'ws';
+import type { RelayContext } from './context.js';
+import { RelayError } from './errors.js';
+import type { Sequenced, SequenceItem } from './storage/store.js';
+import { submitEnvelope } from './submissions.js';
+
+const CATCH_UP_CHUNK = 256;
+const CATCH_UP_RETRY_MS = 5;
+
+interface Subscription {
+  readonly connection: Connection;
+  readonly channelId: Uint8Array;
+  readonly tag: Uint8Array;
+  nextSeq: number;
+  catchingUp: boolean;
+  active: boolean;
+}
+
+interface Connection {
+  readonly ws: WebSocket;
+  readonly deviceKey: Uint8Array;
+  readonly subscriptions: Map<string, Subscription>;
+  inFlight: number;
+}
+
+export class Fanout {
+  private readonly byChannel = new Map<string, Set<Subscription>>();
+  private readonly connections = new Set<Connection>();
+  private ctx!: RelayContext;
+
+  bind(ctx: RelayContext): void {
+    this.ctx = ctx;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  attach(ws: WebSocket, deviceKey: Uint8Array, sessionExpiresAt: number): void {
+    const connection: Connection = { ws, deviceKey, subscriptions: new Map(), inFlight: 0 };
+    this.connections.add(connection);
+    const expiry = setTimeout(() => ws.close(4001, 'session expired; log in again'), Math.max(0, sessionExpiresAt - this.ctx.now()));
+    ws.on('message', (data, isBinary) => this.onMessage(connection, data as Buffer, isBinary));
+    ws.on('close', () => {
+      clearTimeout(expiry);
+      this.connections.delete(connection);
+      for (const sub of connection.subscriptions.values()) this.unsubscribe(sub);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  private send(connection: Connection, frame: RelayFrame): void {
+    if (connection.ws.readyState === connection.ws.OPEN) connection.ws.send(encodeRelayFrame(frame));
+  }
+
+  private sendError(connection: Connection, requestId: number, error: unknown): void {
+    const e = error instanceof RelayError ? error : new RelayError(500, 'internal', 'internal error');
+    if (!(error instanceof RelayError)) this.ctx.logger.log('error', 'websocket handler failed', { error: (error as Error).message });
+    this.ctx.count.rejected(1, { code: e.code, transport: 'ws' });
+    this.send(connection, { type: RelayFrameType.error, requestId, status: e.status, code: e.code, message: e.message });
+  }
+
+  private onMessage(connection: Connection, data: Buffer, isBinary: boolean): void {
+    if (!isBinary) {
+      connection.ws.close(1003, 'frames must be binary');
+      return;
+    }
+    const frame = decodeClientFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    if (!frame.ok) {
+      this.sendError(connection, 0, new RelayError(400, frame.error.code, frame.error.message));
+      return;
+    }
+    const f = frame.value;
+    try {
+      if (f.type === ClientFrameType.submit) this.onSubmit(connection, f.requestId, f.envelope);
+      else if (f.type === ClientFrameType.subscribe) this.subscribe(connection, f.requestId, f.channelId, f.fromSeq);
+      else {
+        const sub = connection.subscriptions.get(toHex(f.channelId));
+        if (sub !== undefined) this.unsubscribe(sub);
+      }
+    } catch (error) {
+      this.sendError(connection, f.requestId, error);
+    }
+  }
+
+  private onSubmit(connection: Connection, requestId: number, envelope: Uint8Array): void {
+    if (connection.inFlight >= this.ctx.limits.maxInFlightPerSocket) {
+      connection.ws.close(1008, `more than ${this.ctx.limits.maxInFlightPerSocket} submissions in flight; wait for receipts`);
+      return;
+    }
+    connection.inFlight++;
+    submitEnvelope(this.ctx, connection.deviceKey, envelope).then(
+      (placed) => {
+        connection.inFlight--;
+        this.send(connection, { type: RelayFrameType.receipt, requestId, seq: placed.seq, logIndex: placed.logIndex, chainHash: placed.chainHash, receivedAt: placed.receivedAt, duplicate: placed.duplicate });
+      },
+      (error: unknown) => {
+        connection.inFlight--;
+        this.sendError(connection, requestId, error);
+      },
+    );
+  }
+
+  private subscribe(connection: Connection, requestId: number, channelId: Uint8Array, fromSeq: number): void {
+    if (!this.ctx.store.isMember(channelId, connection.deviceKey)) throw new RelayError(403, 'not_a_member', 'this device is not a member of that channel');
+    const key = toHex(channelId);
+    const previous = connection.subscriptions.get(key);
+    if (previous !== undefined) this.unsubscribe(previous);
+    const tag = channelTag(channelId);
+    const sub: Subscription = { connection, channelId, tag, nextSeq: Math.max(1, fromSeq), catchingUp: true, active: true };
+    connection.subscriptions.set(key, sub);
+    let set = this.byChannel.get(key);
+    if (set === undefined) this.byChannel.set(key, (set = new Set()));
+    set.add(sub);
+    this.send(connection, { type: RelayFrameType.subscribed, requestId, channelId, lastSeq: this.ctx.store.lastSeq(tag) });
+    this.catchUp(sub);
+  }
+
+  private unsubscribe(sub: Subscription): void {
+    sub.active = false;
+    const key = toHex(sub.channelId);
+    sub.connection.subscriptions.delete(key);
+    const set = this.byChannel.get(key);
+    set?.delete(sub);
+    if (set?.size === 0) this.byChannel.delete(key);
+  }
+
+  /** Sends stored envelopes from `nextSeq` while the socket drains; live once caught up. */
+  private catchUp(sub: Subscription): void {
+    const ws = sub.connection.ws;
+    if (!sub.active || ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > this.ctx.limits.subscriberBufferBytes) {
+      setTimeout(() => this.catchUp(sub), CATCH_UP_RETRY_MS);
+      return;
+    }
+    const items = this.ctx.store.readStream(sub.tag, sub.nextSeq, CATCH_UP_CHUNK);
+    for (const item of items) {
+      ws.send(encodeRelayFrame({ type: RelayFrameType.delivery, requestId: 0, channelId: sub.channelId, logIndex: item.logIndex, record: item.record, envelope: item.body }));
+      sub.nextSeq = item.seq + 1;
+    }
+    this.ctx.count.delivered(items.length, { path: 'catch-up' });
+    if (items.length < CATCH_UP_CHUNK) {
+      sub.catchingUp = false; // storage and the in-memory stream agree: commits publish live from here
+      return;
+    }
+    setImmediate(() => this.catchUp(sub));
+  }
+
+  /** Publishes newly committed envelopes to their channels' live subscribers. */
+  publish(committed: readonly { item: SequenceItem; placed: Sequenced }[]): void {
+    for (const { item, placed } of committed) {
+      if (item.kind !== RecordKind.envelope) continue;
+      const channelId = item.body.subarray(2, 18);
+      const subs = this.byChannel.get(toHex(channelId));
+      if (subs === undefined) continue;
+      let frame: Uint8Array | undefined;
+      let sent = 0;
+      for (const sub of subs) {
+        if (sub.catchingUp || placed.seq < sub.nextSeq) continue;
+        const ws = sub.connection.ws;
+        if (placed.seq > sub.nextSeq || ws.bufferedAmount > this.ctx.limits.subscriberBufferBytes) {
+          sub.catchingUp = true;
+          setTimeout(() => this.catchUp(sub), CATCH_UP_RETRY_MS);
+          continue;
+        }
+        frame ??= encodeRelayFrame({ type: RelayFrameType.delivery, requestId: 0, channelId, logIndex: placed.logIndex, record: placed.record, envelope: item.body });
+        ws.send(frame);
+        sub.nextSeq = placed.seq + 1;
+        sent++;
+      }
+      if (sent > 0) this.ctx.count.delivered(sent, { path: 'live' });
+    }
+  }
+
+  disconnectDevice(deviceKey: Uint8Array, reason: string): void {
+    const hex = toHex(deviceKey);
+    for (const c of this.connections) if (toHex(c.deviceKey) === hex) c.ws.close(4001, reason);
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const c of this.connections) c.ws.close(code, reason);
+  }
+}

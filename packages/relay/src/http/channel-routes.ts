@@ -1,0 +1,61 @@
+/** Channel membership (interim, creator-signed) and envelopes over HTTP. */
+import { bytesEqual, toHex } from '@hotline/log';
+import { channelTag, encodeDelivery, openMembership } from '@hotline/protocol';
+import type { RelayContext } from '../context.js';
+import { deviceIsActive } from '../directory.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { receiptJson, submitEnvelope } from '../submissions.js';
+import { HEX16, hexParam } from './hex.js';
+import type { Reply, Request, Route } from './router.js';
+
+async function putMembership(request: Request, ctx: RelayContext): Promise<Reply> {
+  const session = request.session();
+  const channelId = hexParam(request.params[0], 16, 'channel id');
+  const opened = openMembership(await request.body());
+  if (!opened.ok) throw badRequest(opened.error.code, opened.error.message);
+  const m = opened.value;
+  if (!bytesEqual(m.channelId, channelId)) throw badRequest('channel_mismatch', 'membership is for another channel than the URL names');
+  if (!bytesEqual(m.creator, session.deviceKey)) throw forbidden('not_creator', 'membership must be signed by the logged-in device');
+  const existing = ctx.store.channel(channelId);
+  if (existing !== undefined && !bytesEqual(existing.creator, m.creator)) throw forbidden('not_creator', 'only the channel\'s creator may change its members');
+  for (const member of m.members) {
+    if (!deviceIsActive(ctx, member)) throw badRequest('unknown_member', `member ${toHex(member).slice(0, 16)}… is not an active registered device`);
+  }
+  if (!ctx.store.putChannel({ id: channelId, creator: m.creator, version: m.version, membership: m.bytes, members: m.members })) {
+    throw conflict('stale_version', `membership version ${m.version} is not newer than the stored one`);
+  }
+  return { status: 201, json: { channel: toHex(channelId), version: m.version, members: m.members.length } };
+}
+
+function getMembership(request: Request, ctx: RelayContext): Reply {
+  const session = request.session();
+  const channelId = hexParam(request.params[0], 16, 'channel id');
+  if (!ctx.store.isMember(channelId, session.deviceKey)) throw notFound('unknown_channel', 'no such channel, or not a member');
+  return { headers: { 'content-type': 'application/octet-stream' }, body: ctx.store.channel(channelId)!.membership };
+}
+
+async function postEnvelope(request: Request, ctx: RelayContext): Promise<Reply> {
+  const session = request.session();
+  const channelId = hexParam(request.params[0], 16, 'channel id');
+  const placed = await submitEnvelope(ctx, session.deviceKey, await request.body(), channelId);
+  return { status: placed.duplicate ? 200 : 201, json: receiptJson(placed) };
+}
+
+function readEnvelopes(request: Request, ctx: RelayContext): Reply {
+  const session = request.session();
+  const channelId = hexParam(request.params[0], 16, 'channel id');
+  if (!ctx.store.isMember(channelId, session.deviceKey)) throw notFound('unknown_channel', 'no such channel, or not a member');
+  const from = request.url.searchParams.get('from') ?? '1';
+  const limit = request.url.searchParams.get('limit') ?? String(ctx.limits.maxStreamRead);
+  if (!/^[1-9][0-9]{0,15}$/.test(from) || !/^[1-9][0-9]{0,6}$/.test(limit)) throw badRequest('malformed_query', 'from and limit must be positive integers');
+  const items = ctx.store.readStream(channelTag(channelId), Number(from), Math.min(Number(limit), ctx.limits.maxStreamRead));
+  const parts = items.map((i) => encodeDelivery({ logIndex: i.logIndex, record: i.record, envelope: i.body }));
+  return { headers: { 'content-type': 'application/octet-stream', 'x-hotline-count': String(items.length) }, body: Buffer.concat(parts) };
+}
+
+export const channelRoutes: Route[] = [
+  { method: 'PUT', pattern: new RegExp(`^/v1/channels/${HEX16}$`), name: 'membership', handler: putMembership },
+  { method: 'GET', pattern: new RegExp(`^/v1/channels/${HEX16}$`), name: 'membership', handler: getMembership },
+  { method: 'POST', pattern: new RegExp(`^/v1/channels/${HEX16}/envelopes$`), name: 'submit', handler: postEnvelope },
+  { method: 'GET', pattern: new RegExp(`^/v1/channels/${HEX16}/envelopes$`), name: 'envelopes', handler: readEnvelopes },
+];

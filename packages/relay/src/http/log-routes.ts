@@ -1,0 +1,55 @@
+/**
+ * The transparency log over HTTP, exactly per c2sp.org/tlog-tiles: `/checkpoint`,
+ * `/tile/<L>/<N>[.p/<W>]`, `/tile/entries/<N>[.p/<W>]`; plus `/v1/proof/<index>`, a
+ * c2sp.org/tlog-proof receipt against the current checkpoint.
+ */
+import { encodeEntryBundle, formatTlogProof, inclusionProof, parseTilePath, TileHashReader, TILE_WIDTH } from '@hotline/log';
+import type { RelayContext } from '../context.js';
+import { badRequest, notFound, RelayError } from '../errors.js';
+import type { Reply, Route } from './router.js';
+
+const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable', 'content-type': 'application/octet-stream' };
+
+function checkpoint(ctx: RelayContext): Reply {
+  const current = ctx.integrator.checkpoint;
+  if (current === undefined) throw new RelayError(503, 'no_checkpoint', 'the log has not signed a checkpoint yet', 1);
+  return { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'max-age=1' }, body: current.note };
+}
+
+function tile(path: string, ctx: RelayContext): Reply {
+  const address = parseTilePath(path);
+  if (!address.ok) throw badRequest(address.error.code, address.error.message);
+  const { level, index, width = TILE_WIDTH } = address.value;
+  if (level === 'entries') {
+    const start = index * TILE_WIDTH;
+    if (start + width > ctx.store.integratedSize()) throw notFound('no_such_tile', `entries ${start}–${start + width - 1} are not in the log yet`);
+    return { headers: IMMUTABLE, body: encodeEntryBundle(ctx.store.readRecords(start, start + width)) };
+  }
+  const stored = ctx.store.getTile(level, index);
+  if (stored === undefined || stored.width < width) throw notFound('no_such_tile', `tile ${path} does not exist (yet)`);
+  // A partial tile is a prefix of any wider version of the same tile.
+  return { headers: IMMUTABLE, body: stored.hashes.subarray(0, width * 32) };
+}
+
+async function proof(indexText: string, ctx: RelayContext): Promise<Reply> {
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(indexText)) throw badRequest('malformed_path', 'index must be a decimal number without leading zeros');
+  const index = Number(indexText);
+  const current = ctx.integrator.checkpoint;
+  if (current === undefined || index >= current.size) {
+    throw new RelayError(404, 'not_yet_checkpointed', `log index ${index} is not covered by a checkpoint yet; retry shortly`, 1);
+  }
+  const reader = new TileHashReader(current.size, (level, i, width) => {
+    const stored = ctx.store.getTile(level, i);
+    if (stored === undefined || stored.width < width) throw new Error(`tile ${level}/${i} missing`);
+    return stored.hashes.subarray(0, width * 32);
+  });
+  const path = await inclusionProof(index, current.size, reader);
+  if (!path.ok) throw new RelayError(500, 'internal', `could not build proof: ${path.error.message}`);
+  return { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: formatTlogProof({ index, inclusionProof: path.value, checkpoint: current.note }) };
+}
+
+export const logRoutes: Route[] = [
+  { method: 'GET', pattern: /^\/checkpoint$/, name: 'checkpoint', handler: (_r, ctx) => checkpoint(ctx) },
+  { method: 'GET', pattern: /^\/(tile\/.+)$/, name: 'tile', handler: (r, ctx) => tile(r.params[0]!, ctx) },
+  { method: 'GET', pattern: /^\/v1\/proof\/([^/]+)$/, name: 'proof', handler: (r, ctx) => proof(r.params[0]!, ctx) },
+];

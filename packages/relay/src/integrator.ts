@@ -1,0 +1,129 @@
+/**
+ * Integration, separated from sequencing (as in Tessera): sequencing makes an envelope durable
+ * and gives it a log index — the only thing a submitter waits for. Integration then folds new
+ * log entries into tiles and signs a checkpoint, at most every `intervalMs` while there are new
+ * entries.
+ *
+ * Never two inconsistent checkpoints, even across a crash: tiles and the integrated size are
+ * committed together before a checkpoint is signed; the tree is a pure function of the
+ * append-only log, so whatever a crash interrupts is recomputed identically; and the new
+ * checkpoint replaces the stored one only by compare-and-swap on its size (Sunlight's rule),
+ * so a second writer on the same database cannot publish a fork.
+ */
+import {
+  formatCheckpoint,
+  leafHash,
+  noteSigner,
+  parseCheckpoint,
+  parseNote,
+  signNote,
+  TileBuilder,
+  type SignerKey,
+  type Tile,
+} from '@hotline/log';
+import type { RelayStore } from './storage/store.js';
+
+export interface IntegratorOptions {
+  readonly intervalMs: number;
+  /** Entries folded per database read. */
+  readonly chunk?: number;
+  readonly onCheckpoint?: (size: number, note: string) => void;
+  readonly onError?: (error: Error) => void;
+}
+
+export class Integrator {
+  private timer: NodeJS.Timeout | undefined;
+  private lastSignedAt = 0;
+  private stopped = false;
+  private current: { size: number; note: string } | undefined;
+
+  private constructor(
+    private readonly store: RelayStore,
+    private readonly key: SignerKey,
+    private readonly builder: TileBuilder,
+    private readonly options: IntegratorOptions,
+  ) {
+    this.current = store.checkpoint();
+  }
+
+  /** Rebuilds the tree's right edge from stored tiles, checked against the stored checkpoint. */
+  static async open(store: RelayStore, key: SignerKey, options: IntegratorOptions): Promise<Integrator> {
+    const size = store.integratedSize();
+    const stored = store.checkpoint();
+    let expectedRoot: Uint8Array | undefined;
+    if (stored !== undefined && stored.size === size) {
+      const note = parseNote(stored.note);
+      const checkpoint = note.ok ? parseCheckpoint(note.value.text) : undefined;
+      if (checkpoint === undefined || !checkpoint.ok) throw new Error('stored checkpoint is unreadable');
+      expectedRoot = checkpoint.value.rootHash;
+    }
+    if (stored !== undefined && stored.size > size) throw new Error(`stored checkpoint size ${stored.size} is beyond the integrated size ${size}: database is inconsistent`);
+    const resumed = await TileBuilder.resume(size, (level, index, width) => store.getTile(level, index)?.hashes.subarray(0, width * 32), expectedRoot);
+    if (!resumed.ok) throw new Error(`cannot resume the log's tiles: ${resumed.error.message}`);
+    return new Integrator(store, key, resumed.value, options);
+  }
+
+  get checkpoint(): { size: number; note: string } | undefined {
+    return this.current;
+  }
+
+  /** Starts the loop; an initial pass publishes a checkpoint if the log grew while we were down. */
+  start(): void {
+    this.integrate();
+  }
+
+  /** Called after entries are sequenced: integrate now, or as soon as the interval allows. */
+  notify(): void {
+    if (this.stopped || this.timer !== undefined) return;
+    const wait = Math.max(0, this.lastSignedAt + this.options.intervalMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.integrate();
+    }, wait);
+  }
+
+  /** Folds every sequenced entry into tiles and signs a checkpoint if the tree grew. */
+  integrate(): void {
+    if (this.stopped) return;
+    try {
+      const grew = this.foldNewEntries();
+      const size = this.builder.size;
+      if (grew || this.current === undefined || this.current.size < size) this.sign(size);
+    } catch (error) {
+      this.options.onError?.(error as Error);
+    }
+    if (this.store.logSize() > this.builder.size) this.notify();
+  }
+
+  private foldNewEntries(): boolean {
+    const target = this.store.logSize();
+    if (target <= this.builder.size) return false;
+    const chunk = this.options.chunk ?? 65_536;
+    const full: Tile[] = [];
+    while (this.builder.size < target) {
+      const records = this.store.readRecords(this.builder.size, Math.min(target, this.builder.size + chunk));
+      if (records.length === 0) throw new Error(`log entries from ${this.builder.size} are missing`);
+      full.push(...this.builder.append(records.map(leafHash)));
+    }
+    this.store.putTiles([...full, ...this.builder.partialTiles()], this.builder.size);
+    return true;
+  }
+
+  private sign(size: number): void {
+    const text = formatCheckpoint({ origin: this.key.name, size, rootHash: this.builder.root(), extensions: [] });
+    const note = signNote(text, [noteSigner(this.key)]);
+    if (!this.store.swapCheckpoint(this.current?.size, size, note)) {
+      this.stopped = true;
+      throw new Error('the stored checkpoint changed under us: another writer is using this database; integration stopped');
+    }
+    this.current = { size, note };
+    this.lastSignedAt = Date.now();
+    this.options.onCheckpoint?.(size, note);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Starting and stopping a relay: wires storage, sequencer, integrator, sessions, fan-out and
+ * the HTTP/WebSocket server. `close()` is graceful: it stops accepting, finishes in-flight
+ * commits, integrates and signs a final checkpoint, then closes the database.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+import { formatVerifierKey, verifierKeyOf, type VerifierKey } from '@hotline/log';
+import { WebSocketServer } from 'ws';
+import type { RelayContext, RelayLimits } from './context.js';
+import { deviceIsActive } from './directory.js';
+import { RelayError } from './errors.js';
+import { Fanout } from './fanout.js';
+import { channelRoutes } from './http/channel-routes.js';
+import { deviceRoutes } from './http/device-routes.js';
+import { logRoutes } from './http/log-routes.js';
+import { mailboxRoutes } from './http/mailbox-routes.js';
+import { opsRoutes } from './http/ops-routes.js';
+import { bearerToken, dispatcher } from './http/router.js';
+import { Integrator } from './integrator.js';
+import { loadOrCreateLogKey } from './log-key.js';
+import { jsonLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { RateLimiter } from './rate-limit.js';
+import { Sequencer } from './sequencer.js';
+import { Sessions } from './sessions.js';
+import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+
+export const DEFAULT_LIMITS: RelayLimits = {
+  maxBodyBytes: 320 * 1024,
+  maxPending: 50_000,
+  maxBatch: 4096,
+  ratePerSecond: 200,
+  burst: 2000,
+  maxInFlightPerSocket: 4096,
+  subscriberBufferBytes: 4 * 1024 * 1024,
+  maxMailPerDevice: 1000,
+  maxStreamRead: 1000,
+};
+
+export interface RelayOptions {
+  readonly dataDir: string;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** The log's origin; fixed forever by the first start. */
+  readonly origin?: string;
+  /** Party roots whose device certificates this relay accepts. */
+  readonly partyRoots: readonly VerifierKey[];
+  readonly checkpointIntervalMs?: number;
+  readonly limits?: Partial<RelayLimits>;
+  readonly logger?: Logger;
+  readonly now?: () => number;
+}
+
+export interface RunningRelay {
+  readonly url: string;
+  readonly port: number;
+  readonly origin: string;
+  readonly logVkey: string;
+  readonly context: RelayContext;
+  close(): Promise<void>;
+}
+
+export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
+  const logger = options.logger ?? jsonLogger();
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const { key, created } = loadOrCreateLogKey(options.dataDir, options.origin);
+  const logVkey = formatVerifierKey(verifierKeyOf(key));
+  const store = new SqliteStore(join(options.dataDir, 'relay.db'));
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const now = options.now ?? Date.now;
+  const metrics = new Metrics();
+  const count = {
+    http: metrics.counter('hotline_http_requests', 'HTTP requests by route and status'),
+    rejected: metrics.counter('hotline_rejected', 'requests and frames rejected, by error code'),
+    sequenced: metrics.counter('hotline_sequenced', 'items durably sequenced, by kind'),
+    delivered: metrics.counter('hotline_delivered', 'envelopes delivered to subscribers'),
+  };
+  const batches = metrics.counter('hotline_commit_batches', 'group-commit transactions');
+  const integrator = await Integrator.open(store, key, {
+    intervalMs: options.checkpointIntervalMs ?? 250,
+    onError: (error) => logger.log('error', 'integration failed', { error: error.message }),
+  });
+  const fanout = new Fanout();
+  const sequencer = new Sequencer(store, {
+    maxPending: limits.maxPending,
+    maxBatch: limits.maxBatch,
+    now,
+    onBatch: () => batches(),
+    onCommitted: (committed) => {
+      fanout.publish(committed);
+      integrator.notify();
+    },
+  });
+  const partyRoots = new Map(options.partyRoots.map((root) => [root.name, root]));
+  const ctx: RelayContext = {
+    origin: key.name,
+    logKey: key,
+    logVkey,
+    partyRoots,
+    store,
+    sequencer,
+    integrator,
+    sessions: new Sessions({ origin: key.name, challengeTtlMs: 60_000, sessionTtlMs: 3_600_000, maxChallenges: 10_000, maxSessions: 100_000, now }),
+    limiter: new RateLimiter(limits.ratePerSecond, limits.burst),
+    metrics,
+    count,
+    fanout,
+    logger,
+    limits,
+    now,
+  };
+  fanout.bind(ctx);
+  metrics.gauge('hotline_log_size', 'entries sequenced into the log', () => store.logSize());
+  metrics.gauge('hotline_checkpoint_size', 'tree size of the latest signed checkpoint', () => integrator.checkpoint?.size ?? 0);
+  metrics.gauge('hotline_sequencer_pending', 'submissions waiting for the next group commit', () => sequencer.pending);
+  metrics.gauge('hotline_websocket_connections', 'open WebSocket connections', () => fanout.connectionCount);
+  integrator.start();
+
+  const server = createServer(dispatcher([...logRoutes, ...deviceRoutes, ...channelRoutes, ...mailboxRoutes, ...opsRoutes], ctx));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
+  server.on('upgrade', (req, socket: Socket, head) => upgrade(ctx, wss, req, socket, head));
+  await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  logger.log('info', created ? 'relay started with a new log key' : 'relay started', { url, origin: key.name, logKey: logVkey, logSize: store.logSize() });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      server.close();
+      fanout.closeAll(1001, 'relay shutting down');
+      await sequencer.drain();
+      integrator.integrate();
+      integrator.stop();
+      server.closeAllConnections();
+      wss.close();
+      const logSize = store.logSize();
+      store.close();
+      logger.log('info', 'relay stopped', { logSize, checkpointSize: integrator.checkpoint?.size ?? 0 });
+    })());
+  return { url, port, origin: key.name, logVkey, context: ctx, close };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function rejectUpgrade(socket: Socket, error: RelayError): void {
+  const body = JSON.stringify({ error: { code: error.code, message: error.message } });
+  socket.end(`HTTP/1.1 ${error.status} ${error.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+function upgrade(ctx: RelayContext, wss: WebSocketServer, req: import('node:http').IncomingMessage, socket: Socket, head: Buffer): void {
+  if (new URL(req.url ?? '/', 'http://relay.invalid').pathname !== '/v1/ws') {
+    rejectUpgrade(socket, new RelayError(404, 'not_found', 'WebSocket endpoint is /v1/ws'));
+    return;
+  }
+  const token = bearerToken(req);
+  const session = token === undefined ? undefined : ctx.sessions.authenticate(token);
+  if (session === undefined || !deviceIsActive(ctx, session.deviceKey)) {
+    rejectUpgrade(socket, new RelayError(401, 'unauthorized', 'WebSocket needs "Authorization: Bearer <token>" of an active device'));
+    return;
+  }
+  wss.handleUpgrade(req, socket, head, (ws) => ctx.fanout.attach(ws, session.deviceKey, session.expiresAt));
+}

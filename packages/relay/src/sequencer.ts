@@ -1,0 +1,97 @@
+/**
+ * Group commit. Submissions queue up while a batch is being written; the next batch takes all
+ * of them (up to `maxBatch`) in one transaction, so one fsync covers many envelopes. A
+ * submission resolves only after its batch is durable. Beyond `maxPending` queued items the
+ * sequencer refuses new work (the caller answers 503 with Retry-After): memory stays bounded
+ * and acknowledged work is never dropped.
+ */
+import type { RelayStore, Sequenced, SequenceItem } from './storage/store.js';
+import { overloaded, RelayError } from './errors.js';
+
+export interface SequencerOptions {
+  readonly maxPending: number;
+  readonly maxBatch: number;
+  /** Called after each durable batch, with each new (non-duplicate) item and its placement. */
+  readonly onCommitted: (committed: readonly { item: SequenceItem; placed: Sequenced }[]) => void;
+  readonly onBatch?: (size: number, milliseconds: number) => void;
+  readonly now?: () => number;
+}
+
+interface Pending {
+  readonly item: SequenceItem;
+  readonly resolve: (placed: Sequenced) => void;
+  readonly reject: (error: Error) => void;
+}
+
+export class Sequencer {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly store: RelayStore,
+    private readonly options: SequencerOptions,
+  ) {}
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  submit(item: SequenceItem): Promise<Sequenced> {
+    if (this.closed) return Promise.reject(overloaded('relay is shutting down', 5));
+    if (this.queue.length >= this.options.maxPending) {
+      return Promise.reject(overloaded(`sequencer queue is full (${this.options.maxPending} pending); retry shortly`));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate runs after the current I/O phase: everything that arrived in it joins the batch.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue.splice(0, this.options.maxBatch);
+    if (batch.length > 0) this.commit(batch);
+    if (this.queue.length > 0) this.schedule();
+    else for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private commit(batch: readonly Pending[]): void {
+    const start = performance.now();
+    let placed: Sequenced[];
+    try {
+      placed = this.store.appendBatch(
+        batch.map((p) => p.item),
+        (this.options.now ?? Date.now)(),
+      );
+    } catch (error) {
+      const failure = new RelayError(503, 'storage_failed', `storage could not commit: ${(error as Error).message}`, 1);
+      for (const p of batch) p.reject(failure);
+      return;
+    }
+    this.options.onBatch?.(batch.length, performance.now() - start);
+    const committed: { item: SequenceItem; placed: Sequenced }[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
+      const at = placed[i]!;
+      if (!at.duplicate) committed.push({ item: p.item, placed: at });
+      p.resolve(at);
+    }
+    if (committed.length > 0) this.options.onCommitted(committed);
+  }
+
+  /** Stops taking work and resolves once everything already queued is durable. */
+  async drain(): Promise<void> {
+    this.closed = true;
+    if (this.queue.length === 0 && !this.scheduled) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * SQLite schema for the relay (docs/design/relay-sqlite.md). WAL with synchronous=FULL: a
+ * commit returns only after the WAL is fsync'd, so an acknowledged envelope survives power loss.
+ * Group commit (many envelopes per transaction) amortises the fsync.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const PRAGMAS = [
+  'PRAGMA journal_mode = WAL',
+  'PRAGMA synchronous = FULL',
+  'PRAGMA foreign_keys = ON',
+  'PRAGMA busy_timeout = 5000',
+  // Larger page cache and WAL before auto-checkpoint: fewer, larger checkpoints under load.
+  'PRAGMA cache_size = -65536',
+  'PRAGMA wal_autocheckpoint = 4000',
+];
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+
+-- The log: one row per entry, idx = log index. The record column is the tlog entry.
+CREATE TABLE IF NOT EXISTS log (
+  idx       INTEGER PRIMARY KEY,
+  stream    BLOB    NOT NULL,
+  seq       INTEGER NOT NULL,
+  item_hash BLOB    NOT NULL,
+  record    BLOB    NOT NULL,
+  body      BLOB    NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS log_stream_seq  ON log (stream, seq);
+CREATE UNIQUE INDEX IF NOT EXISTS log_stream_item ON log (stream, item_hash);
+
+CREATE TABLE IF NOT EXISTS streams (
+  tag      BLOB PRIMARY KEY,
+  last_seq INTEGER NOT NULL,
+  chain    BLOB    NOT NULL
+) WITHOUT ROWID;
+
+-- Only the widest version of each tile is kept; narrower partial tiles are its prefixes.
+CREATE TABLE IF NOT EXISTS tiles (
+  level  INTEGER NOT NULL,
+  idx    INTEGER NOT NULL,
+  width  INTEGER NOT NULL,
+  hashes BLOB    NOT NULL,
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS checkpoint (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  size INTEGER NOT NULL,
+  note TEXT    NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS devices (
+  key         BLOB PRIMARY KEY,
+  party       TEXT    NOT NULL,
+  member      TEXT    NOT NULL,
+  roles       INTEGER NOT NULL,
+  not_before  INTEGER NOT NULL,
+  not_after   INTEGER NOT NULL,
+  certificate BLOB    NOT NULL,
+  revoked_at  INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS channels (
+  id         BLOB PRIMARY KEY,
+  creator    BLOB    NOT NULL,
+  version    INTEGER NOT NULL,
+  membership BLOB    NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS channel_members (
+  channel BLOB NOT NULL,
+  device  BLOB NOT NULL,
+  PRIMARY KEY (channel, device)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS mailbox (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  recipient  BLOB    NOT NULL,
+  kind       INTEGER NOT NULL,
+  sender     BLOB    NOT NULL,
+  body       BLOB    NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mailbox_recipient ON mailbox (recipient, kind, id);
+`;

@@ -1,0 +1,293 @@
+/**
+ * The relay's embedded store on SQLite (better-sqlite3, synchronous). One process owns the
+ * database file; every write method commits before it returns, in WAL mode with
+ * synchronous=FULL, so returning means durable.
+ */
+import Database from 'better-sqlite3';
+import { decodeRecord, encodeRecord, genesisChain, nextChain } from '@hotline/protocol';
+import type { ChannelRow, DeviceRow, MailItem, RelayStore, Sequenced, SequenceItem, StoredTile, StreamItem } from '../store.js';
+import { PRAGMAS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+
+type Row = Record<string, unknown>;
+
+function bytes(value: unknown): Uint8Array {
+  const b = value as Buffer;
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function key(tag: Uint8Array, hash: Uint8Array): string {
+  return Buffer.from(tag).toString('hex') + Buffer.from(hash).toString('hex');
+}
+
+interface StreamState {
+  lastSeq: number;
+  chain: Uint8Array;
+}
+
+export class SqliteStore implements RelayStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+  /** Cache of stream heads; the database is the truth and is re-read after a failed batch. */
+  private readonly streams = new Map<string, StreamState>();
+  private size: number;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    for (const pragma of PRAGMAS) this.db.pragma(pragma.replace(/^PRAGMA /, ''));
+    this.db.exec(SCHEMA);
+    this.checkSchemaVersion();
+    this.statements = this.prepare();
+    this.size = Number((this.db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM log').get() as Row)['n']);
+  }
+
+  private checkSchemaVersion(): void {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get('schema_version') as Row | undefined;
+    if (row === undefined) {
+      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', Buffer.from(String(SCHEMA_VERSION)));
+    } else if (Buffer.from(row['value'] as Buffer).toString() !== String(SCHEMA_VERSION)) {
+      throw new Error(`relay database has schema version ${Buffer.from(row['value'] as Buffer).toString()}, this relay needs ${SCHEMA_VERSION}`);
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      findItem: db.prepare('SELECT idx, seq, record FROM log WHERE stream = ? AND item_hash = ?'),
+      insertLog: db.prepare('INSERT INTO log (idx, stream, seq, item_hash, record, body) VALUES (?, ?, ?, ?, ?, ?)'),
+      streamHead: db.prepare('SELECT last_seq, chain FROM streams WHERE tag = ?'),
+      upsertStream: db.prepare('INSERT INTO streams (tag, last_seq, chain) VALUES (?, ?, ?) ON CONFLICT (tag) DO UPDATE SET last_seq = excluded.last_seq, chain = excluded.chain'),
+      readRecords: db.prepare('SELECT record FROM log WHERE idx >= ? AND idx < ? ORDER BY idx'),
+      readStream: db.prepare('SELECT idx, seq, record, body FROM log WHERE stream = ? AND seq >= ? ORDER BY seq LIMIT ?'),
+      upsertDevice: db.prepare(
+        'INSERT INTO devices (key, party, member, roles, not_before, not_after, certificate) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+      ),
+      revokeDevice: db.prepare('UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) WHERE key = ?'),
+      device: db.prepare('SELECT * FROM devices WHERE key = ?'),
+      channel: db.prepare('SELECT * FROM channels WHERE id = ?'),
+      channelMembers: db.prepare('SELECT device FROM channel_members WHERE channel = ? ORDER BY device'),
+      isMember: db.prepare('SELECT 1 FROM channel_members WHERE channel = ? AND device = ?'),
+      upsertChannel: db.prepare('INSERT INTO channels (id, creator, version, membership) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, membership = excluded.membership'),
+      clearMembers: db.prepare('DELETE FROM channel_members WHERE channel = ?'),
+      addMember: db.prepare('INSERT INTO channel_members (channel, device) VALUES (?, ?)'),
+      putTile: db.prepare('INSERT INTO tiles (level, idx, width, hashes) VALUES (?, ?, ?, ?) ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes WHERE excluded.width >= tiles.width'),
+      getTile: db.prepare('SELECT width, hashes FROM tiles WHERE level = ? AND idx = ?'),
+      checkpoint: db.prepare('SELECT size, note FROM checkpoint WHERE id = 1'),
+      insertCheckpoint: db.prepare('INSERT INTO checkpoint (id, size, note) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING'),
+      updateCheckpoint: db.prepare('UPDATE checkpoint SET size = ?, note = ? WHERE id = 1 AND size = ?'),
+      meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      mailCount: db.prepare('SELECT COUNT(*) AS n FROM mailbox WHERE recipient = ?'),
+      putMail: db.prepare('INSERT INTO mailbox (recipient, kind, sender, body, created_at) VALUES (?, ?, ?, ?, ?)'),
+      listMail: db.prepare('SELECT id, kind, sender, body, created_at FROM mailbox WHERE recipient = ? ORDER BY id LIMIT ?'),
+      listMailKind: db.prepare('SELECT id, kind, sender, body, created_at FROM mailbox WHERE recipient = ? AND kind = ? ORDER BY id LIMIT ?'),
+      deleteMail: db.prepare('DELETE FROM mailbox WHERE recipient = ? AND id = ?'),
+    };
+  }
+
+  private head(tag: Uint8Array): StreamState | undefined {
+    const k = Buffer.from(tag).toString('hex');
+    let state = this.streams.get(k);
+    if (state === undefined) {
+      const row = this.statements.streamHead.get(tag) as Row | undefined;
+      if (row === undefined) return undefined;
+      state = { lastSeq: Number(row['last_seq']), chain: bytes(row['chain']) };
+      this.streams.set(k, state);
+    }
+    return state;
+  }
+
+  appendBatch(items: readonly SequenceItem[], receivedAt: number): Sequenced[] {
+    const touched = new Map<string, { tag: Uint8Array; state: StreamState }>();
+    const inBatch = new Map<string, Sequenced>();
+    const startSize = this.size;
+    const run = this.db.transaction(() => {
+      const out: Sequenced[] = [];
+      for (const item of items) {
+        const dupKey = key(item.streamTag, item.itemHash);
+        const earlier = inBatch.get(dupKey) ?? this.existing(item);
+        if (earlier !== undefined) {
+          out.push({ ...earlier, duplicate: true });
+          continue;
+        }
+        const tagHex = Buffer.from(item.streamTag).toString('hex');
+        let entry = touched.get(tagHex);
+        if (entry === undefined) {
+          const head = this.head(item.streamTag) ?? { lastSeq: 0, chain: genesisChain(item.streamTag) };
+          entry = { tag: item.streamTag, state: { ...head } };
+          touched.set(tagHex, entry);
+        }
+        const seq = entry.state.lastSeq + 1;
+        const chainHash = nextChain(entry.state.chain, item.itemHash);
+        const record = encodeRecord({ kind: item.kind, streamTag: item.streamTag, seq, itemHash: item.itemHash, aux: item.aux, chainHash, receivedAt });
+        const logIndex = this.size++;
+        this.statements.insertLog.run(logIndex, item.streamTag, seq, item.itemHash, record, item.body);
+        this.applyDirectory(item);
+        entry.state.lastSeq = seq;
+        entry.state.chain = chainHash;
+        const placed: Sequenced = { seq, logIndex, chainHash, receivedAt, record, duplicate: false };
+        inBatch.set(dupKey, placed);
+        out.push(placed);
+      }
+      for (const { tag, state } of touched.values()) this.statements.upsertStream.run(tag, state.lastSeq, state.chain);
+      return out;
+    });
+    try {
+      const out = run();
+      for (const [tagHex, { state }] of touched) this.streams.set(tagHex, state);
+      return out;
+    } catch (error) {
+      this.size = startSize;
+      for (const tagHex of touched.keys()) this.streams.delete(tagHex);
+      throw error;
+    }
+  }
+
+  private existing(item: SequenceItem): Sequenced | undefined {
+    const row = this.statements.findItem.get(item.streamTag, item.itemHash) as Row | undefined;
+    if (row === undefined) return undefined;
+    const record = bytes(row['record']);
+    const decoded = decodeRecord(record);
+    if (!decoded.ok) throw new Error(`stored log record ${String(row['idx'])} is corrupt: ${decoded.error.message}`);
+    return {
+      seq: Number(row['seq']),
+      logIndex: Number(row['idx']),
+      chainHash: decoded.value.chainHash,
+      receivedAt: decoded.value.receivedAt,
+      record,
+      duplicate: true,
+    };
+  }
+
+  private applyDirectory(item: SequenceItem): void {
+    const d = item.directory;
+    if (d === undefined) return;
+    if ('revokeKey' in d) {
+      this.statements.revokeDevice.run(d.revokedAt, d.revokeKey);
+    } else {
+      this.statements.upsertDevice.run(d.key, d.party, d.member, d.roles, d.notBefore, d.notAfter, d.certificate);
+    }
+  }
+
+  logSize(): number {
+    return this.size;
+  }
+
+  readRecords(from: number, to: number): Uint8Array[] {
+    return (this.statements.readRecords.all(from, to) as Row[]).map((r) => bytes(r['record']));
+  }
+
+  readStream(streamTag: Uint8Array, fromSeq: number, limit: number): StreamItem[] {
+    return (this.statements.readStream.all(streamTag, fromSeq, limit) as Row[]).map((r) => ({
+      logIndex: Number(r['idx']),
+      seq: Number(r['seq']),
+      record: bytes(r['record']),
+      body: bytes(r['body']),
+    }));
+  }
+
+  lastSeq(streamTag: Uint8Array): number {
+    return this.head(streamTag)?.lastSeq ?? 0;
+  }
+
+  integratedSize(): number {
+    const value = this.meta('integrated_size');
+    return value === undefined ? 0 : Number(Buffer.from(value).toString());
+  }
+
+  putTiles(tiles: readonly { level: number; index: number; width: number; hashes: Uint8Array }[], treeSize: number): void {
+    this.db.transaction(() => {
+      for (const t of tiles) this.statements.putTile.run(t.level, t.index, t.width, t.hashes);
+      this.statements.setMeta.run('integrated_size', Buffer.from(String(treeSize)));
+    })();
+  }
+
+  getTile(level: number, index: number): StoredTile | undefined {
+    const row = this.statements.getTile.get(level, index) as Row | undefined;
+    return row === undefined ? undefined : { width: Number(row['width']), hashes: bytes(row['hashes']) };
+  }
+
+  checkpoint(): { size: number; note: string } | undefined {
+    const row = this.statements.checkpoint.get() as Row | undefined;
+    return row === undefined ? undefined : { size: Number(row['size']), note: String(row['note']) };
+  }
+
+  swapCheckpoint(expectedSize: number | undefined, size: number, note: string): boolean {
+    const result = expectedSize === undefined ? this.statements.insertCheckpoint.run(size, note) : this.statements.updateCheckpoint.run(size, note, expectedSize);
+    return result.changes === 1;
+  }
+
+  device(key: Uint8Array): DeviceRow | undefined {
+    const row = this.statements.device.get(key) as Row | undefined;
+    if (row === undefined) return undefined;
+    return {
+      key: bytes(row['key']),
+      party: String(row['party']),
+      member: String(row['member']),
+      roles: Number(row['roles']),
+      notBefore: Number(row['not_before']),
+      notAfter: Number(row['not_after']),
+      certificate: bytes(row['certificate']),
+      ...(row['revoked_at'] === null ? {} : { revokedAt: Number(row['revoked_at']) }),
+    };
+  }
+
+  channel(id: Uint8Array): ChannelRow | undefined {
+    const row = this.statements.channel.get(id) as Row | undefined;
+    if (row === undefined) return undefined;
+    const members = (this.statements.channelMembers.all(id) as Row[]).map((r) => bytes(r['device']));
+    return { id: bytes(row['id']), creator: bytes(row['creator']), version: Number(row['version']), membership: bytes(row['membership']), members };
+  }
+
+  isMember(channelId: Uint8Array, device: Uint8Array): boolean {
+    return this.statements.isMember.get(channelId, device) !== undefined;
+  }
+
+  putChannel(channel: ChannelRow): boolean {
+    return this.db.transaction(() => {
+      const current = this.statements.channel.get(channel.id) as Row | undefined;
+      if (current !== undefined && Number(current['version']) >= channel.version) return false;
+      this.statements.upsertChannel.run(channel.id, channel.creator, channel.version, channel.membership);
+      this.statements.clearMembers.run(channel.id);
+      for (const m of channel.members) this.statements.addMember.run(channel.id, m);
+      return true;
+    })();
+  }
+
+  putMail(recipient: Uint8Array, kind: number, sender: Uint8Array, body: Uint8Array, createdAt: number, maxPerRecipient: number): number | undefined {
+    return this.db.transaction(() => {
+      const count = Number((this.statements.mailCount.get(recipient) as Row)['n']);
+      if (count >= maxPerRecipient) return undefined;
+      return Number(this.statements.putMail.run(recipient, kind, sender, body, createdAt).lastInsertRowid);
+    })();
+  }
+
+  listMail(recipient: Uint8Array, kind: number | undefined, limit: number): MailItem[] {
+    const rows = (kind === undefined ? this.statements.listMail.all(recipient, limit) : this.statements.listMailKind.all(recipient, kind, limit)) as Row[];
+    return rows.map((r) => ({ id: Number(r['id']), kind: Number(r['kind']), sender: bytes(r['sender']), body: bytes(r['body']), createdAt: Number(r['created_at']) }));
+  }
+
+  deleteMail(recipient: Uint8Array, id: number): boolean {
+    return this.statements.deleteMail.run(recipient, id).changes === 1;
+  }
+
+  takeMail(recipient: Uint8Array, kind: number): MailItem | undefined {
+    return this.db.transaction(() => {
+      const [first] = this.listMail(recipient, kind, 1);
+      if (first !== undefined) this.statements.deleteMail.run(recipient, first.id);
+      return first;
+    })();
+  }
+
+  meta(name: string): Uint8Array | undefined {
+    const row = this.statements.meta.get(name) as Row | undefined;
+    return row === undefined ? undefined : bytes(row['value']);
+  }
+
+  setMeta(name: string, value: Uint8Array): void {
+    this.statements.setMeta.run(name, value);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

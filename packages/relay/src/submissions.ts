@@ -1,0 +1,42 @@
+/**
+ * Envelope submission, shared by HTTP and WebSocket: validate, authorise, rate-limit, then
+ * sequence. Nothing is stored unless every check passes.
+ */
+import { bytesEqual, toHex } from '@hotline/log';
+import { channelTag, decodeEnvelope, envelopeHash, RecordKind } from '@hotline/protocol';
+import type { RelayContext } from './context.js';
+import { badRequest, forbidden, tooMany } from './errors.js';
+import type { Sequenced } from './storage/store.js';
+
+export async function submitEnvelope(ctx: RelayContext, deviceKey: Uint8Array, bytes: Uint8Array, pathChannelId?: Uint8Array): Promise<Sequenced> {
+  const decoded = decodeEnvelope(bytes);
+  if (!decoded.ok) throw badRequest(decoded.error.code, decoded.error.message);
+  const envelope = decoded.value;
+  if (pathChannelId !== undefined && !bytesEqual(pathChannelId, envelope.channelId)) {
+    throw badRequest('channel_mismatch', 'envelope channel id differs from the channel in the URL');
+  }
+  if (!ctx.store.isMember(envelope.channelId, deviceKey)) {
+    throw forbidden('not_a_member', 'this device is not a member of the envelope\'s channel');
+  }
+  const wait = ctx.limiter.take(toHex(deviceKey));
+  if (wait > 0) throw tooMany('this device is sending faster than its rate limit', wait);
+  const placed = await ctx.sequencer.submit({
+    kind: RecordKind.envelope,
+    streamTag: channelTag(envelope.channelId),
+    itemHash: envelopeHash(bytes),
+    aux: envelope.commitment,
+    body: bytes,
+  });
+  ctx.count.sequenced(1, { kind: 'envelope', duplicate: String(placed.duplicate) });
+  return placed;
+}
+
+export function receiptJson(placed: Sequenced): Record<string, unknown> {
+  return {
+    seq: placed.seq,
+    logIndex: placed.logIndex,
+    chainHash: Buffer.from(placed.chainHash).toString('base64'),
+    receivedAt: placed.receivedAt,
+    duplicate: placed.duplicate,
+  };
+}
