@@ -17,13 +17,14 @@ function testFiles(dir) {
 }
 
 function packageDirs() {
-  return ['packages', 'apps', 'test']
+  return ['packages', 'apps']
     .filter((d) => existsSync(join(root, d)))
-    .flatMap((d) => readdirSync(join(root, d), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(root, d, e.name)));
+    .flatMap((d) => readdirSync(join(root, d), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(root, d, e.name, 'dist', 'test')));
 }
 
-const all = packageDirs()
-  .flatMap((dir) => testFiles(join(dir, 'dist', 'test')))
+// End-to-end tests (real processes) compile to test/e2e/dist.
+const all = [...packageDirs(), join(root, 'test', 'e2e', 'dist')]
+  .flatMap((dir) => testFiles(dir))
   .filter((f) => !filter || f.includes(filter))
   .sort();
 if (all.length === 0) {

@@ -4,15 +4,18 @@
  */
 import { UsageError } from './args.js';
 import { DEMO_HELP, runDemo } from './commands/demo.js';
+import { RELAY_HELP, runRelay } from './commands/relay.js';
 
 const HELP = `usage: hotline <command> [options]
 
 Commands:
   demo        walk through the transparency log: checkpoint, witness cosignatures,
               an offline receipt, and tampering caught (hotline demo --help)
+  relay       run a relay: sequencing, transparency log, tiles, checkpoints,
+              fan-out (hotline relay --help)
 
 Not built yet (see the README's status table):
-  relay, witness, party, init, channel, send, watch, ack, approve, status,
+  witness, party, init, channel, send, watch, ack, approve, status,
   export, verify, leak-check, console, bench (use: npm run bench)
 
 Options:
@@ -21,7 +24,7 @@ Options:
 
 Exit status: 0 on success, 1 on a verification failure, 2 on bad usage.`;
 
-const NOT_YET = new Set(['relay', 'witness', 'party', 'init', 'channel', 'send', 'watch', 'ack', 'approve', 'status', 'export', 'verify', 'leak-check', 'console', 'bench']);
+const NOT_YET = new Set(['witness', 'party', 'init', 'channel', 'send', 'watch', 'ack', 'approve', 'status', 'export', 'verify', 'leak-check', 'console', 'bench']);
 
 export async function main(argv: readonly string[], print = (line: string) => console.log(line), printError = (line: string) => console.error(line)): Promise<number> {
   const [command, ...rest] = argv;
@@ -34,12 +37,17 @@ export async function main(argv: readonly string[], print = (line: string) => co
       print('hotline 0.1.0');
       return 0;
     }
-    if (command === 'demo') {
+    const commands: Record<string, { help: string; run: (argv: readonly string[], print: (line: string) => void) => Promise<number> }> = {
+      demo: { help: DEMO_HELP, run: runDemo },
+      relay: { help: RELAY_HELP, run: runRelay },
+    };
+    const selected = commands[command];
+    if (selected !== undefined) {
       if (rest.includes('--help') || rest.includes('-h')) {
-        print(DEMO_HELP);
+        print(selected.help);
         return 0;
       }
-      return await runDemo(rest, print);
+      return await selected.run(rest, print);
     }
     if (NOT_YET.has(command)) {
       printError(`hotline: '${command}' is not built yet; see the README's status table.`);
