@@ -132,8 +132,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const close = () =>
     (closing ??= (async () => {
       server.close();
-      fanout.closeAll(1001, 'relay shutting down');
+      // Finish queued commits first, so their receipts still reach open sockets, then hang up.
       await sequencer.drain();
+      fanout.closeAll(1001, 'relay shutting down');
       integrator.integrate();
       integrator.stop();
       server.closeAllConnections();
