@@ -1,7 +1,7 @@
 /** What every route and frame handler needs, assembled once by `startRelay`. */
 import type { SignerKey, VerifierKey } from '@hotline/log';
 import type { Fanout } from './fanout.js';
-import type { Integrator } from './integrator.js';
+import type { LogWriter } from './log-writer.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -31,7 +31,8 @@ export interface RelayContext {
   readonly partyRoots: ReadonlyMap<string, VerifierKey>;
   readonly store: RelayStore;
   readonly sequencer: Sequencer;
-  readonly integrator: Integrator;
+  /** The log writer thread: durable commits, integrated size, latest checkpoint. */
+  readonly log: LogWriter;
   readonly sessions: Sessions;
   readonly limiter: RateLimiter;
   readonly metrics: Metrics;

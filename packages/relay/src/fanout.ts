@@ -32,6 +32,7 @@ interface Connection {
   readonly deviceKey: Uint8Array;
   readonly subscriptions: Map<string, Subscription>;
   inFlight: number;
+  corked: boolean;
 }
 
 export class Fanout {
@@ -48,7 +49,7 @@ export class Fanout {
   }
 
   attach(ws: WebSocket, deviceKey: Uint8Array, sessionExpiresAt: number): void {
-    const connection: Connection = { ws, deviceKey, subscriptions: new Map(), inFlight: 0 };
+    const connection: Connection = { ws, deviceKey, subscriptions: new Map(), inFlight: 0, corked: false };
     this.connections.add(connection);
     const expiry = setTimeout(() => ws.close(4001, 'session expired; log in again'), Math.max(0, sessionExpiresAt - this.ctx.now()));
     ws.on('message', (data, isBinary) => this.onMessage(connection, data as Buffer, isBinary));
@@ -61,7 +62,25 @@ export class Fanout {
   }
 
   private send(connection: Connection, frame: RelayFrame): void {
-    if (connection.ws.readyState === connection.ws.OPEN) connection.ws.send(encodeRelayFrame(frame));
+    if (connection.ws.readyState !== connection.ws.OPEN) return;
+    this.cork(connection);
+    connection.ws.send(encodeRelayFrame(frame));
+  }
+
+  /**
+   * A committed batch resolves many receipts in one burst of microtasks: corking the socket
+   * until they have all run turns one write syscall per receipt into one per burst.
+   */
+  private cork(connection: Connection): void {
+    if (connection.corked) return;
+    const socket = (connection.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (socket === undefined) return;
+    connection.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      connection.corked = false;
+      socket.uncork();
+    });
   }
 
   private sendError(connection: Connection, requestId: number, error: unknown): void {

@@ -4,11 +4,11 @@
  * log entries into tiles and signs a checkpoint, at most every `intervalMs` while there are new
  * entries.
  *
- * Never two inconsistent checkpoints, even across a crash: tiles and the integrated size are
- * committed together before a checkpoint is signed; the tree is a pure function of the
- * append-only log, so whatever a crash interrupts is recomputed identically; and the new
- * checkpoint replaces the stored one only by compare-and-swap on its size (Sunlight's rule),
- * so a second writer on the same database cannot publish a fork.
+ * Never two inconsistent checkpoints, even across a crash: the tiles, the integrated size and
+ * the checkpoint that signs them are committed in one transaction, and only if the stored
+ * checkpoint is still the one this integrator last wrote (compare-and-swap, Sunlight's rule),
+ * so a second writer on the same database cannot publish a fork. The tree is a pure function of
+ * the append-only log, so whatever a crash interrupts is recomputed identically on restart.
  */
 import {
   formatCheckpoint,
@@ -18,13 +18,19 @@ import {
   parseNote,
   signNote,
   TileBuilder,
+  type NoteSigner,
   type SignerKey,
   type Tile,
 } from '@hotline/log';
 import type { RelayStore } from './storage/store.js';
 
+/** Durably stores tiles, integrated size and checkpoint (compare-and-swap); see RelayStore.integrate. */
+export type PersistIntegration = (tiles: readonly Tile[], treeSize: number, expectedSize: number | undefined, note: string) => Promise<boolean>;
+
 export interface IntegratorOptions {
   readonly intervalMs: number;
+  /** Where integrations are written; defaults to the store's own connection. */
+  readonly persist?: PersistIntegration;
   /** Entries folded per database read. */
   readonly chunk?: number;
   readonly onCheckpoint?: (size: number, note: string) => void;
@@ -33,9 +39,13 @@ export interface IntegratorOptions {
 
 export class Integrator {
   private timer: NodeJS.Timeout | undefined;
+  private running = false;
   private lastSignedAt = 0;
   private stopped = false;
   private current: { size: number; note: string } | undefined;
+  private readonly signer: NoteSigner;
+  /** Entries known to be durably sequenced; only grows (told by the log writer). */
+  private logSize: number;
 
   private constructor(
     private readonly store: RelayStore,
@@ -44,6 +54,8 @@ export class Integrator {
     private readonly options: IntegratorOptions,
   ) {
     this.current = store.checkpoint();
+    this.signer = noteSigner(key);
+    this.logSize = store.logSize();
   }
 
   /** Rebuilds the tree's right edge from stored tiles, checked against the stored checkpoint. */
@@ -69,35 +81,39 @@ export class Integrator {
 
   /** Starts the loop; an initial pass publishes a checkpoint if the log grew while we were down. */
   start(): void {
-    this.integrate();
+    void this.integrate();
   }
 
   /** Called after entries are sequenced: integrate now, or as soon as the interval allows. */
-  notify(): void {
-    if (this.stopped || this.timer !== undefined) return;
+  notify(logSize: number): void {
+    this.logSize = Math.max(this.logSize, logSize);
+    if (this.stopped || this.timer !== undefined || this.logSize <= this.builder.size) return;
     const wait = Math.max(0, this.lastSignedAt + this.options.intervalMs - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.integrate();
+      void this.integrate();
     }, wait);
   }
 
   /** Folds every sequenced entry into tiles and signs a checkpoint if the tree grew. */
-  integrate(): void {
-    if (this.stopped) return;
+  async integrate(): Promise<void> {
+    if (this.stopped || this.running) return;
+    this.running = true;
     try {
-      const grew = this.foldNewEntries();
+      const tiles = this.foldNewEntries();
       const size = this.builder.size;
-      if (grew || this.current === undefined || this.current.size < size) this.sign(size);
+      if (tiles.length > 0 || this.current === undefined || this.current.size < size) await this.publish(tiles, size);
     } catch (error) {
       this.options.onError?.(error as Error);
+    } finally {
+      this.running = false;
     }
-    if (this.store.logSize() > this.builder.size) this.notify();
+    if (this.logSize > this.builder.size) this.notify(this.logSize);
   }
 
-  private foldNewEntries(): boolean {
-    const target = this.store.logSize();
-    if (target <= this.builder.size) return false;
+  private foldNewEntries(): Tile[] {
+    const target = this.logSize;
+    if (target <= this.builder.size) return [];
     const chunk = this.options.chunk ?? 65_536;
     const full: Tile[] = [];
     while (this.builder.size < target) {
@@ -105,14 +121,15 @@ export class Integrator {
       if (records.length === 0) throw new Error(`log entries from ${this.builder.size} are missing`);
       full.push(...this.builder.append(records.map(leafHash)));
     }
-    this.store.putTiles([...full, ...this.builder.partialTiles()], this.builder.size);
-    return true;
+    return [...full, ...this.builder.partialTiles()];
   }
 
-  private sign(size: number): void {
+  /** Signs the new tree head and stores it with its tiles in one compare-and-swap commit. */
+  private async publish(tiles: readonly Tile[], size: number): Promise<void> {
     const text = formatCheckpoint({ origin: this.key.name, size, rootHash: this.builder.root(), extensions: [] });
-    const note = signNote(text, [noteSigner(this.key)]);
-    if (!this.store.swapCheckpoint(this.current?.size, size, note)) {
+    const note = signNote(text, [this.signer]);
+    const persist = this.options.persist ?? (async (t, s, e, n) => this.store.integrate(t, s, e, n));
+    if (!(await persist(tiles, size, this.current?.size, note))) {
       this.stopped = true;
       throw new Error('the stored checkpoint changed under us: another writer is using this database; integration stopped');
     }

@@ -19,8 +19,8 @@ import { logRoutes } from './http/log-routes.js';
 import { mailboxRoutes } from './http/mailbox-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { bearerToken, dispatcher } from './http/router.js';
-import { Integrator } from './integrator.js';
 import { loadOrCreateLogKey } from './log-key.js';
+import { LogWriter } from './log-writer.js';
 import { jsonLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
@@ -80,20 +80,19 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     delivered: metrics.counter('hotline_delivered', 'envelopes delivered to subscribers'),
   };
   const batches = metrics.counter('hotline_commit_batches', 'group-commit transactions');
-  const integrator = await Integrator.open(store, key, {
-    intervalMs: options.checkpointIntervalMs ?? 250,
-    onError: (error) => logger.log('error', 'integration failed', { error: error.message }),
+  const log = await LogWriter.start({
+    databasePath: join(options.dataDir, 'relay.db'),
+    key,
+    checkpointIntervalMs: options.checkpointIntervalMs ?? 250,
+    onError: (message) => logger.log('error', 'log writer', { error: message }),
   });
   const fanout = new Fanout();
-  const sequencer = new Sequencer(store, {
+  const sequencer = new Sequencer((items, receivedAt) => log.append(items, receivedAt), {
     maxPending: limits.maxPending,
     maxBatch: limits.maxBatch,
     now,
     onBatch: () => batches(),
-    onCommitted: (committed) => {
-      fanout.publish(committed);
-      integrator.notify();
-    },
+    onCommitted: (committed) => fanout.publish(committed),
   });
   const partyRoots = new Map(options.partyRoots.map((root) => [root.name, root]));
   const ctx: RelayContext = {
@@ -103,7 +102,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     partyRoots,
     store,
     sequencer,
-    integrator,
+    log,
     sessions: new Sessions({ origin: key.name, challengeTtlMs: 60_000, sessionTtlMs: 3_600_000, maxChallenges: 10_000, maxSessions: 100_000, now }),
     limiter: new RateLimiter(limits.ratePerSecond, limits.burst),
     metrics,
@@ -114,11 +113,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     now,
   };
   fanout.bind(ctx);
-  metrics.gauge('hotline_log_size', 'entries sequenced into the log', () => store.logSize());
-  metrics.gauge('hotline_checkpoint_size', 'tree size of the latest signed checkpoint', () => integrator.checkpoint?.size ?? 0);
+  metrics.gauge('hotline_log_size', 'entries sequenced into the log', () => log.size);
+  metrics.gauge('hotline_checkpoint_size', 'tree size of the latest signed checkpoint', () => log.checkpoint?.size ?? 0);
   metrics.gauge('hotline_sequencer_pending', 'submissions waiting for the next group commit', () => sequencer.pending);
   metrics.gauge('hotline_websocket_connections', 'open WebSocket connections', () => fanout.connectionCount);
-  integrator.start();
 
   const server = createServer(dispatcher([...logRoutes, ...deviceRoutes, ...channelRoutes, ...mailboxRoutes, ...opsRoutes], ctx));
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
@@ -126,7 +124,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
-  logger.log('info', created ? 'relay started with a new log key' : 'relay started', { url, origin: key.name, logKey: logVkey, logSize: store.logSize() });
+  logger.log('info', created ? 'relay started with a new log key' : 'relay started', { url, origin: key.name, logKey: logVkey, logSize: log.size });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -135,13 +133,11 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       // Finish queued commits first, so their receipts still reach open sockets, then hang up.
       await sequencer.drain();
       fanout.closeAll(1001, 'relay shutting down');
-      integrator.integrate();
-      integrator.stop();
+      await log.close(); // integrates and signs a final checkpoint
       server.closeAllConnections();
       wss.close();
-      const logSize = store.logSize();
       store.close();
-      logger.log('info', 'relay stopped', { logSize, checkpointSize: integrator.checkpoint?.size ?? 0 });
+      logger.log('info', 'relay stopped', { logSize: log.size, checkpointSize: log.checkpoint?.size ?? 0 });
     })());
   return { url, port, origin: key.name, logVkey, context: ctx, close };
 }

@@ -5,12 +5,17 @@
  * sequencer refuses new work (the caller answers 503 with Retry-After): memory stays bounded
  * and acknowledged work is never dropped.
  */
-import type { RelayStore, Sequenced, SequenceItem } from './storage/store.js';
+import type { Sequenced, SequenceItem } from './storage/store.js';
 import { overloaded, RelayError } from './errors.js';
+
+/** Commits a batch durably (the log writer thread) and returns each item's placement. */
+export type CommitBatch = (items: readonly SequenceItem[], receivedAt: number) => Promise<Sequenced[]>;
 
 export interface SequencerOptions {
   readonly maxPending: number;
   readonly maxBatch: number;
+  /** Batches sent to the writer before the first is acknowledged: keeps the disk busy. */
+  readonly maxBatchesInFlight?: number;
   /** Called after each durable batch, with each new (non-duplicate) item and its placement. */
   readonly onCommitted: (committed: readonly { item: SequenceItem; placed: Sequenced }[]) => void;
   readonly onBatch?: (size: number, milliseconds: number) => void;
@@ -26,21 +31,25 @@ interface Pending {
 export class Sequencer {
   private queue: Pending[] = [];
   private scheduled = false;
+  private inFlight = 0;
+  private committing = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
   constructor(
-    private readonly store: RelayStore,
+    private readonly commitBatch: CommitBatch,
     private readonly options: SequencerOptions,
   ) {}
 
+  /** Submissions not yet durable (queued or in a batch being committed). */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.committing;
   }
+
 
   submit(item: SequenceItem): Promise<Sequenced> {
     if (this.closed) return Promise.reject(overloaded('relay is shutting down', 5));
-    if (this.queue.length >= this.options.maxPending) {
+    if (this.pending >= this.options.maxPending) {
       return Promise.reject(overloaded(`sequencer queue is full (${this.options.maxPending} pending); retry shortly`));
     }
     return new Promise((resolve, reject) => {
@@ -58,40 +67,52 @@ export class Sequencer {
 
   private flush(): void {
     this.scheduled = false;
-    const batch = this.queue.splice(0, this.options.maxBatch);
-    if (batch.length > 0) this.commit(batch);
-    if (this.queue.length > 0) this.schedule();
-    else for (const wake of this.idleWaiters.splice(0)) wake();
+    const limit = this.options.maxBatchesInFlight ?? 2;
+    while (this.queue.length > 0 && this.inFlight < limit) {
+      void this.commit(this.queue.splice(0, this.options.maxBatch));
+    }
+    this.wakeIfIdle();
   }
 
-  private commit(batch: readonly Pending[]): void {
+  private wakeIfIdle(): void {
+    if (this.queue.length === 0 && this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private async commit(batch: readonly Pending[]): Promise<void> {
+    this.inFlight++;
+    this.committing += batch.length;
     const start = performance.now();
-    let placed: Sequenced[];
+    let placed: Sequenced[] | undefined;
     try {
-      placed = this.store.appendBatch(
+      placed = await this.commitBatch(
         batch.map((p) => p.item),
         (this.options.now ?? Date.now)(),
       );
     } catch (error) {
       const failure = new RelayError(503, 'storage_failed', `storage could not commit: ${(error as Error).message}`, 1);
       for (const p of batch) p.reject(failure);
-      return;
+    } finally {
+      this.inFlight--;
+      this.committing -= batch.length;
     }
-    this.options.onBatch?.(batch.length, performance.now() - start);
-    const committed: { item: SequenceItem; placed: Sequenced }[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      const p = batch[i]!;
-      const at = placed[i]!;
-      if (!at.duplicate) committed.push({ item: p.item, placed: at });
-      p.resolve(at);
+    if (placed !== undefined) {
+      this.options.onBatch?.(batch.length, performance.now() - start);
+      const committed: { item: SequenceItem; placed: Sequenced }[] = [];
+      for (let i = 0; i < batch.length; i++) {
+        const at = placed[i]!;
+        if (!at.duplicate) committed.push({ item: batch[i]!.item, placed: at });
+        batch[i]!.resolve(at);
+      }
+      if (committed.length > 0) this.options.onCommitted(committed);
     }
-    if (committed.length > 0) this.options.onCommitted(committed);
+    if (this.queue.length > 0) this.schedule();
+    else this.wakeIfIdle();
   }
 
   /** Stops taking work and resolves once everything already queued is durable. */
   async drain(): Promise<void> {
     this.closed = true;
-    if (this.queue.length === 0 && !this.scheduled) return;
+    if (this.queue.length === 0 && this.inFlight === 0 && !this.scheduled) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 }

@@ -8,6 +8,19 @@ import type { RelayContext } from './context.js';
 import { badRequest, forbidden, tooMany } from './errors.js';
 import type { Sequenced } from './storage/store.js';
 
+// Channels are few and hot: hashing the tag once per channel, not once per envelope.
+const tags = new Map<string, Uint8Array>();
+function cachedChannelTag(channelId: Uint8Array): Uint8Array {
+  const key = toHex(channelId);
+  let tag = tags.get(key);
+  if (tag === undefined) {
+    tag = channelTag(channelId);
+    if (tags.size >= 10_000) tags.delete(tags.keys().next().value!);
+    tags.set(key, tag);
+  }
+  return tag;
+}
+
 export async function submitEnvelope(ctx: RelayContext, deviceKey: Uint8Array, bytes: Uint8Array, pathChannelId?: Uint8Array): Promise<Sequenced> {
   const decoded = decodeEnvelope(bytes);
   if (!decoded.ok) throw badRequest(decoded.error.code, decoded.error.message);
@@ -22,7 +35,7 @@ export async function submitEnvelope(ctx: RelayContext, deviceKey: Uint8Array, b
   if (wait > 0) throw tooMany('this device is sending faster than its rate limit', wait);
   const placed = await ctx.sequencer.submit({
     kind: RecordKind.envelope,
-    streamTag: channelTag(envelope.channelId),
+    streamTag: cachedChannelTag(envelope.channelId),
     itemHash: envelopeHash(bytes),
     aux: envelope.commitment,
     body: bytes,

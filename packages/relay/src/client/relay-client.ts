@@ -179,6 +179,19 @@ export class RelaySocket {
     return frame;
   }
 
+  /**
+   * Sends an already-encoded SUBMIT frame (type byte first), writing a fresh request id into
+   * bytes 1–4 in place. For load generators that reuse frame buffers.
+   */
+  async submitFrame(frame: Uint8Array): Promise<Receipt> {
+    const reply = await this.call((requestId) => {
+      new DataView(frame.buffer, frame.byteOffset, frame.byteLength).setUint32(1, requestId);
+      return frame;
+    });
+    if (reply.type !== RelayFrameType.receipt) throw new Error(`expected a receipt, got frame type ${reply.type}`);
+    return reply;
+  }
+
   async subscribe(channelId: Uint8Array, fromSeq: number): Promise<number> {
     const frame = await this.call((requestId) => encodeClientFrame({ type: ClientFrameType.subscribe, requestId, channelId, fromSeq }));
     if (frame.type !== RelayFrameType.subscribed) throw new Error(`expected subscribed, got frame type ${frame.type}`);

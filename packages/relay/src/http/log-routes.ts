@@ -11,7 +11,7 @@ import type { Reply, Route } from './router.js';
 const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable', 'content-type': 'application/octet-stream' };
 
 function checkpoint(ctx: RelayContext): Reply {
-  const current = ctx.integrator.checkpoint;
+  const current = ctx.log.checkpoint;
   if (current === undefined) throw new RelayError(503, 'no_checkpoint', 'the log has not signed a checkpoint yet', 1);
   return { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'max-age=1' }, body: current.note };
 }
@@ -34,7 +34,7 @@ function tile(path: string, ctx: RelayContext): Reply {
 async function proof(indexText: string, ctx: RelayContext): Promise<Reply> {
   if (!/^(0|[1-9][0-9]{0,15})$/.test(indexText)) throw badRequest('malformed_path', 'index must be a decimal number without leading zeros');
   const index = Number(indexText);
-  const current = ctx.integrator.checkpoint;
+  const current = ctx.log.checkpoint;
   if (current === undefined || index >= current.size) {
     throw new RelayError(404, 'not_yet_checkpointed', `log index ${index} is not covered by a checkpoint yet; retry shortly`, 1);
   }

@@ -3,11 +3,12 @@ import type { RelayContext } from '../context.js';
 import type { Reply, Route } from './router.js';
 
 function health(ctx: RelayContext): Reply {
-  const checkpoint = ctx.integrator.checkpoint;
+  const checkpoint = ctx.log.checkpoint;
   return {
     json: {
-      status: 'ok',
-      logSize: ctx.store.logSize(),
+      status: ctx.log.healthy ? 'ok' : 'degraded',
+      logSize: ctx.log.size,
+      logWriter: ctx.log.healthy ? 'ok' : 'failed',
       checkpointSize: checkpoint?.size ?? 0,
       pending: ctx.sequencer.pending,
       connections: ctx.fanout.connectionCount,

@@ -92,15 +92,17 @@ export interface RelayStore {
 
   /** Tree size whose tiles are stored (integration progress). */
   integratedSize(): number;
-  /** Stores new tiles and the new integrated size atomically. Durable on return. */
-  putTiles(tiles: readonly { level: number; index: number; width: number; hashes: Uint8Array }[], treeSize: number): void;
+  /**
+   * Stores new tiles, the new integrated size and the checkpoint that signs them, atomically
+   * (one commit, durable on return) — provided the stored checkpoint still has `expectedSize`
+   * (compare-and-swap; undefined: none yet). Returns false, storing nothing, if it changed.
+   */
+  integrate(tiles: readonly { level: number; index: number; width: number; hashes: Uint8Array }[], treeSize: number, expectedSize: number | undefined, note: string): boolean;
   /** The widest stored version of tile (level, index); partial tiles are prefixes of it. */
   getTile(level: number, index: number): StoredTile | undefined;
 
   /** The latest signed checkpoint. */
   checkpoint(): { size: number; note: string } | undefined;
-  /** Replaces the checkpoint only if the stored one still has `expectedSize` (undefined: none). */
-  swapCheckpoint(expectedSize: number | undefined, size: number, note: string): boolean;
 
   device(key: Uint8Array): DeviceRow | undefined;
   channel(id: Uint8Array): ChannelRow | undefined;

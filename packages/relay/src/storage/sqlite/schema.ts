@@ -3,16 +3,17 @@
  * commit returns only after the WAL is fsync'd, so an acknowledged envelope survives power loss.
  * Group commit (many envelopes per transaction) amortises the fsync.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const PRAGMAS = [
   'PRAGMA journal_mode = WAL',
   'PRAGMA synchronous = FULL',
   'PRAGMA foreign_keys = ON',
   'PRAGMA busy_timeout = 5000',
-  // Larger page cache and WAL before auto-checkpoint: fewer, larger checkpoints under load.
   'PRAGMA cache_size = -65536',
-  'PRAGMA wal_autocheckpoint = 4000',
+  // No checkpoint inside a commit: a dedicated thread (wal-checkpointer-worker.ts) copies the
+  // WAL back into the database, so appends never stall behind that I/O.
+  'PRAGMA wal_autocheckpoint = 0',
 ];
 
 export const SCHEMA = `
@@ -21,10 +22,19 @@ CREATE TABLE IF NOT EXISTS meta (
   value BLOB NOT NULL
 );
 
+-- Streams (channels, party directories) get small integer ids so the log's indexes stay compact.
+CREATE TABLE IF NOT EXISTS streams (
+  id       INTEGER PRIMARY KEY,
+  tag      BLOB    NOT NULL UNIQUE,
+  last_seq INTEGER NOT NULL,
+  chain    BLOB    NOT NULL
+);
+
 -- The log: one row per entry, idx = log index. The record column is the tlog entry.
+-- (stream, item_hash) is unique: a resubmitted item gets its original placement back.
 CREATE TABLE IF NOT EXISTS log (
   idx       INTEGER PRIMARY KEY,
-  stream    BLOB    NOT NULL,
+  stream    INTEGER NOT NULL REFERENCES streams (id),
   seq       INTEGER NOT NULL,
   item_hash BLOB    NOT NULL,
   record    BLOB    NOT NULL,
@@ -32,12 +42,6 @@ CREATE TABLE IF NOT EXISTS log (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS log_stream_seq  ON log (stream, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS log_stream_item ON log (stream, item_hash);
-
-CREATE TABLE IF NOT EXISTS streams (
-  tag      BLOB PRIMARY KEY,
-  last_seq INTEGER NOT NULL,
-  chain    BLOB    NOT NULL
-) WITHOUT ROWID;
 
 -- Only the widest version of each tile is kept; narrower partial tiles are its prefixes.
 CREATE TABLE IF NOT EXISTS tiles (

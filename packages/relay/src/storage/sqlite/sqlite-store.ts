@@ -20,6 +20,7 @@ function key(tag: Uint8Array, hash: Uint8Array): string {
 }
 
 interface StreamState {
+  id: number;
   lastSeq: number;
   chain: Uint8Array;
 }
@@ -29,6 +30,8 @@ export class SqliteStore implements RelayStore {
   private readonly statements;
   /** Cache of stream heads; the database is the truth and is re-read after a failed batch. */
   private readonly streams = new Map<string, StreamState>();
+  /** Channel members by channel id (hex); this process is the only writer of channels. */
+  private readonly members = new Map<string, Set<string>>();
   private size: number;
 
   constructor(path: string) {
@@ -53,11 +56,13 @@ export class SqliteStore implements RelayStore {
     const db = this.db;
     return {
       findItem: db.prepare('SELECT idx, seq, record FROM log WHERE stream = ? AND item_hash = ?'),
-      insertLog: db.prepare('INSERT INTO log (idx, stream, seq, item_hash, record, body) VALUES (?, ?, ?, ?, ?, ?)'),
-      streamHead: db.prepare('SELECT last_seq, chain FROM streams WHERE tag = ?'),
-      upsertStream: db.prepare('INSERT INTO streams (tag, last_seq, chain) VALUES (?, ?, ?) ON CONFLICT (tag) DO UPDATE SET last_seq = excluded.last_seq, chain = excluded.chain'),
+      // A conflict on (stream, item_hash) inserts nothing: the caller then looks the original up.
+      insertLog: db.prepare('INSERT INTO log (idx, stream, seq, item_hash, record, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stream, item_hash) DO NOTHING'),
+      streamHead: db.prepare('SELECT id, last_seq, chain FROM streams WHERE tag = ?'),
+      newStream: db.prepare('INSERT INTO streams (tag, last_seq, chain) VALUES (?, 0, ?)'),
+      updateStream: db.prepare('UPDATE streams SET last_seq = ?, chain = ? WHERE id = ?'),
       readRecords: db.prepare('SELECT record FROM log WHERE idx >= ? AND idx < ? ORDER BY idx'),
-      readStream: db.prepare('SELECT idx, seq, record, body FROM log WHERE stream = ? AND seq >= ? ORDER BY seq LIMIT ?'),
+      readStream: db.prepare('SELECT idx, seq, record, body FROM log WHERE stream = (SELECT id FROM streams WHERE tag = ?) AND seq >= ? ORDER BY seq LIMIT ?'),
       upsertDevice: db.prepare(
         'INSERT INTO devices (key, party, member, roles, not_before, not_after, certificate) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
       ),
@@ -65,7 +70,6 @@ export class SqliteStore implements RelayStore {
       device: db.prepare('SELECT * FROM devices WHERE key = ?'),
       channel: db.prepare('SELECT * FROM channels WHERE id = ?'),
       channelMembers: db.prepare('SELECT device FROM channel_members WHERE channel = ? ORDER BY device'),
-      isMember: db.prepare('SELECT 1 FROM channel_members WHERE channel = ? AND device = ?'),
       upsertChannel: db.prepare('INSERT INTO channels (id, creator, version, membership) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, membership = excluded.membership'),
       clearMembers: db.prepare('DELETE FROM channel_members WHERE channel = ?'),
       addMember: db.prepare('INSERT INTO channel_members (channel, device) VALUES (?, ?)'),
@@ -90,7 +94,7 @@ export class SqliteStore implements RelayStore {
     if (state === undefined) {
       const row = this.statements.streamHead.get(tag) as Row | undefined;
       if (row === undefined) return undefined;
-      state = { lastSeq: Number(row['last_seq']), chain: bytes(row['chain']) };
+      state = { id: Number(row['id']), lastSeq: Number(row['last_seq']), chain: bytes(row['chain']) };
       this.streams.set(k, state);
     }
     return state;
@@ -104,7 +108,7 @@ export class SqliteStore implements RelayStore {
       const out: Sequenced[] = [];
       for (const item of items) {
         const dupKey = key(item.streamTag, item.itemHash);
-        const earlier = inBatch.get(dupKey) ?? this.existing(item);
+        const earlier = inBatch.get(dupKey);
         if (earlier !== undefined) {
           out.push({ ...earlier, duplicate: true });
           continue;
@@ -112,15 +116,19 @@ export class SqliteStore implements RelayStore {
         const tagHex = Buffer.from(item.streamTag).toString('hex');
         let entry = touched.get(tagHex);
         if (entry === undefined) {
-          const head = this.head(item.streamTag) ?? { lastSeq: 0, chain: genesisChain(item.streamTag) };
+          const head = this.head(item.streamTag) ?? this.createStream(item.streamTag);
           entry = { tag: item.streamTag, state: { ...head } };
           touched.set(tagHex, entry);
         }
         const seq = entry.state.lastSeq + 1;
         const chainHash = nextChain(entry.state.chain, item.itemHash);
         const record = encodeRecord({ kind: item.kind, streamTag: item.streamTag, seq, itemHash: item.itemHash, aux: item.aux, chainHash, receivedAt });
-        const logIndex = this.size++;
-        this.statements.insertLog.run(logIndex, item.streamTag, seq, item.itemHash, record, item.body);
+        const logIndex = this.size;
+        if (this.statements.insertLog.run(logIndex, entry.state.id, seq, item.itemHash, record, item.body).changes === 0) {
+          out.push(this.existing(entry.state.id, item)); // sequenced before: its original placement
+          continue;
+        }
+        this.size++;
         this.applyDirectory(item);
         entry.state.lastSeq = seq;
         entry.state.chain = chainHash;
@@ -128,11 +136,13 @@ export class SqliteStore implements RelayStore {
         inBatch.set(dupKey, placed);
         out.push(placed);
       }
-      for (const { tag, state } of touched.values()) this.statements.upsertStream.run(tag, state.lastSeq, state.chain);
+      for (const { state } of touched.values()) this.statements.updateStream.run(state.lastSeq, state.chain, state.id);
       return out;
     });
     try {
-      const out = run();
+      // IMMEDIATE takes the write lock up front: a deferred transaction that read first could
+      // fail with SQLITE_BUSY_SNAPSHOT when another connection commits in between.
+      const out = run.immediate();
       for (const [tagHex, { state }] of touched) this.streams.set(tagHex, state);
       return out;
     } catch (error) {
@@ -142,9 +152,16 @@ export class SqliteStore implements RelayStore {
     }
   }
 
-  private existing(item: SequenceItem): Sequenced | undefined {
-    const row = this.statements.findItem.get(item.streamTag, item.itemHash) as Row | undefined;
-    if (row === undefined) return undefined;
+  /** A new stream's row, inside the caller's transaction; its chain starts at genesis. */
+  private createStream(tag: Uint8Array): StreamState {
+    const chain = genesisChain(tag);
+    const id = Number(this.statements.newStream.run(tag, chain).lastInsertRowid);
+    return { id, lastSeq: 0, chain };
+  }
+
+  private existing(streamId: number, item: SequenceItem): Sequenced {
+    const row = this.statements.findItem.get(streamId, item.itemHash) as Row | undefined;
+    if (row === undefined) throw new Error('insert conflicted but no earlier item was found');
     const record = bytes(row['record']);
     const decoded = decodeRecord(record);
     if (!decoded.ok) throw new Error(`stored log record ${String(row['idx'])} is corrupt: ${decoded.error.message}`);
@@ -186,7 +203,9 @@ export class SqliteStore implements RelayStore {
   }
 
   lastSeq(streamTag: Uint8Array): number {
-    return this.head(streamTag)?.lastSeq ?? 0;
+    // Read through: on the main thread the log writer thread is the one appending.
+    const row = this.statements.streamHead.get(streamTag) as Row | undefined;
+    return row === undefined ? 0 : Number(row['last_seq']);
   }
 
   integratedSize(): number {
@@ -194,11 +213,14 @@ export class SqliteStore implements RelayStore {
     return value === undefined ? 0 : Number(Buffer.from(value).toString());
   }
 
-  putTiles(tiles: readonly { level: number; index: number; width: number; hashes: Uint8Array }[], treeSize: number): void {
-    this.db.transaction(() => {
+  integrate(tiles: readonly { level: number; index: number; width: number; hashes: Uint8Array }[], treeSize: number, expectedSize: number | undefined, note: string): boolean {
+    return this.db.transaction(() => {
+      const swapped = expectedSize === undefined ? this.statements.insertCheckpoint.run(treeSize, note) : this.statements.updateCheckpoint.run(treeSize, note, expectedSize);
+      if (swapped.changes !== 1) return false;
       for (const t of tiles) this.statements.putTile.run(t.level, t.index, t.width, t.hashes);
       this.statements.setMeta.run('integrated_size', Buffer.from(String(treeSize)));
-    })();
+      return true;
+    }).immediate();
   }
 
   getTile(level: number, index: number): StoredTile | undefined {
@@ -209,11 +231,6 @@ export class SqliteStore implements RelayStore {
   checkpoint(): { size: number; note: string } | undefined {
     const row = this.statements.checkpoint.get() as Row | undefined;
     return row === undefined ? undefined : { size: Number(row['size']), note: String(row['note']) };
-  }
-
-  swapCheckpoint(expectedSize: number | undefined, size: number, note: string): boolean {
-    const result = expectedSize === undefined ? this.statements.insertCheckpoint.run(size, note) : this.statements.updateCheckpoint.run(size, note, expectedSize);
-    return result.changes === 1;
   }
 
   device(key: Uint8Array): DeviceRow | undefined {
@@ -239,7 +256,15 @@ export class SqliteStore implements RelayStore {
   }
 
   isMember(channelId: Uint8Array, device: Uint8Array): boolean {
-    return this.statements.isMember.get(channelId, device) !== undefined;
+    // Checked for every envelope: cached per channel, replaced whenever putChannel writes it.
+    const id = Buffer.from(channelId).toString('hex');
+    let members = this.members.get(id);
+    if (members === undefined) {
+      members = new Set((this.statements.channelMembers.all(channelId) as Row[]).map((r) => Buffer.from(r['device'] as Buffer).toString('hex')));
+      this.members.set(id, members);
+      if (this.members.size > 10_000) this.members.delete(this.members.keys().next().value!);
+    }
+    return members.has(Buffer.from(device).toString('hex'));
   }
 
   putChannel(channel: ChannelRow): boolean {
@@ -249,8 +274,9 @@ export class SqliteStore implements RelayStore {
       this.statements.upsertChannel.run(channel.id, channel.creator, channel.version, channel.membership);
       this.statements.clearMembers.run(channel.id);
       for (const m of channel.members) this.statements.addMember.run(channel.id, m);
+      this.members.delete(Buffer.from(channel.id).toString('hex'));
       return true;
-    })();
+    }).immediate();
   }
 
   putMail(recipient: Uint8Array, kind: number, sender: Uint8Array, body: Uint8Array, createdAt: number, maxPerRecipient: number): number | undefined {
@@ -258,7 +284,7 @@ export class SqliteStore implements RelayStore {
       const count = Number((this.statements.mailCount.get(recipient) as Row)['n']);
       if (count >= maxPerRecipient) return undefined;
       return Number(this.statements.putMail.run(recipient, kind, sender, body, createdAt).lastInsertRowid);
-    })();
+    }).immediate();
   }
 
   listMail(recipient: Uint8Array, kind: number | undefined, limit: number): MailItem[] {
@@ -275,7 +301,7 @@ export class SqliteStore implements RelayStore {
       const [first] = this.listMail(recipient, kind, 1);
       if (first !== undefined) this.statements.deleteMail.run(recipient, first.id);
       return first;
-    })();
+    }).immediate();
   }
 
   meta(name: string): Uint8Array | undefined {
