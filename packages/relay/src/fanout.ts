@@ -68,8 +68,9 @@ export class Fanout {
   }
 
   /**
-   * A committed batch resolves many receipts in one burst of microtasks: corking the socket
-   * until they have all run turns one write syscall per receipt into one per burst.
+   * A committed batch resolves many receipts, and publishes many deliveries, in one burst:
+   * corking the socket until the burst has run turns one write syscall per frame into one per
+   * burst and socket.
    */
   private cork(connection: Connection): void {
     if (connection.corked) return;
@@ -194,6 +195,7 @@ export class Fanout {
           continue;
         }
         frame ??= encodeRelayFrame({ type: RelayFrameType.delivery, requestId: 0, channelId, logIndex: placed.logIndex, record: placed.record, envelope: item.body });
+        this.cork(sub.connection); // a committed batch reaches each subscriber in one write
         ws.send(frame);
         sub.nextSeq = placed.seq + 1;
         sent++;
