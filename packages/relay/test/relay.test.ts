@@ -20,9 +20,9 @@ import {
   verifyTlogProof,
   parsePolicy,
 } from '@hotline/log';
-import { decodeRecord, envelopeHash, RecordKind, channelTag } from '@hotline/protocol';
+import { channelTag, decodeRecord, envelopeHash, issueRevocation, partyRootSigner, RecordKind } from '@hotline/protocol';
 import { RelayClient, RelayRequestError } from '../src/client/index.js';
-import { enrol, envelope, eventually, openChannel, withRelay } from './fixtures.js';
+import { enrol, envelope, eventually, MOSCOW, openChannel, withRelay } from './fixtures.js';
 
 async function expectError(promise: Promise<unknown>, status: number, code: string): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
@@ -133,8 +133,6 @@ test('WebSocket: submit, subscribe with catch-up, then live delivery in order', 
 
 test('a revoked device is logged out, disconnected and refused', async () => {
   await withRelay(async (relay) => {
-    const { issueRevocation, partyRootSigner } = await import('@hotline/protocol');
-    const { MOSCOW } = await import('./fixtures.js');
     const alice = await enrol(relay, 'washington', 'Alice');
     const boris = await enrol(relay, 'moscow', 'Boris');
     const channel = await openChannel(alice, [boris]);
