@@ -5,6 +5,7 @@
 import { UsageError } from './args.js';
 import { DEMO_HELP, runDemo } from './commands/demo.js';
 import { RELAY_HELP, runRelay } from './commands/relay.js';
+import { WITNESS_HELP, runWitness } from './commands/witness.js';
 
 const HELP = `usage: hotline <command> [options]
 
@@ -13,9 +14,11 @@ Commands:
               an offline receipt, and tampering caught (hotline demo --help)
   relay       run a relay: sequencing, transparency log, tiles, checkpoints,
               fan-out (hotline relay --help)
+  witness     run a party's witness: cosigns consistent checkpoints only
+              (hotline witness --help)
 
 Not built yet (see the README's status table):
-  witness, party, init, channel, send, watch, ack, approve, status,
+  party, init, channel, send, watch, ack, approve, status,
   export, verify, leak-check, console, bench (use: npm run bench)
 
 Options:
@@ -24,7 +27,7 @@ Options:
 
 Exit status: 0 on success, 1 on a verification failure, 2 on bad usage.`;
 
-const NOT_YET = new Set(['witness', 'party', 'init', 'channel', 'send', 'watch', 'ack', 'approve', 'status', 'export', 'verify', 'leak-check', 'console', 'bench']);
+const NOT_YET = new Set([ 'party', 'init', 'channel', 'send', 'watch', 'ack', 'approve', 'status', 'export', 'verify', 'leak-check', 'console', 'bench']);
 
 export async function main(argv: readonly string[], print = (line: string) => console.log(line), printError = (line: string) => console.error(line)): Promise<number> {
   const [command, ...rest] = argv;
@@ -40,6 +43,7 @@ export async function main(argv: readonly string[], print = (line: string) => co
     const commands: Record<string, { help: string; run: (argv: readonly string[], print: (line: string) => void) => Promise<number> }> = {
       demo: { help: DEMO_HELP, run: runDemo },
       relay: { help: RELAY_HELP, run: runRelay },
+      witness: { help: WITNESS_HELP, run: runWitness },
     };
     const selected = commands[command];
     if (selected !== undefined) {

@@ -59,3 +59,4 @@ export { type Tile, type TileSource, TileBuilder, perfectRoot } from './tile-bui
 export { type TileFetcher, TileHashReader } from './tile-reader.js';
 export { type CryptoProvider } from './crypto/provider.js';
 export { provider as cryptoProvider } from '#crypto';
+export { type LogAlertCode, type HeldCheckpoint, type MonitorSources, type MonitorOptions, LogMonitor } from './log-monitor.js';

@@ -7,6 +7,7 @@ import type { Metrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Sequencer } from './sequencer.js';
 import type { Sessions } from './sessions.js';
+import type { WitnessCollector } from './witnesses.js';
 import type { RelayStore } from './storage/store.js';
 
 export interface RelayLimits {
@@ -33,6 +34,8 @@ export interface RelayContext {
   readonly sequencer: Sequencer;
   /** The log writer thread: durable commits, integrated size, latest checkpoint. */
   readonly log: LogWriter;
+  /** Witness cosignatures for the log's checkpoints, and the policy they are judged by. */
+  readonly witnesses: WitnessCollector;
   readonly sessions: Sessions;
   readonly limiter: RateLimiter;
   readonly metrics: Metrics;

@@ -30,6 +30,8 @@ export interface LogWriterOptions {
   readonly key: SignerKey;
   readonly checkpointIntervalMs: number;
   readonly onError: (message: string) => void;
+  /** Each newly signed checkpoint (its tiles are already stored). */
+  readonly onCheckpoint?: (size: number, note: string) => void;
 }
 
 function thread(file: string, workerData: unknown, transferList: Transferable[] = []): Worker {
@@ -118,7 +120,10 @@ export class LogWriter {
   }
 
   private onIntegrator(message: FromIntegrator): void {
-    if (message.type === 'checkpoint') this.latest = { size: message.size, note: message.note };
+    if (message.type === 'checkpoint') {
+      this.latest = { size: message.size, note: message.note };
+      this.options.onCheckpoint?.(message.size, message.note);
+    }
     else if (message.type === 'error') this.options.onError(`integration: ${message.message}`);
   }
 

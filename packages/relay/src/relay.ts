@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import { formatVerifierKey, verifierKeyOf, type VerifierKey } from '@hotline/log';
+import { formatVerifierKey, parsePolicy, verifierKeyOf, type Policy, type VerifierKey } from '@hotline/log';
 import { WebSocketServer } from 'ws';
 import type { RelayContext, RelayLimits } from './context.js';
 import { deviceIsActive } from './directory.js';
@@ -27,6 +27,7 @@ import { RateLimiter } from './rate-limit.js';
 import { Sequencer } from './sequencer.js';
 import { Sessions } from './sessions.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+import { WitnessCollector, type WitnessEndpoint } from './witnesses.js';
 
 export const DEFAULT_LIMITS: RelayLimits = {
   maxBodyBytes: 320 * 1024,
@@ -50,6 +51,13 @@ export interface RelayOptions {
   /** Party roots whose device certificates this relay accepts. */
   readonly partyRoots: readonly VerifierKey[];
   readonly checkpointIntervalMs?: number;
+  /** Witnesses to collect cosignatures from; by default the quorum is all of them. */
+  readonly witnesses?: readonly { readonly url: string; readonly vkey: string }[];
+  /** A tlog-policy whose witness lines carry URLs; replaces `witnesses` and its default quorum. */
+  readonly witnessPolicy?: string;
+  readonly witnessTimeoutMs?: number;
+  /** How often the latest checkpoint is resubmitted so cosignature timestamps stay fresh. */
+  readonly witnessRefreshMs?: number;
   readonly limits?: Partial<RelayLimits>;
   readonly logger?: Logger;
   readonly now?: () => number;
@@ -80,12 +88,23 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     delivered: metrics.counter('hotline_delivered', 'envelopes delivered to subscribers'),
   };
   const batches = metrics.counter('hotline_commit_batches', 'group-commit transactions');
+  const witnessRequests = metrics.counter('hotline_witness_requests', 'add-checkpoint requests by witness and status');
+  const witnesses = new WitnessCollector({
+    store,
+    ...witnessSetup(options, logVkey),
+    timeoutMs: options.witnessTimeoutMs ?? 2000,
+    refreshMs: options.witnessRefreshMs ?? 60_000,
+    logger,
+    count: (status, witness) => witnessRequests(1, { witness, status }),
+  });
   const log = await LogWriter.start({
     databasePath: join(options.dataDir, 'relay.db'),
     key,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 250,
     onError: (message) => logger.log('error', 'log writer', { error: message }),
+    onCheckpoint: (size, note) => witnesses.offer(size, note),
   });
+  if (log.checkpoint !== undefined) witnesses.offer(log.checkpoint.size, log.checkpoint.note);
   const fanout = new Fanout();
   const sequencer = new Sequencer((items, receivedAt) => log.append(items, receivedAt), {
     maxPending: limits.maxPending,
@@ -103,6 +122,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     store,
     sequencer,
     log,
+    witnesses,
     sessions: new Sessions({ origin: key.name, challengeTtlMs: 60_000, sessionTtlMs: 3_600_000, maxChallenges: 10_000, maxSessions: 100_000, now }),
     limiter: new RateLimiter(limits.ratePerSecond, limits.burst),
     metrics,
@@ -134,12 +154,34 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       await sequencer.drain();
       fanout.closeAll(1001, 'relay shutting down');
       await log.close(); // integrates and signs a final checkpoint
+      witnesses.stop();
       server.closeAllConnections();
       wss.close();
       store.close();
       logger.log('info', 'relay stopped', { logSize: log.size, checkpointSize: log.checkpoint?.size ?? 0 });
     })());
   return { url, port, origin: key.name, logVkey, context: ctx, close };
+}
+
+/** The witness endpoints and the policy judging their cosignatures. */
+function witnessSetup(options: RelayOptions, logVkey: string): { policy: Policy; witnesses: WitnessEndpoint[] } {
+  let text = options.witnessPolicy;
+  if (text === undefined) {
+    const configured = options.witnesses ?? [];
+    const names = configured.map((_, i) => `w${i + 1}`);
+    text = [
+      `log ${logVkey}`,
+      ...configured.map((w, i) => `witness ${names[i]} ${w.vkey} ${w.url}`),
+      ...(configured.length === 0 ? ['quorum none'] : [`group all-witnesses all ${names.join(' ')}`, 'quorum all-witnesses']),
+    ].join('\n');
+  }
+  const policy = parsePolicy(text);
+  if (!policy.ok) throw new Error(`witness policy: ${policy.error.message}`);
+  const witnesses = policy.value.witnesses.map((w) => {
+    if (w.url === undefined) throw new Error(`witness policy: witness ${w.name} has no URL to submit checkpoints to`);
+    return { name: w.name, url: w.url.replace(/\/+$/, ''), verifier: w.verifier };
+  });
+  return { policy: policy.value, witnesses };
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

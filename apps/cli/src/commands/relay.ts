@@ -4,6 +4,7 @@ import { parsePartyRoot } from '@hotline/protocol';
 import { DEFAULT_LIMITS, jsonLogger, startRelay } from '@hotline/relay';
 import type { VerifierKey } from '@hotline/log';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
+import { parseListen, untilSignalled } from '../listen.js';
 
 export const RELAY_HELP = `usage: hotline relay --data DIR [--listen HOST:PORT] [--party VKEY]... [options]
 
@@ -23,6 +24,9 @@ Options:
   --party-file FILE        read party root vkeys from FILE, one per line (# comments allowed)
   --origin NAME            the log's origin on first start (default relay.hotline.invalid/<random>)
   --checkpoint-ms N        sign a checkpoint at most every N ms while the log grows (default 250)
+  --witness URL=VKEY       ask this witness to cosign every checkpoint (repeatable); by default
+                           a checkpoint reaches quorum when every witness has cosigned it
+  --witness-policy FILE    a c2sp.org/tlog-policy file instead: witness lines must carry URLs
   --rate N                 per-device envelopes per second (default ${DEFAULT_LIMITS.ratePerSecond})
   --burst N                per-device burst (default ${DEFAULT_LIMITS.burst})
   --json                   print the start-up line as JSON ({"url","origin","logKey"})
@@ -30,13 +34,6 @@ Options:
 
 Stops cleanly on SIGINT or SIGTERM: in-flight envelopes are committed and a final checkpoint
 is signed before the process exits.`;
-
-function parseListen(text: string): { host: string; port: number } {
-  const match = /^(\[[0-9a-fA-F:]+\]|[^:]+):([0-9]{1,5})$/.exec(text);
-  const port = match === null ? NaN : Number(match[2]);
-  if (match === null || port > 65535) throw new UsageError(`--listen must be HOST:PORT, got ${JSON.stringify(text)}`);
-  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
-}
 
 function partyRoots(vkeys: readonly string[]): VerifierKey[] {
   return vkeys.map((vkey) => {
@@ -57,7 +54,7 @@ function readPartyFile(path: string): string[] {
 }
 
 export async function runRelay(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['data', 'listen', 'origin', 'checkpoint-ms', 'rate', 'burst', 'party-file'], repeatable: ['party'], booleans: ['json'] });
+  const args = parseArgs(argv, { values: ['data', 'listen', 'origin', 'checkpoint-ms', 'rate', 'burst', 'party-file', 'witness-policy'], repeatable: ['party', 'witness'], booleans: ['json'] });
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const dataDir = args.values.get('data');
   if (dataDir === undefined) throw new UsageError('--data DIR is required');
@@ -66,12 +63,28 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
   const partyFile = args.values.get('party-file');
   if (partyFile !== undefined) vkeys.push(...readPartyFile(partyFile));
   const origin = args.values.get('origin');
+  const witnesses = (args.repeated.get('witness') ?? []).map((spec) => {
+    const eq = spec.indexOf('=');
+    if (eq < 0 || !/^https?:\/\//.test(spec)) throw new UsageError(`--witness must be URL=VKEY, got ${JSON.stringify(spec.slice(0, 60))}`);
+    return { url: spec.slice(0, eq), vkey: spec.slice(eq + 1) };
+  });
+  const policyFile = args.values.get('witness-policy');
+  let witnessPolicy: string | undefined;
+  if (policyFile !== undefined) {
+    try {
+      witnessPolicy = readFileSync(policyFile, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--witness-policy ${policyFile}: ${(error as Error).message}`);
+    }
+  }
   const relay = await startRelay({
     dataDir,
     host,
     port,
     ...(origin === undefined ? {} : { origin }),
     partyRoots: partyRoots(vkeys),
+    witnesses,
+    ...(witnessPolicy === undefined ? {} : { witnessPolicy }),
     checkpointIntervalMs: integerFlag(args, 'checkpoint-ms', 250, 1, 60_000),
     limits: {
       ratePerSecond: integerFlag(args, 'rate', DEFAULT_LIMITS.ratePerSecond, 1, 10_000_000),
@@ -81,11 +94,7 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
   });
   if (args.booleans.has('json')) print(JSON.stringify({ url: relay.url, origin: relay.origin, logKey: relay.logVkey }));
   else print(`relay listening on ${relay.url}\nlog key: ${relay.logVkey}\ntrusted parties: ${vkeys.length === 0 ? 'none (no device can register)' : vkeys.map((v) => v.split('+')[0]).join(', ')}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilSignalled();
   await relay.close();
   return 0;
 }

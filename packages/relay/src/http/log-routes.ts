@@ -10,10 +10,18 @@ import type { Reply, Route } from './router.js';
 
 const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable', 'content-type': 'application/octet-stream' };
 
+/** The newest checkpoint, with whatever witness cosignatures have arrived for it so far. */
 function checkpoint(ctx: RelayContext): Reply {
-  const current = ctx.log.checkpoint;
-  if (current === undefined) throw new RelayError(503, 'no_checkpoint', 'the log has not signed a checkpoint yet', 1);
-  return { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'max-age=1' }, body: current.note };
+  const latest = ctx.witnesses.latest;
+  if (latest === undefined) throw new RelayError(503, 'no_checkpoint', 'the log has not signed a checkpoint yet', 1);
+  return { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'max-age=1' }, body: latest };
+}
+
+/** The newest checkpoint whose cosignatures meet the relay's witness policy. */
+function quorumCheckpoint(ctx: RelayContext): Reply {
+  const quorum = ctx.witnesses.latestQuorum;
+  if (quorum === undefined) throw new RelayError(503, 'no_quorum_checkpoint', 'no checkpoint has been cosigned by the witness quorum yet', 1);
+  return { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'max-age=1' }, body: quorum };
 }
 
 function tile(path: string, ctx: RelayContext): Reply {
@@ -50,6 +58,7 @@ async function proof(indexText: string, ctx: RelayContext): Promise<Reply> {
 
 export const logRoutes: Route[] = [
   { method: 'GET', pattern: /^\/checkpoint$/, name: 'checkpoint', handler: (_r, ctx) => checkpoint(ctx) },
+  { method: 'GET', pattern: /^\/v1\/quorum-checkpoint$/, name: 'quorum-checkpoint', handler: (_r, ctx) => quorumCheckpoint(ctx) },
   { method: 'GET', pattern: /^\/(tile\/.+)$/, name: 'tile', handler: (r, ctx) => tile(r.params[0]!, ctx) },
   { method: 'GET', pattern: /^\/v1\/proof\/([^/]+)$/, name: 'proof', handler: (r, ctx) => proof(r.params[0]!, ctx) },
 ];

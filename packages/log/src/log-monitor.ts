@@ -1,0 +1,116 @@
+/**
+ * What a terminal runs against a relay's log: fetch the latest quorum checkpoint, verify the
+ * log's signature and the witnesses' cosignatures against the channel's policy, prove it
+ * consistent with the checkpoint already held, and raise a named alert for each way the relay
+ * (or the network) can be lying:
+ *
+ *   bad_signature   the log signature or a known witness's cosignature fails, or a foreign key signed
+ *   quorum_not_met  not enough witnesses cosigned it
+ *   fork            same size with another root, or no valid consistency proof from the held one
+ *   rollback        smaller than the checkpoint already held
+ *   stale           the newest cosignature is older than the freshness bound, though the relay answers
+ *   unavailable     the checkpoint or a tile could not be fetched (nothing was proven)
+ *   malformed       the checkpoint is not a well-formed signed checkpoint
+ *
+ * Browser-safe: all I/O is injected.
+ */
+import { bytesEqual } from './bytes.js';
+import { verifyCheckpointWithPolicy, type PolicyCheckpoint } from './policy-verify.js';
+import type { Policy } from './policy.js';
+import { consistencyProof } from './prove.js';
+import type { LogErrorCode, Result } from './result.js';
+import { TileHashReader, type TileFetcher } from './tile-reader.js';
+import { verifyConsistency } from './verify.js';
+
+export type LogAlertCode = 'bad_signature' | 'quorum_not_met' | 'fork' | 'rollback' | 'stale' | 'unavailable' | 'malformed';
+
+export interface HeldCheckpoint {
+  readonly size: number;
+  readonly rootHash: Uint8Array;
+  /** The newest witness cosignature timestamp seen on it (POSIX seconds). */
+  readonly cosignedAt: number;
+  /** The signed checkpoint itself, for the record. */
+  readonly note: string;
+}
+
+export interface MonitorSources {
+  /** The relay's latest quorum-cosigned checkpoint (signed note text). */
+  fetchCheckpoint(): Promise<string>;
+  fetchTile: TileFetcher;
+}
+
+export interface MonitorOptions {
+  /** Seconds a cosignature may age before the log counts as stalled. */
+  readonly freshnessSeconds: number;
+  /** POSIX seconds. */
+  readonly now?: () => number;
+}
+
+const SIGNATURE_CODES: readonly LogErrorCode[] = ['bad_signature', 'bad_cosignature', 'no_log_signature', 'no_verified_signature', 'origin_mismatch', 'unsupported_key_type'];
+
+function alert<T>(code: LogAlertCode, message: string): Result<T, LogAlertCode> {
+  return { ok: false, error: { code, message } };
+}
+
+export class LogMonitor {
+  private current: HeldCheckpoint | undefined;
+
+  constructor(
+    private readonly policy: Policy,
+    private readonly sources: MonitorSources,
+    private readonly options: MonitorOptions,
+    held?: HeldCheckpoint,
+  ) {
+    this.current = held;
+  }
+
+  /** The newest checkpoint verified so far: persist it, and pass it back in after a restart. */
+  get held(): HeldCheckpoint | undefined {
+    return this.current;
+  }
+
+  private now(): number {
+    return (this.options.now ?? (() => Math.floor(Date.now() / 1000)))();
+  }
+
+  async update(): Promise<Result<PolicyCheckpoint, LogAlertCode>> {
+    let text: string;
+    try {
+      text = await this.sources.fetchCheckpoint();
+    } catch (error) {
+      return alert('unavailable', `could not fetch the checkpoint: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const verified = verifyCheckpointWithPolicy(text, this.policy);
+    if (!verified.ok) {
+      const code: LogAlertCode = verified.error.code === 'quorum_not_met' ? 'quorum_not_met' : SIGNATURE_CODES.includes(verified.error.code) ? 'bad_signature' : 'malformed';
+      return alert(code, verified.error.message);
+    }
+    const { size, rootHash } = verified.value.checkpoint;
+    const held = this.current;
+    if (held !== undefined) {
+      if (size < held.size) return alert('rollback', `the log offers size ${size}, older than the held checkpoint of size ${held.size}`);
+      if (size === held.size && !bytesEqual(rootHash, held.rootHash)) return alert('fork', `two different roots were cosigned for tree size ${size}`);
+      if (size > held.size) {
+        const proven = await this.proveConsistent(held, size, rootHash);
+        if (!proven.ok) return proven;
+      }
+    }
+    const cosignedAt = Math.max(0, ...verified.value.cosignatures.map((c) => c.timestamp));
+    const age = this.now() - cosignedAt;
+    if (verified.value.cosignatures.length > 0 && age > this.options.freshnessSeconds) {
+      return alert('stale', `the newest witness cosignature is ${age} s old (bound ${this.options.freshnessSeconds} s): the log may be stalled or withheld`);
+    }
+    this.current = { size, rootHash, cosignedAt, note: text };
+    return { ok: true, value: verified.value };
+  }
+
+  private async proveConsistent(held: HeldCheckpoint, size: number, rootHash: Uint8Array): Promise<Result<true, LogAlertCode>> {
+    const proof = await consistencyProof(held.size, size, new TileHashReader(size, this.sources.fetchTile));
+    if (!proof.ok) {
+      return proof.error.code === 'tile_unavailable' ? alert('unavailable', proof.error.message) : alert('fork', `no consistency proof from ${held.size} to ${size}: ${proof.error.message}`);
+    }
+    const consistent = verifyConsistency(held.size, size, proof.value, held.rootHash, rootHash);
+    if (!consistent.ok) return alert('fork', `the log at size ${size} does not extend the held checkpoint of size ${held.size}: ${consistent.error.message}`);
+    return { ok: true, value: true };
+  }
+}

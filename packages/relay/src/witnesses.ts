@@ -1,0 +1,162 @@
+/**
+ * Collecting witness cosignatures (c2sp.org/tlog-witness, client side). Each new checkpoint is
+ * sent to every configured witness with a consistency proof from the size that witness last
+ * cosigned; a 409 tells us that size and we resend once. Requests time out; a witness with a
+ * request in flight gets only the newest checkpoint next. The latest checkpoint is also
+ * resubmitted every `refreshMs`, so cosignature timestamps stay fresh while the log is idle
+ * and clients can tell a live log from a stalled one.
+ */
+import {
+  consistencyProof,
+  parseNote,
+  quorumSatisfied,
+  TileHashReader,
+  utf8,
+  type CosignatureVerifier,
+  type Policy,
+} from '@hotline/log';
+import type { Logger } from './logger.js';
+import type { RelayStore } from './storage/store.js';
+
+export interface WitnessEndpoint {
+  /** Policy name of the witness. */
+  readonly name: string;
+  /** Submission prefix: add-checkpoint is POSTed to `${url}/add-checkpoint`. */
+  readonly url: string;
+  readonly verifier: CosignatureVerifier;
+}
+
+interface WitnessState {
+  readonly endpoint: WitnessEndpoint;
+  knownSize: number;
+  busy: boolean;
+  pending: { size: number; note: string } | undefined;
+}
+
+export interface CollectorOptions {
+  readonly store: RelayStore;
+  readonly policy: Policy;
+  readonly witnesses: readonly WitnessEndpoint[];
+  readonly timeoutMs: number;
+  readonly refreshMs: number;
+  readonly logger: Logger;
+  readonly count?: (status: string, witness: string) => void;
+}
+
+interface Cosigned {
+  readonly size: number;
+  readonly note: string;
+  /** Cosignature lines by witness name. */
+  readonly lines: Map<string, string>;
+}
+
+export class WitnessCollector {
+  private readonly states: WitnessState[];
+  private current: Cosigned | undefined;
+  /** Recent checkpoints by size: a witness may answer after a newer one was signed. */
+  private readonly recent = new Map<number, Cosigned>();
+  private quorum: Cosigned | undefined;
+  private readonly refresh: NodeJS.Timeout;
+
+  constructor(private readonly options: CollectorOptions) {
+    this.states = options.witnesses.map((endpoint) => ({ endpoint, knownSize: 0, busy: false, pending: undefined }));
+    this.refresh = setInterval(() => this.current !== undefined && this.offer(this.current.size, this.current.note), options.refreshMs);
+    this.refresh.unref();
+  }
+
+  /** A new signed checkpoint from the integrator. */
+  offer(size: number, note: string): void {
+    if (this.current === undefined || size > this.current.size) {
+      this.current = { size, note, lines: new Map() };
+      this.recent.set(size, this.current);
+      if (this.recent.size > 16) this.recent.delete(this.recent.keys().next().value!);
+    }
+    this.promoteIfQuorum(this.current);
+    for (const state of this.states) {
+      if (state.busy) state.pending = { size, note };
+      else void this.submit(state, size, note);
+    }
+  }
+
+  /** The newest checkpoint with every cosignature collected so far. */
+  get latest(): string | undefined {
+    return this.current === undefined ? undefined : withLines(this.current);
+  }
+
+  /** The newest checkpoint whose cosignatures meet the policy's quorum. */
+  get latestQuorum(): string | undefined {
+    return this.quorum === undefined ? undefined : withLines(this.quorum);
+  }
+
+  private promoteIfQuorum(candidate: Cosigned): void {
+    if (this.quorum !== undefined && candidate.size < this.quorum.size) return;
+    if (quorumSatisfied(this.options.policy, new Set(candidate.lines.keys()))) this.quorum = { ...candidate, lines: new Map(candidate.lines) };
+  }
+
+  private async submit(state: WitnessState, size: number, note: string): Promise<void> {
+    state.busy = true;
+    try {
+      let answer = await this.request(state, size, note);
+      if (answer.status === 409) {
+        const reported = Number(answer.body.trim());
+        if (Number.isSafeInteger(reported) && reported >= 0 && reported <= size) {
+          state.knownSize = reported;
+          answer = await this.request(state, size, note);
+        }
+      }
+      this.options.count?.(String(answer.status), state.endpoint.name);
+      if (answer.status === 200) this.accept(state, size, note, answer.body);
+      else this.options.logger.log('warn', 'witness refused checkpoint', { witness: state.endpoint.name, size, status: answer.status, reason: answer.body.slice(0, 200) });
+    } catch (error) {
+      this.options.count?.('error', state.endpoint.name);
+      this.options.logger.log('warn', 'witness unreachable', { witness: state.endpoint.name, size, error: (error as Error).message });
+    } finally {
+      state.busy = false;
+      const next = state.pending;
+      state.pending = undefined;
+      if (next !== undefined && next.size >= state.knownSize) void this.submit(state, next.size, next.note);
+    }
+  }
+
+  private async request(state: WitnessState, size: number, note: string): Promise<{ status: number; body: string }> {
+    const reader = new TileHashReader(size, (level, index, width) => {
+      const tile = this.options.store.getTile(level, index);
+      if (tile === undefined || tile.width < width) throw new Error(`tile ${level}/${index} missing`);
+      return tile.hashes.subarray(0, width * 32);
+    });
+    const from = Math.min(state.knownSize, size);
+    const proof = await consistencyProof(from, size, reader);
+    if (!proof.ok) throw new Error(`cannot prove ${from} → ${size}: ${proof.error.message}`);
+    const body = `old ${from}\n${proof.value.map((h) => `${Buffer.from(h).toString('base64')}\n`).join('')}\n${note}`;
+    const response = await fetch(`${state.endpoint.url}/add-checkpoint`, { method: 'POST', body, signal: AbortSignal.timeout(this.options.timeoutMs) });
+    return { status: response.status, body: await response.text() };
+  }
+
+  /** Keeps only cosignature lines that verify under this witness's key for exactly this note. */
+  private accept(state: WitnessState, size: number, note: string, body: string): void {
+    state.knownSize = size;
+    const parsed = parseNote(`${note}${body}`);
+    if (!parsed.ok) return;
+    const text = utf8(parsed.value.text);
+    const { verifier, name } = state.endpoint;
+    for (const sig of parsed.value.signatures) {
+      if (sig.name !== verifier.name || sig.keyId !== verifier.keyId) continue;
+      if (verifier.verifiedTimestamp(text, sig.signature) === undefined) continue;
+      const line = body.split('\n').find((l) => l.startsWith(`— ${sig.name} `));
+      const target = this.recent.get(size);
+      if (line !== undefined && target !== undefined) {
+        target.lines.set(name, `${line}\n`);
+        this.promoteIfQuorum(target);
+      }
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.refresh);
+  }
+}
+
+function withLines(c: Cosigned): string {
+  return c.note + [...c.lines.values()].join('');
+}
+

@@ -1,0 +1,138 @@
+/**
+ * A witness service: `POST /add-checkpoint` (c2sp.org/tlog-witness) and the monitoring
+ * endpoint `GET /<hex SHA-256 of origin>/checkpoint`. Its cosigning key (type 0x04) is
+ * generated on first start in `<data>/witness.key` (0600) and never leaves that file.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  cosigner,
+  formatSignerKey,
+  formatVerifierKey,
+  generateSignerKey,
+  KeyType,
+  noteVerifier,
+  parseSignerKey,
+  verifierKeyOf,
+  type NoteVerifier,
+  type SignerKey,
+  type VerifierKey,
+} from '@hotline/log';
+import { addCheckpoint, type WitnessResponse } from './add-checkpoint.js';
+import { WitnessStore } from './witness-store.js';
+import { writeSecretFile } from './secret-file.js';
+
+export const WITNESS_KEY_FILE = 'witness.key';
+const MAX_BODY = 64 * 1024;
+
+export interface WitnessOptions {
+  readonly dataDir: string;
+  readonly host?: string;
+  readonly port?: number;
+  /** Key name on first start (default witness.hotline.invalid/<random>). */
+  readonly name?: string;
+  /** Log keys (type 0x01) this witness cosigns for; the key name is the log's origin. */
+  readonly logs: readonly VerifierKey[];
+  /** POSIX seconds for cosignature timestamps (tests). */
+  readonly now?: () => number;
+  readonly onRequest?: (status: number, origin: string | undefined) => void;
+}
+
+export interface RunningWitness {
+  readonly url: string;
+  readonly port: number;
+  readonly vkey: string;
+  readonly name: string;
+  close(): Promise<void>;
+}
+
+function loadOrCreateKey(dataDir: string, name: string | undefined): SignerKey {
+  const path = join(dataDir, WITNESS_KEY_FILE);
+  try {
+    if ((statSync(path).mode & 0o077) !== 0) throw new Error(`${path} is readable by others; run: chmod 600 ${path}`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const key = generateSignerKey(name ?? `witness.hotline.invalid/${Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0')}`, KeyType.cosignatureV1);
+    writeSecretFile(path, `${formatSignerKey(key)}\n`);
+    return key;
+  }
+  const key = parseSignerKey(readFileSync(path, 'utf8').trim());
+  if (!key.ok) throw new Error(`${path}: ${key.error.message}`);
+  if (key.value.type !== KeyType.cosignatureV1) throw new Error(`${path} is not a cosignature/v1 key`);
+  if (name !== undefined && key.value.name !== name) throw new Error(`this witness is ${key.value.name}; it cannot become ${name}`);
+  return key.value;
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c); // beyond the limit: keep draining, keep nothing
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function reply(res: ServerResponse, r: WitnessResponse): void {
+  res.writeHead(r.status, { 'content-type': r.contentType });
+  res.end(r.body);
+}
+
+export async function startWitness(options: WitnessOptions): Promise<RunningWitness> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const key = loadOrCreateKey(options.dataDir, options.name);
+  const store = new WitnessStore(join(options.dataDir, 'witness.db'));
+  const logs = new Map<string, NoteVerifier[]>();
+  for (const log of options.logs) {
+    if (log.type !== KeyType.ed25519) throw new Error(`log key ${log.name} must be an Ed25519 note key (type 0x01)`);
+    logs.set(log.name, [...(logs.get(log.name) ?? []), noteVerifier(log)]);
+  }
+  const identity = { cosigner: cosigner(key, options.now), logs };
+  const byOriginHash = new Map([...logs.keys()].map((origin) => [createHash('sha256').update(origin).digest('hex'), origin]));
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://witness.invalid').pathname;
+    if (req.method === 'POST' && path === '/add-checkpoint') {
+      void readBody(req).then((body) => {
+        const response = body === undefined ? { status: 400 as const, body: `body larger than ${MAX_BODY} bytes\n`, contentType: 'text/plain; charset=utf-8' } : addCheckpoint(body, identity, store);
+        options.onRequest?.(response.status, undefined);
+        reply(res, response);
+      }, () => res.destroy());
+      return;
+    }
+    const monitor = /^\/([0-9a-f]{64})\/checkpoint$/.exec(path);
+    if (req.method === 'GET' && monitor !== null) {
+      const origin = byOriginHash.get(monitor[1]!);
+      const latest = origin === undefined ? undefined : store.latest(origin);
+      if (latest === undefined) reply(res, { status: 404, body: 'no checkpoint cosigned for that log\n', contentType: 'text/plain; charset=utf-8' });
+      else reply(res, { status: 200, body: latest.note, contentType: 'text/plain; charset=utf-8' });
+      return;
+    }
+    req.resume();
+    reply(res, { status: 404, body: 'not found\n', contentType: 'text/plain; charset=utf-8' } as WitnessResponse);
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    vkey: formatVerifierKey(verifierKeyOf(key)),
+    name: key.name,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      store.close();
+    },
+  };
+}
