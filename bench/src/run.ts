@@ -8,9 +8,10 @@
  */
 import { logSuite } from './suites/log.js';
 import { relaySuite } from './suites/relay.js';
+import { witnessSuite } from './suites/witness.js';
 import { printTable, toJson, type SuiteReport } from './report.js';
 
-const SUITES = ['log', 'relay'] as const;
+const SUITES = ['log', 'relay', 'witness'] as const;
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `usage: npm run bench -- [suite ...] [--json] [--quick]
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
   for (const suite of args.suites) {
     if (suite === 'log') reports.push(await logSuite({ treeSize: args.quick ? 300_000 : 10_000_000, minMs: args.quick ? 200 : 1500 }));
     if (suite === 'relay') reports.push(await relaySuite({ durationMs: args.quick ? 500 : 3000, fanoutMessages: args.quick ? 200 : 2000 }));
+    if (suite === 'witness') reports.push(await witnessSuite({ steps: args.quick ? 50 : 400, durationMs: args.quick ? 2000 : 5000 }));
   }
   if (args.json) console.log(toJson(reports));
   else printTable(reports);

@@ -15,3 +15,15 @@ export function untilSignalled(): Promise<void> {
     process.once('SIGTERM', () => resolve());
   });
 }
+
+/**
+ * Starts a server, turning a start-up failure (port in use, unreadable or unsafe key file, bad
+ * policy) into a one-line usage error instead of a stack trace.
+ */
+export async function startOrExplain<T>(what: string, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    throw new UsageError(`cannot start the ${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

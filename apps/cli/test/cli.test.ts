@@ -52,3 +52,16 @@ test('the installed binary runs the demo as a real process', () => {
   assert.match(result.stdout, /Every honest check passed and every tampering was caught/);
   assert.match(result.stdout, /CAUGHT\s+Moscow cosignature withheld\s+quorum_not_met/);
 });
+
+test('server commands refuse bad configuration with exit 2 and a one-line reason', async () => {
+  const noLog = await run('witness', '--data', '/tmp/hotline-cli-test-unused');
+  assert.equal(noLog.code, 2);
+  assert.match(noLog.err, /at least one --log VKEY is required/);
+  const badWitness = await run('relay', '--data', '/tmp/hotline-cli-test-unused', '--witness', 'nourl');
+  assert.equal(badWitness.code, 2);
+  assert.match(badWitness.err, /--witness must be URL=VKEY/);
+  const badListen = await run('relay', '--data', '/tmp/hotline-cli-test-unused', '--listen', 'localhost');
+  assert.equal(badListen.code, 2);
+  assert.match(badListen.err, /--listen must be HOST:PORT/);
+  assert.match((await run('witness', '--help')).out, /c2sp\.org\/tlog-witness/);
+});

@@ -2,7 +2,7 @@
 import { KeyType, parseVerifierKey, type VerifierKey } from '@hotline/log';
 import { startWitness } from '@hotline/witness';
 import { parseArgs, UsageError } from '../args.js';
-import { parseListen, untilSignalled } from '../listen.js';
+import { parseListen, startOrExplain, untilSignalled } from '../listen.js';
 
 export const WITNESS_HELP = `usage: hotline witness --data DIR --log VKEY [--log VKEY]... [options]
 
@@ -41,7 +41,8 @@ export async function runWitness(argv: readonly string[], print: (line: string) 
   if (dataDir === undefined) throw new UsageError('--data DIR is required');
   const { host, port } = parseListen(args.values.get('listen') ?? '127.0.0.1:4790');
   const name = args.values.get('name');
-  const witness = await startWitness({ dataDir, host, port, logs: logKeys(args.repeated.get('log') ?? []), ...(name === undefined ? {} : { name }) });
+  const logs = logKeys(args.repeated.get('log') ?? []);
+  const witness = await startOrExplain('witness', () => startWitness({ dataDir, host, port, logs, ...(name === undefined ? {} : { name }) }));
   if (args.booleans.has('json')) print(JSON.stringify({ url: witness.url, name: witness.name, vkey: witness.vkey }));
   else print(`witness listening on ${witness.url}\nwitness key: ${witness.vkey}`);
   await untilSignalled();
