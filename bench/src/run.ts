@@ -8,10 +8,11 @@
  */
 import { logSuite } from './suites/log.js';
 import { relaySuite } from './suites/relay.js';
+import { terminalSuite } from './suites/terminal.js';
 import { witnessSuite } from './suites/witness.js';
 import { printTable, toJson, type SuiteReport } from './report.js';
 
-const SUITES = ['log', 'relay', 'witness'] as const;
+const SUITES = ['log', 'relay', 'witness', 'terminal'] as const;
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `usage: npm run bench -- [suite ...] [--json] [--quick]
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
   for (const suite of args.suites) {
     if (suite === 'log') reports.push(await logSuite({ treeSize: args.quick ? 300_000 : 10_000_000, minMs: args.quick ? 200 : 1500 }));
     if (suite === 'relay') reports.push(await relaySuite({ durationMs: args.quick ? 500 : 3000, fanoutMessages: args.quick ? 200 : 2000 }));
+    if (suite === 'terminal') reports.push(await terminalSuite({ durationMs: args.quick ? 500 : 3000 }));
     if (suite === 'witness') reports.push(await witnessSuite({ steps: args.quick ? 50 : 400, durationMs: args.quick ? 2000 : 5000 }));
   }
   if (args.json) console.log(toJson(reports));

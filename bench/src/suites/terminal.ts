@@ -1,0 +1,103 @@
+/**
+ * Terminal figures (issue 5, so far the MLS layer): 1 KB encrypt + decrypt round trips per
+ * second with ts-mls's default provider and with Hotline's node:crypto provider, side by side;
+ * and adding a member to a 50-member group (commit, process by an existing member, join).
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  createApplicationMessage,
+  createCommit,
+  createGroup,
+  defaultCryptoProvider,
+  defaultProposalTypes,
+  joinGroup,
+  processMessage,
+  type ClientState,
+  type CryptoProvider,
+  type MlsContext,
+} from 'ts-mls';
+import { deviceKeyPackage, directoryAuthenticationService, mlsContext, nodeCryptoProvider, type DeviceKeyPackage } from '@hotline/terminal';
+import { nowMs, type Figure } from '../measure.js';
+import type { SuiteReport } from '../report.js';
+
+interface Member {
+  readonly context: MlsContext;
+  readonly keys: DeviceKeyPackage;
+  state?: ClientState;
+}
+
+async function members(n: number, provider: CryptoProvider): Promise<Member[]> {
+  const vouched = new Map<string, Uint8Array[]>();
+  const auth = directoryAuthenticationService((d) => vouched.get(Buffer.from(d).toString('hex')));
+  const context = await mlsContext(auth, provider);
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const device = new Uint8Array(randomBytes(32));
+      const keys = await deviceKeyPackage(context, device);
+      vouched.set(Buffer.from(device).toString('hex'), [keys.signaturePublicKey]);
+      return { context, keys };
+    }),
+  );
+}
+
+async function add(creator: Member, joiner: Member, followers: readonly Member[]): Promise<{ commitMs: number; processMs: number; joinMs: number }> {
+  let t = nowMs();
+  const result = await createCommit({ context: creator.context, state: creator.state!, ratchetTreeExtension: true, extraProposals: [{ proposalType: defaultProposalTypes.add, add: { keyPackage: joiner.keys.publicPackage } }] });
+  const commitMs = nowMs() - t;
+  creator.state = result.newState;
+  let processMs = 0;
+  for (const f of followers) {
+    t = nowMs();
+    const processed = await processMessage({ context: f.context, state: f.state!, message: result.commit });
+    processMs = nowMs() - t;
+    if (processed.kind !== 'newState') throw new Error('expected a new state');
+    f.state = processed.newState;
+  }
+  t = nowMs();
+  joiner.state = await joinGroup({ context: joiner.context, welcome: result.welcome!.welcome, keyPackage: joiner.keys.publicPackage, privateKeys: joiner.keys.privatePackage });
+  return { commitMs, processMs, joinMs: nowMs() - t };
+}
+
+async function roundTrips(provider: CryptoProvider, durationMs: number): Promise<number> {
+  const [alice, bob] = await members(2, provider);
+  alice!.state = await createGroup({ context: alice!.context, groupId: new Uint8Array(randomBytes(16)), keyPackage: alice!.keys.publicPackage, privateKeyPackage: alice!.keys.privatePackage });
+  await add(alice!, bob!, []);
+  const payload = new Uint8Array(1024).fill(42);
+  let count = 0;
+  const start = nowMs();
+  while (nowMs() - start < durationMs) {
+    const sent = await createApplicationMessage({ context: alice!.context, state: alice!.state!, message: payload });
+    alice!.state = sent.newState;
+    const received = await processMessage({ context: bob!.context, state: bob!.state!, message: sent.message });
+    if (received.kind !== 'applicationMessage') throw new Error('expected an application message');
+    bob!.state = received.newState;
+    count++;
+  }
+  return (count * 1000) / (nowMs() - start);
+}
+
+async function addFiftieth(provider: CryptoProvider): Promise<{ commitMs: number; processMs: number; joinMs: number }> {
+  const group = await members(50, provider);
+  const [creator, follower] = group;
+  creator!.state = await createGroup({ context: creator!.context, groupId: new Uint8Array(randomBytes(16)), keyPackage: creator!.keys.publicPackage, privateKeyPackage: creator!.keys.privatePackage });
+  await add(creator!, follower!, []);
+  for (let i = 2; i < 49; i++) await add(creator!, group[i]!, [follower!]);
+  return add(creator!, group[49]!, [follower!]);
+}
+
+export async function terminalSuite(options: { durationMs: number }): Promise<SuiteReport> {
+  process.stderr.write('[bench terminal] MLS round trips, default provider…\n');
+  const viaDefault = await roundTrips(defaultCryptoProvider, options.durationMs);
+  process.stderr.write('[bench terminal] MLS round trips, node:crypto provider…\n');
+  const viaNode = await roundTrips(nodeCryptoProvider, options.durationMs);
+  process.stderr.write('[bench terminal] adding the 50th member…\n');
+  const fiftieth = await addFiftieth(nodeCryptoProvider);
+  const figures: Figure[] = [
+    { name: 'MLS 1 KB encrypt + decrypt, node:crypto provider', value: viaNode, unit: 'round trips/s', note: 'target ≥ 1,500' },
+    { name: 'MLS 1 KB encrypt + decrypt, ts-mls default provider', value: viaDefault, unit: 'round trips/s', note: 'reference' },
+    { name: 'add 50th member: commit', value: fiftieth.commitMs, unit: 'ms', note: 'node:crypto provider' },
+    { name: 'add 50th member: process (existing member)', value: fiftieth.processMs, unit: 'ms' },
+    { name: 'add 50th member: join (welcome)', value: fiftieth.joinMs, unit: 'ms' },
+  ];
+  return { suite: 'terminal', figures, ratios: { 'node:crypto provider / ts-mls default': viaNode / viaDefault } };
+}

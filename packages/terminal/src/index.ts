@@ -1,0 +1,4 @@
+/** @hotline/terminal — so far: the MLS crypto provider and credential validation (issue 5 in progress). */
+export { nodeCryptoProvider, HOTLINE_CIPHERSUITE } from './mls/node-crypto-provider.js';
+export { directoryAuthenticationService, type DeviceKeyLookup } from './mls/directory-auth.js';
+export { mlsContext, deviceKeyPackage, type DeviceKeyPackage } from './mls/context.js';
