@@ -10,6 +10,7 @@ export type ProtocolErrorCode =
   | 'malformed_record'
   | 'malformed_membership'
   | 'malformed_login'
+  | 'malformed_statement'
   | 'bad_signature'
   | 'unknown_party'
   | 'certificate_not_yet_valid'

@@ -24,3 +24,18 @@ export { channelTag, partyTag, genesisChain, nextChain } from './streams.js';
 export { type LogRecord, RecordKind, RECORD_SIZE, encodeRecord, decodeRecord } from './log-record.js';
 export { type Membership, MAX_CHANNEL_MEMBERS, signMembership, openMembership } from './membership.js';
 export { CHALLENGE_SIZE, signLogin, verifyLogin } from './login.js';
+export {
+  type Statement,
+  type StatementFields,
+  type Head,
+  type MessageBody,
+  StatementType,
+  Precedence,
+  MAX_STATEMENT_BODY,
+  signStatement,
+  openStatement,
+  statementId,
+  statementCommitment,
+  encodeMessageBody,
+  decodeMessageBody,
+} from './statement.js';

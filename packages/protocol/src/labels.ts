@@ -15,5 +15,8 @@ export const Label = {
   login: 'hotline/v1/login',
   certificateHash: 'hotline/v1/certificate-hash',
   revocationHash: 'hotline/v1/revocation-hash',
+  statement: 'hotline/v1/statement',
+  statementId: 'hotline/v1/statement-id',
+  commitment: 'hotline/v1/commitment',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];
