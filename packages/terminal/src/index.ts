@@ -2,3 +2,6 @@
 export { nodeCryptoProvider, HOTLINE_CIPHERSUITE } from './mls/node-crypto-provider.js';
 export { directoryAuthenticationService, type DeviceKeyLookup } from './mls/directory-auth.js';
 export { mlsContext, deviceKeyPackage, type DeviceKeyPackage } from './mls/context.js';
+export { type EnvelopeAlert, type EnvelopeAlertCode } from './verify/alerts.js';
+export { type InclusionCheck, type InclusionVerdict, inclusionFromTiles } from './verify/inclusion.js';
+export { ChannelVerifier, type ChannelPosition, type ChannelVerifierDeps, type Verdict } from './verify/channel-verifier.js';

@@ -1,0 +1,36 @@
+/**
+ * The named alerts a terminal raises about a channel's envelopes (DESIGN.md §5): never a
+ * silent drop. Each says what the relay (or a member) did wrong.
+ */
+export type EnvelopeAlertCode =
+  /** The delivery, record or envelope bytes are not well formed. */
+  | 'malformed_delivery'
+  /** The log record is for another stream or another kind of item than this channel's envelopes. */
+  | 'record_mismatch'
+  /** The log record's item hash is not the hash of the envelope delivered with it. */
+  | 'envelope_mismatch'
+  /** A seq this terminal has already accepted: a replay. */
+  | 'replayed'
+  /** A seq beyond the next expected one: envelopes were withheld. */
+  | 'gap'
+  /** The chain hash does not extend the channel's history: reordered, inserted or altered. */
+  | 'chain_mismatch'
+  /** The record is not in the log under the quorum checkpoint. */
+  | 'not_included'
+  /** MLS refused the ciphertext. */
+  | 'decryption_failed'
+  /** The plaintext is not a statement signed by its author device. */
+  | 'bad_statement'
+  /** The statement names another channel. */
+  | 'wrong_channel'
+  /** The author device is not a directory-verified member of the channel. */
+  | 'unknown_author'
+  /** The commitment in the record or envelope does not match the statement. */
+  | 'commitment_mismatch';
+
+export interface EnvelopeAlert {
+  readonly code: EnvelopeAlertCode;
+  readonly message: string;
+  readonly seq?: number;
+  readonly logIndex?: number;
+}

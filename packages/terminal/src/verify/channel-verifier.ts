@@ -1,0 +1,105 @@
+/**
+ * Verifies each envelope the relay delivers for one channel, in DESIGN.md §5's order, before
+ * anything is shown: the log record matches the envelope; seq is the next one and the chain
+ * hash extends the channel's history; the record is included under the quorum checkpoint; MLS
+ * decrypts it; the plaintext is a statement signed by a directory-verified member device of
+ * this channel; and its commitment is the one the log recorded. Any failure is a named alert.
+ *
+ * The channel position advances once the structural checks (record, seq, chain, inclusion)
+ * pass — a bad statement from a member is an alert about that envelope, not about the stream.
+ */
+import { bytesEqual, toHex } from '@hotline/log';
+import {
+  channelTag,
+  decodeEnvelope,
+  decodeRecord,
+  envelopeHash,
+  genesisChain,
+  nextChain,
+  openStatement,
+  RecordKind,
+  statementCommitment,
+  type Delivery,
+  type Envelope,
+  type Statement,
+} from '@hotline/protocol';
+import type { EnvelopeAlert, EnvelopeAlertCode } from './alerts.js';
+import type { InclusionCheck } from './inclusion.js';
+
+export interface ChannelPosition {
+  /** The next seq this terminal expects. */
+  readonly nextSeq: number;
+  /** chain[nextSeq − 1]: the head of the history verified so far. */
+  readonly chain: Uint8Array;
+}
+
+export interface ChannelVerifierDeps {
+  /** MLS decryption of an application message; throws if MLS refuses it. */
+  readonly decrypt: (envelope: Envelope) => Promise<Uint8Array>;
+  /** True if the device is a directory-verified, unrevoked member of this channel. */
+  readonly isMemberDevice: (deviceKey: Uint8Array) => boolean;
+  readonly inclusion: InclusionCheck;
+}
+
+export type Verdict =
+  | { readonly kind: 'accepted'; readonly statement: Statement; readonly seq: number; readonly logIndex: number }
+  | { readonly kind: 'pending'; readonly seq: number; readonly logIndex: number }
+  | { readonly kind: 'alert'; readonly alert: EnvelopeAlert };
+
+export class ChannelVerifier {
+  private readonly tag: Uint8Array;
+  private current: ChannelPosition;
+
+  constructor(
+    private readonly channelId: Uint8Array,
+    private readonly deps: ChannelVerifierDeps,
+    position?: ChannelPosition,
+  ) {
+    this.tag = channelTag(channelId);
+    this.current = position ?? { nextSeq: 1, chain: genesisChain(this.tag) };
+  }
+
+  /** Persist this after each verdict; pass it back in after a restart. */
+  get position(): ChannelPosition {
+    return this.current;
+  }
+
+  async accept(delivery: Delivery): Promise<Verdict> {
+    const alert = (code: EnvelopeAlertCode, message: string, seq?: number): Verdict => ({
+      kind: 'alert',
+      alert: { code, message, logIndex: delivery.logIndex, ...(seq === undefined ? {} : { seq }) },
+    });
+    const record = decodeRecord(delivery.record);
+    if (!record.ok) return alert('malformed_delivery', record.error.message);
+    const r = record.value;
+    if (r.kind !== RecordKind.envelope || !bytesEqual(r.streamTag, this.tag)) return alert('record_mismatch', 'the log record is not an envelope of this channel', r.seq);
+    const envelope = decodeEnvelope(delivery.envelope);
+    if (!envelope.ok) return alert('malformed_delivery', envelope.error.message, r.seq);
+    if (!bytesEqual(envelope.value.channelId, this.channelId)) return alert('record_mismatch', 'the envelope belongs to another channel', r.seq);
+    if (!bytesEqual(r.itemHash, envelopeHash(delivery.envelope))) return alert('envelope_mismatch', `envelope ${r.seq} is not the one the log recorded`, r.seq);
+    if (!bytesEqual(r.aux, envelope.value.commitment)) return alert('commitment_mismatch', `envelope ${r.seq} carries another commitment than its log record`, r.seq);
+    if (r.seq < this.current.nextSeq) return alert('replayed', `seq ${r.seq} was already accepted (expecting ${this.current.nextSeq})`, r.seq);
+    if (r.seq > this.current.nextSeq) return alert('gap', `seq ${this.current.nextSeq}–${r.seq - 1} withheld: the relay skipped them`, r.seq);
+    if (!bytesEqual(nextChain(this.current.chain, r.itemHash), r.chainHash)) return alert('chain_mismatch', `seq ${r.seq} does not extend the channel history`, r.seq);
+    const included = await this.deps.inclusion(delivery.logIndex, delivery.record);
+    if (included.state === 'pending') return { kind: 'pending', seq: r.seq, logIndex: delivery.logIndex };
+    if (included.state === 'not_included') return alert('not_included', included.message, r.seq);
+    this.current = { nextSeq: r.seq + 1, chain: r.chainHash };
+    return this.verifyContent(envelope.value, r.seq, delivery.logIndex, alert);
+  }
+
+  private async verifyContent(envelope: Envelope, seq: number, logIndex: number, alert: (code: EnvelopeAlertCode, message: string, seq?: number) => Verdict): Promise<Verdict> {
+    let plaintext: Uint8Array;
+    try {
+      plaintext = await this.deps.decrypt(envelope);
+    } catch (error) {
+      return alert('decryption_failed', `MLS refused envelope ${seq}: ${error instanceof Error ? error.message : String(error)}`, seq);
+    }
+    const statement = openStatement(plaintext);
+    if (!statement.ok) return alert('bad_statement', statement.error.message, seq);
+    if (!bytesEqual(statement.value.channelId, this.channelId)) return alert('wrong_channel', 'the statement names another channel', seq);
+    if (!this.deps.isMemberDevice(statement.value.author)) return alert('unknown_author', `author device ${toHex(statement.value.author).slice(0, 16)}… is not a verified member of this channel`, seq);
+    if (!bytesEqual(statementCommitment(statement.value), envelope.commitment)) return alert('commitment_mismatch', `statement in envelope ${seq} does not match the commitment the log recorded`, seq);
+    return { kind: 'accepted', statement: statement.value, seq, logIndex };
+  }
+}
