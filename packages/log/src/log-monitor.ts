@@ -6,9 +6,9 @@
  *
  *   bad_signature   the log signature or a known witness's cosignature fails, or a foreign key signed
  *   quorum_not_met  not enough witnesses cosigned it
- *   fork            same size with another root, or no valid consistency proof from the held one
+ *   fork            same size with another root, no valid consistency proof from the held one, or another log
  *   rollback        smaller than the checkpoint already held
- *   stale           the newest cosignature is older than the freshness bound, though the relay answers
+ *   stale           the quorum is not met by cosignatures within the freshness bound, though the relay answers
  *   unavailable     the checkpoint or a tile could not be fetched (nothing was proven)
  *   malformed       the checkpoint is not a well-formed signed checkpoint
  *
@@ -16,7 +16,10 @@
  */
 import { bytesEqual } from './bytes.js';
 import { verifyCheckpointWithPolicy, type PolicyCheckpoint } from './policy-verify.js';
-import type { Policy } from './policy.js';
+import { quorumSatisfied, type Policy } from './policy.js';
+
+/** Cosignature timestamps up to this far in the future are tolerated (clock skew). */
+const MAX_CLOCK_SKEW_SECONDS = 300;
 import { consistencyProof } from './prove.js';
 import type { LogErrorCode, Result } from './result.js';
 import { TileHashReader, type TileFetcher } from './tile-reader.js';
@@ -25,6 +28,8 @@ import { verifyConsistency } from './verify.js';
 export type LogAlertCode = 'bad_signature' | 'quorum_not_met' | 'fork' | 'rollback' | 'stale' | 'unavailable' | 'malformed';
 
 export interface HeldCheckpoint {
+  /** The log being followed: checkpoints of any other origin are refused. */
+  readonly origin: string;
   readonly size: number;
   readonly rootHash: Uint8Array;
   /** The newest witness cosignature timestamp seen on it (POSIX seconds). */
@@ -85,8 +90,9 @@ export class LogMonitor {
       const code: LogAlertCode = verified.error.code === 'quorum_not_met' ? 'quorum_not_met' : SIGNATURE_CODES.includes(verified.error.code) ? 'bad_signature' : 'malformed';
       return alert(code, verified.error.message);
     }
-    const { size, rootHash } = verified.value.checkpoint;
+    const { size, rootHash, origin } = verified.value.checkpoint;
     const held = this.current;
+    if (held !== undefined && held.origin !== origin) return alert('fork', `the checkpoint is from log ${origin}, not the followed log ${held.origin}`);
     if (held !== undefined) {
       if (size < held.size) return alert('rollback', `the log offers size ${size}, older than the held checkpoint of size ${held.size}`);
       if (size === held.size && !bytesEqual(rootHash, held.rootHash)) return alert('fork', `two different roots were cosigned for tree size ${size}`);
@@ -95,12 +101,16 @@ export class LogMonitor {
         if (!proven.ok) return proven;
       }
     }
-    const cosignedAt = Math.max(0, ...verified.value.cosignatures.map((c) => c.timestamp));
-    const age = this.now() - cosignedAt;
-    if (verified.value.cosignatures.length > 0 && age > this.options.freshnessSeconds) {
-      return alert('stale', `the newest witness cosignature is ${age} s old (bound ${this.options.freshnessSeconds} s): the log may be stalled or withheld`);
+    // The quorum must hold among fresh cosignatures alone: one fresh witness must not vouch for
+    // stale ones, and a timestamp in the future (beyond clock skew) counts for nothing.
+    const now = this.now();
+    const fresh = verified.value.cosignatures.filter((c) => c.timestamp >= now - this.options.freshnessSeconds && c.timestamp <= now + MAX_CLOCK_SKEW_SECONDS);
+    const freshNames = new Set(fresh.map((c) => this.policy.witnesses.find((w) => w.verifier === c.verifier)!.name));
+    if (!quorumSatisfied(this.policy, freshNames)) {
+      return alert('stale', `only ${fresh.length} of ${verified.value.cosignatures.length} cosignatures are within ${this.options.freshnessSeconds} s (and not in the future): the log may be stalled or withheld`);
     }
-    this.current = { size, rootHash, cosignedAt, note: text };
+    const cosignedAt = Math.max(0, ...fresh.map((c) => c.timestamp));
+    this.current = { size, rootHash, origin, cosignedAt, note: text };
     return { ok: true, value: verified.value };
   }
 

@@ -42,10 +42,11 @@ class FakeLog {
     const leaves = Array.from({ length: n }, (_, i) => utf8(`${this.salt}entry ${start + i}`)).map((e) => new Uint8Array(32).map((_, j) => e[j % e.length]! ^ j));
     for (const t of [...this.builder.append(leaves), ...this.builder.partialTiles()]) this.tiles.set(tilePath(t.level, t.index, t.width), t.hashes);
   }
-  checkpoint(witnesses = [W1, W2], at = NOW): string {
-    const body = formatCheckpoint({ origin: LOG.name, size: this.builder.size, rootHash: this.builder.root(), extensions: [] });
-    const lines = witnesses.map((w) => signatureLine(w.name, w.keyId, cosigner(w, () => at).sign(utf8(body))));
-    return addSignatures(signNote(body, [noteSigner(LOG)]), lines);
+  checkpoint(witnesses = [W1, W2], at: number | readonly number[] = NOW, log = LOG): string {
+    const body = formatCheckpoint({ origin: log.name, size: this.builder.size, rootHash: this.builder.root(), extensions: [] });
+    const times = typeof at === 'number' ? witnesses.map(() => at) : at;
+    const lines = witnesses.map((w, i) => signatureLine(w.name, w.keyId, cosigner(w, () => times[i]!).sign(utf8(body))));
+    return addSignatures(signNote(body, [noteSigner(log)]), lines);
   }
   fetchTile = (l: number, n: number, w: number) => {
     const t = this.tiles.get(tilePath(l, n, w));
@@ -118,6 +119,28 @@ test('stale: cosignatures older than the freshness bound while the relay answers
   const log = new FakeLog();
   log.grow(10);
   assert.equal(code(await monitor(log, () => log.checkpoint([W1, W2], NOW - 7200)).update()), 'stale');
+});
+
+test('stale: one fresh witness cannot vouch for a stale one; future timestamps count for nothing', async () => {
+  const log = new FakeLog();
+  log.grow(10);
+  assert.equal(code(await monitor(log, () => log.checkpoint([W1, W2], [NOW - 7 * 86400, NOW])).update()), 'stale');
+  assert.equal(code(await monitor(log, () => log.checkpoint([W1, W2], [NOW, 4_102_444_800])).update()), 'stale', 'a cosignature dated 2100');
+  assert.equal(code(await monitor(log, () => log.checkpoint([W1, W2], [NOW, NOW + 60])).update()), 'ok', 'a minute of clock skew is tolerated');
+});
+
+test('fork: a checkpoint of another log, even one the policy accepts, once a log is followed', async () => {
+  const other = testKey('relay.example/other', KeyType.ed25519, 9);
+  const text = [`log ${formatVerifierKey(verifierKeyOf(LOG))}`, `log ${formatVerifierKey(verifierKeyOf(other))}`, `witness A ${formatVerifierKey(verifierKeyOf(W1))}`, 'quorum A'].join('\n');
+  const p = parsePolicy(text);
+  assert.ok(p.ok);
+  const log = new FakeLog();
+  log.grow(10);
+  let served = log.checkpoint([W1]);
+  const m = new LogMonitor(p.value, { fetchCheckpoint: async () => served, fetchTile: log.fetchTile }, { freshnessSeconds: 3600, now: () => NOW });
+  assert.equal(code(await m.update()), 'ok');
+  served = log.checkpoint([W1], NOW, other);
+  assert.equal(code(await m.update()), 'fork');
 });
 
 test('unavailable and malformed: nothing fetched, nothing proven', async () => {

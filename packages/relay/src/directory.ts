@@ -3,7 +3,7 @@
  * about, each verified, sequenced into its party's directory stream and the log, and applied to
  * the device table in the same transaction.
  */
-import { bytesEqual } from '@hotline/log';
+import { bytesEqual, toHex } from '@hotline/log';
 import {
   certificateHash,
   decodeDeviceCertificate,
@@ -14,6 +14,7 @@ import {
   revocationHash,
   verifyDeviceCertificate,
   verifyRevocation,
+  type DeviceCertificate,
 } from '@hotline/protocol';
 import type { RelayContext } from './context.js';
 import { badRequest, conflict, forbidden, notFound } from './errors.js';
@@ -32,6 +33,21 @@ export async function registerDevice(ctx: RelayContext, bytes: Uint8Array): Prom
   if (existing !== undefined && !bytesEqual(existing.certificate, cert.bytes)) {
     throw conflict('device_exists', 'this device key is already registered with another certificate');
   }
+  // The check above and the write below are separated by a commit: hold the key meanwhile, so
+  // two certificates for one device key (say, from two parties) cannot both pass it.
+  const key = toHex(cert.deviceKey);
+  if (registering.has(key)) throw conflict('device_exists', 'a registration for this device key is already in progress');
+  registering.add(key);
+  try {
+    return await sequenceCertificate(ctx, cert);
+  } finally {
+    registering.delete(key);
+  }
+}
+
+const registering = new Set<string>();
+
+async function sequenceCertificate(ctx: RelayContext, cert: DeviceCertificate): Promise<Sequenced> {
   const placed = await ctx.sequencer.submit({
     kind: RecordKind.certificate,
     streamTag: partyTag(cert.party),
@@ -69,8 +85,10 @@ export async function revokeDevice(ctx: RelayContext, bytes: Uint8Array): Promis
     body: revocation.bytes,
     directory: { revokeKey: revocation.deviceKey, revokedAt: revocation.time },
   });
-  ctx.sessions.endDevice(revocation.deviceKey);
-  ctx.fanout.disconnectDevice(revocation.deviceKey, 'device revoked');
+  if (revocation.time * 1000 <= ctx.now()) {
+    ctx.sessions.endDevice(revocation.deviceKey);
+    ctx.fanout.disconnectDevice(revocation.deviceKey, 'device revoked');
+  } // a future-dated revocation takes effect when its time comes (deviceIsActive checks it)
   ctx.count.sequenced(1, { kind: 'revocation', duplicate: String(placed.duplicate) });
   return placed;
 }

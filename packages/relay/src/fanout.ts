@@ -14,6 +14,7 @@ import type { RelayContext } from './context.js';
 import { RelayError } from './errors.js';
 import type { Sequenced, SequenceItem } from './storage/store.js';
 import { submitEnvelope } from './submissions.js';
+import { deviceIsActive } from './directory.js';
 
 const CATCH_UP_CHUNK = 256;
 const CATCH_UP_RETRY_MS = 5;
@@ -63,6 +64,11 @@ export class Fanout {
 
   private send(connection: Connection, frame: RelayFrame): void {
     if (connection.ws.readyState !== connection.ws.OPEN) return;
+    if (connection.ws.bufferedAmount > this.ctx.limits.subscriberBufferBytes) {
+      // A client that does not read its receipts and errors would make us buffer without bound.
+      connection.ws.terminate();
+      return;
+    }
     this.cork(connection);
     connection.ws.send(encodeRelayFrame(frame));
   }
@@ -92,6 +98,7 @@ export class Fanout {
   }
 
   private onMessage(connection: Connection, data: Buffer, isBinary: boolean): void {
+    if (connection.ws.readyState !== connection.ws.OPEN) return; // closing: nothing more is accepted
     if (!isBinary) {
       connection.ws.close(1003, 'frames must be binary');
       return;
@@ -133,6 +140,7 @@ export class Fanout {
   }
 
   private subscribe(connection: Connection, requestId: number, channelId: Uint8Array, fromSeq: number): void {
+    if (!deviceIsActive(this.ctx, connection.deviceKey)) throw new RelayError(401, 'unauthorized', 'device is revoked, expired or unknown');
     if (!this.ctx.store.isMember(channelId, connection.deviceKey)) throw new RelayError(403, 'not_a_member', 'this device is not a member of that channel');
     const key = toHex(channelId);
     const previous = connection.subscriptions.get(key);
@@ -164,13 +172,18 @@ export class Fanout {
       setTimeout(() => this.catchUp(sub), CATCH_UP_RETRY_MS);
       return;
     }
+    if (!this.ctx.store.isMember(sub.channelId, sub.connection.deviceKey) || !deviceIsActive(this.ctx, sub.connection.deviceKey)) {
+      this.unsubscribe(sub);
+      return;
+    }
     const items = this.ctx.store.readStream(sub.tag, sub.nextSeq, CATCH_UP_CHUNK);
     for (const item of items) {
       ws.send(encodeRelayFrame({ type: RelayFrameType.delivery, requestId: 0, channelId: sub.channelId, logIndex: item.logIndex, record: item.record, envelope: item.body }));
       sub.nextSeq = item.seq + 1;
+      if (ws.bufferedAmount > this.ctx.limits.subscriberBufferBytes) break; // bounded by bytes, not count
     }
     this.ctx.count.delivered(items.length, { path: 'catch-up' });
-    if (items.length < CATCH_UP_CHUNK) {
+    if (items.length < CATCH_UP_CHUNK && (items.length === 0 || sub.nextSeq > items[items.length - 1]!.seq)) {
       sub.catchingUp = false; // storage and the in-memory stream agree: commits publish live from here
       return;
     }
@@ -186,8 +199,12 @@ export class Fanout {
       if (subs === undefined) continue;
       let frame: Uint8Array | undefined;
       let sent = 0;
-      for (const sub of subs) {
+      for (const sub of [...subs]) {
         if (sub.catchingUp || placed.seq < sub.nextSeq) continue;
+        if (!this.ctx.store.isMember(channelId, sub.connection.deviceKey)) {
+          this.unsubscribe(sub); // removed from the channel: no more of its traffic
+          continue;
+        }
         const ws = sub.connection.ws;
         if (placed.seq > sub.nextSeq || ws.bufferedAmount > this.ctx.limits.subscriberBufferBytes) {
           sub.catchingUp = true;
@@ -204,9 +221,21 @@ export class Fanout {
     }
   }
 
+  /** Revocation: hard close, so a client ignoring the close handshake cannot linger. */
   disconnectDevice(deviceKey: Uint8Array, reason: string): void {
     const hex = toHex(deviceKey);
-    for (const c of this.connections) if (toHex(c.deviceKey) === hex) c.ws.close(4001, reason);
+    for (const c of this.connections) {
+      if (toHex(c.deviceKey) !== hex) continue;
+      c.ws.close(4001, reason);
+      setTimeout(() => c.ws.terminate(), 1000).unref();
+    }
+  }
+
+  /** Membership changed: drop subscriptions of devices no longer in the channel. */
+  membershipChanged(channelId: Uint8Array): void {
+    for (const sub of [...(this.byChannel.get(toHex(channelId)) ?? [])]) {
+      if (!this.ctx.store.isMember(channelId, sub.connection.deviceKey)) this.unsubscribe(sub);
+    }
   }
 
   closeAll(code: number, reason: string): void {

@@ -5,7 +5,8 @@
 import { bytesEqual, toHex } from '@hotline/log';
 import { channelTag, decodeEnvelope, envelopeHash, RecordKind } from '@hotline/protocol';
 import type { RelayContext } from './context.js';
-import { badRequest, forbidden, tooMany } from './errors.js';
+import { deviceIsActive } from './directory.js';
+import { badRequest, forbidden, tooMany, unauthorized } from './errors.js';
 import type { Sequenced } from './storage/store.js';
 
 // Channels are few and hot: hashing the tag once per channel, not once per envelope.
@@ -28,6 +29,8 @@ export async function submitEnvelope(ctx: RelayContext, deviceKey: Uint8Array, b
   if (pathChannelId !== undefined && !bytesEqual(pathChannelId, envelope.channelId)) {
     throw badRequest('channel_mismatch', 'envelope channel id differs from the channel in the URL');
   }
+  // WebSocket sessions outlive revocations and certificate expiry: check on every submission.
+  if (!deviceIsActive(ctx, deviceKey)) throw unauthorized('device is revoked, expired or unknown');
   if (!ctx.store.isMember(envelope.channelId, deviceKey)) {
     throw forbidden('not_a_member', 'this device is not a member of the envelope\'s channel');
   }

@@ -9,6 +9,7 @@
 import {
   consistencyProof,
   parseNote,
+  signatureLine,
   quorumSatisfied,
   TileHashReader,
   utf8,
@@ -129,31 +130,57 @@ export class WitnessCollector {
     if (!proof.ok) throw new Error(`cannot prove ${from} → ${size}: ${proof.error.message}`);
     const body = `old ${from}\n${proof.value.map((h) => `${Buffer.from(h).toString('base64')}\n`).join('')}\n${note}`;
     const response = await fetch(`${state.endpoint.url}/add-checkpoint`, { method: 'POST', body, signal: AbortSignal.timeout(this.options.timeoutMs) });
-    return { status: response.status, body: await response.text() };
+    return { status: response.status, body: await boundedText(response, MAX_WITNESS_REPLY) };
   }
 
-  /** Keeps only cosignature lines that verify under this witness's key for exactly this note. */
+  /**
+   * Keeps one cosignature that verifies under this witness's key for exactly this note, with a
+   * timestamp not in the future. The published line is rebuilt from the verified signature,
+   * never copied from the reply, so a witness cannot slip in a line that breaks clients.
+   */
   private accept(state: WitnessState, size: number, note: string, body: string): void {
     state.knownSize = size;
     const parsed = parseNote(`${note}${body}`);
-    if (!parsed.ok) return;
+    const target = this.recent.get(size);
+    if (!parsed.ok || target === undefined) return;
     const text = utf8(parsed.value.text);
     const { verifier, name } = state.endpoint;
+    const latestAcceptable = Math.floor(Date.now() / 1000) + MAX_CLOCK_SKEW_SECONDS;
     for (const sig of parsed.value.signatures) {
       if (sig.name !== verifier.name || sig.keyId !== verifier.keyId) continue;
-      if (verifier.verifiedTimestamp(text, sig.signature) === undefined) continue;
-      const line = body.split('\n').find((l) => l.startsWith(`— ${sig.name} `));
-      const target = this.recent.get(size);
-      if (line !== undefined && target !== undefined) {
-        target.lines.set(name, `${line}\n`);
-        this.promoteIfQuorum(target);
-      }
+      const timestamp = verifier.verifiedTimestamp(text, sig.signature);
+      if (timestamp === undefined || timestamp > latestAcceptable) continue;
+      target.lines.set(name, signatureLine(sig.name, sig.keyId, sig.signature));
+      this.promoteIfQuorum(target);
+      return;
     }
   }
 
   stop(): void {
     clearInterval(this.refresh);
   }
+}
+
+/** A witness answers a few signature lines; anything longer is not a witness answer. */
+const MAX_WITNESS_REPLY = 16 * 1024;
+const MAX_CLOCK_SKEW_SECONDS = 300;
+
+async function boundedText(response: Response, limit: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      throw new Error(`witness reply larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function withLines(c: Cosigned): string {

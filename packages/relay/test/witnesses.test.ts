@@ -24,7 +24,7 @@ import { RelayClient, RelayRequestError } from '../src/client/index.js';
 import { enrol, envelope, eventually, openChannel, withRelay } from './fixtures.js';
 
 /** A stand-in witness: cosigns anything (no consistency checks), or misbehaves as told. */
-async function standIn(key: SignerKey, behaviour: 'cosign' | 'hang' | 'garbage' | 'wrong-key'): Promise<{ url: string; vkey: string; close: () => Promise<void> }> {
+async function standIn(key: SignerKey, behaviour: 'cosign' | 'hang' | 'garbage' | 'wrong-key' | 'junk-then-valid'): Promise<{ url: string; vkey: string; close: () => Promise<void> }> {
   const impostor = generateSignerKey(key.name, KeyType.cosignatureV1);
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -35,7 +35,9 @@ async function standIn(key: SignerKey, behaviour: 'cosign' | 'hang' | 'garbage' 
       const note = parseNote(body.slice(body.indexOf('\n\n') + 2));
       if (!note.ok) return void res.writeHead(400).end();
       const signer = cosigner(behaviour === 'wrong-key' ? impostor : key);
-      const line = behaviour === 'garbage' ? `— ${key.name} ${Buffer.alloc(76).toString('base64')}\n` : signatureLine(signer.name, signer.keyId, signer.sign(utf8(note.value.text)));
+      const valid = signatureLine(signer.name, signer.keyId, signer.sign(utf8(note.value.text)));
+      const junk = `— ${key.name} ${Buffer.alloc(76).toString('base64')}\n`;
+      const line = behaviour === 'garbage' ? junk : behaviour === 'junk-then-valid' ? junk + valid : valid;
       res.writeHead(200, { 'content-type': 'text/plain' }).end(line);
     });
   });
@@ -115,5 +117,22 @@ test('a policy quorum of 2 of 3 is met despite a witness returning garbage', asy
     });
   } finally {
     await Promise.all(servers.map((s) => s.close()));
+  }
+});
+
+test('a witness that sends a junk line before its valid one cannot get the junk published', async () => {
+  const key = generateSignerKey('witness.example/w1', KeyType.cosignatureV1);
+  const sneaky = await standIn(key, 'junk-then-valid');
+  try {
+    await withRelay(async (relay) => {
+      const alice = await enrol(relay, 'washington', 'Alice');
+      const channel = await openChannel(alice, []);
+      await alice.client.submit(channel, envelope(channel, 'witnessed'));
+      const quorum = await eventually(() => new RelayClient(relay.url).text('/v1/quorum-checkpoint').catch(() => undefined), 5000, 'quorum');
+      assert.ok(verifyCosignature(quorum, cosignatureVerifier(verifierKeyOf(key))).ok, 'the published line is the verified one');
+      assert.equal(quorum.split('\n').filter((l) => l.startsWith('— witness.example/w1 ')).length, 1);
+    }, { witnesses: [{ url: sneaky.url, vkey: sneaky.vkey }] });
+  } finally {
+    await sneaky.close();
   }
 });

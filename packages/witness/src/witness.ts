@@ -99,9 +99,16 @@ export async function startWitness(options: WitnessOptions): Promise<RunningWitn
     const path = new URL(req.url ?? '/', 'http://witness.invalid').pathname;
     if (req.method === 'POST' && path === '/add-checkpoint') {
       void readBody(req).then((body) => {
-        const response = body === undefined ? { status: 400 as const, body: `body larger than ${MAX_BODY} bytes\n`, contentType: 'text/plain; charset=utf-8' } : addCheckpoint(body, identity, store);
+        let response: WitnessResponse | { status: 500; body: string; contentType: string };
+        try {
+          response = body === undefined ? { status: 400, body: `body larger than ${MAX_BODY} bytes\n`, contentType: 'text/plain; charset=utf-8' } : addCheckpoint(body, identity, store);
+        } catch (error) {
+          // Storage failed (disk full, I/O error): nothing was cosigned; say so instead of dying.
+          response = { status: 500, body: `witness storage error: ${(error as Error).message}\n`, contentType: 'text/plain; charset=utf-8' };
+        }
         options.onRequest?.(response.status, undefined);
-        reply(res, response);
+        res.writeHead(response.status, { 'content-type': response.contentType });
+        res.end(response.body);
       }, () => res.destroy());
       return;
     }

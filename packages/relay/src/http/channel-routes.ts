@@ -8,6 +8,8 @@ import { receiptJson, submitEnvelope } from '../submissions.js';
 import { HEX16, hexParam } from './hex.js';
 import type { Reply, Request, Route } from './router.js';
 
+const MAX_READ_BYTES = 4 * 1024 * 1024;
+
 async function putMembership(request: Request, ctx: RelayContext): Promise<Reply> {
   const session = request.session();
   const channelId = hexParam(request.params[0], 16, 'channel id');
@@ -24,6 +26,7 @@ async function putMembership(request: Request, ctx: RelayContext): Promise<Reply
   if (!ctx.store.putChannel({ id: channelId, creator: m.creator, version: m.version, membership: m.bytes, members: m.members })) {
     throw conflict('stale_version', `membership version ${m.version} is not newer than the stored one`);
   }
+  ctx.fanout.membershipChanged(channelId);
   return { status: 201, json: { channel: toHex(channelId), version: m.version, members: m.members.length } };
 }
 
@@ -49,8 +52,15 @@ function readEnvelopes(request: Request, ctx: RelayContext): Reply {
   const limit = request.url.searchParams.get('limit') ?? String(ctx.limits.maxStreamRead);
   if (!/^[1-9][0-9]{0,15}$/.test(from) || !/^[1-9][0-9]{0,6}$/.test(limit)) throw badRequest('malformed_query', 'from and limit must be positive integers');
   const items = ctx.store.readStream(channelTag(channelId), Number(from), Math.min(Number(limit), ctx.limits.maxStreamRead));
-  const parts = items.map((i) => encodeDelivery({ logIndex: i.logIndex, record: i.record, envelope: i.body }));
-  return { headers: { 'content-type': 'application/octet-stream', 'x-hotline-count': String(items.length) }, body: Buffer.concat(parts) };
+  // Bounded by bytes as well as count: envelopes can be 256 KiB each. Clients page with `from`.
+  const parts: Uint8Array[] = [];
+  let bytes = 0;
+  for (const i of items) {
+    if (parts.length > 0 && bytes + i.body.length > MAX_READ_BYTES) break;
+    parts.push(encodeDelivery({ logIndex: i.logIndex, record: i.record, envelope: i.body }));
+    bytes += i.body.length;
+  }
+  return { headers: { 'content-type': 'application/octet-stream', 'x-hotline-count': String(parts.length) }, body: Buffer.concat(parts) };
 }
 
 export const channelRoutes: Route[] = [

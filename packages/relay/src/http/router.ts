@@ -57,6 +57,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
   });
 }
 
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
+}
+
 export function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   if (header === undefined || !header.startsWith('Bearer ')) return undefined;
@@ -114,8 +118,7 @@ export function dispatcher(routes: readonly Route[], ctx: RelayContext) {
     if (route === undefined) {
       const status = pathMatched ? 405 : 404;
       ctx.count.http(1, { route: 'unmatched', status: String(status) });
-      send(res, { status, json: { error: { code: pathMatched ? 'method_not_allowed' : 'not_found', message: `no ${req.method} ${url.pathname}` } } });
-      req.resume();
+      send(res, { status, headers: hasBody(req) ? { connection: 'close' } : {}, json: { error: { code: pathMatched ? 'method_not_allowed' : 'not_found', message: `no ${req.method} ${url.pathname}` } } });
       return;
     }
     const matched = route;
@@ -136,8 +139,8 @@ export function dispatcher(routes: readonly Route[], ctx: RelayContext) {
       })
       .then((reply) => {
         ctx.count.http(1, { route: matched.name, status: String(reply.status ?? 200) });
-        if (cachedBody === undefined) req.resume(); // drain an unread body so the socket can be reused
-        send(res, reply);
+        // An unread body (a request rejected before reading it) is not drained: close instead.
+        send(res, cachedBody === undefined && hasBody(req) ? { ...reply, headers: { ...reply.headers, connection: 'close' } } : reply);
       });
   };
 }

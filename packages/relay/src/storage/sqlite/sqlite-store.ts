@@ -66,7 +66,8 @@ export class SqliteStore implements RelayStore {
       upsertDevice: db.prepare(
         'INSERT INTO devices (key, party, member, roles, not_before, not_after, certificate) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
       ),
-      revokeDevice: db.prepare('UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) WHERE key = ?'),
+      // The earliest revocation time wins: a later "revoke now" overrides an earlier future date.
+      revokeDevice: db.prepare('UPDATE devices SET revoked_at = CASE WHEN revoked_at IS NULL OR revoked_at > ? THEN ? ELSE revoked_at END WHERE key = ?'),
       device: db.prepare('SELECT * FROM devices WHERE key = ?'),
       channel: db.prepare('SELECT * FROM channels WHERE id = ?'),
       channelMembers: db.prepare('SELECT device FROM channel_members WHERE channel = ? ORDER BY device'),
@@ -179,7 +180,7 @@ export class SqliteStore implements RelayStore {
     const d = item.directory;
     if (d === undefined) return;
     if ('revokeKey' in d) {
-      this.statements.revokeDevice.run(d.revokedAt, d.revokeKey);
+      this.statements.revokeDevice.run(d.revokedAt, d.revokedAt, d.revokeKey);
     } else {
       this.statements.upsertDevice.run(d.key, d.party, d.member, d.roles, d.notBefore, d.notAfter, d.certificate);
     }
