@@ -108,6 +108,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const fanout = new Fanout();
   const sequencer = new Sequencer((items, receivedAt) => log.append(items, receivedAt), {
     maxPending: limits.maxPending,
+    maxPendingBytes: 256 * 1024 * 1024,
     maxBatch: limits.maxBatch,
     now,
     onBatch: () => batches(),

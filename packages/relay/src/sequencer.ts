@@ -13,6 +13,8 @@ export type CommitBatch = (items: readonly SequenceItem[], receivedAt: number) =
 
 export interface SequencerOptions {
   readonly maxPending: number;
+  /** Bytes of queued bodies beyond which new work is refused (envelopes can be 256 KiB). */
+  readonly maxPendingBytes?: number;
   readonly maxBatch: number;
   /** Batches sent to the writer before the first is acknowledged: keeps the disk busy. */
   readonly maxBatchesInFlight?: number;
@@ -33,6 +35,7 @@ export class Sequencer {
   private scheduled = false;
   private inFlight = 0;
   private committing = 0;
+  private pendingBytes = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
@@ -49,12 +52,15 @@ export class Sequencer {
 
   submit(item: SequenceItem): Promise<Sequenced> {
     if (this.closed) return Promise.reject(overloaded('relay is shutting down', 5));
-    if (this.pending >= this.options.maxPending) {
-      return Promise.reject(overloaded(`sequencer queue is full (${this.options.maxPending} pending); retry shortly`));
+    if (this.pending >= this.options.maxPending || this.pendingBytes + item.body.length > (this.options.maxPendingBytes ?? Infinity)) {
+      return Promise.reject(overloaded(`sequencer queue is full (${this.pending} items, ${this.pendingBytes} bytes pending); retry shortly`));
     }
-    return new Promise((resolve, reject) => {
+    this.pendingBytes += item.body.length;
+    return new Promise<Sequenced>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.schedule();
+    }).finally(() => {
+      this.pendingBytes -= item.body.length;
     });
   }
 
