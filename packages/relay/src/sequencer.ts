@@ -118,7 +118,8 @@ export class Sequencer {
   /** Stops taking work and resolves once everything already queued is durable. */
   async drain(): Promise<void> {
     this.closed = true;
-    if (this.queue.length === 0 && this.inFlight === 0 && !this.scheduled) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.queue.length !== 0 || this.inFlight !== 0 || this.scheduled) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    // Let every continuation of the last batch (its receipts) run before the caller hangs up.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
