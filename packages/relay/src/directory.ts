@@ -64,6 +64,7 @@ async function sequenceCertificate(ctx: RelayContext, cert: DeviceCertificate): 
       certificate: cert.bytes,
     },
   });
+  ctx.store.forgetDevice(cert.deviceKey);
   ctx.count.sequenced(1, { kind: 'certificate', duplicate: String(placed.duplicate) });
   return placed;
 }
@@ -85,6 +86,7 @@ export async function revokeDevice(ctx: RelayContext, bytes: Uint8Array): Promis
     body: revocation.bytes,
     directory: { revokeKey: revocation.deviceKey, revokedAt: revocation.time },
   });
+  ctx.store.forgetDevice(revocation.deviceKey);
   if (revocation.time * 1000 <= ctx.now()) {
     ctx.sessions.endDevice(revocation.deviceKey);
     ctx.fanout.disconnectDevice(revocation.deviceKey, 'device revoked');

@@ -104,7 +104,9 @@ export interface RelayStore {
   /** The latest signed checkpoint. */
   checkpoint(): { size: number; note: string } | undefined;
 
+  /** May be cached: call `forgetDevice` after sequencing a certificate or revocation for it. */
   device(key: Uint8Array): DeviceRow | undefined;
+  forgetDevice(key: Uint8Array): void;
   channel(id: Uint8Array): ChannelRow | undefined;
   isMember(channelId: Uint8Array, device: Uint8Array): boolean;
   /** Stores a membership document if its version is newer than the stored one. */

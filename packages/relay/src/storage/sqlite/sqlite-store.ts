@@ -30,6 +30,7 @@ export class SqliteStore implements RelayStore {
   private readonly statements;
   /** Cache of stream heads; the database is the truth and is re-read after a failed batch. */
   private readonly streams = new Map<string, StreamState>();
+  private readonly devices = new Map<string, DeviceRow>();
   /** Channel members by channel id (hex); this process is the only writer of channels. */
   private readonly members = new Map<string, Set<string>>();
   private size: number;
@@ -235,8 +236,23 @@ export class SqliteStore implements RelayStore {
   }
 
   device(key: Uint8Array): DeviceRow | undefined {
+    // Checked on every submission: cached; registrations and revocations call forgetDevice.
+    const id = Buffer.from(key).toString('hex');
+    if (this.devices.has(id)) return this.devices.get(id);
     const row = this.statements.device.get(key) as Row | undefined;
-    if (row === undefined) return undefined;
+    const device = row === undefined ? undefined : this.deviceFromRow(row);
+    if (device !== undefined) {
+      this.devices.set(id, device);
+      if (this.devices.size > 100_000) this.devices.delete(this.devices.keys().next().value!);
+    }
+    return device;
+  }
+
+  forgetDevice(key: Uint8Array): void {
+    this.devices.delete(Buffer.from(key).toString('hex'));
+  }
+
+  private deviceFromRow(row: Row): DeviceRow {
     return {
       key: bytes(row['key']),
       party: String(row['party']),
