@@ -21,6 +21,7 @@ import {
   type SignerKey,
 } from '@hotline/log';
 import { RelayClient, RelayRequestError } from '../src/client/index.js';
+import type { RunningRelay } from '../src/index.js';
 import { enrol, envelope, eventually, openChannel, withRelay } from './fixtures.js';
 
 /** A stand-in witness: cosigns anything (no consistency checks), or misbehaves as told. */
@@ -52,20 +53,30 @@ async function standIn(key: SignerKey, behaviour: 'cosign' | 'hang' | 'garbage' 
   };
 }
 
+/** Alice submits one envelope; resolves with its receipt's log index and a client for reading. */
+async function submitOne(relay: RunningRelay): Promise<{ logIndex: number; anyone: RelayClient }> {
+  const alice = await enrol(relay, 'washington', 'Alice');
+  const channel = await openChannel(alice, []);
+  const receipt = await alice.client.submit(channel, envelope(channel, 'witnessed'));
+  return { logIndex: receipt.logIndex, anyone: new RelayClient(relay.url) };
+}
+
+/** The checkpoint at `path` once it covers `logIndex` and satisfies `also`. */
+function checkpointCovering(anyone: RelayClient, path: string, logIndex: number, also: (text: string) => boolean = () => true): Promise<string> {
+  return eventually(async () => {
+    const text = await anyone.text(path).catch(() => undefined);
+    return text !== undefined && Number(text.split('\n')[1]) > logIndex && also(text) ? text : undefined;
+  }, 5000, `${path} covering ${logIndex}`);
+}
+
 test('a quorum checkpoint appears once every witness has cosigned, with verifying lines only', async () => {
   const keys = [1, 2].map((i) => generateSignerKey(`witness.example/w${i}`, KeyType.cosignatureV1));
   const witnesses = await Promise.all(keys.map((k) => standIn(k, 'cosign')));
   try {
     await withRelay(
       async (relay) => {
-        const alice = await enrol(relay, 'washington', 'Alice');
-        const channel = await openChannel(alice, []);
-        const receipt = await alice.client.submit(channel, envelope(channel, 'witnessed'));
-        const anyone = new RelayClient(relay.url);
-        const quorum = await eventually(async () => {
-          const text = await anyone.text('/v1/quorum-checkpoint').catch(() => undefined);
-          return text !== undefined && Number(text.split('\n')[1]) > receipt.logIndex ? text : undefined;
-        }, 5000, 'a quorum checkpoint');
+        const { logIndex, anyone } = await submitOne(relay);
+        const quorum = await checkpointCovering(anyone, '/v1/quorum-checkpoint', logIndex);
         for (const k of keys) assert.ok(verifyCosignature(quorum, cosignatureVerifier(verifierKeyOf(k))).ok);
       },
       { witnesses: witnesses.map((w) => ({ url: w.url, vkey: w.vkey })) },
@@ -83,14 +94,8 @@ test('a hanging witness times out; forged or foreign cosignatures are dropped; n
   try {
     await withRelay(
       async (relay) => {
-        const alice = await enrol(relay, 'washington', 'Alice');
-        const channel = await openChannel(alice, []);
-        const receipt = await alice.client.submit(channel, envelope(channel, 'witnessed'));
-        const anyone = new RelayClient(relay.url);
-        const latest = await eventually(async () => {
-          const text = await anyone.text('/checkpoint').catch(() => undefined);
-          return text !== undefined && Number(text.split('\n')[1]) > receipt.logIndex && text.includes('witness.example/w1') ? text : undefined;
-        }, 5000, 'the honest cosignature');
+        const { logIndex, anyone } = await submitOne(relay);
+        const latest = await checkpointCovering(anyone, '/checkpoint', logIndex, (text) => text.includes('witness.example/w1'));
         assert.doesNotMatch(latest, /witness\.example\/w3/, 'a cosignature by another key under w3\'s name is dropped');
         await eventually(async () => ((await anyone.text('/metrics')).match(/witness="w2",status="error"\} [1-9]/) ? true : undefined), 5000, 'the hanging witness to time out');
         await assert.rejects(anyone.text('/v1/quorum-checkpoint'), (e: unknown) => e instanceof RelayRequestError && e.status === 503);
@@ -107,10 +112,8 @@ test('a policy quorum of 2 of 3 is met despite a witness returning garbage', asy
   const servers = await Promise.all([standIn(keys[0]!, 'cosign'), standIn(keys[1]!, 'garbage'), standIn(keys[2]!, 'cosign')]);
   try {
     await withRelay(async (relay) => {
-      const alice = await enrol(relay, 'washington', 'Alice');
-      const channel = await openChannel(alice, []);
-      await alice.client.submit(channel, envelope(channel, 'witnessed'));
-      const quorum = await eventually(() => new RelayClient(relay.url).text('/v1/quorum-checkpoint').catch(() => undefined), 5000, 'quorum of two');
+      const { logIndex, anyone } = await submitOne(relay);
+      const quorum = await checkpointCovering(anyone, '/v1/quorum-checkpoint', logIndex);
       assert.doesNotMatch(quorum, /witness\.example\/w2 /, 'garbage cosignatures are never published');
     }, {
       witnessPolicy: `${servers.map((s, i) => `witness W${i + 1} ${s.vkey} ${s.url}`).join('\n')}\ngroup two 2 W1 W2 W3\nquorum two\n`,
@@ -125,10 +128,8 @@ test('a witness that sends a junk line before its valid one cannot get the junk 
   const sneaky = await standIn(key, 'junk-then-valid');
   try {
     await withRelay(async (relay) => {
-      const alice = await enrol(relay, 'washington', 'Alice');
-      const channel = await openChannel(alice, []);
-      await alice.client.submit(channel, envelope(channel, 'witnessed'));
-      const quorum = await eventually(() => new RelayClient(relay.url).text('/v1/quorum-checkpoint').catch(() => undefined), 5000, 'quorum');
+      const { logIndex, anyone } = await submitOne(relay);
+      const quorum = await checkpointCovering(anyone, '/v1/quorum-checkpoint', logIndex);
       assert.ok(verifyCosignature(quorum, cosignatureVerifier(verifierKeyOf(key))).ok, 'the published line is the verified one');
       assert.equal(quorum.split('\n').filter((l) => l.startsWith('— witness.example/w1 ')).length, 1);
     }, { witnesses: [{ url: sneaky.url, vkey: sneaky.vkey }] });
