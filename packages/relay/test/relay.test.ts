@@ -4,6 +4,8 @@
  * and the tiles, idempotency, fan-out with catch-up, and mailboxes.
  */
 import { test } from 'node:test';
+import { chmodSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import {
   bytesEqual,
@@ -22,7 +24,8 @@ import {
 } from '@hotline/log';
 import { channelTag, decodeRecord, envelopeHash, issueRevocation, partyRootSigner, RecordKind } from '@hotline/protocol';
 import { RelayClient, RelayRequestError } from '../src/client/index.js';
-import { enrol, envelope, eventually, MOSCOW, openChannel, withRelay } from './fixtures.js';
+import { silentLogger, startRelay } from '../src/index.js';
+import { enrol, envelope, eventually, MOSCOW, openChannel, ROOTS, tempDir, withRelay } from './fixtures.js';
 
 async function expectError(promise: Promise<unknown>, status: number, code: string): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
@@ -176,4 +179,18 @@ test('health, metrics and info describe the relay', async () => {
     assert.equal(info.logKey, relay.logVkey);
     assert.deepEqual(info.parties.sort(), ['moscow', 'washington']);
   });
+});
+
+test('the log key is created 0600, and a key file readable by others is refused', async () => {
+  const dir = tempDir();
+  try {
+    const relay = await startRelay({ dataDir: dir.path, partyRoots: ROOTS, logger: silentLogger });
+    await relay.close();
+    const keyFile = join(dir.path, 'log.key');
+    assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+    chmodSync(keyFile, 0o644);
+    await assert.rejects(startRelay({ dataDir: dir.path, partyRoots: ROOTS, logger: silentLogger }), /readable by others/);
+  } finally {
+    dir.remove();
+  }
 });
