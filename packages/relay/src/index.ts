@@ -2,5 +2,5 @@
 export { startRelay, DEFAULT_LIMITS, type RelayOptions, type RunningRelay } from './relay.js';
 export type { RelayLimits } from './context.js';
 export { jsonLogger, silentLogger, type Logger } from './logger.js';
-export { LOG_KEY_FILE, writeSecretFile } from './log-key.js';
+export { LOG_KEY_FILE } from './log-key.js';
 export { MailKind } from './http/mailbox-routes.js';

@@ -4,7 +4,7 @@
  * generated on first start in `<data>/witness.key` (0600) and never leaves that file.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import {
 } from '@hotline/log';
 import { addCheckpoint, type WitnessResponse } from './add-checkpoint.js';
 import { WitnessStore } from './witness-store.js';
-import { writeSecretFile } from './secret-file.js';
+import { readSecretFile, writeSecretFile } from '@hotline/node-files';
 
 export const WITNESS_KEY_FILE = 'witness.key';
 const MAX_BODY = 64 * 1024;
@@ -51,15 +51,13 @@ export interface RunningWitness {
 
 function loadOrCreateKey(dataDir: string, name: string | undefined): SignerKey {
   const path = join(dataDir, WITNESS_KEY_FILE);
-  try {
-    if ((statSync(path).mode & 0o077) !== 0) throw new Error(`${path} is readable by others; run: chmod 600 ${path}`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  const text = readSecretFile(path)?.trim();
+  if (text === undefined) {
     const key = generateSignerKey(name ?? `witness.hotline.invalid/${Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0')}`, KeyType.cosignatureV1);
     writeSecretFile(path, `${formatSignerKey(key)}\n`);
     return key;
   }
-  const key = parseSignerKey(readFileSync(path, 'utf8').trim());
+  const key = parseSignerKey(text);
   if (!key.ok) throw new Error(`${path}: ${key.error.message}`);
   if (key.value.type !== KeyType.cosignatureV1) throw new Error(`${path} is not a cosignature/v1 key`);
   if (name !== undefined && key.value.name !== name) throw new Error(`this witness is ${key.value.name}; it cannot become ${name}`);
