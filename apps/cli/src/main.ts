@@ -6,6 +6,7 @@ import { UsageError } from './args.js';
 import { DEMO_HELP, runDemo } from './commands/demo.js';
 import { RELAY_HELP, runRelay } from './commands/relay.js';
 import { WITNESS_HELP, runWitness } from './commands/witness.js';
+import { PARTY_HELP, runParty } from './commands/party.js';
 
 const HELP = `usage: hotline <command> [options]
 
@@ -16,9 +17,11 @@ Commands:
               fan-out (hotline relay --help)
   witness     run a party's witness: cosigns consistent checkpoints only
               (hotline witness --help)
+  party       create this party's root key, export it, pin other parties' roots
+              (hotline party --help)
 
 Not built yet (see the README's status table):
-  party, init, channel, send, watch, ack, approve, status,
+  init, channel, send, watch, ack, approve, status,
   export, verify, leak-check, console, bench (use: npm run bench)
 
 Options:
@@ -27,7 +30,7 @@ Options:
 
 Exit status: 0 on success, 1 on a verification failure, 2 on bad usage.`;
 
-const NOT_YET = new Set([ 'party', 'init', 'channel', 'send', 'watch', 'ack', 'approve', 'status', 'export', 'verify', 'leak-check', 'console', 'bench']);
+const NOT_YET = new Set(['init', 'channel', 'send', 'watch', 'ack', 'approve', 'status', 'export', 'verify', 'leak-check', 'console', 'bench']);
 
 export async function main(argv: readonly string[], print = (line: string) => console.log(line), printError = (line: string) => console.error(line)): Promise<number> {
   const [command, ...rest] = argv;
@@ -44,6 +47,7 @@ export async function main(argv: readonly string[], print = (line: string) => co
       demo: { help: DEMO_HELP, run: runDemo },
       relay: { help: RELAY_HELP, run: runRelay },
       witness: { help: WITNESS_HELP, run: runWitness },
+      party: { help: PARTY_HELP, run: runParty },
     };
     const selected = commands[command];
     if (selected !== undefined) {

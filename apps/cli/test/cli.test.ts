@@ -33,7 +33,7 @@ test('unknown commands and options are usage errors (exit 2) with a clear messag
   const range = await run('demo', '--entries', '0');
   assert.equal(range.code, 2);
   assert.match(range.err, /--entries must be between 1 and 1000000/);
-  const notYet = await run('party');
+  const notYet = await run('init');
   assert.equal(notYet.code, 2);
   assert.match(notYet.err, /not built yet/);
 });
@@ -64,4 +64,33 @@ test('server commands refuse bad configuration with exit 2 and a one-line reason
   assert.equal(badListen.code, 2);
   assert.match(badListen.err, /--listen must be HOST:PORT/);
   assert.match((await run('witness', '--help')).out, /c2sp\.org\/tlog-witness/);
+});
+
+test('hotline party: create, export, trust and list in a home directory', async () => {
+  const { mkdtempSync, rmSync, statSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const washington = mkdtempSync(join(tmpdir(), 'hotline-cli-wa-'));
+  const moscow = mkdtempSync(join(tmpdir(), 'hotline-cli-mow-'));
+  try {
+    const created = await run('party', 'create', 'washington', '--home', washington, '--json');
+    assert.equal(created.code, 0, created.err);
+    const { vkey } = JSON.parse(created.out) as { vkey: string };
+    assert.match(vkey, /^washington\+[0-9a-f]{8}\+/);
+    assert.equal(statSync(join(washington, 'party.key')).mode & 0o777, 0o600);
+    assert.equal((await run('party', 'export', '--home', washington)).out, vkey);
+    assert.equal((await run('party', 'create', 'moscow', '--home', moscow)).code, 0);
+    assert.equal((await run('party', 'trust', vkey, '--home', moscow)).code, 0);
+    const listed = JSON.parse((await run('party', 'list', '--home', moscow, '--json')).out) as { trusted: string[] };
+    assert.deepEqual(listed.trusted, [vkey]);
+    const again = await run('party', 'create', 'washington', '--home', washington);
+    assert.equal(again.code, 2);
+    assert.match(again.err, /already administers a party/);
+    const bad = await run('party', 'trust', 'washington+00000000+AAAA', '--home', moscow);
+    assert.equal(bad.code, 2);
+    assert.equal((await run('party', 'frobnicate', '--home', moscow)).code, 2);
+  } finally {
+    rmSync(washington, { recursive: true, force: true });
+    rmSync(moscow, { recursive: true, force: true });
+  }
 });

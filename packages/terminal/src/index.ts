@@ -5,3 +5,5 @@ export { mlsContext, deviceKeyPackage, type DeviceKeyPackage } from './mls/conte
 export { type EnvelopeAlert, type EnvelopeAlertCode } from './verify/alerts.js';
 export { type InclusionCheck, type InclusionVerdict, inclusionFromTiles } from './verify/inclusion.js';
 export { ChannelVerifier, type ChannelPosition, type ChannelVerifierDeps, type Verdict } from './verify/channel-verifier.js';
+export { KeyStore, KeyStoreError } from './keys/keystore.js';
+export { seal, unseal, isSealed, SEALED_HEADER } from './keys/sealed-key.js';

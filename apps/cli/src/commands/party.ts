@@ -1,0 +1,69 @@
+/** `hotline party` — a party's root key and the counterparty roots it trusts. */
+import { formatVerifierKey } from '@hotline/log';
+import { KeyStore, KeyStoreError } from '@hotline/terminal';
+import { parseArgs, UsageError } from '../args.js';
+import { passphrase, terminalHome } from '../home.js';
+
+export const PARTY_HELP = `usage: hotline party <command> [--home DIR]
+
+Manage this terminal's party root key and the roots of the parties it talks to. Parties
+exchange root keys once, out of band (in person, by a call you trust), as C2SP vkeys.
+
+Commands:
+  create NAME    create the party root key for NAME (e.g. washington) and print its vkey
+  export         print this party's root vkey, to give to the other parties
+  trust VKEY     pin another party's root vkey, as received out of band
+  list           show this party and the pinned parties
+
+Options:
+  --home DIR     the terminal's state directory (default: $HOTLINE_HOME, else ~/.hotline)
+  --json         machine-readable output (export, list)
+  --help         this text
+
+Environment:
+  HOTLINE_PASSPHRASE   if set at 'create', the key file is sealed with it (scrypt + AES-256-GCM),
+                       and it is then needed to use the key. Key files are always mode 0600.`;
+
+export async function runParty(argv: readonly string[], print: (line: string) => void): Promise<number> {
+  const args = parseArgs(argv, { values: ['home'], booleans: ['json'] });
+  const [command, operand, ...extra] = args.positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const store = new KeyStore(terminalHome(args));
+  const json = args.booleans.has('json');
+  try {
+    switch (command) {
+      case 'create': {
+        if (operand === undefined) throw new UsageError('party create needs a NAME');
+        const key = store.createParty(operand, passphrase());
+        const vkey = store.exportParty(passphrase());
+        print(json ? JSON.stringify({ party: key.name, vkey }) : `created party ${key.name}${passphrase() === undefined ? '' : ' (key sealed with HOTLINE_PASSPHRASE)'}\nroot vkey (give it to the other parties): ${vkey}`);
+        return 0;
+      }
+      case 'export':
+        print(json ? JSON.stringify({ vkey: store.exportParty(passphrase()) }) : store.exportParty(passphrase()));
+        return 0;
+      case 'trust': {
+        if (operand === undefined) throw new UsageError('party trust needs a VKEY');
+        const root = store.trust(operand);
+        print(`pinned party ${root.name}: ${formatVerifierKey(root)}`);
+        return 0;
+      }
+      case 'list': {
+        let own: string | undefined;
+        try {
+          own = store.exportParty(passphrase());
+        } catch {
+          own = undefined;
+        }
+        const trusted = store.trusted().map((k) => formatVerifierKey(k));
+        print(json ? JSON.stringify({ party: own ?? null, trusted }) : [`this party: ${own ?? '(none, or sealed)'}`, ...trusted.map((t) => `trusted:    ${t}`)].join('\n'));
+        return 0;
+      }
+      default:
+        throw new UsageError(command === undefined ? 'party needs a command: create, export, trust or list' : `unknown party command ${JSON.stringify(command)}`);
+    }
+  } catch (error) {
+    if (error instanceof KeyStoreError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * A terminal's home (HOTLINE_HOME): its party's root key, if this terminal administers the
+ * party, and the counterparty roots it has pinned.
+ *
+ *   <home>/party.key            the party root signer key (0600; sealed if a passphrase is set)
+ *   <home>/trusted/<name>.vkey  a pinned counterparty root, as received out of band
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatSignerKey, formatVerifierKey, parseSignerKey, verifierKeyOf, type SignerKey, type VerifierKey } from '@hotline/log';
+import { readSecretFile, writeSecretFile } from '@hotline/node-files';
+import { generatePartyRoot, parsePartyRoot } from '@hotline/protocol';
+import { isSealed, seal, unseal } from './sealed-key.js';
+
+export class KeyStoreError extends Error {
+  override readonly name = 'KeyStoreError';
+}
+
+export class KeyStore {
+  constructor(readonly home: string) {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+  }
+
+  private get partyFile(): string {
+    return join(this.home, 'party.key');
+  }
+
+  /** Creates this home's party root. Refuses to overwrite an existing one. */
+  createParty(name: string, passphrase?: string): SignerKey {
+    if (readSecretFile(this.partyFile) !== undefined) throw new KeyStoreError(`${this.partyFile} already exists: this home already administers a party`);
+    const key = generatePartyRoot(name);
+    const text = `${formatSignerKey(key)}\n`;
+    writeSecretFile(this.partyFile, passphrase === undefined ? text : seal(text, passphrase));
+    return key;
+  }
+
+  /** Loads the party root; a sealed key needs its passphrase. */
+  party(passphrase?: string): SignerKey {
+    const stored = readSecretFile(this.partyFile);
+    if (stored === undefined) throw new KeyStoreError(`no party key in ${this.home}: run 'hotline party create NAME' first`);
+    let text = stored;
+    if (isSealed(stored)) {
+      if (passphrase === undefined) throw new KeyStoreError(`${this.partyFile} is sealed: set HOTLINE_PASSPHRASE`);
+      const opened = unseal(stored, passphrase);
+      if (opened === undefined) throw new KeyStoreError(`${this.partyFile}: wrong passphrase, or the file was altered`);
+      text = opened;
+    }
+    const key = parseSignerKey(text.trim());
+    if (!key.ok) throw new KeyStoreError(`${this.partyFile}: ${key.error.message}`);
+    return key.value;
+  }
+
+  /** This party's root as a vkey, to give to the other parties. */
+  exportParty(passphrase?: string): string {
+    return formatVerifierKey(verifierKeyOf(this.party(passphrase)));
+  }
+
+  /**
+   * Pins a counterparty's root. A different key for an already pinned party name is refused:
+   * replacing a root is a decision for people, not a side effect.
+   */
+  trust(vkey: string): VerifierKey {
+    const root = parsePartyRoot(vkey.trim());
+    if (!root.ok) throw new KeyStoreError(root.error.message);
+    const existing = this.trusted().find((t) => t.name === root.value.name);
+    if (existing !== undefined && formatVerifierKey(existing) !== formatVerifierKey(root.value)) {
+      throw new KeyStoreError(`party ${root.value.name} is already pinned to another key; remove ${join(this.home, 'trusted', `${encodeURIComponent(root.value.name)}.vkey`)} first if the change is intended`);
+    }
+    mkdirSync(join(this.home, 'trusted'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(this.home, 'trusted', `${encodeURIComponent(root.value.name)}.vkey`), `${formatVerifierKey(root.value)}\n`, { mode: 0o644 });
+    return root.value;
+  }
+
+  trusted(): VerifierKey[] {
+    let files: string[];
+    try {
+      files = readdirSync(join(this.home, 'trusted')).filter((f) => f.endsWith('.vkey'));
+    } catch {
+      return [];
+    }
+    return files.map((f) => {
+      const root = parsePartyRoot(readFileSync(join(this.home, 'trusted', f), 'utf8').trim());
+      if (!root.ok) throw new KeyStoreError(`${f}: ${root.error.message}`);
+      return root.value;
+    });
+  }
+}
