@@ -7,6 +7,7 @@ import { DEMO_HELP, runDemo } from './commands/demo.js';
 import { RELAY_HELP, runRelay } from './commands/relay.js';
 import { WITNESS_HELP, runWitness } from './commands/witness.js';
 import { PARTY_HELP, runParty } from './commands/party.js';
+import { INIT_HELP, runInit } from './commands/init.js';
 
 const HELP = `usage: hotline <command> [options]
 
@@ -17,11 +18,12 @@ Commands:
               fan-out (hotline relay --help)
   witness     run a party's witness: cosigns consistent checkpoints only
               (hotline witness --help)
-  party       create this party's root key, export it, pin other parties' roots
-              (hotline party --help)
+  party       create this party's root key, export it, pin other parties' roots,
+              certify devices (hotline party --help)
+  init        set up this terminal's device key and register it (hotline init --help)
 
 Not built yet (see the README's status table):
-  init, channel, send, watch, ack, approve, status,
+  channel, send, watch, ack, approve, status,
   export, verify, leak-check, console, bench (use: npm run bench)
 
 Options:
@@ -30,7 +32,7 @@ Options:
 
 Exit status: 0 on success, 1 on a verification failure, 2 on bad usage.`;
 
-const NOT_YET = new Set(['init', 'channel', 'send', 'watch', 'ack', 'approve', 'status', 'export', 'verify', 'leak-check', 'console', 'bench']);
+const NOT_YET = new Set(['channel', 'send', 'watch', 'ack', 'approve', 'status', 'export', 'verify', 'leak-check', 'console', 'bench']);
 
 export async function main(argv: readonly string[], print = (line: string) => console.log(line), printError = (line: string) => console.error(line)): Promise<number> {
   const [command, ...rest] = argv;
@@ -48,6 +50,7 @@ export async function main(argv: readonly string[], print = (line: string) => co
       relay: { help: RELAY_HELP, run: runRelay },
       witness: { help: WITNESS_HELP, run: runWitness },
       party: { help: PARTY_HELP, run: runParty },
+      init: { help: INIT_HELP, run: (argv, p) => runInit(argv, p, printError) },
     };
     const selected = commands[command];
     if (selected !== undefined) {

@@ -7,3 +7,4 @@ export { type InclusionCheck, type InclusionVerdict, inclusionFromTiles } from '
 export { ChannelVerifier, type ChannelPosition, type ChannelVerifierDeps, type Verdict } from './verify/channel-verifier.js';
 export { KeyStore, KeyStoreError } from './keys/keystore.js';
 export { seal, unseal, isSealed, SEALED_HEADER } from './keys/sealed-key.js';
+export { enrolDevice, certificateForDevice, type EnrolmentRequest } from './enrolment.js';

@@ -1,7 +1,9 @@
 /** `hotline party` — a party's root key and the counterparty roots it trusts. */
 import { formatVerifierKey } from '@hotline/log';
-import { KeyStore, KeyStoreError } from '@hotline/terminal';
-import { parseArgs, UsageError } from '../args.js';
+import { fromHex } from '@hotline/log';
+import { isRole } from '@hotline/protocol';
+import { enrolDevice, KeyStore, KeyStoreError } from '@hotline/terminal';
+import { integerFlag, parseArgs, UsageError } from '../args.js';
 import { passphrase, terminalHome } from '../home.js';
 
 export const PARTY_HELP = `usage: hotline party <command> [--home DIR]
@@ -14,6 +16,10 @@ Commands:
   export         print this party's root vkey, to give to the other parties
   trust VKEY     pin another party's root vkey, as received out of band
   list           show this party and the pinned parties
+  enrol DEVICE --member NAME --role ROLE [--role ROLE]... [--days N]
+                 certify a device key (64 hex digits, from 'hotline init') for a member;
+                 prints the certificate (base64) to hand back to that device. Roles:
+                 principal, operator, translator, observer, admin. Default 365 days.
 
 Options:
   --home DIR     the terminal's state directory (default: $HOTLINE_HOME, else ~/.hotline)
@@ -25,7 +31,7 @@ Environment:
                        and it is then needed to use the key. Key files are always mode 0600.`;
 
 export async function runParty(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['home'], booleans: ['json'] });
+  const args = parseArgs(argv, { values: ['home', 'member', 'days'], repeatable: ['role'], booleans: ['json'] });
   const [command, operand, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   const store = new KeyStore(terminalHome(args));
@@ -59,8 +65,22 @@ export async function runParty(argv: readonly string[], print: (line: string) =>
         print(json ? JSON.stringify({ party: own ?? null, trusted }) : [`this party: ${own ?? '(none, or sealed)'}`, ...trusted.map((t) => `trusted:    ${t}`)].join('\n'));
         return 0;
       }
+      case 'enrol': {
+        const deviceKey = operand === undefined ? undefined : fromHex(operand);
+        if (deviceKey === undefined || deviceKey.length !== 32) throw new UsageError('party enrol needs the device key: 64 lowercase hex digits');
+        const member = args.values.get('member');
+        if (member === undefined) throw new UsageError('party enrol needs --member NAME');
+        const roles = (args.repeated.get('role') ?? []).map((r) => {
+          if (!isRole(r)) throw new UsageError(`unknown role ${JSON.stringify(r)} (principal, operator, translator, observer, admin)`);
+          return r;
+        });
+        const cert = enrolDevice(store.party(passphrase()), { deviceKey, member, roles, days: integerFlag(args, 'days', 365, 1, 3650) });
+        const encoded = Buffer.from(cert.bytes).toString('base64');
+        print(json ? JSON.stringify({ certificate: encoded }) : encoded);
+        return 0;
+      }
       default:
-        throw new UsageError(command === undefined ? 'party needs a command: create, export, trust or list' : `unknown party command ${JSON.stringify(command)}`);
+        throw new UsageError(command === undefined ? 'party needs a command: create, export, trust, list or enrol' : `unknown party command ${JSON.stringify(command)}`);
     }
   } catch (error) {
     if (error instanceof KeyStoreError) throw new UsageError(error.message);

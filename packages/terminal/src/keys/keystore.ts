@@ -4,12 +4,15 @@
  *
  *   <home>/party.key            the party root signer key (0600; sealed if a passphrase is set)
  *   <home>/trusted/<name>.vkey  a pinned counterparty root, as received out of band
+ *   <home>/device.key           this device's signing key (0600; sealed if a passphrase is set)
+ *   <home>/device.cert          its certificate, once the party has issued it
+ *   <home>/terminal.json        the relay this terminal uses
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatSignerKey, formatVerifierKey, parseSignerKey, verifierKeyOf, type SignerKey, type VerifierKey } from '@hotline/log';
+import { formatSignerKey, formatVerifierKey, generateSignerKey, KeyType, parseSignerKey, verifierKeyOf, type SignerKey, type VerifierKey } from '@hotline/log';
 import { readSecretFile, writeSecretFile } from '@hotline/node-files';
-import { generatePartyRoot, parsePartyRoot } from '@hotline/protocol';
+import { generatePartyRoot, parsePartyRoot, signerFor, type Signer } from '@hotline/protocol';
 import { isSealed, seal, unseal } from './sealed-key.js';
 
 export class KeyStoreError extends Error {
@@ -38,16 +41,7 @@ export class KeyStore {
   party(passphrase?: string): SignerKey {
     const stored = readSecretFile(this.partyFile);
     if (stored === undefined) throw new KeyStoreError(`no party key in ${this.home}: run 'hotline party create NAME' first`);
-    let text = stored;
-    if (isSealed(stored)) {
-      if (passphrase === undefined) throw new KeyStoreError(`${this.partyFile} is sealed: set HOTLINE_PASSPHRASE`);
-      const opened = unseal(stored, passphrase);
-      if (opened === undefined) throw new KeyStoreError(`${this.partyFile}: wrong passphrase, or the file was altered`);
-      text = opened;
-    }
-    const key = parseSignerKey(text.trim());
-    if (!key.ok) throw new KeyStoreError(`${this.partyFile}: ${key.error.message}`);
-    return key.value;
+    return this.open(this.partyFile, stored, passphrase);
   }
 
   /** This party's root as a vkey, to give to the other parties. */
@@ -69,6 +63,59 @@ export class KeyStore {
     mkdirSync(join(this.home, 'trusted'), { recursive: true, mode: 0o700 });
     writeFileSync(join(this.home, 'trusted', `${encodeURIComponent(root.value.name)}.vkey`), `${formatVerifierKey(root.value)}\n`, { mode: 0o644 });
     return root.value;
+  }
+
+  private get deviceFile(): string {
+    return join(this.home, 'device.key');
+  }
+
+  /** This device's key, created on first use; `created` says whether it is new. */
+  device(passphrase?: string): { signer: Signer; created: boolean } {
+    const stored = readSecretFile(this.deviceFile);
+    if (stored === undefined) {
+      const key = generateSignerKey('device', KeyType.ed25519);
+      const text = `${formatSignerKey(key)}\n`;
+      writeSecretFile(this.deviceFile, passphrase === undefined ? text : seal(text, passphrase));
+      return { signer: signerFor(key.seed), created: true };
+    }
+    return { signer: signerFor(this.open(this.deviceFile, stored, passphrase).seed), created: false };
+  }
+
+  private open(file: string, stored: string, passphrase: string | undefined): SignerKey {
+    let text = stored;
+    if (isSealed(stored)) {
+      if (passphrase === undefined) throw new KeyStoreError(`${file} is sealed: set HOTLINE_PASSPHRASE`);
+      const opened = unseal(stored, passphrase);
+      if (opened === undefined) throw new KeyStoreError(`${file}: wrong passphrase, or the file was altered`);
+      text = opened;
+    }
+    const key = parseSignerKey(text.trim());
+    if (!key.ok) throw new KeyStoreError(`${file}: ${key.error.message}`);
+    return key.value;
+  }
+
+  saveCertificate(bytes: Uint8Array): void {
+    writeFileSync(join(this.home, 'device.cert'), Buffer.from(bytes).toString('base64') + '\n', { mode: 0o644 });
+  }
+
+  certificate(): Uint8Array | undefined {
+    try {
+      return new Uint8Array(Buffer.from(readFileSync(join(this.home, 'device.cert'), 'utf8').trim(), 'base64'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  saveConfig(config: { relay: string }): void {
+    writeFileSync(join(this.home, 'terminal.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o644 });
+  }
+
+  config(): { relay: string } | undefined {
+    try {
+      return JSON.parse(readFileSync(join(this.home, 'terminal.json'), 'utf8')) as { relay: string };
+    } catch {
+      return undefined;
+    }
   }
 
   trusted(): VerifierKey[] {

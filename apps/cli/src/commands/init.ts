@@ -1,0 +1,73 @@
+/** `hotline init` — set up this terminal's device: key, certificate, registration at the relay. */
+import { toHex } from '@hotline/log';
+import { RelayClient, RelayRequestError } from '@hotline/relay/client';
+import { certificateForDevice, enrolDevice, KeyStore, KeyStoreError } from '@hotline/terminal';
+import { isRole } from '@hotline/protocol';
+import { parseArgs, UsageError } from '../args.js';
+import { passphrase, terminalHome } from '../home.js';
+
+export const INIT_HELP = `usage: hotline init --relay URL [--certificate BASE64 | --member NAME --role ROLE...] [--home DIR]
+
+Sets up this terminal's device, in up to two steps:
+
+  1. hotline init --relay URL
+       creates the device key (0600) and prints it with the command your party's
+       administrator runs to certify it:  hotline party enrol DEVICEKEY --member ... --role ...
+  2. hotline init --relay URL --certificate BASE64
+       checks the certificate names this device and registers it in the relay's directory.
+
+On the administrator's own terminal (a home holding party.key), one step does both:
+  hotline init --relay URL --member NAME --role ROLE [--role ROLE]...
+
+Options:
+  --relay URL          the relay this terminal uses (saved in the home)
+  --certificate B64    the certificate from 'hotline party enrol'
+  --member NAME        with --role: certify this device with the home's party key
+  --role ROLE          principal, operator, translator, observer, admin (repeatable)
+  --home DIR           state directory (default: $HOTLINE_HOME, else ~/.hotline)
+
+Environment: HOTLINE_PASSPHRASE seals the device key at creation and opens sealed keys.
+Exit status: 0 registered (or key created, step 1), 1 the relay refused, 2 bad usage.`;
+
+export async function runInit(argv: readonly string[], print: (line: string) => void, printError: (line: string) => void = (l) => console.error(l)): Promise<number> {
+  const args = parseArgs(argv, { values: ['home', 'relay', 'certificate', 'member'], repeatable: ['role'] });
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
+  const relay = args.values.get('relay') ?? undefined;
+  if (relay === undefined || !/^https?:\/\/[^\s]+$/.test(relay)) throw new UsageError('--relay URL is required (http:// or https://)');
+  const store = new KeyStore(terminalHome(args));
+  try {
+    const { signer, created } = store.device(passphrase());
+    store.saveConfig({ relay: relay.replace(/\/+$/, '') });
+    let certificate: Uint8Array | undefined;
+    const given = args.values.get('certificate');
+    const member = args.values.get('member');
+    if (given !== undefined) {
+      certificate = certificateForDevice(new Uint8Array(Buffer.from(given, 'base64')), signer.publicKey).bytes;
+    } else if (member !== undefined) {
+      const roles = (args.repeated.get('role') ?? []).map((r) => {
+        if (!isRole(r)) throw new UsageError(`unknown role ${JSON.stringify(r)}`);
+        return r;
+      });
+      certificate = enrolDevice(store.party(passphrase()), { deviceKey: signer.publicKey, member, roles, days: 365 }).bytes;
+    }
+    if (certificate === undefined) {
+      print(`${created ? 'created' : 'this is'} device key ${toHex(signer.publicKey)}\nask your party's administrator to run:\n  hotline party enrol ${toHex(signer.publicKey)} --member "<name>" --role <role>\nthen: hotline init --relay ${relay} --certificate <what it printed>`);
+      return 0;
+    }
+    const receipt = await new RelayClient(relay).registerDevice(certificate);
+    store.saveCertificate(certificate);
+    print(`registered device ${toHex(signer.publicKey).slice(0, 16)}… in the relay's directory (log index ${receipt.logIndex})`);
+    return 0;
+  } catch (error) {
+    if (error instanceof KeyStoreError) throw new UsageError(error.message);
+    if (error instanceof RelayRequestError) {
+      printError(`hotline: the relay refused the registration: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof TypeError && /fetch failed/.test(error.message)) {
+      printError(`hotline: cannot reach the relay at ${relay}`);
+      return 1;
+    }
+    throw error;
+  }
+}

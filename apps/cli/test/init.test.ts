@@ -1,0 +1,74 @@
+/** hotline party enrol + hotline init against a real relay: two steps, one step, and refusals. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseVerifierKey } from '@hotline/log';
+import { silentLogger, startRelay } from '@hotline/relay';
+import { main } from '../src/main.js';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const temp = (name: string) => mkdtempSync(join(tmpdir(), `hotline-init-${name}-`));
+
+test('a device is keyed, certified by its party, and registered at the relay', async () => {
+  const admin = temp('admin');
+  const device = temp('device');
+  const other = temp('other');
+  const relayDir = temp('relay');
+  try {
+    const created = JSON.parse((await run('party', 'create', 'washington', '--home', admin, '--json')).out) as { vkey: string };
+    const root = parseVerifierKey(created.vkey);
+    assert.ok(root.ok);
+    const relay = await startRelay({ dataDir: relayDir, partyRoots: [root.value], logger: silentLogger });
+    try {
+      // Step 1: the device makes its key and asks to be enrolled.
+      const step1 = await run('init', '--relay', relay.url, '--home', device);
+      assert.equal(step1.code, 0, step1.err);
+      const deviceKey = /device key ([0-9a-f]{64})/.exec(step1.out)?.[1];
+      assert.ok(deviceKey !== undefined, step1.out);
+      assert.equal(statSync(join(device, 'device.key')).mode & 0o777, 0o600);
+      // The administrator certifies it.
+      const enrolled = await run('party', 'enrol', deviceKey, '--member', 'Duty Officer', '--role', 'principal', '--role', 'operator', '--home', admin, '--json');
+      assert.equal(enrolled.code, 0, enrolled.err);
+      const { certificate } = JSON.parse(enrolled.out) as { certificate: string };
+      // Step 2: the device registers.
+      const step2 = await run('init', '--relay', relay.url, '--certificate', certificate, '--home', device);
+      assert.equal(step2.code, 0, step2.err);
+      assert.match(step2.out, /registered device/);
+      assert.equal((await fetch(`${relay.url}/v1/devices/${deviceKey}`)).status, 200);
+      // A certificate for another device is refused before anything is sent.
+      const stranger = await run('init', '--relay', relay.url, '--certificate', certificate, '--home', other);
+      assert.equal(stranger.code, 2);
+      assert.match(stranger.err, /for another device key/);
+      // One step on the administrator's own terminal.
+      const self = await run('init', '--relay', relay.url, '--member', 'Admin', '--role', 'admin', '--home', admin);
+      assert.equal(self.code, 0, self.err);
+    } finally {
+      await relay.close();
+    }
+    // A relay that does not trust this party refuses; an unreachable one is reported.
+    const moscow = temp('moscow');
+    const foreign = await startRelay({ dataDir: join(relayDir, 'foreign'), partyRoots: [], logger: silentLogger });
+    try {
+      await run('party', 'create', 'moscow', '--home', moscow);
+      const refused = await run('init', '--relay', foreign.url, '--member', 'X', '--role', 'observer', '--home', moscow);
+      assert.equal(refused.code, 1);
+      assert.match(refused.err, /relay refused the registration: 403 unknown_party/);
+    } finally {
+      await foreign.close();
+      rmSync(moscow, { recursive: true, force: true });
+    }
+    const unreachable = await run('init', '--relay', 'http://127.0.0.1:1', '--member', 'X', '--role', 'observer', '--home', admin);
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.err, /cannot reach the relay/);
+  } finally {
+    for (const d of [admin, device, other, relayDir]) rmSync(d, { recursive: true, force: true });
+  }
+});
