@@ -82,4 +82,12 @@ export class StackAccumulator {
   root(): Uint8Array {
     return foldRight(this.hashes);
   }
+
+  /** An independent copy (O(log n)): extend it, check it, keep it only if it checks out. */
+  clone(): StackAccumulator {
+    const copy = new StackAccumulator();
+    copy.hashes.push(...this.hashes);
+    copy.heights.push(...this.heights);
+    return copy;
+  }
 }

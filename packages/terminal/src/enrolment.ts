@@ -16,17 +16,21 @@ export interface EnrolmentRequest {
   readonly now?: number;
 }
 
-export function enrolDevice(partyRoot: SignerKey, request: EnrolmentRequest): DeviceCertificate {
+/** Issues a certificate; pass the key store to remember the device for key transparency. */
+export function enrolDevice(partyRoot: SignerKey, request: EnrolmentRequest, store?: { rememberEnrolled(deviceKey: Uint8Array): void }): DeviceCertificate {
   if (request.roles.length === 0) throw new KeyStoreError('a device needs at least one role');
   const now = Math.floor((request.now ?? Date.now()) / 1000);
+  let certificate: DeviceCertificate;
   try {
-    return issueDeviceCertificate(
+    certificate = issueDeviceCertificate(
       { party: partyRoot.name, member: request.member, roles: request.roles, deviceKey: request.deviceKey, notBefore: now - 300, notAfter: now + request.days * 86_400 },
       partyRootSigner(partyRoot),
     );
   } catch (error) {
     throw new KeyStoreError((error as Error).message);
   }
+  store?.rememberEnrolled(request.deviceKey); // only once the certificate exists
+  return certificate;
 }
 
 /** Checks that a certificate handed to this device is well formed and names this device. */

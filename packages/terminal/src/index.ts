@@ -8,3 +8,5 @@ export { ChannelVerifier, type ChannelPosition, type ChannelVerifierDeps, type V
 export { KeyStore, KeyStoreError } from './keys/keystore.js';
 export { seal, unseal, isSealed, SEALED_HEADER } from './keys/sealed-key.js';
 export { enrolDevice, certificateForDevice, type EnrolmentRequest } from './enrolment.js';
+export { LogScanner, type BundleFetcher, type ScannedRecord, type ScanResult } from './directory/log-scanner.js';
+export { DirectoryMonitor, type DirectoryAlert, type DirectoryEvent } from './directory/directory-monitor.js';

@@ -48,7 +48,7 @@ export async function runInit(argv: readonly string[], print: (line: string) => 
         if (!isRole(r)) throw new UsageError(`unknown role ${JSON.stringify(r)}`);
         return r;
       });
-      certificate = enrolDevice(store.party(passphrase()), { deviceKey: signer.publicKey, member, roles, days: 365 }).bytes;
+      certificate = enrolDevice(store.party(passphrase()), { deviceKey: signer.publicKey, member, roles, days: 365 }, store).bytes;
     }
     if (certificate === undefined) {
       print(`${created ? 'created' : 'this is'} device key ${toHex(signer.publicKey)}\nask your party's administrator to run:\n  hotline party enrol ${toHex(signer.publicKey)} --member "<name>" --role <role>\nthen: hotline init --relay ${relay} --certificate <what it printed>`);

@@ -74,7 +74,7 @@ export async function runParty(argv: readonly string[], print: (line: string) =>
           if (!isRole(r)) throw new UsageError(`unknown role ${JSON.stringify(r)} (principal, operator, translator, observer, admin)`);
           return r;
         });
-        const cert = enrolDevice(store.party(passphrase()), { deviceKey, member, roles, days: integerFlag(args, 'days', 365, 1, 3650) });
+        const cert = enrolDevice(store.party(passphrase()), { deviceKey, member, roles, days: integerFlag(args, 'days', 365, 1, 3650) }, store);
         const encoded = Buffer.from(cert.bytes).toString('base64');
         print(json ? JSON.stringify({ certificate: encoded }) : encoded);
         return 0;

@@ -94,6 +94,20 @@ export class KeyStore {
     return key.value;
   }
 
+  /** Remembers a device this party enrolled: key transparency alerts on any other. */
+  rememberEnrolled(deviceKey: Uint8Array): void {
+    mkdirSync(join(this.home, 'enrolled'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(this.home, 'enrolled', Buffer.from(deviceKey).toString('hex')), '', { mode: 0o644 });
+  }
+
+  enrolled(): Set<string> {
+    try {
+      return new Set(readdirSync(join(this.home, 'enrolled')).filter((f) => /^[0-9a-f]{64}$/.test(f)));
+    } catch {
+      return new Set();
+    }
+  }
+
   saveCertificate(bytes: Uint8Array): void {
     writeFileSync(join(this.home, 'device.cert'), Buffer.from(bytes).toString('base64') + '\n', { mode: 0o644 });
   }
