@@ -10,3 +10,5 @@ export { seal, unseal, isSealed, SEALED_HEADER } from './keys/sealed-key.js';
 export { enrolDevice, certificateForDevice, type EnrolmentRequest } from './enrolment.js';
 export { LogScanner, type BundleFetcher, type ScannedRecord, type ScanResult } from './directory/log-scanner.js';
 export { DirectoryMonitor, type DirectoryAlert, type DirectoryEvent } from './directory/directory-monitor.js';
+export { Archive, ArchiveError, type ArchivedStatement, type ArchivedAlert } from './archive/archive.js';
+export { ingest } from './sync/ingest.js';

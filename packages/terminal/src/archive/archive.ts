@@ -1,0 +1,154 @@
+/**
+ * The terminal's archive (SQLite, WAL, synchronous=FULL): every verified statement with the
+ * log record and log index that place it, each channel's verified position, the checkpoints
+ * that proved them, and every alert. Accepting a statement and advancing its channel's position
+ * are one transaction, so a crash can neither skip nor repeat an envelope. Later work (record
+ * export, leak check, console) reads from here.
+ */
+import Database from 'better-sqlite3';
+import { bytesEqual, toHex } from '@hotline/log';
+import { statementId, type Statement } from '@hotline/protocol';
+import type { EnvelopeAlert } from '../verify/alerts.js';
+import type { ChannelPosition } from '../verify/channel-verifier.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS positions (channel BLOB PRIMARY KEY, next_seq INTEGER NOT NULL, chain BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS statements (
+  channel      BLOB    NOT NULL,
+  seq          INTEGER NOT NULL,
+  log_index    INTEGER NOT NULL,
+  statement_id BLOB    NOT NULL UNIQUE,
+  author       BLOB    NOT NULL,
+  type         INTEGER NOT NULL,
+  time         INTEGER NOT NULL,
+  statement    BLOB    NOT NULL,
+  record       BLOB    NOT NULL,
+  PRIMARY KEY (channel, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, verified_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS alerts (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  channel   BLOB,
+  code      TEXT    NOT NULL,
+  message   TEXT    NOT NULL,
+  seq       INTEGER,
+  log_index INTEGER,
+  at        INTEGER NOT NULL
+);
+`;
+
+export interface ArchivedStatement {
+  readonly seq: number;
+  readonly logIndex: number;
+  readonly statement: Uint8Array;
+  readonly record: Uint8Array;
+}
+
+export interface ArchivedAlert {
+  readonly id: number;
+  readonly channel: string | null;
+  readonly code: string;
+  readonly message: string;
+  readonly seq: number | null;
+  readonly logIndex: number | null;
+  readonly at: number;
+}
+
+export class ArchiveError extends Error {
+  override readonly name = 'ArchiveError';
+}
+
+export class Archive {
+  private readonly db: Database.Database;
+
+  constructor(path: string, private readonly now: () => number = Date.now) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA);
+  }
+
+  position(channelId: Uint8Array): ChannelPosition | undefined {
+    const row = this.db.prepare('SELECT next_seq, chain FROM positions WHERE channel = ?').get(channelId) as { next_seq: number; chain: Buffer } | undefined;
+    return row === undefined ? undefined : { nextSeq: Number(row.next_seq), chain: new Uint8Array(row.chain) };
+  }
+
+  /**
+   * Stores an accepted statement and the channel position after it, atomically. The position
+   * must move forward by exactly one envelope from the stored one.
+   */
+  accept(channelId: Uint8Array, accepted: { statement: Statement; seq: number; logIndex: number; record: Uint8Array }, after: ChannelPosition): void {
+    this.db.transaction(() => {
+      const before = this.position(channelId);
+      const expected = (before?.nextSeq ?? 1);
+      if (accepted.seq !== expected || after.nextSeq !== accepted.seq + 1) {
+        throw new ArchiveError(`channel ${toHex(channelId).slice(0, 8)}: archiving seq ${accepted.seq}, but the archive expects ${expected}`);
+      }
+      const s = accepted.statement;
+      this.db.prepare('INSERT INTO statements (channel, seq, log_index, statement_id, author, type, time, statement, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(channelId, accepted.seq, accepted.logIndex, statementId(s), s.author, s.type, s.time, s.bytes, accepted.record);
+      this.setPosition(channelId, after);
+    }).immediate();
+  }
+
+  /** Moves a channel past an envelope whose content raised an alert (the stream itself was sound). */
+  skip(channelId: Uint8Array, after: ChannelPosition, alert: EnvelopeAlert): void {
+    this.db.transaction(() => {
+      this.setPosition(channelId, after);
+      this.insertAlert(channelId, alert);
+    }).immediate();
+  }
+
+  private setPosition(channelId: Uint8Array, after: ChannelPosition): void {
+    this.db.prepare('INSERT INTO positions (channel, next_seq, chain) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET next_seq = excluded.next_seq, chain = excluded.chain').run(channelId, after.nextSeq, after.chain);
+  }
+
+  private insertAlert(channelId: Uint8Array | undefined, alert: { code: string; message: string; seq?: number; logIndex?: number }): void {
+    this.db.prepare('INSERT INTO alerts (channel, code, message, seq, log_index, at) VALUES (?, ?, ?, ?, ?, ?)').run(channelId ?? null, alert.code, alert.message, alert.seq ?? null, alert.logIndex ?? null, this.now());
+  }
+
+  /** Stores an alert that does not move any channel (gap, fork, stale, unexpected device…). */
+  alert(channelId: Uint8Array | undefined, alert: { code: string; message: string; seq?: number; logIndex?: number }): void {
+    this.insertAlert(channelId, alert);
+  }
+
+  alerts(limit = 100): ArchivedAlert[] {
+    return (this.db.prepare('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map((r) => ({
+      id: Number(r['id']),
+      channel: r['channel'] === null ? null : toHex(r['channel'] as Buffer),
+      code: String(r['code']),
+      message: String(r['message']),
+      seq: r['seq'] === null ? null : Number(r['seq']),
+      logIndex: r['log_index'] === null ? null : Number(r['log_index']),
+      at: Number(r['at']),
+    }));
+  }
+
+  /** Keeps each checkpoint that proved something, for the record and for later export. */
+  recordCheckpoint(size: number, note: string): void {
+    const existing = this.db.prepare('SELECT note FROM checkpoints WHERE size = ?').get(size) as { note: string } | undefined;
+    if (existing !== undefined && existing.note.split('\n\n')[0] !== note.split('\n\n')[0]) {
+      throw new ArchiveError(`two different checkpoints of size ${size}: the log forked`);
+    }
+    this.db.prepare('INSERT INTO checkpoints (size, note, verified_at) VALUES (?, ?, ?) ON CONFLICT (size) DO UPDATE SET note = excluded.note').run(size, note, this.now());
+  }
+
+  statements(channelId: Uint8Array, fromSeq = 1, limit = 1000): ArchivedStatement[] {
+    return (this.db.prepare('SELECT seq, log_index, statement, record FROM statements WHERE channel = ? AND seq >= ? ORDER BY seq LIMIT ?').all(channelId, fromSeq, limit) as Record<string, unknown>[]).map((r) => ({
+      seq: Number(r['seq']),
+      logIndex: Number(r['log_index']),
+      statement: new Uint8Array(r['statement'] as Buffer),
+      record: new Uint8Array(r['record'] as Buffer),
+    }));
+  }
+
+  /** True if this exact statement is archived (for duplicate and replay checks). */
+  has(statement: Pick<Statement, 'bytes'>): boolean {
+    const row = this.db.prepare('SELECT statement FROM statements WHERE statement_id = ?').get(statementId(statement)) as { statement: Buffer } | undefined;
+    return row !== undefined && bytesEqual(new Uint8Array(row.statement), statement.bytes);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
