@@ -10,7 +10,7 @@
 import { bytesEqual, type VerifierKey } from '@hotline/log';
 import { Reader, Writer } from './codec.js';
 import { fail, ok, type Result } from './errors.js';
-import { labelledHash, labelledSign, labelledVerify, type Signer } from './hashing.js';
+import { labelledHash, labelledVerify, signedEncoding, type Signer } from './hashing.js';
 import { Label } from './labels.js';
 import { isValidMemberName, isValidPartyName } from './names.js';
 import { decodeRoles, encodeRoles, type Role } from './roles.js';
@@ -52,11 +52,7 @@ function encodeBody(body: DeviceCertificateBody): Uint8Array {
 /** Signs a certificate with the party root. The root's key name must be the party name. */
 export function issueDeviceCertificate(body: DeviceCertificateBody, partyRoot: Signer & { readonly name: string }): DeviceCertificate {
   if (partyRoot.name !== body.party) throw new TypeError(`party root ${partyRoot.name} cannot certify a device of ${body.party}`);
-  const encoded = encodeBody(body);
-  const signature = labelledSign(Label.deviceCertificate, partyRoot, encoded);
-  const bytes = new Uint8Array(encoded.length + SIGNATURE_SIZE);
-  bytes.set(encoded);
-  bytes.set(signature, encoded.length);
+  const { signature, bytes } = signedEncoding(Label.deviceCertificate, partyRoot, encodeBody(body));
   return { ...body, roles: [...body.roles], signature, bytes };
 }
 

@@ -42,6 +42,15 @@ export function labelledSign(label: Label, signer: Signer, body: Uint8Array): Ui
   return signer.sign(concatBytesForLabel(label, [body]));
 }
 
+/** The signed form every Hotline object shares: body, then the 64-byte labelled signature. */
+export function signedEncoding(label: Label, signer: Signer, body: Uint8Array): { signature: Uint8Array; bytes: Uint8Array } {
+  const signature = labelledSign(label, signer, body);
+  const bytes = new Uint8Array(body.length + signature.length);
+  bytes.set(body);
+  bytes.set(signature, body.length);
+  return { signature, bytes };
+}
+
 export function labelledVerify(label: Label, publicKey: Uint8Array, body: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== 32) return false;
   return cryptoProvider.ed25519Verifier(publicKey).verify(concatBytesForLabel(label, [body]), signature);

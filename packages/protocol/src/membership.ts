@@ -11,7 +11,7 @@
  */
 import { Reader, Writer } from './codec.js';
 import { fail, ok, type Result } from './errors.js';
-import { labelledSign, labelledVerify, type Signer } from './hashing.js';
+import { labelledVerify, signedEncoding, type Signer } from './hashing.js';
 import { Label } from './labels.js';
 import { CHANNEL_ID_SIZE } from './envelope.js';
 
@@ -42,11 +42,7 @@ export function signMembership(fields: { channelId: Uint8Array; version: number;
   if (members.length > MAX_CHANNEL_MEMBERS) throw new RangeError(`a channel has at most ${MAX_CHANNEL_MEMBERS} members`);
   const w = new Writer().u8(MEMBERSHIP_FORMAT).fixed(fields.channelId, CHANNEL_ID_SIZE).u64(fields.version).fixed(creator.publicKey, 32).u16(members.length);
   for (const m of members) w.fixed(m, 32);
-  const body = w.finish();
-  const signature = labelledSign(Label.channelMembership, creator, body);
-  const bytes = new Uint8Array(body.length + 64);
-  bytes.set(body);
-  bytes.set(signature, body.length);
+  const { signature, bytes } = signedEncoding(Label.channelMembership, creator, w.finish());
   return { channelId: fields.channelId, version: fields.version, creator: creator.publicKey, members, signature, bytes };
 }
 

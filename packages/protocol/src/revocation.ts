@@ -8,7 +8,7 @@
 import type { VerifierKey } from '@hotline/log';
 import { Reader, Writer } from './codec.js';
 import { fail, ok, type Result } from './errors.js';
-import { labelledHash, labelledSign, labelledVerify, type Signer } from './hashing.js';
+import { labelledHash, labelledVerify, signedEncoding, type Signer } from './hashing.js';
 import { Label } from './labels.js';
 import { isValidPartyName } from './names.js';
 
@@ -30,10 +30,7 @@ export function issueRevocation(
 ): Revocation {
   if (partyRoot.name !== fields.party) throw new TypeError(`party root ${partyRoot.name} cannot revoke a device of ${fields.party}`);
   const body = new Writer().u8(REVOCATION_VERSION).string16(fields.party).fixed(fields.deviceKey, 32).u64(fields.time).string16(fields.reason).finish();
-  const signature = labelledSign(Label.deviceRevocation, partyRoot, body);
-  const bytes = new Uint8Array(body.length + 64);
-  bytes.set(body);
-  bytes.set(signature, body.length);
+  const { signature, bytes } = signedEncoding(Label.deviceRevocation, partyRoot, body);
   return { ...fields, signature, bytes };
 }
 

@@ -15,7 +15,7 @@
  */
 import { Reader, Writer } from './codec.js';
 import { fail, ok, type Result } from './errors.js';
-import { labelledHash, labelledSign, labelledVerify, type Signer } from './hashing.js';
+import { labelledHash, labelledVerify, signedEncoding, type Signer } from './hashing.js';
 import { Label } from './labels.js';
 import { CHANNEL_ID_SIZE } from './envelope.js';
 
@@ -78,11 +78,7 @@ function encodeUnsigned(f: StatementFields): Uint8Array {
 /** Signs a statement with the author's device key (which must be `fields.author`). */
 export function signStatement(fields: StatementFields, device: Signer): Statement {
   if (device.publicKey.some((b, i) => b !== fields.author[i])) throw new TypeError('a statement is signed by its author device');
-  const unsigned = encodeUnsigned(fields);
-  const signature = labelledSign(Label.statement, device, unsigned);
-  const bytes = new Uint8Array(unsigned.length + 64);
-  bytes.set(unsigned);
-  bytes.set(signature, unsigned.length);
+  const { signature, bytes } = signedEncoding(Label.statement, device, encodeUnsigned(fields));
   return { ...fields, signature, bytes };
 }
 
