@@ -12,3 +12,4 @@ export { LogScanner, type BundleFetcher, type ScannedRecord, type ScanResult } f
 export { DirectoryMonitor, type DirectoryAlert, type DirectoryEvent } from './directory/directory-monitor.js';
 export { Archive, ArchiveError, type ArchivedStatement, type ArchivedAlert } from './archive/archive.js';
 export { ingest } from './sync/ingest.js';
+export { GroupStateStore, GroupStateError } from './mls/group-store.js';

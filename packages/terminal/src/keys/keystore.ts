@@ -8,6 +8,7 @@
  *   <home>/device.cert          its certificate, once the party has issued it
  *   <home>/terminal.json        the relay this terminal uses
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSignerKey, formatVerifierKey, generateSignerKey, KeyType, parseSignerKey, verifierKeyOf, type SignerKey, type VerifierKey } from '@hotline/log';
@@ -106,6 +107,27 @@ export class KeyStore {
     } catch {
       return new Set();
     }
+  }
+
+  /** The random key that seals MLS group state at rest (`state.key`, 0600; created on first use). */
+  storageKey(passphrase?: string): Uint8Array {
+    const file = join(this.home, 'state.key');
+    let stored = readSecretFile(file);
+    if (stored === undefined) {
+      const text = `${Buffer.from(randomBytes(32)).toString('base64')}\n`;
+      writeSecretFile(file, passphrase === undefined ? text : seal(text, passphrase));
+      stored = readSecretFile(file)!;
+    }
+    let text = stored;
+    if (isSealed(stored)) {
+      if (passphrase === undefined) throw new KeyStoreError(`${file} is sealed: set HOTLINE_PASSPHRASE`);
+      const opened = unseal(stored, passphrase);
+      if (opened === undefined) throw new KeyStoreError(`${file}: wrong passphrase, or the file was altered`);
+      text = opened;
+    }
+    const key = new Uint8Array(Buffer.from(text.trim(), 'base64'));
+    if (key.length !== 32) throw new KeyStoreError(`${file} does not hold a 32-byte key`);
+    return key;
   }
 
   saveCertificate(bytes: Uint8Array): void {
