@@ -63,11 +63,6 @@ export function fail<T = never, C extends string = LogErrorCode>(code: C, messag
   return { ok: false, error: { code, message } };
 }
 
-/** Re-types a failure so it can be returned from a function with another value type. */
-export function propagate<T, C extends string = LogErrorCode>(failed: { readonly ok: false; readonly error: LogError<C> }): Result<T, C> {
-  return failed;
-}
-
 /**
  * Unwraps a result where failure would be a bug (e.g. parsing text this program just wrote).
  * Never use it on untrusted input.

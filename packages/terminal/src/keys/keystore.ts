@@ -20,6 +20,20 @@ export class KeyStoreError extends Error {
   override readonly name = 'KeyStoreError';
 }
 
+/** Writes a key file: 0600, sealed with the passphrase when one is set. */
+function writeKeyFile(file: string, text: string, passphrase: string | undefined): void {
+  writeSecretFile(file, passphrase === undefined ? text : seal(text, passphrase));
+}
+
+/** A key file's text, unsealed if it is sealed (which then needs the passphrase). */
+function keyFileText(file: string, stored: string, passphrase: string | undefined): string {
+  if (!isSealed(stored)) return stored;
+  if (passphrase === undefined) throw new KeyStoreError(`${file} is sealed: set HOTLINE_PASSPHRASE`);
+  const opened = unseal(stored, passphrase);
+  if (opened === undefined) throw new KeyStoreError(`${file}: wrong passphrase, or the file was altered`);
+  return opened;
+}
+
 export class KeyStore {
   constructor(readonly home: string) {
     mkdirSync(home, { recursive: true, mode: 0o700 });
@@ -33,8 +47,7 @@ export class KeyStore {
   createParty(name: string, passphrase?: string): SignerKey {
     if (readSecretFile(this.partyFile) !== undefined) throw new KeyStoreError(`${this.partyFile} already exists: this home already administers a party`);
     const key = generatePartyRoot(name);
-    const text = `${formatSignerKey(key)}\n`;
-    writeSecretFile(this.partyFile, passphrase === undefined ? text : seal(text, passphrase));
+    writeKeyFile(this.partyFile, `${formatSignerKey(key)}\n`, passphrase);
     return key;
   }
 
@@ -75,22 +88,14 @@ export class KeyStore {
     const stored = readSecretFile(this.deviceFile);
     if (stored === undefined) {
       const key = generateSignerKey('device', KeyType.ed25519);
-      const text = `${formatSignerKey(key)}\n`;
-      writeSecretFile(this.deviceFile, passphrase === undefined ? text : seal(text, passphrase));
+      writeKeyFile(this.deviceFile, `${formatSignerKey(key)}\n`, passphrase);
       return { signer: signerFor(key.seed), created: true };
     }
     return { signer: signerFor(this.open(this.deviceFile, stored, passphrase).seed), created: false };
   }
 
   private open(file: string, stored: string, passphrase: string | undefined): SignerKey {
-    let text = stored;
-    if (isSealed(stored)) {
-      if (passphrase === undefined) throw new KeyStoreError(`${file} is sealed: set HOTLINE_PASSPHRASE`);
-      const opened = unseal(stored, passphrase);
-      if (opened === undefined) throw new KeyStoreError(`${file}: wrong passphrase, or the file was altered`);
-      text = opened;
-    }
-    const key = parseSignerKey(text.trim());
+    const key = parseSignerKey(keyFileText(file, stored, passphrase).trim());
     if (!key.ok) throw new KeyStoreError(`${file}: ${key.error.message}`);
     return key.value;
   }
@@ -112,20 +117,13 @@ export class KeyStore {
   /** The random key that seals MLS group state at rest (`state.key`, 0600; created on first use). */
   storageKey(passphrase?: string): Uint8Array {
     const file = join(this.home, 'state.key');
-    let stored = readSecretFile(file);
+    const stored = readSecretFile(file);
     if (stored === undefined) {
-      const text = `${Buffer.from(randomBytes(32)).toString('base64')}\n`;
-      writeSecretFile(file, passphrase === undefined ? text : seal(text, passphrase));
-      stored = readSecretFile(file)!;
+      const key = new Uint8Array(randomBytes(32));
+      writeKeyFile(file, `${Buffer.from(key).toString('base64')}\n`, passphrase);
+      return key;
     }
-    let text = stored;
-    if (isSealed(stored)) {
-      if (passphrase === undefined) throw new KeyStoreError(`${file} is sealed: set HOTLINE_PASSPHRASE`);
-      const opened = unseal(stored, passphrase);
-      if (opened === undefined) throw new KeyStoreError(`${file}: wrong passphrase, or the file was altered`);
-      text = opened;
-    }
-    const key = new Uint8Array(Buffer.from(text.trim(), 'base64'));
+    const key = new Uint8Array(Buffer.from(keyFileText(file, stored, passphrase).trim(), 'base64'));
     if (key.length !== 32) throw new KeyStoreError(`${file} does not hold a 32-byte key`);
     return key;
   }
