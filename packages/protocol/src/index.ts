@@ -39,3 +39,17 @@ export {
   encodeMessageBody,
   decodeMessageBody,
 } from './statement.js';
+export {
+  type Charter,
+  type CharterBody,
+  type CharterParty,
+  type CharterSignature,
+  type ApprovalRule,
+  CHARTER_FORMAT,
+  draftCharter,
+  signCharter,
+  decodeCharter,
+  verifyCharter,
+  charterId,
+} from './charter.js';
+export { type Invitation, encodeInvitation, decodeInvitation } from './invitation.js';

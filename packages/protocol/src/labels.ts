@@ -18,5 +18,7 @@ export const Label = {
   statement: 'hotline/v1/statement',
   statementId: 'hotline/v1/statement-id',
   commitment: 'hotline/v1/commitment',
+  charter: 'hotline/v1/charter',
+  charterId: 'hotline/v1/charter-id',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];
