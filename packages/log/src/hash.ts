@@ -83,6 +83,29 @@ export class StackAccumulator {
     return foldRight(this.hashes);
   }
 
+  /** The right edge as bytes (u8 height ‖ [32] hash, left to right), to persist between runs. */
+  snapshot(): Uint8Array {
+    const out = new Uint8Array(this.hashes.length * 33);
+    this.hashes.forEach((h, i) => {
+      out[i * 33] = this.heights[i]!;
+      out.set(h, i * 33 + 1);
+    });
+    return out;
+  }
+
+  /** The inverse of `snapshot`; undefined if the bytes are not a valid right edge. */
+  static restore(bytes: Uint8Array): StackAccumulator | undefined {
+    if (bytes.length % 33 !== 0) return undefined;
+    const acc = new StackAccumulator();
+    for (let at = 0; at < bytes.length; at += 33) {
+      const height = bytes[at]!;
+      if (acc.heights.length > 0 && acc.heights[acc.heights.length - 1]! <= height) return undefined;
+      acc.heights.push(height);
+      acc.hashes.push(bytes.slice(at + 1, at + 33));
+    }
+    return acc;
+  }
+
   /** An independent copy (O(log n)): extend it, check it, keep it only if it checks out. */
   clone(): StackAccumulator {
     const copy = new StackAccumulator();

@@ -15,6 +15,7 @@
  * Browser-safe: all I/O is injected.
  */
 import { bytesEqual } from './bytes.js';
+import { verifyCheckpoint } from './checkpoint-verify.js';
 import { verifyCheckpointWithPolicy, type PolicyCheckpoint } from './policy-verify.js';
 import { quorumSatisfied, type Policy } from './policy.js';
 
@@ -87,6 +88,8 @@ export class LogMonitor {
     }
     const verified = verifyCheckpointWithPolicy(text, this.policy);
     if (!verified.ok) {
+      const evidence = verified.error.code === 'quorum_not_met' ? this.logSignedEvidence(text) : undefined;
+      if (evidence !== undefined) return evidence;
       const code: LogAlertCode = verified.error.code === 'quorum_not_met' ? 'quorum_not_met' : SIGNATURE_CODES.includes(verified.error.code) ? 'bad_signature' : 'malformed';
       return alert(code, verified.error.message);
     }
@@ -112,6 +115,22 @@ export class LogMonitor {
     const cosignedAt = Math.max(0, ...fresh.map((c) => c.timestamp));
     this.current = { size, rootHash, origin, cosignedAt, note: text };
     return { ok: true, value: verified.value };
+  }
+
+  /**
+   * A checkpoint without its quorum still carries the log's own signature: if that signature
+   * verifies and the checkpoint is older than, or contradicts, the held one, the log itself
+   * signed a rollback or a fork — report that, not just the missing quorum.
+   */
+  private logSignedEvidence(text: string): Result<never, LogAlertCode> | undefined {
+    const held = this.current;
+    if (held === undefined) return undefined;
+    const logOnly = verifyCheckpoint(text, { logs: this.policy.logs.map((l) => l.verifier), witnesses: [] });
+    if (!logOnly.ok || logOnly.value.checkpoint.origin !== held.origin) return undefined;
+    const { size, rootHash } = logOnly.value.checkpoint;
+    if (size < held.size) return alert('rollback', `the log signed size ${size}, older than the held checkpoint of size ${held.size} (and no witness quorum cosigned it)`);
+    if (size === held.size && !bytesEqual(rootHash, held.rootHash)) return alert('fork', `the log signed two different roots for tree size ${size}`);
+    return undefined;
   }
 
   private async proveConsistent(held: HeldCheckpoint, size: number, rootHash: Uint8Array): Promise<Result<true, LogAlertCode>> {

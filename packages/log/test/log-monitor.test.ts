@@ -115,6 +115,24 @@ test('rollback: a smaller tree than the one held', async () => {
   assert.equal(code(await m.update()), 'rollback');
 });
 
+test('rollback and fork are named even when the witnesses refused to cosign the log-signed checkpoint', async () => {
+  const log = new FakeLog();
+  log.grow(10);
+  const old = log.checkpoint([]);
+  log.grow(10);
+  let served = log.checkpoint();
+  const m = monitor(log, () => served);
+  assert.equal(code(await m.update()), 'ok');
+  served = old;
+  assert.equal(code(await m.update()), 'rollback', 'signed by the log alone, smaller than held');
+  const other = new FakeLog('another history ');
+  other.grow(20);
+  served = other.checkpoint([]);
+  assert.equal(code(await m.update()), 'fork', 'signed by the log alone, same size, another root');
+  served = log.checkpoint([]);
+  assert.equal(code(await m.update()), 'quorum_not_met', 'the held checkpoint without cosignatures is just short of quorum');
+});
+
 test('stale: cosignatures older than the freshness bound while the relay answers', async () => {
   const log = new FakeLog();
   log.grow(10);

@@ -1,1 +1,2 @@
 export { RelayClient, RelaySocket, RelayRequestError, type Receipt } from './relay-client.js';
+export { DeviceRelayClient } from './device-client.js';

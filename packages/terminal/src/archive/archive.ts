@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import { bytesEqual, toHex } from '@hotline/log';
 import { statementId, type Statement } from '@hotline/protocol';
+import { openTerminalDb } from '../store/terminal-db.js';
 import type { EnvelopeAlert } from '../verify/alerts.js';
 import type { ChannelPosition } from '../verify/channel-verifier.js';
 
@@ -61,10 +62,9 @@ export class ArchiveError extends Error {
 export class Archive {
   private readonly db: Database.Database;
 
-  constructor(path: string, private readonly now: () => number = Date.now) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+  /** `database`: the terminal database, or a path to open one. */
+  constructor(database: Database.Database | string, private readonly now: () => number = Date.now) {
+    this.db = typeof database === 'string' ? openTerminalDb(database) : database;
     this.db.exec(SCHEMA);
   }
 
@@ -99,6 +99,11 @@ export class Archive {
     }).immediate();
   }
 
+  /** Moves a channel past an envelope that carried no statement (an MLS commit), verified. */
+  advance(channelId: Uint8Array, after: ChannelPosition): void {
+    this.setPosition(channelId, after);
+  }
+
   private setPosition(channelId: Uint8Array, after: ChannelPosition): void {
     this.db.prepare('INSERT INTO positions (channel, next_seq, chain) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET next_seq = excluded.next_seq, chain = excluded.chain').run(channelId, after.nextSeq, after.chain);
   }
@@ -107,9 +112,16 @@ export class Archive {
     this.db.prepare('INSERT INTO alerts (channel, code, message, seq, log_index, at) VALUES (?, ?, ?, ?, ?, ?)').run(channelId ?? null, alert.code, alert.message, alert.seq ?? null, alert.logIndex ?? null, this.now());
   }
 
-  /** Stores an alert that does not move any channel (gap, fork, stale, unexpected device…). */
-  alert(channelId: Uint8Array | undefined, alert: { code: string; message: string; seq?: number; logIndex?: number }): void {
+  /**
+   * Stores an alert that does not move any channel (gap, fork, stale, unexpected device…). The
+   * same code about the same place is stored once: a relay that keeps withholding seq 7 raises
+   * one alert, not one per sync. Returns whether the alert is new.
+   */
+  alert(channelId: Uint8Array | undefined, alert: { code: string; message: string; seq?: number; logIndex?: number }): boolean {
+    const seen = this.db.prepare('SELECT 1 FROM alerts WHERE channel IS ? AND code = ? AND seq IS ? AND log_index IS ? AND message = ?').get(channelId ?? null, alert.code, alert.seq ?? null, alert.logIndex ?? null, alert.message);
+    if (seen !== undefined) return false;
     this.insertAlert(channelId, alert);
+    return true;
   }
 
   alerts(limit = 100): ArchivedAlert[] {

@@ -23,10 +23,26 @@ export class LogScanner {
   private tree = new StackAccumulator();
   private scanned = 0;
 
-  constructor(private readonly fetchBundle: BundleFetcher) {}
+  /** `resume`: the state a previous scan left (see `state`), to continue from where it stopped. */
+  constructor(
+    private readonly fetchBundle: BundleFetcher,
+    resume?: { readonly size: number; readonly edge: Uint8Array },
+  ) {
+    if (resume !== undefined) {
+      const tree = StackAccumulator.restore(resume.edge);
+      if (tree === undefined) throw new RangeError('the saved scan state is not a valid tree edge');
+      this.tree = tree;
+      this.scanned = resume.size;
+    }
+  }
 
   get size(): number {
     return this.scanned;
+  }
+
+  /** What to persist to resume later: the size proven so far and the tree's right edge. */
+  get state(): { size: number; edge: Uint8Array } {
+    return { size: this.scanned, edge: this.tree.snapshot() };
   }
 
   /** The records added since the last scan, proven against `checkpoint`, or an alert. */

@@ -2,57 +2,87 @@
  * MLS group state, persisted after every operation and sealed at rest. ts-mls state holds the
  * member's private keys in the clear, and must be saved before a message made from it is sent:
  * restarting from an older state could encrypt twice under the same key. Each channel keeps only
- * its latest state (older ones are overwritten, so their keys are gone from disk).
+ * its latest state (older ones are overwritten, so their keys are gone from disk), plus at most
+ * one pending state: the one this device's own commit leads to, adopted only if the relay
+ * sequences that commit first in its epoch.
  *
- * Sealing: AES-256-GCM under a random 32-byte storage key (the home's `state.key`, 0600), with
- * the channel id as associated data, so a state cannot be replayed into another channel.
+ * Sealing: AES-256-GCM under the home's random storage key (`state.key`, 0600), with the
+ * channel id as associated data, so a state cannot be replayed into another channel.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { clientStateDecoder, clientStateEncoder, decode, encode, type ClientState } from 'ts-mls';
+import { Sealer, SealError } from '../store/sealer.js';
+import { openTerminalDb } from '../store/terminal-db.js';
 
 export class GroupStateError extends Error {
   override readonly name = 'GroupStateError';
 }
 
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS groups (channel BLOB PRIMARY KEY, sealed BLOB NOT NULL, updated_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pending_commits (channel BLOB PRIMARY KEY, envelope_hash BLOB NOT NULL, sealed BLOB NOT NULL) WITHOUT ROWID;
+`;
+
+const PENDING_AAD = new TextEncoder().encode('pending:');
+
 export class GroupStateStore {
   private readonly db: Database.Database;
+  private readonly sealer: Sealer;
 
-  constructor(
-    path: string,
-    private readonly storageKey: Uint8Array,
-  ) {
-    if (storageKey.length !== 32) throw new RangeError('the storage key must be 32 bytes');
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec('CREATE TABLE IF NOT EXISTS groups (channel BLOB PRIMARY KEY, sealed BLOB NOT NULL) WITHOUT ROWID');
+  /** `database`: the terminal database, or a path to open one. */
+  constructor(database: Database.Database | string, storageKey: Uint8Array) {
+    this.sealer = new Sealer(storageKey);
+    this.db = typeof database === 'string' ? openTerminalDb(database) : database;
+    this.db.exec(SCHEMA);
   }
 
-  /** Durable on return: call it before sending anything produced from `state`. */
-  save(channelId: Uint8Array, state: ClientState): void {
-    const nonce = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.storageKey, nonce);
-    cipher.setAAD(channelId);
-    const sealed = Buffer.concat([nonce, cipher.update(encode(clientStateEncoder, state)), cipher.final(), cipher.getAuthTag()]);
-    this.db.prepare('INSERT INTO groups (channel, sealed) VALUES (?, ?) ON CONFLICT (channel) DO UPDATE SET sealed = excluded.sealed').run(channelId, sealed);
+  private seal(state: ClientState, aad: Uint8Array): Buffer {
+    return this.sealer.seal(encode(clientStateEncoder, state), aad);
+  }
+
+  private open(sealed: Buffer, aad: Uint8Array): ClientState {
+    let plain: Uint8Array;
+    try {
+      plain = this.sealer.open(sealed, aad, 'stored group state');
+    } catch (error) {
+      if (error instanceof SealError) throw new GroupStateError('stored group state does not open with this storage key for this channel: wrong key, or the state was altered or moved');
+      throw error;
+    }
+    const state = decode(clientStateDecoder, plain);
+    if (state === undefined) throw new GroupStateError('stored group state is not a valid MLS client state');
+    return state;
+  }
+
+  /** Durable on return (or when the enclosing transaction commits): call it before sending anything produced from `state`. `keysUpdatedAt` marks a fresh own leaf key. */
+  save(channelId: Uint8Array, state: ClientState, keysUpdatedAt?: number): void {
+    this.db
+      .prepare('INSERT INTO groups (channel, sealed, updated_at) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET sealed = excluded.sealed, updated_at = CASE WHEN ? IS NULL THEN groups.updated_at ELSE excluded.updated_at END')
+      .run(channelId, this.seal(state, channelId), keysUpdatedAt ?? 0, keysUpdatedAt ?? null);
   }
 
   load(channelId: Uint8Array): ClientState | undefined {
     const row = this.db.prepare('SELECT sealed FROM groups WHERE channel = ?').get(channelId) as { sealed: Buffer } | undefined;
-    if (row === undefined) return undefined;
-    let plain: Buffer;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.storageKey, row.sealed.subarray(0, 12));
-      decipher.setAAD(channelId);
-      decipher.setAuthTag(row.sealed.subarray(row.sealed.length - 16));
-      plain = Buffer.concat([decipher.update(row.sealed.subarray(12, row.sealed.length - 16)), decipher.final()]);
-    } catch {
-      throw new GroupStateError('stored group state does not open with this storage key for this channel: wrong key, or the state was altered or moved');
-    }
-    const state = decode(clientStateDecoder, new Uint8Array(plain));
-    if (state === undefined) throw new GroupStateError('stored group state is not a valid MLS client state');
-    return state;
+    return row === undefined ? undefined : this.open(row.sealed, channelId);
+  }
+
+  /** When this device last replaced its own leaf key in the channel (ms), 0 if never recorded. */
+  keysUpdatedAt(channelId: Uint8Array): number {
+    const row = this.db.prepare('SELECT updated_at FROM groups WHERE channel = ?').get(channelId) as { updated_at: number } | undefined;
+    return row === undefined ? 0 : Number(row.updated_at);
+  }
+
+  savePending(channelId: Uint8Array, envelopeHash: Uint8Array, state: ClientState): void {
+    this.db.prepare('INSERT INTO pending_commits (channel, envelope_hash, sealed) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET envelope_hash = excluded.envelope_hash, sealed = excluded.sealed')
+      .run(channelId, envelopeHash, this.seal(state, new Uint8Array([...PENDING_AAD, ...channelId])));
+  }
+
+  pending(channelId: Uint8Array): { envelopeHash: Uint8Array; state: ClientState } | undefined {
+    const row = this.db.prepare('SELECT envelope_hash, sealed FROM pending_commits WHERE channel = ?').get(channelId) as { envelope_hash: Buffer; sealed: Buffer } | undefined;
+    return row === undefined ? undefined : { envelopeHash: new Uint8Array(row.envelope_hash), state: this.open(row.sealed, new Uint8Array([...PENDING_AAD, ...channelId])) };
+  }
+
+  clearPending(channelId: Uint8Array): void {
+    this.db.prepare('DELETE FROM pending_commits WHERE channel = ?').run(channelId);
   }
 
   close(): void {

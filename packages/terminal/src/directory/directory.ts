@@ -1,0 +1,187 @@
+/**
+ * The terminal's key directory (DESIGN.md §4): the devices it accepts, each one's certificate
+ * verified against a pinned party root AND found in the log under a checkpoint the terminal
+ * verified (the LogScanner proves every record it hands over). Certificates are fetched from
+ * the relay by device key, and must be exactly the bytes the log recorded.
+ *
+ * Key transparency: a certificate in this terminal's own member name for another device, or
+ * (on a party administrator's home) any certificate of the party that it did not enrol, is
+ * `unexpected_device`; a certificate record whose certificate the relay cannot produce, or that
+ * does not verify, is `forged_certificate`. Revocation records take effect for everyone (a
+ * forged revocation could only deny service, which a hostile relay can do anyway).
+ */
+import type Database from 'better-sqlite3';
+import { bytesEqual, toHex, type VerifierKey } from '@hotline/log';
+import { certificateHash, decodeDeviceCertificate, decodeRecord, decodeRoles, encodeRoles, partyTag, RecordKind, verifyDeviceCertificate, type Role } from '@hotline/protocol';
+import type { ScannedRecord } from './log-scanner.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS directory (
+  device        BLOB PRIMARY KEY,
+  party         TEXT    NOT NULL,
+  member        TEXT    NOT NULL,
+  roles         INTEGER NOT NULL,
+  not_before    INTEGER NOT NULL,
+  not_after     INTEGER NOT NULL,
+  certificate   BLOB    NOT NULL,
+  log_index     INTEGER NOT NULL,
+  revoked_index INTEGER
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log_scan (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, edge BLOB NOT NULL);
+`;
+
+export interface DirectoryEntry {
+  readonly deviceKey: Uint8Array;
+  readonly party: string;
+  readonly member: string;
+  readonly roles: readonly Role[];
+  readonly notBefore: number;
+  readonly notAfter: number;
+  readonly logIndex: number;
+  readonly revoked: boolean;
+}
+
+export interface DirectoryAlert {
+  readonly code: 'unexpected_device' | 'forged_certificate';
+  readonly message: string;
+  readonly deviceKey: Uint8Array;
+  readonly logIndex: number;
+}
+
+/** Who this terminal is, for key transparency. */
+export interface DirectoryOwner {
+  readonly party: string;
+  readonly member: string;
+  readonly deviceKey: Uint8Array;
+  /** Devices this home's party administrator enrolled (hex); empty on a non-administrator home. */
+  readonly enrolled: ReadonlySet<string>;
+}
+
+export type CertificateFetcher = (deviceKey: Uint8Array) => Promise<Uint8Array | undefined>;
+
+interface Row {
+  device: Buffer;
+  party: string;
+  member: string;
+  roles: number;
+  not_before: number;
+  not_after: number;
+  log_index: number;
+  revoked_index: number | null;
+}
+
+function entryOf(r: Row): DirectoryEntry {
+  return {
+    deviceKey: new Uint8Array(r.device),
+    party: r.party,
+    member: r.member,
+    roles: decodeRoles(r.roles) ?? [],
+    notBefore: r.not_before,
+    notAfter: r.not_after,
+    logIndex: r.log_index,
+    revoked: r.revoked_index !== null,
+  };
+}
+
+export class Directory {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly roots: () => ReadonlyMap<string, VerifierKey>,
+  ) {
+    db.exec(SCHEMA);
+  }
+
+  /** Where the last committed scan stopped. */
+  scanState(): { size: number; edge: Uint8Array } | undefined {
+    const row = this.db.prepare('SELECT size, edge FROM log_scan WHERE id = 1').get() as { size: number; edge: Buffer } | undefined;
+    return row === undefined ? undefined : { size: Number(row.size), edge: new Uint8Array(row.edge) };
+  }
+
+  /**
+   * Reviews newly proven log records: every certificate and revocation of a pinned party.
+   * Fetches certificates first, then writes entries and the scan state in one transaction.
+   */
+  async review(records: readonly ScannedRecord[], scan: { size: number; edge: Uint8Array }, fetch: CertificateFetcher, owner: DirectoryOwner | undefined): Promise<DirectoryAlert[]> {
+    const roots = this.roots();
+    const byTag = new Map<string, string>();
+    for (const name of roots.keys()) byTag.set(toHex(partyTag(name)), name);
+    const alerts: DirectoryAlert[] = [];
+    const writes: (() => void)[] = [];
+    for (const { logIndex, record } of records) {
+      const decoded = decodeRecord(record);
+      if (!decoded.ok) continue;
+      const party = byTag.get(toHex(decoded.value.streamTag));
+      if (party === undefined) continue;
+      const deviceKey = decoded.value.aux;
+      if (decoded.value.kind === RecordKind.revocation) {
+        writes.push(() => this.db.prepare('UPDATE directory SET revoked_index = ? WHERE device = ? AND revoked_index IS NULL').run(logIndex, deviceKey));
+        continue;
+      }
+      if (decoded.value.kind !== RecordKind.certificate) continue;
+      const forged = (why: string): void => {
+        alerts.push({ code: 'forged_certificate', deviceKey, logIndex, message: `the log holds a certificate for device ${toHex(deviceKey).slice(0, 16)}… of ${party} (log index ${logIndex}) that ${why}; the device is not accepted` });
+      };
+      const bytes = await fetch(deviceKey);
+      if (bytes === undefined) {
+        forged('the relay cannot produce');
+        continue;
+      }
+      if (!bytesEqual(certificateHash({ bytes }), decoded.value.itemHash)) {
+        forged('is not the certificate the relay serves for it');
+        continue;
+      }
+      const cert = decodeDeviceCertificate(bytes);
+      if (!cert.ok) {
+        forged(`is malformed (${cert.error.message})`);
+        continue;
+      }
+      const verified = verifyDeviceCertificate(cert.value, roots, cert.value.notBefore);
+      if (!verified.ok || cert.value.party !== party || !bytesEqual(cert.value.deviceKey, deviceKey)) {
+        forged(verified.ok ? 'names another party or device than its log record' : `does not verify against the pinned root of ${party}: ${verified.error.message}`);
+        continue;
+      }
+      const c = cert.value;
+      if (owner !== undefined && c.party === owner.party && !bytesEqual(c.deviceKey, owner.deviceKey)) {
+        const notEnrolled = owner.enrolled.size > 0 && !owner.enrolled.has(toHex(c.deviceKey));
+        if (c.member === owner.member || notEnrolled) {
+          alerts.push({
+            code: 'unexpected_device',
+            deviceKey,
+            logIndex,
+            message: `a certificate for device ${toHex(deviceKey).slice(0, 16)}… was registered as ${c.member} of ${c.party} (log index ${logIndex}): ${c.member === owner.member ? 'that is this terminal\'s member name, and this is not its device' : 'this party\'s administrator did not enrol it'}`,
+          });
+        }
+      }
+      writes.push(() =>
+        this.db
+          .prepare('INSERT INTO directory (device, party, member, roles, not_before, not_after, certificate, log_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device) DO NOTHING')
+          .run(deviceKey, c.party, c.member, encodeRoles(c.roles), c.notBefore, c.notAfter, bytes, logIndex),
+      );
+    }
+    this.db.transaction(() => {
+      for (const write of writes) write();
+      this.db.prepare('INSERT INTO log_scan (id, size, edge) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET size = excluded.size, edge = excluded.edge').run(scan.size, scan.edge);
+    })();
+    return alerts;
+  }
+
+  /** A device this terminal accepts at `now` (ms): verified, logged, unrevoked, within its validity. */
+  device(deviceKey: Uint8Array, now = Date.now()): DirectoryEntry | undefined {
+    const row = this.db.prepare('SELECT * FROM directory WHERE device = ?').get(deviceKey) as Row | undefined;
+    if (row === undefined) return undefined;
+    const entry = entryOf(row);
+    const seconds = Math.floor(now / 1000);
+    return entry.revoked || seconds < entry.notBefore || seconds >= entry.notAfter ? undefined : entry;
+  }
+
+  /** Every accepted device of a party (for adding them to a channel). */
+  devicesOf(party: string, now = Date.now()): DirectoryEntry[] {
+    const rows = this.db.prepare('SELECT * FROM directory WHERE party = ? ORDER BY log_index').all(party) as Row[];
+    return rows.map(entryOf).filter((e) => this.device(e.deviceKey, now) !== undefined);
+  }
+
+  /** Every entry, revoked or not (for the status board). */
+  all(): DirectoryEntry[] {
+    return (this.db.prepare('SELECT * FROM directory ORDER BY log_index').all() as Row[]).map(entryOf);
+  }
+}

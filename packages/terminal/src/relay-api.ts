@@ -1,0 +1,41 @@
+/**
+ * What the terminal needs from a relay (docs/spec/relay-api.md), as an interface the terminal
+ * owns: the terminal trusts none of the answers — every one is checked against the log, the
+ * directory or MLS — and depends on no relay code. `@hotline/relay/client`'s RelayClient
+ * implements it.
+ */
+import type { Delivery } from '@hotline/protocol';
+
+export interface RelayReceipt {
+  readonly seq: number;
+  readonly logIndex: number;
+  readonly chainHash: Uint8Array;
+  readonly receivedAt: number;
+  readonly duplicate: boolean;
+}
+
+export interface Mail {
+  readonly id: number;
+  readonly sender: Uint8Array;
+  readonly body: Uint8Array;
+}
+
+export interface RelayApi {
+  /** GET /checkpoint: the latest checkpoint with its cosignatures (signed note text). */
+  checkpoint(): Promise<string>;
+  tile(level: number, index: number, width: number): Promise<Uint8Array>;
+  entryBundle(index: number, width: number): Promise<Uint8Array>;
+  /** The registered certificate of a device, or undefined if the relay has none. */
+  certificate(deviceKey: Uint8Array): Promise<Uint8Array | undefined>;
+  /** Logs in (once per client) with this device's key. */
+  login(): Promise<void>;
+  putMembership(channelId: Uint8Array, membership: Uint8Array): Promise<void>;
+  submit(channelId: Uint8Array, envelope: Uint8Array): Promise<RelayReceipt>;
+  envelopes(channelId: Uint8Array, from: number, limit: number): Promise<Delivery[]>;
+  publishKeyPackage(keyPackage: Uint8Array): Promise<void>;
+  /** One of the device's published key packages, removed from the relay; undefined if none is left. */
+  claimKeyPackage(deviceKey: Uint8Array): Promise<Uint8Array | undefined>;
+  sendWelcome(recipient: Uint8Array, body: Uint8Array): Promise<void>;
+  welcomes(): Promise<Mail[]>;
+  deleteMail(id: number): Promise<void>;
+}

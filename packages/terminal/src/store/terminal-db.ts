@@ -1,0 +1,42 @@
+/**
+ * The terminal's one SQLite database (`<home>/terminal.db`, WAL, synchronous=FULL): archive,
+ * directory, MLS state, outbox. One file so that what must change together — an MLS state
+ * advanced by a message and the archive row of that message — commits in one transaction.
+ *
+ * Several processes may use one home (`hotline watch` in one shell, `hotline send` in
+ * another). Every operation that reads and then replaces MLS state runs inside `exclusive`:
+ * one in-process queue, and SQLite's write lock (BEGIN IMMEDIATE, waiting up to 30 s) across
+ * processes, so two processes never advance the same ratchet from the same state.
+ */
+import Database from 'better-sqlite3';
+
+export function openTerminalDb(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 30000');
+  return db;
+}
+
+export class Exclusive {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly db: Database.Database) {}
+
+  /** Runs `work` holding the database's write lock; commits if it returns, rolls back if it throws. */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
