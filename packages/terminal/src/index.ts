@@ -1,4 +1,4 @@
-/** @hotline/terminal — so far: the MLS crypto provider and credential validation (issue 5 in progress). */
+/** @hotline/terminal — keys, key directory, MLS channels, verified sync and the archive (DESIGN.md §3–5). */
 export { nodeCryptoProvider, HOTLINE_CIPHERSUITE } from './mls/node-crypto-provider.js';
 export { directoryAuthenticationService, type DeviceKeyLookup } from './mls/directory-auth.js';
 export { mlsContext, deviceKeyPackage, type DeviceKeyPackage } from './mls/context.js';
@@ -9,7 +9,17 @@ export { KeyStore, KeyStoreError } from './keys/keystore.js';
 export { seal, unseal, isSealed, SEALED_HEADER } from './keys/sealed-key.js';
 export { enrolDevice, certificateForDevice, type EnrolmentRequest } from './enrolment.js';
 export { LogScanner, type BundleFetcher, type ScannedRecord, type ScanResult } from './directory/log-scanner.js';
-export { DirectoryMonitor, type DirectoryAlert, type DirectoryEvent } from './directory/directory-monitor.js';
+export { type DirectoryAlert } from './directory/directory.js';
 export { Archive, ArchiveError, type ArchivedStatement, type ArchivedAlert } from './archive/archive.js';
 export { ingest } from './sync/ingest.js';
 export { GroupStateStore, GroupStateError } from './mls/group-store.js';
+export { Terminal, TerminalError, type TerminalOptions, type LogAlert } from './terminal.js';
+export { type RelayApi, type RelayReceipt, type Mail } from './relay-api.js';
+export { Directory, type DirectoryEntry, type DirectoryOwner } from './directory/directory.js';
+export { type TerminalConfig } from './keys/keystore.js';
+export { Charters, ChannelNotFound } from './channel/charters.js';
+export { openChannel, type OpenedChannel } from './channel/open-channel.js';
+export { acceptInvitations, type JoinOutcome } from './channel/join-channel.js';
+export { sendStatement, updateKeys, updateKeysIfDue, type Sent } from './channel/send.js';
+export { syncChannel, flushOutbox, type SyncOutcome, type AcceptedStatement } from './channel/sync-channel.js';
+export { transcript, describeStatement, formatLine, channelStatus, deviceLabel, type TranscriptLine, type ChannelStatus } from './channel/transcript.js';

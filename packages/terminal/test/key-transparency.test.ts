@@ -14,7 +14,8 @@ import { entriesPath, parseCheckpoint, parseNote, toHex, verifierKeyOf } from '@
 import { generatePartyRoot, signerFor } from '@hotline/protocol';
 import { silentLogger, startRelay } from '@hotline/relay';
 import { RelayClient } from '@hotline/relay/client';
-import { DirectoryMonitor, enrolDevice, KeyStore, LogScanner } from '../src/index.js';
+import Database from 'better-sqlite3';
+import { Directory, enrolDevice, KeyStore, LogScanner } from '../src/index.js';
 
 test('a device the party did not enrol is caught; altered entries are caught', async () => {
   const home = mkdtempSync(join(tmpdir(), 'hotline-kt-home-'));
@@ -42,10 +43,30 @@ test('a device the party did not enrol is caught; altered entries are caught', a
     const scanner = new LogScanner((index, width) => client.bytes(`/${entriesPath(index, width === 256 ? undefined : width)}`));
     const scanned = await scanner.scan(cp);
     assert.ok(scanned.ok, scanned.ok ? '' : scanned.message);
-    const monitor = new DirectoryMonitor('washington', () => store.enrolled());
-    const { events, alerts } = monitor.review(scanned.records);
-    assert.equal(events.filter((e) => e.kind === 'certificate').length, 2);
+    const roots = new Map([['washington', verifierKeyOf(root)]]);
+    const directory = new Directory(new Database(':memory:'), () => roots);
+    const fetchCert = async (key: Uint8Array) => client.bytes(`/v1/devices/${toHex(key)}`);
+    // This home is the administrator's: it knows which devices it enrolled.
+    const owner = { party: 'washington', member: 'Administrator', deviceKey: new Uint8Array(32), enrolled: store.enrolled() };
+    const alerts = await directory.review(scanned.records, scanner.state, fetchCert, owner);
     assert.deepEqual(alerts.map((a) => [a.code, toHex(a.deviceKey)]), [['unexpected_device', toHex(rogue.publicKey)]]);
+    assert.equal(directory.devicesOf('washington').length, 2, 'both are validly certified and logged: accepted, and the alert says so');
+    assert.deepEqual(directory.scanState()?.size, scanner.size);
+
+    // A device (not the administrator) is alerted to a certificate in its own member name.
+    const mine = new Directory(new Database(':memory:'), () => roots);
+    const asDevice = await mine.review(scanned.records, scanner.state, fetchCert, { party: 'washington', member: 'Duty Officer', deviceKey: known.publicKey, enrolled: new Set() });
+    assert.deepEqual(asDevice.map((a) => [a.code, toHex(a.deviceKey)]), [['unexpected_device', toHex(rogue.publicKey)]]);
+
+    // A relay that serves another certificate than the logged one, or none: forged_certificate, not accepted.
+    const swapped = new Directory(new Database(':memory:'), () => roots);
+    const other = await client.bytes(`/v1/devices/${toHex(known.publicKey)}`);
+    const forged = await swapped.review(scanned.records, scanner.state, async (key) => (toHex(key) === toHex(rogue.publicKey) ? other : undefined), undefined);
+    assert.deepEqual(forged.map((a) => a.code), ['forged_certificate', 'forged_certificate']);
+    assert.equal(swapped.devicesOf('washington').length, 0);
+    // A root this terminal does not pin signed it: also forged for this terminal.
+    const strangers = new Directory(new Database(':memory:'), () => new Map([['washington', verifierKeyOf(generatePartyRoot('washington'))]]));
+    assert.deepEqual((await strangers.review(scanned.records, scanner.state, fetchCert, undefined)).map((a) => a.code), ['forged_certificate', 'forged_certificate']);
 
     // A relay serving entries that do not rebuild the checkpoint root.
     const tampered = new LogScanner(async (index, width) => {
@@ -69,7 +90,8 @@ test('a device the party did not enrol is caught; altered entries are caught', a
     const next = await scanner.scan(later);
     assert.ok(next.ok);
     assert.equal(next.records.length, later.size - cp.size);
-    assert.deepEqual(monitor.review(next.records).alerts, []);
+    assert.deepEqual(await directory.review(next.records, scanner.state, fetchCert, { ...owner, enrolled: store.enrolled() }), []);
+    assert.equal(directory.devicesOf('washington').length, 3);
   } finally {
     await relay.close();
     rmSync(home, { recursive: true, force: true });

@@ -34,6 +34,13 @@ function keyFileText(file: string, stored: string, passphrase: string | undefine
   return opened;
 }
 
+/** `terminal.json`: the relay this terminal uses and the witness policy its checkpoints must meet. */
+export interface TerminalConfig {
+  readonly relay: string;
+  /** c2sp.org/tlog-policy text; absent until set by init or adopted from the first charter. */
+  readonly policy?: string;
+}
+
 export class KeyStore {
   constructor(readonly home: string) {
     mkdirSync(home, { recursive: true, mode: 0o700 });
@@ -48,6 +55,7 @@ export class KeyStore {
     if (readSecretFile(this.partyFile) !== undefined) throw new KeyStoreError(`${this.partyFile} already exists: this home already administers a party`);
     const key = generatePartyRoot(name);
     writeKeyFile(this.partyFile, `${formatSignerKey(key)}\n`, passphrase);
+    this.trust(formatVerifierKey(verifierKeyOf(key)));
     return key;
   }
 
@@ -84,14 +92,15 @@ export class KeyStore {
   }
 
   /** This device's key, created on first use; `created` says whether it is new. */
-  device(passphrase?: string): { signer: Signer; created: boolean } {
+  device(passphrase?: string): { signer: Signer; seed: Uint8Array; created: boolean } {
     const stored = readSecretFile(this.deviceFile);
     if (stored === undefined) {
       const key = generateSignerKey('device', KeyType.ed25519);
       writeKeyFile(this.deviceFile, `${formatSignerKey(key)}\n`, passphrase);
-      return { signer: signerFor(key.seed), created: true };
+      return { signer: signerFor(key.seed), seed: key.seed, created: true };
     }
-    return { signer: signerFor(this.open(this.deviceFile, stored, passphrase).seed), created: false };
+    const { seed } = this.open(this.deviceFile, stored, passphrase);
+    return { signer: signerFor(seed), seed, created: false };
   }
 
   private open(file: string, stored: string, passphrase: string | undefined): SignerKey {
@@ -140,13 +149,13 @@ export class KeyStore {
     }
   }
 
-  saveConfig(config: { relay: string }): void {
+  saveConfig(config: TerminalConfig): void {
     writeFileSync(join(this.home, 'terminal.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o644 });
   }
 
-  config(): { relay: string } | undefined {
+  config(): TerminalConfig | undefined {
     try {
-      return JSON.parse(readFileSync(join(this.home, 'terminal.json'), 'utf8')) as { relay: string };
+      return JSON.parse(readFileSync(join(this.home, 'terminal.json'), 'utf8')) as TerminalConfig;
     } catch {
       return undefined;
     }

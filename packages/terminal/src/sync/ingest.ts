@@ -6,6 +6,7 @@
  * - an alert about content (decryption, signature, author, commitment): the position moves past
  *   the envelope (the stream itself was proven) and the alert is stored with it;
  * - an alert about the stream (gap, replay, chain, inclusion, mismatch): stored, position kept;
+ * - a handshake (MLS commit), applied: the new position;
  * - pending (no checkpoint covers it yet): nothing stored; deliver it again later.
  */
 import type { Delivery } from '@hotline/protocol';
@@ -17,6 +18,8 @@ export async function ingest(channelId: Uint8Array, delivery: Delivery, verifier
   const verdict = await verifier.accept(delivery);
   if (verdict.kind === 'accepted') {
     archive.accept(channelId, { statement: verdict.statement, seq: verdict.seq, logIndex: verdict.logIndex, record: delivery.record }, verifier.position);
+  } else if (verdict.kind === 'handshake') {
+    archive.advance(channelId, verifier.position);
   } else if (verdict.kind === 'alert') {
     if (verifier.position.nextSeq !== before) archive.skip(channelId, verifier.position, verdict.alert);
     else archive.alert(channelId, verdict.alert);

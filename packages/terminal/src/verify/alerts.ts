@@ -26,7 +26,13 @@ export type EnvelopeAlertCode =
   /** The author device is not a directory-verified member of the channel. */
   | 'unknown_author'
   /** The commitment in the record or envelope does not match the statement. */
-  | 'commitment_mismatch';
+  | 'commitment_mismatch'
+  /** A statement already accepted in this channel, sent again inside a new MLS message. */
+  | 'duplicate'
+  /** The relay delivered the channel's envelopes out of seq order (verified in log order regardless). */
+  | 'out_of_order'
+  /** The checkpoint the terminal holds does not meet this channel's charter witness policy. */
+  | 'policy_not_met';
 
 export interface EnvelopeAlert {
   readonly code: EnvelopeAlertCode;

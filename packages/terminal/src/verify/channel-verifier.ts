@@ -14,6 +14,7 @@ import {
   decodeEnvelope,
   decodeRecord,
   envelopeHash,
+  EnvelopeKind,
   genesisChain,
   nextChain,
   openStatement,
@@ -34,8 +35,13 @@ export interface ChannelPosition {
 }
 
 export interface ChannelVerifierDeps {
-  /** MLS decryption of an application message; throws if MLS refuses it. */
-  readonly decrypt: (envelope: Envelope) => Promise<Uint8Array>;
+  /**
+   * MLS processing: an application message's plaintext, or `handshake` once a commit has been
+   * applied (or recognised as one that lost its epoch). Throws if MLS refuses the message.
+   */
+  readonly decrypt: (envelope: Envelope, envelopeHash: Uint8Array) => Promise<Uint8Array | 'handshake'>;
+  /** True if this statement was already accepted in the channel (a replay inside a new MLS message). */
+  readonly isDuplicate?: (statement: Statement) => boolean;
   /** True if the device is a directory-verified, unrevoked member of this channel. */
   readonly isMemberDevice: (deviceKey: Uint8Array) => boolean;
   readonly inclusion: InclusionCheck;
@@ -43,6 +49,7 @@ export interface ChannelVerifierDeps {
 
 export type Verdict =
   | { readonly kind: 'accepted'; readonly statement: Statement; readonly seq: number; readonly logIndex: number }
+  | { readonly kind: 'handshake'; readonly seq: number; readonly logIndex: number }
   | { readonly kind: 'pending'; readonly seq: number; readonly logIndex: number }
   | { readonly kind: 'alert'; readonly alert: EnvelopeAlert };
 
@@ -85,21 +92,26 @@ export class ChannelVerifier {
     if (included.state === 'pending') return { kind: 'pending', seq: r.seq, logIndex: delivery.logIndex };
     if (included.state === 'not_included') return alert('not_included', included.message, r.seq);
     this.current = { nextSeq: r.seq + 1, chain: r.chainHash };
-    return this.verifyContent(envelope.value, r.seq, delivery.logIndex, alert);
+    return this.verifyContent(envelope.value, r.itemHash, r.seq, delivery.logIndex, alert);
   }
 
-  private async verifyContent(envelope: Envelope, seq: number, logIndex: number, alert: (code: EnvelopeAlertCode, message: string, seq?: number) => Verdict): Promise<Verdict> {
-    let plaintext: Uint8Array;
+  private async verifyContent(envelope: Envelope, hash: Uint8Array, seq: number, logIndex: number, alert: (code: EnvelopeAlertCode, message: string, seq?: number) => Verdict): Promise<Verdict> {
+    let plaintext: Uint8Array | 'handshake';
     try {
-      plaintext = await this.deps.decrypt(envelope);
+      plaintext = await this.deps.decrypt(envelope, hash);
     } catch (error) {
       return alert('decryption_failed', `MLS refused envelope ${seq}: ${error instanceof Error ? error.message : String(error)}`, seq);
     }
+    if (plaintext === 'handshake') {
+      return envelope.kind === EnvelopeKind.handshake ? { kind: 'handshake', seq, logIndex } : alert('bad_statement', `envelope ${seq} is marked as an application message but carries an MLS commit`, seq);
+    }
+    if (envelope.kind !== EnvelopeKind.application) return alert('bad_statement', `envelope ${seq} is marked as a handshake but carries an application message`, seq);
     const statement = openStatement(plaintext);
     if (!statement.ok) return alert('bad_statement', statement.error.message, seq);
     if (!bytesEqual(statement.value.channelId, this.channelId)) return alert('wrong_channel', 'the statement names another channel', seq);
     if (!this.deps.isMemberDevice(statement.value.author)) return alert('unknown_author', `author device ${toHex(statement.value.author).slice(0, 16)}… is not a verified member of this channel`, seq);
     if (!bytesEqual(statementCommitment(statement.value), envelope.commitment)) return alert('commitment_mismatch', `statement in envelope ${seq} does not match the commitment the log recorded`, seq);
+    if (this.deps.isDuplicate?.(statement.value)) return alert('duplicate', `envelope ${seq} repeats a statement already accepted in this channel`, seq);
     return { kind: 'accepted', statement: statement.value, seq, logIndex };
   }
 }

@@ -1,0 +1,45 @@
+/** The charters of the channels this terminal belongs to, by channel id (and by name for the CLI). */
+import type Database from 'better-sqlite3';
+import { toHex } from '@hotline/log';
+import { decodeCharter, type Charter } from '@hotline/protocol';
+
+const SCHEMA = `CREATE TABLE IF NOT EXISTS channels (channel BLOB PRIMARY KEY, name TEXT NOT NULL, charter BLOB NOT NULL, joined_at INTEGER NOT NULL) WITHOUT ROWID;`;
+
+export class ChannelNotFound extends Error {
+  override readonly name = 'ChannelNotFound';
+}
+
+export class Charters {
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
+  }
+
+  add(charter: Charter, now: number): void {
+    this.db.prepare('INSERT INTO channels (channel, name, charter, joined_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(charter.channelId, charter.name, charter.bytes, now);
+  }
+
+  get(channelId: Uint8Array): Charter | undefined {
+    const row = this.db.prepare('SELECT charter FROM channels WHERE channel = ?').get(channelId) as { charter: Buffer } | undefined;
+    if (row === undefined) return undefined;
+    const decoded = decodeCharter(new Uint8Array(row.charter));
+    if (!decoded.ok) throw new Error(`stored charter for ${toHex(channelId)} is unreadable: ${decoded.error.message}`);
+    return decoded.value;
+  }
+
+  all(): Charter[] {
+    return (this.db.prepare('SELECT channel FROM channels ORDER BY joined_at').all() as { channel: Buffer }[]).map((r) => this.get(new Uint8Array(r.channel))!);
+  }
+
+  /** A channel by its exact name, or by a prefix (≥ 4 hex digits) of its id. */
+  find(nameOrId: string): Charter {
+    const all = this.all();
+    const byName = all.filter((c) => c.name === nameOrId);
+    if (byName.length === 1) return byName[0]!;
+    const lower = nameOrId.toLowerCase();
+    const byId = /^[0-9a-f]{4,32}$/.test(lower) ? all.filter((c) => toHex(c.channelId).startsWith(lower)) : [];
+    if (byId.length === 1) return byId[0]!;
+    if (byName.length + byId.length > 1) throw new ChannelNotFound(`${JSON.stringify(nameOrId)} names more than one channel: use its id`);
+    const known = all.map((c) => `${c.name} (${toHex(c.channelId).slice(0, 8)})`).join(', ');
+    throw new ChannelNotFound(`no channel ${JSON.stringify(nameOrId)} on this terminal${known ? `; it has: ${known}` : ' (it has joined none yet: hotline channel join)'}`);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Joining channels from the invitations in this device's relay mailbox. Each is checked before
+ * anything is stored: the charter must be signed by every party with the roots this terminal
+ * pinned and admit this device; the MLS welcome must be for one of this device's key packages
+ * and its tree's credentials must all be directory-verified devices the charter admits; and the
+ * commit the welcome follows must be in the log, at the seq the invitation claims, under a
+ * verified checkpoint. The member's verified history starts right after that commit.
+ */
+import { bytesEqual } from '@hotline/log';
+import { decode, joinGroup, mlsMessageDecoder, wireformats } from 'ts-mls';
+import { channelTag, decodeCharter, decodeInvitation, decodeRecord, envelopeHash, verifyCharter, type Charter } from '@hotline/protocol';
+import type { Terminal } from '../terminal.js';
+import { terminalInclusion } from './inclusion.js';
+
+export interface JoinOutcome {
+  readonly joined: Charter[];
+  /** Invitations refused (and removed from the mailbox), each with the reason. */
+  readonly refused: string[];
+  /** Invitations kept for a later try (e.g. no checkpoint covers the commit yet). */
+  readonly waiting: string[];
+}
+
+type Verdict = { kind: 'joined'; charter: Charter } | { kind: 'refused' | 'waiting'; reason: string };
+
+export async function acceptInvitations(t: Terminal): Promise<JoinOutcome> {
+  const outcome: JoinOutcome = { joined: [], refused: [], waiting: [] };
+  const mail = await t.relay.welcomes();
+  if (mail.length === 0) return outcome;
+  for (const item of mail) {
+    const verdict = await acceptOne(t, item.body);
+    if (verdict.kind === 'waiting') {
+      outcome.waiting.push(verdict.reason);
+      continue;
+    }
+    if (verdict.kind === 'joined') outcome.joined.push(verdict.charter);
+    else outcome.refused.push(verdict.reason);
+    await t.relay.deleteMail(item.id);
+  }
+  await t.topUpKeyPackages();
+  return outcome;
+}
+
+async function acceptOne(t: Terminal, body: Uint8Array): Promise<Verdict> {
+  const refuse = (reason: string): Verdict => ({ kind: 'refused', reason });
+  const invitation = decodeInvitation(body);
+  if (!invitation.ok) return refuse(`malformed invitation: ${invitation.error.message}`);
+  const inv = invitation.value;
+  const decoded = decodeCharter(inv.charter);
+  if (!decoded.ok) return refuse(`invitation with a bad charter: ${decoded.error.message}`);
+  const charter = decoded.value;
+  const inForce = verifyCharter(charter, t.roots());
+  if (!inForce.ok) return refuse(`invitation to ${charter.name}: the charter is not in force here: ${inForce.error.message}`);
+  if (t.charters.get(charter.channelId) !== undefined) return refuse(`invitation to ${charter.name}: already a member`);
+  t.adoptPolicy(charter.witnessPolicy);
+  await t.refresh();
+  if (!t.admits(charter, t.deviceKey)) return refuse(`invitation to ${charter.name}: the charter does not admit this device`);
+  const keyPackage = t.keyPackages.find(inv.keyPackageHash);
+  if (keyPackage === undefined) return refuse(`invitation to ${charter.name}: made for a key package this device does not hold`);
+  const welcome = decode(mlsMessageDecoder, inv.welcome);
+  if (welcome === undefined || welcome.wireformat !== wireformats.mls_welcome) return refuse(`invitation to ${charter.name}: the welcome is not an MLS welcome`);
+
+  // The commit the welcome follows: in the channel's stream, at the claimed seq, in the log.
+  const [delivery] = await t.relay.envelopes(charter.channelId, inv.commitSeq, 1).catch(() => []);
+  const record = delivery === undefined ? undefined : decodeRecord(delivery.record);
+  if (delivery === undefined || record === undefined || !record.ok) return { kind: 'waiting', reason: `invitation to ${charter.name}: the relay does not serve its commit (seq ${inv.commitSeq}) yet` };
+  const r = record.value;
+  if (r.seq !== inv.commitSeq || !bytesEqual(r.streamTag, channelTag(charter.channelId)) || !bytesEqual(delivery.envelope, inv.commitEnvelope) || !bytesEqual(r.itemHash, envelopeHash(inv.commitEnvelope))) {
+    return refuse(`invitation to ${charter.name}: its commit is not the envelope the log holds at seq ${inv.commitSeq}`);
+  }
+  const included = await terminalInclusion(t)(delivery.logIndex, delivery.record);
+  if (included.state === 'pending') return { kind: 'waiting', reason: `invitation to ${charter.name}: waiting for a witnessed checkpoint to cover its commit` };
+  if (included.state === 'not_included') return refuse(`invitation to ${charter.name}: ${included.message}`);
+
+  const context = await t.context(charter);
+  let state;
+  try {
+    state = await joinGroup({ context, welcome: welcome.welcome, keyPackage: keyPackage.publicPackage, privateKeys: keyPackage.privatePackage });
+  } catch (error) {
+    return refuse(`invitation to ${charter.name}: MLS refused the welcome: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!bytesEqual(state.groupContext.groupId, charter.channelId)) return refuse(`invitation to ${charter.name}: the welcome is for another group than the charter's channel`);
+  await t.exclusive.run(async () => {
+    t.charters.add(charter, t.now());
+    t.groups.save(charter.channelId, state, t.now());
+    t.archive.advance(charter.channelId, { nextSeq: r.seq + 1, chain: r.chainHash });
+    t.keyPackages.remove(inv.keyPackageHash);
+  });
+  return { kind: 'joined', charter };
+}

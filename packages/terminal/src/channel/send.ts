@@ -1,0 +1,86 @@
+/**
+ * Sending into a channel. A statement is signed, encrypted as an MLS application message and
+ * put in the outbox together with the advanced MLS state (one transaction) before the relay
+ * sees it; the receipt is recorded when the relay has made it durable. If the relay cannot be
+ * reached the envelope stays in the outbox and goes out on the next sync.
+ *
+ * Key updates (post-compromise security) are MLS commits with no proposals: the state they
+ * lead to is held as pending and adopted only if the relay sequences the commit first in its
+ * epoch (see sync-channel.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { createApplicationMessage, createCommit, encode, mlsMessageEncoder } from 'ts-mls';
+import { encodeEnvelope, envelopeHash, EnvelopeKind, signStatement, statementCommitment, statementId, type Charter, type Statement, type StatementType } from '@hotline/protocol';
+import type { RelayReceipt } from '../relay-api.js';
+import type { Terminal } from '../terminal.js';
+
+export interface Sent {
+  readonly statement: Statement;
+  readonly statementId: Uint8Array;
+  readonly envelopeHash: Uint8Array;
+  /** Undefined if the relay could not be reached: the envelope waits in the outbox. */
+  readonly receipt: RelayReceipt | undefined;
+  readonly error?: string;
+}
+
+export async function sendStatement(t: Terminal, charter: Charter, content: { type: StatementType; body: Uint8Array; parent?: Uint8Array }): Promise<Sent> {
+  const channelId = charter.channelId;
+  const context = await t.context(charter);
+  const prepared = await t.exclusive.run(async () => {
+    const state = t.groups.load(channelId);
+    const position = t.archive.position(channelId);
+    if (state === undefined || position === undefined) throw new Error(`this device is not a member of channel ${charter.name}`);
+    const statement = signStatement({
+      type: content.type,
+      channelId,
+      author: t.deviceKey,
+      time: t.now(),
+      head: { seq: position.nextSeq - 1, chainHash: position.chain },
+      ...(content.parent === undefined ? {} : { parent: content.parent }),
+      body: content.body,
+      salt: new Uint8Array(randomBytes(32)),
+    }, t.device.signer);
+    const sent = await createApplicationMessage({ context, state, message: statement.bytes });
+    const envelope = encodeEnvelope({ kind: EnvelopeKind.application, channelId, commitment: statementCommitment(statement), payload: encode(mlsMessageEncoder, sent.message) });
+    const hash = envelopeHash(envelope);
+    t.groups.save(channelId, sent.newState);
+    t.outbox.put(channelId, hash, envelope, statement.bytes, t.now());
+    return { statement, envelope, hash };
+  });
+  const base = { statement: prepared.statement, statementId: statementId(prepared.statement), envelopeHash: prepared.hash };
+  try {
+    const receipt = await t.relay.submit(channelId, prepared.envelope);
+    t.outbox.sent(prepared.hash, receipt.seq);
+    return { ...base, receipt };
+  } catch (error) {
+    return { ...base, receipt: undefined, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Replaces this device's leaf key now. Undefined if an earlier update is still waiting to be sequenced. */
+export async function updateKeys(t: Terminal, charter: Charter): Promise<RelayReceipt | undefined> {
+  const channelId = charter.channelId;
+  const context = await t.context(charter);
+  const prepared = await t.exclusive.run(async () => {
+    const state = t.groups.load(channelId);
+    if (state === undefined) throw new Error(`this device is not a member of channel ${charter.name}`);
+    if (t.groups.pending(channelId) !== undefined) return undefined;
+    const commit = await createCommit({ context, state });
+    const envelope = encodeEnvelope({ kind: EnvelopeKind.handshake, channelId, commitment: new Uint8Array(32), payload: encode(mlsMessageEncoder, commit.commit) });
+    const hash = envelopeHash(envelope);
+    t.groups.savePending(channelId, hash, commit.newState);
+    t.outbox.put(channelId, hash, envelope, undefined, t.now());
+    return { envelope, hash };
+  });
+  if (prepared === undefined) return undefined;
+  const receipt = await t.relay.submit(channelId, prepared.envelope);
+  t.outbox.sent(prepared.hash, receipt.seq);
+  return receipt;
+}
+
+/** The charter's schedule: update keys if this device's leaf is older than the key update interval. */
+export async function updateKeysIfDue(t: Terminal, charter: Charter): Promise<RelayReceipt | undefined> {
+  const last = t.groups.keysUpdatedAt(charter.channelId);
+  if (t.now() - last < charter.keyUpdateSeconds * 1000) return undefined;
+  return updateKeys(t, charter);
+}

@@ -1,0 +1,159 @@
+/**
+ * Syncing one channel: fetch what the relay has after the verified position, and run each
+ * envelope through the ChannelVerifier in log order — MLS applied as it goes — persisting the
+ * outcome. A page is processed under the database's write lock, in one transaction: the MLS
+ * state after the page and the archive rows of its envelopes commit together, so a crash
+ * repeats a page rather than losing or double-applying one.
+ */
+import { bytesEqual, parsePolicy, verifyCheckpointWithPolicy } from '@hotline/log';
+import { terminalInclusion } from './inclusion.js';
+import { decode, getGroupMembers, mlsMessageDecoder, processMessage, wireformats, type ClientState, type MlsFramedMessage } from 'ts-mls';
+import { decodeRecord, EnvelopeKind, type Charter, type Delivery, type Statement } from '@hotline/protocol';
+import type { Terminal } from '../terminal.js';
+import { ChannelVerifier } from '../verify/channel-verifier.js';
+import type { EnvelopeAlert } from '../verify/alerts.js';
+import { ingest } from '../sync/ingest.js';
+
+export interface AcceptedStatement {
+  readonly seq: number;
+  readonly logIndex: number;
+  readonly statement: Statement;
+}
+
+export interface SyncOutcome {
+  readonly accepted: AcceptedStatement[];
+  readonly alerts: EnvelopeAlert[];
+  /** Envelopes the relay has that no verified checkpoint covers yet. */
+  readonly pending: number;
+  readonly handshakes: number;
+}
+
+const PAGE = 1000;
+
+/** The epoch an MLS framed message was sent in. */
+function epochOf(message: MlsFramedMessage): bigint {
+  return message.wireformat === wireformats.mls_public_message ? message.publicMessage.content.epoch : message.privateMessage.epoch;
+}
+
+function framed(payload: Uint8Array): MlsFramedMessage {
+  const message = decode(mlsMessageDecoder, payload);
+  if (message === undefined || (message.wireformat !== wireformats.mls_public_message && message.wireformat !== wireformats.mls_private_message)) throw new Error('not an MLS framed message');
+  return message as MlsFramedMessage;
+}
+
+/** Resubmits this device's envelopes the relay has not acknowledged (after a crash or an outage). */
+export async function flushOutbox(t: Terminal): Promise<number> {
+  let sent = 0;
+  for (const u of t.outbox.unsent()) {
+    const receipt = await t.relay.submit(u.channelId, u.envelope);
+    t.outbox.sent(u.envelopeHash, receipt.seq);
+    sent++;
+  }
+  return sent;
+}
+
+/** Checks the held checkpoint against the charter's own witness policy (if it differs from the terminal's). */
+function charterPolicyAlert(t: Terminal, charter: Charter): EnvelopeAlert | undefined {
+  if (charter.witnessPolicy === t.policy().text) return undefined;
+  const held = t.monitor.held;
+  if (held === undefined) return undefined;
+  const policy = parsePolicy(charter.witnessPolicy);
+  const verified = policy.ok ? verifyCheckpointWithPolicy(held.note, policy.value) : policy;
+  return verified.ok ? undefined : { code: 'policy_not_met', message: `the held checkpoint does not meet the witness policy of channel ${charter.name}: ${verified.error.message}` };
+}
+
+export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (done: number) => void): Promise<SyncOutcome> {
+  const outcome: SyncOutcome = { accepted: [], alerts: [], pending: 0, handshakes: 0 };
+  const channelId = charter.channelId;
+  const policyAlert = charterPolicyAlert(t, charter);
+  if (policyAlert !== undefined) {
+    if (t.archive.alert(channelId, policyAlert)) outcome.alerts.push(policyAlert);
+    return outcome;
+  }
+  const context = await t.context(charter);
+  const inclusion = terminalInclusion(t);
+  for (;;) {
+    const start = t.archive.position(channelId);
+    if (start === undefined) throw new Error(`this device is not a member of channel ${charter.name}`);
+    const deliveries = await t.relay.envelopes(channelId, start.nextSeq, PAGE);
+    if (deliveries.length === 0) return outcome;
+    const ordered = inLogOrder(deliveries);
+    if (ordered !== deliveries) {
+      const alert: EnvelopeAlert = { code: 'out_of_order', message: `the relay delivered seq ${deliveries.map((d) => seqOf(d)).slice(0, 8).join(', ')}… out of order; verified in log order` };
+      if (t.archive.alert(channelId, alert)) outcome.alerts.push(alert);
+    }
+    const progressed = await t.exclusive.run(async () => {
+      const position = t.archive.position(channelId);
+      if (position === undefined || position.nextSeq !== start.nextSeq) return true; // another process moved on: fetch again
+      let state: ClientState = t.groups.load(channelId)!;
+      let pending = t.groups.pending(channelId);
+      let keysUpdated: number | undefined;
+      let changed = false;
+      const verifier = new ChannelVerifier(channelId, {
+        inclusion,
+        isMemberDevice: (key) => getGroupMembers(state).some((leaf) => bytesEqual((leaf.credential as { identity: Uint8Array }).identity, key)) && t.admits(charter, key),
+        isDuplicate: (statement) => t.archive.has(statement),
+        decrypt: async (envelope, hash) => {
+          if (envelope.kind === EnvelopeKind.handshake) {
+            if (pending !== undefined && bytesEqual(pending.envelopeHash, hash)) {
+              state = pending.state; // our own commit came first in its epoch: adopt what it leads to
+              pending = undefined;
+              t.groups.clearPending(channelId);
+              keysUpdated = t.now();
+              changed = true;
+              return 'handshake';
+            }
+            if (t.outbox.isOurs(hash)) return 'handshake'; // our commit, already applied (a channel's opening commit) or void
+            const message = framed(envelope.payload);
+            if (epochOf(message) < state.groupContext.epoch) return 'handshake'; // lost its epoch to an earlier commit: void for everyone
+            const result = await processMessage({ context, state, message });
+            if (result.kind !== 'newState') throw new Error('a handshake envelope carried an application message');
+            state = result.newState;
+            changed = true;
+            if (pending !== undefined) {
+              pending = undefined; // our commit lost its epoch; the next key update will retry
+              t.groups.clearPending(channelId);
+            }
+            return 'handshake';
+          }
+          const own = t.outbox.statement(hash);
+          if (own !== undefined) return own;
+          const result = await processMessage({ context, state, message: framed(envelope.payload) });
+          if (result.kind !== 'applicationMessage') throw new Error('an application envelope carried an MLS commit');
+          state = result.newState;
+          changed = true;
+          return result.message;
+        },
+      }, position);
+      for (const delivery of ordered) {
+        const before = verifier.position.nextSeq;
+        const verdict = await ingest(channelId, delivery, verifier, t.archive);
+        if (verdict.kind === 'accepted') outcome.accepted.push({ seq: verdict.seq, logIndex: verdict.logIndex, statement: verdict.statement });
+        else if (verdict.kind === 'handshake') (outcome as { handshakes: number }).handshakes++;
+        else if (verdict.kind === 'pending') {
+          (outcome as { pending: number }).pending = ordered.length - ordered.indexOf(delivery);
+          break;
+        } else {
+          if (!outcome.alerts.some((a) => a.code === verdict.alert.code && a.seq === verdict.alert.seq)) outcome.alerts.push(verdict.alert);
+          if (verifier.position.nextSeq === before) break; // a stream alert (gap, chain, inclusion…): nothing after it can be verified
+        }
+      }
+      if (changed) t.groups.save(channelId, state, keysUpdated);
+      onProgress?.(outcome.accepted.length + outcome.handshakes);
+      return verifier.position.nextSeq > position.nextSeq;
+    });
+    if (!progressed || outcome.pending > 0) return outcome;
+  }
+}
+
+function seqOf(delivery: Delivery): number {
+  const record = decodeRecord(delivery.record);
+  return record.ok ? record.value.seq : 0;
+}
+
+/** The deliveries sorted by their records' seq; the same array if they already were. */
+function inLogOrder(deliveries: Delivery[]): Delivery[] {
+  const seqs = deliveries.map(seqOf);
+  if (seqs.every((s, i) => i === 0 || s >= seqs[i - 1]!)) return deliveries;
+  return deliveries.map((d, i) => ({ d, s: seqs[i]! })).sort((a, b) => a.s - b.s).map((x) => x.d);
+}

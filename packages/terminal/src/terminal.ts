@@ -1,0 +1,236 @@
+/**
+ * A terminal: one device's home opened for work. It wires the key store, the one database
+ * (archive, directory, MLS state, outbox, key packages, charters) and the relay, and keeps the
+ * terminal's view of the log current: `refresh` verifies the newest checkpoint against the
+ * witness policy and the held checkpoint, proves every new log record from entry bundles, and
+ * brings the key directory up to date — each failure a stored, named alert.
+ *
+ * Channel work (open, join, send, sync, key updates) lives in ./channel/*, on top of this.
+ */
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { bytesEqual, fromHex, parsePolicy, toHex, LogMonitor, type HeldCheckpoint, type Policy, type VerifierKey } from '@hotline/log';
+import { channelTag, decodeDeviceCertificate, decodeRecord, type Charter, type DeviceCertificate, type Signer } from '@hotline/protocol';
+import { getCiphersuiteImpl, type CiphersuiteImpl, type MlsContext } from 'ts-mls';
+import { Archive } from './archive/archive.js';
+import { Charters } from './channel/charters.js';
+import { Outbox } from './channel/outbox.js';
+import { Directory, type DirectoryAlert } from './directory/directory.js';
+import { LogScanner } from './directory/log-scanner.js';
+import { KeyStore, KeyStoreError } from './keys/keystore.js';
+import { directoryAuthenticationService } from './mls/directory-auth.js';
+import { GroupStateStore } from './mls/group-store.js';
+import { KeyPackages } from './mls/key-packages.js';
+import { HOTLINE_CIPHERSUITE, nodeCryptoProvider } from './mls/node-crypto-provider.js';
+import type { RelayApi } from './relay-api.js';
+import { Sealer } from './store/sealer.js';
+import { Exclusive, openTerminalDb } from './store/terminal-db.js';
+
+/** Cosignatures older than this make the log count as stalled (the relay refreshes every 60 s). */
+const FRESHNESS_SECONDS = 600;
+
+export class TerminalError extends Error {
+  override readonly name = 'TerminalError';
+}
+
+export interface TerminalOptions {
+  readonly home: string;
+  readonly passphrase?: string;
+  /** Connects to the relay as this device (the CLI passes @hotline/relay/client's DeviceRelayClient). */
+  readonly connect: (url: string, device: Signer) => RelayApi;
+  readonly now?: () => number;
+}
+
+export interface LogAlert {
+  readonly code: string;
+  readonly message: string;
+}
+
+export class Terminal {
+  readonly archive: Archive;
+  readonly directory: Directory;
+  readonly groups: GroupStateStore;
+  readonly outbox: Outbox;
+  readonly keyPackages: KeyPackages;
+  readonly charters: Charters;
+  readonly exclusive: Exclusive;
+  readonly relay: RelayApi;
+  readonly now: () => number;
+  private monitorInstance: LogMonitor | undefined;
+  private suite: CiphersuiteImpl | undefined;
+
+  private constructor(
+    readonly keys: KeyStore,
+    readonly db: Database.Database,
+    readonly device: { readonly signer: Signer; readonly seed: Uint8Array },
+    readonly certificate: DeviceCertificate,
+    readonly relayUrl: string,
+    private policyText: string | undefined,
+    options: TerminalOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    const sealer = new Sealer(keys.storageKey(options.passphrase));
+    this.archive = new Archive(db, this.now);
+    this.directory = new Directory(db, () => this.roots());
+    this.groups = new GroupStateStore(db, keys.storageKey(options.passphrase));
+    this.outbox = new Outbox(db);
+    this.keyPackages = new KeyPackages(db, sealer);
+    this.charters = new Charters(db);
+    this.exclusive = new Exclusive(db);
+    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE IF NOT EXISTS channel_records (log_index INTEGER PRIMARY KEY, record BLOB NOT NULL);');
+    this.relay = options.connect(relayUrl, device.signer);
+  }
+
+  /** Opens a home that `hotline init` set up: device key, registered certificate, relay. */
+  static open(options: TerminalOptions): Terminal {
+    const keys = new KeyStore(options.home);
+    const config = keys.config();
+    if (config === undefined) throw new TerminalError(`${options.home} is not set up: run hotline init --relay URL first`);
+    const bytes = keys.certificate();
+    if (bytes === undefined) throw new TerminalError(`this device has no certificate yet: finish hotline init (with --certificate, or --member and --role on the administrator's home)`);
+    const cert = decodeDeviceCertificate(bytes);
+    if (!cert.ok) throw new TerminalError(`${join(options.home, 'device.cert')}: ${cert.error.message}`);
+    let device: { signer: Signer; seed: Uint8Array };
+    try {
+      device = keys.device(options.passphrase);
+    } catch (error) {
+      if (error instanceof KeyStoreError) throw new TerminalError(error.message);
+      throw error;
+    }
+    if (!bytesEqual(device.signer.publicKey, cert.value.deviceKey)) throw new TerminalError('device.cert is for another device key than device.key');
+    const db = openTerminalDb(join(options.home, 'terminal.db'));
+    return new Terminal(keys, db, device, cert.value, config.relay, config.policy, options);
+  }
+
+  get deviceKey(): Uint8Array {
+    return this.device.signer.publicKey;
+  }
+
+  /** Pinned party roots, by party name. */
+  roots(): Map<string, VerifierKey> {
+    return new Map(this.keys.trusted().map((k) => [k.name, k]));
+  }
+
+  /** The witness policy this terminal's checkpoints must meet (terminal.json, or the first charter's). */
+  policy(): { text: string; policy: Policy } {
+    const text = this.policyText ?? this.charters.all()[0]?.witnessPolicy;
+    if (text === undefined) throw new TerminalError('this terminal has no witness policy yet: pass --policy FILE to hotline init, or open or join a channel (its charter names one)');
+    const parsed = parsePolicy(text);
+    if (!parsed.ok) throw new TerminalError(`witness policy: ${parsed.error.message}`);
+    return { text, policy: parsed.value };
+  }
+
+  /** Makes `text` this home's policy if it has none (a channel's charter, at open or join). */
+  adoptPolicy(text: string): void {
+    if (this.policyText !== undefined) return;
+    this.keys.saveConfig({ relay: this.relayUrl, policy: text });
+    this.policyText = text;
+  }
+
+  get monitor(): LogMonitor {
+    if (this.monitorInstance === undefined) {
+      const held = this.heldCheckpoint();
+      this.monitorInstance = new LogMonitor(this.policy().policy, { fetchCheckpoint: () => this.relay.checkpoint(), fetchTile: (l, n, w) => this.relay.tile(l, n, w) }, { freshnessSeconds: FRESHNESS_SECONDS, now: () => Math.floor(this.now() / 1000) }, held);
+    }
+    return this.monitorInstance;
+  }
+
+  private heldCheckpoint(): HeldCheckpoint | undefined {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'held_checkpoint'").get() as { value: string } | undefined;
+    if (row === undefined) return undefined;
+    const v = JSON.parse(row.value) as { origin: string; size: number; rootHash: string; cosignedAt: number; note: string };
+    return { ...v, rootHash: fromHex(v.rootHash)! };
+  }
+
+  private saveHeld(held: HeldCheckpoint): void {
+    const value = JSON.stringify({ origin: held.origin, size: held.size, rootHash: toHex(held.rootHash), cosignedAt: held.cosignedAt, note: held.note });
+    this.db.prepare("INSERT INTO meta (key, value) VALUES ('held_checkpoint', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(value);
+    this.archive.recordCheckpoint(held.size, held.note);
+  }
+
+  /**
+   * Verifies the newest checkpoint and proves the log up to it, updating the directory and the
+   * records of this terminal's channels. Returns the alerts raised (each is also stored).
+   */
+  async refresh(): Promise<(LogAlert | DirectoryAlert)[]> {
+    const alerts: (LogAlert | DirectoryAlert)[] = [];
+    const raise = (a: LogAlert | DirectoryAlert): void => {
+      if (this.archive.alert(undefined, { code: a.code, message: a.message, ...('logIndex' in a ? { logIndex: a.logIndex } : {}) })) alerts.push(a);
+    };
+    const updated = await this.monitor.update();
+    if (!updated.ok) {
+      raise({ code: updated.error.code, message: updated.error.message });
+      if (this.monitor.held === undefined) return alerts;
+    } else {
+      this.saveHeld(this.monitor.held!);
+    }
+    const held = this.monitor.held!;
+    const scanner = new LogScanner((index, width) => this.relay.entryBundle(index, width), this.directory.scanState());
+    if (scanner.size >= held.size) return alerts;
+    const scanned = await scanner.scan(held);
+    if (!scanned.ok) {
+      raise({ code: scanned.code, message: scanned.message });
+      return alerts;
+    }
+    const tags = new Set(this.charters.all().map((c) => toHex(channelTag(c.channelId))));
+    const insert = this.db.prepare('INSERT INTO channel_records (log_index, record) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    this.db.transaction(() => {
+      for (const { logIndex, record } of scanned.records) {
+        const decoded = decodeRecord(record);
+        if (decoded.ok && tags.has(toHex(decoded.value.streamTag))) insert.run(logIndex, record);
+      }
+    })();
+    const owner = { party: this.certificate.party, member: this.certificate.member, deviceKey: this.deviceKey, enrolled: this.keys.enrolled() };
+    for (const a of await this.directory.review(scanned.records, scanner.state, (key) => this.relay.certificate(key), owner)) raise(a);
+    return alerts;
+  }
+
+  /** The record at a log index, if a scan proved it and it belongs to one of this terminal's channels. */
+  provenRecord(logIndex: number): Uint8Array | undefined {
+    const row = this.db.prepare('SELECT record FROM channel_records WHERE log_index = ?').get(logIndex) as { record: Buffer } | undefined;
+    return row === undefined ? undefined : new Uint8Array(row.record);
+  }
+
+  /** Size of the log proven record by record so far. */
+  get scannedSize(): number {
+    return this.directory.scanState()?.size ?? 0;
+  }
+
+  /**
+   * The MLS context for a channel: credentials are accepted only for devices the directory
+   * verified, of a party the charter names, holding a role the charter admits.
+   */
+  async context(charter: Charter): Promise<MlsContext> {
+    this.suite ??= await getCiphersuiteImpl(HOTLINE_CIPHERSUITE, nodeCryptoProvider);
+    const parties = new Set(charter.parties.map((p) => p.name));
+    const authService = directoryAuthenticationService((key) => (this.admits(charter, key, parties) ? [key] : undefined));
+    return { cipherSuite: this.suite, authService };
+  }
+
+  /** True if the device is verified in the directory now and may be a member under this charter. */
+  admits(charter: Charter, deviceKey: Uint8Array, parties = new Set(charter.parties.map((p) => p.name))): boolean {
+    const entry = this.directory.device(deviceKey, this.now());
+    return entry !== undefined && parties.has(entry.party) && entry.roles.some((r) => charter.memberRoles.includes(r));
+  }
+
+  /** Publishes key packages until `count` unused ones exist, so others can add this device. */
+  async topUpKeyPackages(count = 3): Promise<number> {
+    let published = 0;
+    for (let have = this.keyPackages.count(); have < count; have++) {
+      const context = await this.contextForKeyPackages();
+      const encoded = await this.keyPackages.create(context, { publicKey: this.deviceKey, seed: this.device.seed }, this.now());
+      await this.relay.publishKeyPackage(encoded);
+      published++;
+    }
+    return published;
+  }
+
+  private async contextForKeyPackages(): Promise<MlsContext> {
+    this.suite ??= await getCiphersuiteImpl(HOTLINE_CIPHERSUITE, nodeCryptoProvider);
+    return { cipherSuite: this.suite, authService: directoryAuthenticationService(() => undefined) };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
