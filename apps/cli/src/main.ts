@@ -8,6 +8,11 @@ import { RELAY_HELP, runRelay } from './commands/relay.js';
 import { WITNESS_HELP, runWitness } from './commands/witness.js';
 import { PARTY_HELP, runParty } from './commands/party.js';
 import { INIT_HELP, runInit } from './commands/init.js';
+import { CHANNEL_HELP, runChannel } from './commands/channel.js';
+import { SEND_HELP, runSend } from './commands/send.js';
+import { WATCH_HELP, runWatch } from './commands/watch.js';
+import { STATUS_HELP, runStatus } from './commands/status.js';
+import { CommandFailure } from './session.js';
 
 const HELP = `usage: hotline <command> [options]
 
@@ -21,10 +26,13 @@ Commands:
   party       create this party's root key, export it, pin other parties' roots,
               certify devices (hotline party --help)
   init        set up this terminal's device key and register it (hotline init --help)
+  channel     charters signed by every party; open, join and list channels
+  send        send a signed, end-to-end encrypted message to a channel
+  watch       stream a channel's verified messages and any alert
+  status      the board: log, device, channels, members, verified heads, alerts
 
 Not built yet (see the README's status table):
-  channel, send, watch, ack, approve, status,
-  export, verify, leak-check, console, bench (use: npm run bench)
+  ack, approve, export, verify, leak-check, console, bench (use: npm run bench)
 
 Options:
   --help      show help for hotline or for a command
@@ -32,7 +40,7 @@ Options:
 
 Exit status: 0 on success, 1 on a verification failure, 2 on bad usage.`;
 
-const NOT_YET = new Set(['channel', 'send', 'watch', 'ack', 'approve', 'status', 'export', 'verify', 'leak-check', 'console', 'bench']);
+const NOT_YET = new Set(['ack', 'approve', 'export', 'verify', 'leak-check', 'console', 'bench']);
 
 export async function main(argv: readonly string[], print = (line: string) => console.log(line), printError = (line: string) => console.error(line)): Promise<number> {
   const [command, ...rest] = argv;
@@ -51,6 +59,10 @@ export async function main(argv: readonly string[], print = (line: string) => co
       witness: { help: WITNESS_HELP, run: runWitness },
       party: { help: PARTY_HELP, run: runParty },
       init: { help: INIT_HELP, run: (argv, p) => runInit(argv, p, printError) },
+      channel: { help: CHANNEL_HELP, run: runChannel },
+      send: { help: SEND_HELP, run: runSend },
+      watch: { help: WATCH_HELP, run: runWatch },
+      status: { help: STATUS_HELP, run: runStatus },
     };
     const selected = commands[command];
     if (selected !== undefined) {
@@ -66,6 +78,10 @@ export async function main(argv: readonly string[], print = (line: string) => co
     }
     throw new UsageError(`unknown command '${command}'`);
   } catch (error) {
+    if (error instanceof CommandFailure) {
+      printError(`hotline: ${error.message}`);
+      return 1;
+    }
     if (error instanceof UsageError) {
       printError(`hotline: ${error.message}\nRun 'hotline --help' for usage.`);
       return 2;

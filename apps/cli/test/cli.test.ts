@@ -27,19 +27,22 @@ test('unknown commands and options are usage errors (exit 2) with a clear messag
   const unknown = await run('frobnicate');
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /unknown command 'frobnicate'/);
-  const option = await run('demo', '--entires', '5');
+  const option = await run('demo', 'log', '--entires', '5');
   assert.equal(option.code, 2);
   assert.match(option.err, /unknown option --entires/);
-  const range = await run('demo', '--entries', '0');
+  const range = await run('demo', 'log', '--entries', '0');
   assert.equal(range.code, 2);
   assert.match(range.err, /--entries must be between 1 and 1000000/);
-  const notYet = await run('channel');
+  const notYet = await run('approve');
   assert.equal(notYet.code, 2);
   assert.match(notYet.err, /not built yet/);
+  const noCommand = await run('channel');
+  assert.equal(noCommand.code, 2);
+  assert.match(noCommand.err, /channel needs a command/);
 });
 
 test('the demo verifies the honest receipt and names each tampering', async () => {
-  const { code, out } = await run('demo', '--entries', '300', '--json');
+  const { code, out } = await run('demo', 'log', '--entries', '300', '--json');
   assert.equal(code, 0);
   const report = JSON.parse(out) as { checks: { what: string; expected: string; got: string }[]; receipt: string };
   assert.deepEqual(report.checks.map((c) => c.got), ['ok', 'root_mismatch', 'bad_signature', 'quorum_not_met']);
@@ -47,7 +50,7 @@ test('the demo verifies the honest receipt and names each tampering', async () =
 });
 
 test('the installed binary runs the demo as a real process', () => {
-  const result = spawnSync(process.execPath, [bin, 'demo', '--entries', '20'], { encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(process.execPath, [bin, 'demo', 'log', '--entries', '20'], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /Every honest check passed and every tampering was caught/);
   assert.match(result.stdout, /CAUGHT\s+Moscow cosignature withheld\s+quorum_not_met/);
@@ -81,8 +84,8 @@ test('hotline party: create, export, trust and list in a home directory', async 
     assert.equal((await run('party', 'export', '--home', washington)).out, vkey);
     assert.equal((await run('party', 'create', 'moscow', '--home', moscow)).code, 0);
     assert.equal((await run('party', 'trust', vkey, '--home', moscow)).code, 0);
-    const listed = JSON.parse((await run('party', 'list', '--home', moscow, '--json')).out) as { trusted: string[] };
-    assert.deepEqual(listed.trusted, [vkey]);
+    const listed = JSON.parse((await run('party', 'list', '--home', moscow, '--json')).out) as { party: string; trusted: string[] };
+    assert.deepEqual(listed.trusted, [listed.party, vkey], 'its own root is pinned at creation, then the counterparty');
     const again = await run('party', 'create', 'washington', '--home', washington);
     assert.equal(again.code, 2);
     assert.match(again.err, /already administers a party/);

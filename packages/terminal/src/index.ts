@@ -23,3 +23,4 @@ export { acceptInvitations, type JoinOutcome } from './channel/join-channel.js';
 export { sendStatement, updateKeys, updateKeysIfDue, type Sent } from './channel/send.js';
 export { syncChannel, flushOutbox, type SyncOutcome, type AcceptedStatement } from './channel/sync-channel.js';
 export { transcript, describeStatement, formatLine, channelStatus, deviceLabel, type TranscriptLine, type ChannelStatus } from './channel/transcript.js';
+export { catchUp, type CatchUp } from './channel/catch-up.js';

@@ -21,7 +21,7 @@ export interface Mail {
 }
 
 export interface RelayApi {
-  /** GET /checkpoint: the latest checkpoint with its cosignatures (signed note text). */
+  /** GET /v1/quorum-checkpoint: the newest checkpoint with the cosignatures that met the relay's policy (signed note text). */
   checkpoint(): Promise<string>;
   tile(level: number, index: number, width: number): Promise<Uint8Array>;
   entryBundle(index: number, width: number): Promise<Uint8Array>;

@@ -155,6 +155,12 @@ export class Terminal {
   async refresh(): Promise<(LogAlert | DirectoryAlert)[]> {
     const alerts: (LogAlert | DirectoryAlert)[] = [];
     const raise = (a: LogAlert | DirectoryAlert): void => {
+      // An unreachable relay or tile is shown to the caller but is not a verification failure:
+      // nothing was proven either way, and the next refresh tries again.
+      if (a.code === 'unavailable') {
+        alerts.push(a);
+        return;
+      }
       if (this.archive.alert(undefined, { code: a.code, message: a.message, ...('logIndex' in a ? { logIndex: a.logIndex } : {}) })) alerts.push(a);
     };
     const updated = await this.monitor.update();

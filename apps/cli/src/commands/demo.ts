@@ -1,135 +1,154 @@
 /**
- * `hotline demo` — at this stage of the project, a walk through the transparency log that
- * every Hotline exchange will land in: a relay's log signs a checkpoint, each party's witness
- * cosigns it, an offline receipt for one entry verifies against the parties' policy, and each
- * kind of tampering is caught and named. Everything is real: fresh Ed25519 keys, RFC 6962
- * tree, C2SP formats. (The two-party messaging demo arrives with the terminal.)
+ * `hotline demo` — the main job on embedded defaults: a relay and a witness per party as real
+ * processes, terminals for Washington and Moscow (a principal and an operator each), a charter
+ * both roots sign, an MLS channel, a few messages both ways, the verified transcript and the
+ * status board — then it keeps the servers running and prints the commands to try in another
+ * shell. Ctrl-C stops everything it started. `hotline demo log` walks through the log alone.
  */
-import {
-  addSignatures,
-  cosigner,
-  formatCheckpoint,
-  formatTlogProof,
-  formatVerifierKey,
-  generateSignerKey,
-  inclusionProof,
-  KeyType,
-  leafHash,
-  noteSigner,
-  parsePolicy,
-  signatureLine,
-  signNote,
-  TileBuilder,
-  TileHashReader,
-  tilePath,
-  utf8,
-  verifierKeyOf,
-  verifyTlogProof,
-  type Result,
-  type SignerKey,
-} from '@hotline/log';
-import { integerFlag, parseArgs } from '../args.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeMessageBody, Precedence, StatementType } from '@hotline/protocol';
+import { catchUp, formatLine, sendStatement, transcript, type Terminal } from '@hotline/terminal';
+import { integerFlag, parseArgs, UsageError } from '../args.js';
+import { untilSignalled } from '../listen.js';
+import { buildWorld, CHANNEL_NAME, type World } from '../demo/world.js';
+import { DEMO_LOG_HELP, runLogDemo } from './demo-log.js';
+import { runStatus } from './status.js';
 
-export const DEMO_HELP = `usage: hotline demo [--entries N] [--json]
+export const DEMO_HELP = `usage: hotline demo [--dir DIR] [--exit] [--follow-ms MS]
+       hotline demo log [--entries N] [--json]
 
-Walks through the transparency log every Hotline exchange lands in:
-  1. a relay log with a fresh Ed25519 key appends N entries and publishes C2SP tiles;
-  2. it signs a checkpoint; the Washington and Moscow witnesses each cosign it;
-  3. an offline receipt (c2sp.org/tlog-proof) for one entry is issued;
-  4. the receipt verifies against the parties' policy (log + both witnesses);
-  5. a changed entry, a changed checkpoint and a missing cosignature are each caught
-     and named.
+Runs Hotline end to end on this machine:
+  1. Washington and Moscow create root keys and pin each other's;
+  2. a relay (SQLite, transparency log) and one witness per party start as processes;
+  3. a principal and an operator per party get device keys, certified and logged;
+  4. a charter for channel ${CHANNEL_NAME} is signed by both roots;
+  5. the channel is opened as an MLS group and every device joins;
+  6. messages go both ways; every terminal verifies them (log inclusion under a checkpoint
+     both witnesses cosigned, chain, MLS, signatures, commitments);
+  7. the verified transcript and the status board are printed, with the commands to send
+     and watch as either party from another shell.
+The servers keep running until Ctrl-C.
 
 Options:
-  --entries N   entries to append (1–1000000, default 1000)
-  --json        print the results as JSON
-  --help        this text
+  --dir DIR        where homes, relay and witness data go (default ./hotline-demo; a previous
+                   demo there is replaced, any other non-empty directory is refused)
+  --exit           stop after printing, instead of running until Ctrl-C
+  --follow-ms MS   how often the demo shows new messages while running (default 1000)
 
-Exit status: 0 when every honest check passed and every tampered one failed, 1 otherwise.`;
+'hotline demo log': ${DEMO_LOG_HELP.split('\n').slice(2, 3).join('').trim()} (see hotline demo log --help)`;
 
-interface Check {
-  readonly what: string;
-  readonly expected: 'ok' | string;
-  readonly got: string;
-  readonly message: string;
+const hotlineBin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin.js');
+
+const SCRIPT: readonly { from: string; precedence: Precedence; text: string }[] = [
+  { from: 'washington-principal', precedence: Precedence.flash, text: 'Washington to Moscow: confirm you receive this line, end to end.' },
+  { from: 'moscow-principal', precedence: Precedence.flash, text: 'Moscow confirms: received and verified at our end.' },
+  { from: 'washington-operator', precedence: Precedence.routine, text: 'Washington operator: hourly line test.' },
+  { from: 'moscow-operator', precedence: Precedence.routine, text: 'Moscow operator: line test received.' },
+];
+
+async function syncEveryone(world: World, seq: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (const name of ['washington-principal', 'washington-operator', 'moscow-principal', 'moscow-operator']) {
+    const t = world.open(name);
+    try {
+      for (;;) {
+        await catchUp(t);
+        if ((t.archive.position(world.charter.channelId)?.nextSeq ?? 0) > seq) break;
+        if (Date.now() > deadline) throw new Error(`${name} did not verify up to seq ${seq} within 30 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      t.close();
+    }
+  }
 }
 
-function outcome(result: Result<unknown>): { got: string; message: string } {
-  return result.ok ? { got: 'ok', message: 'verified' } : { got: result.error.code, message: result.error.message };
+function commands(world: World): string[] {
+  const run = 'npm run -s hotline --';
+  const at = (name: string) => `--home ${world.home(name)}`;
+  return [
+    'Try it from another shell in this directory (the relay and both witnesses keep running here):',
+    `  ${run} watch ${CHANNEL_NAME} ${at('moscow-operator')}`,
+    `  ${run} send ${CHANNEL_NAME} "Washington here: please acknowledge." --precedence flash ${at('washington-principal')}`,
+    `  ${run} send ${CHANNEL_NAME} "Moscow acknowledges." ${at('moscow-principal')}`,
+    `  ${run} status ${at('washington-operator')}`,
+    `  ${run} channel show ${world.charterFile}`,
+    'Every command verifies what the relay says before showing it. Ctrl-C here stops the servers.',
+  ];
 }
 
-function entryFor(i: number): Uint8Array {
-  return utf8(`hotline demo entry ${i}`);
-}
-
-async function buildLog(entries: number) {
-  const builder = TileBuilder.empty();
-  const tiles = new Map<string, Uint8Array>();
-  const leaves = Array.from({ length: entries }, (_, i) => leafHash(entryFor(i)));
-  for (const tile of [...builder.append(leaves), ...builder.partialTiles()]) tiles.set(tilePath(tile.level, tile.index, tile.width), tile.hashes);
-  return { root: builder.root(), tiles };
-}
-
-function cosign(body: string, witnesses: readonly SignerKey[]): string[] {
-  return witnesses.map((w) => {
-    const signer = cosigner(w);
-    return signatureLine(signer.name, signer.keyId, signer.sign(utf8(body)));
+async function follow(world: World, everyMs: number, print: (line: string) => void): Promise<void> {
+  const watcher: Terminal = world.open('moscow-principal');
+  let stopped = false;
+  const signalled = untilSignalled().then(() => {
+    stopped = true;
   });
+  try {
+    while (!stopped) {
+      await Promise.race([signalled, new Promise((r) => setTimeout(r, everyMs))]);
+      if (stopped) break;
+      try {
+        const round = await catchUp(watcher);
+        for (const a of round.logAlerts) print(`[moscow principal's terminal] !! ALERT ${a.code}: ${a.message}`);
+        for (const { outcome } of round.channels.values()) {
+          for (const s of outcome.accepted) print(`[moscow principal's terminal] ${formatLine(transcript(watcher, world.charter, s.seq, 1)[0]!)}`);
+          for (const a of outcome.alerts) print(`[moscow principal's terminal] !! ALERT ${a.code}: ${a.message}`);
+        }
+      } catch (error) {
+        print(`(demo: ${error instanceof Error ? error.message : String(error)}; retrying)`);
+      }
+    }
+  } finally {
+    watcher.close();
+  }
 }
 
 export async function runDemo(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['entries'], booleans: ['json'] });
-  const entries = integerFlag(args, 'entries', 1000, 1, 1_000_000);
-  const json = args.booleans.has('json');
-  const say = json ? () => undefined : print;
-
-  const logKey = generateSignerKey('demo.hotline.example/log');
-  const washington = generateSignerKey('witness.washington.example', KeyType.cosignatureV1);
-  const moscow = generateSignerKey('witness.moscow.example', KeyType.cosignatureV1);
-  say('Hotline log demo: fresh keys, a real RFC 6962 tree, C2SP formats.\n');
-  say(`log key        ${formatVerifierKey(verifierKeyOf(logKey))}`);
-  say(`witness (WA)   ${formatVerifierKey(verifierKeyOf(washington))}`);
-  say(`witness (MOW)  ${formatVerifierKey(verifierKeyOf(moscow))}\n`);
-
-  const { root, tiles } = await buildLog(entries);
-  say(`appended ${entries.toLocaleString('en-US')} entries; ${tiles.size} tiles published`);
-  const body = formatCheckpoint({ origin: logKey.name, size: entries, rootHash: root, extensions: [] });
-  const signed = signNote(body, [noteSigner(logKey)]);
-  const [waLine, mowLine] = cosign(body, [washington, moscow]) as [string, string];
-  const checkpoint = addSignatures(signed, [waLine, mowLine]);
-  say(`\ncheckpoint, signed by the log and cosigned by both witnesses:\n${checkpoint}`);
-
-  const index = Math.floor(entries / 2);
-  const reader = new TileHashReader(entries, (l, n, w) => tiles.get(tilePath(l, n, w))!);
-  const proof = await inclusionProof(index, entries, reader);
-  if (!proof.ok) throw new Error(`could not build the demo proof: ${proof.error.message}`);
-  const receipt = formatTlogProof({ index, inclusionProof: proof.value, checkpoint });
-  say(`receipt for entry ${index} ("${new TextDecoder().decode(entryFor(index))}"), built from tiles alone:\n${receipt}`);
-
-  const policyText = [
-    `log ${formatVerifierKey(verifierKeyOf(logKey))}`,
-    `witness WA ${formatVerifierKey(verifierKeyOf(washington))}`,
-    `witness MOW ${formatVerifierKey(verifierKeyOf(moscow))}`,
-    'group both all WA MOW',
-    'quorum both',
-  ].join('\n');
-  const policy = parsePolicy(policyText);
-  if (!policy.ok) throw new Error(`demo policy did not parse: ${policy.error.message}`);
-  say(`policy (c2sp.org/tlog-policy):\n${policyText}\n`);
-
-  const leaf = leafHash(entryFor(index));
-  const checks: Check[] = [
-    { what: 'honest receipt', expected: 'ok', ...outcome(verifyTlogProof(receipt, leaf, policy.value)) },
-    { what: 'entry changed by one byte', expected: 'root_mismatch', ...outcome(verifyTlogProof(receipt, leafHash(entryFor(index + 1)), policy.value)) },
-    { what: 'checkpoint size rewritten', expected: 'bad_signature', ...outcome(verifyTlogProof(receipt.replace(`\n${entries}\n`, `\n${entries + 1}\n`), leaf, policy.value)) },
-    { what: 'Moscow cosignature withheld', expected: 'quorum_not_met', ...outcome(verifyTlogProof(receipt.replace(mowLine, ''), leaf, policy.value)) },
-  ];
-  for (const c of checks) {
-    const verdict = c.got === c.expected ? (c.expected === 'ok' ? 'VERIFIED' : 'CAUGHT  ') : 'WRONG   ';
-    say(`${verdict}  ${c.what.padEnd(28)} ${c.got === 'ok' ? '' : `${c.got}: ${c.message}`}`.trimEnd());
+  if (argv[0] === 'log') return runLogDemo(argv.slice(1), print);
+  const args = parseArgs(argv, { values: ['dir', 'follow-ms'], booleans: ['exit'] });
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])} (did you mean: hotline demo log?)`);
+  const followMs = integerFlag(args, 'follow-ms', 1000, 100, 60_000);
+  print('Hotline demo: two parties, real processes, real keys, real MLS, every message verified.\n');
+  let world: World;
+  try {
+    world = await buildWorld(args.values.get('dir') ?? 'hotline-demo', hotlineBin, print);
+  } catch (error) {
+    throw new UsageError(`the demo could not start: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const allAsExpected = checks.every((c) => c.got === c.expected);
-  if (json) print(JSON.stringify({ entries, checkpoint, receipt, policy: policyText, checks }, null, 2));
-  else say(allAsExpected ? '\nEvery honest check passed and every tampering was caught.' : '\nSOMETHING IS WRONG: see above.');
-  return allAsExpected ? 0 : 1;
+  try {
+    print('6. Messages, each signed by its device, MLS-encrypted, sequenced and logged by the relay:');
+    let last = 0;
+    for (const line of SCRIPT) {
+      const t = world.open(line.from);
+      try {
+        const sent = await sendStatement(t, world.charter, { type: StatementType.message, body: encodeMessageBody({ precedence: line.precedence, language: 'en', text: line.text }) });
+        if (sent.receipt === undefined) throw new Error(`the relay did not take ${line.from}'s message: ${sent.error}`);
+        last = sent.receipt.seq;
+        print(`   ${line.from} sent seq ${sent.receipt.seq} (log index ${sent.receipt.logIndex})`);
+      } finally {
+        t.close();
+      }
+    }
+    await syncEveryone(world, last);
+    const viewer = world.open('moscow-operator');
+    try {
+      print(`\n7. The transcript as Moscow's operator verified it (the same on all four terminals):`);
+      for (const line of transcript(viewer, world.charter)) print(`   ${formatLine(line)}`);
+    } finally {
+      viewer.close();
+    }
+    print(`\n8. Washington principal's status board:`);
+    await runStatus(['--home', world.home('washington-principal')], (l) => print(l.split('\n').map((x) => `   ${x}`).join('\n')));
+    print('');
+    for (const line of commands(world)) print(line);
+    if (!args.booleans.has('exit')) {
+      print(`\nShowing what Moscow's principal verifies from now on:`);
+      await follow(world, followMs, print);
+    }
+    return 0;
+  } finally {
+    await world.stop();
+    print('stopped the relay and the witnesses');
+  }
 }

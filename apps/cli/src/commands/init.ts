@@ -2,11 +2,26 @@
 import { toHex } from '@hotline/log';
 import { RelayClient, RelayRequestError } from '@hotline/relay/client';
 import { certificateForDevice, enrolDevice, KeyStore, KeyStoreError } from '@hotline/terminal';
-import { isRole } from '@hotline/protocol';
+import { decodeDeviceCertificate, isRole } from '@hotline/protocol';
+import { parsePolicy } from '@hotline/log';
+import { readFileSync } from 'node:fs';
+import { openTerminal } from '../session.js';
+
+function readPolicy(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read the witness policy file ${path}`);
+  }
+  const parsed = parsePolicy(text);
+  if (!parsed.ok) throw new UsageError(`${path}: ${parsed.error.message}`);
+  return text;
+}
 import { parseArgs, UsageError } from '../args.js';
 import { passphrase, terminalHome } from '../home.js';
 
-export const INIT_HELP = `usage: hotline init --relay URL [--certificate BASE64 | --member NAME --role ROLE...] [--home DIR]
+export const INIT_HELP = `usage: hotline init --relay URL [--policy FILE] [--certificate BASE64 | --member NAME --role ROLE...] [--home DIR]
 
 Sets up this terminal's device, in up to two steps:
 
@@ -21,6 +36,8 @@ On the administrator's own terminal (a home holding party.key), one step does bo
 
 Options:
   --relay URL          the relay this terminal uses (saved in the home)
+  --policy FILE        the witness policy (c2sp.org/tlog-policy) checkpoints must meet; without
+                       it, the policy of the first channel this terminal opens or joins
   --certificate B64    the certificate from 'hotline party enrol'
   --member NAME        with --role: certify this device with the home's party key
   --role ROLE          principal, operator, translator, observer, admin (repeatable)
@@ -30,14 +47,16 @@ Environment: HOTLINE_PASSPHRASE seals the device key at creation and opens seale
 Exit status: 0 registered (or key created, step 1), 1 the relay refused, 2 bad usage.`;
 
 export async function runInit(argv: readonly string[], print: (line: string) => void, printError: (line: string) => void = (l) => console.error(l)): Promise<number> {
-  const args = parseArgs(argv, { values: ['home', 'relay', 'certificate', 'member'], repeatable: ['role'] });
+  const args = parseArgs(argv, { values: ['home', 'relay', 'certificate', 'member', 'policy'], repeatable: ['role'] });
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const relay = args.values.get('relay') ?? undefined;
   if (relay === undefined || !/^https?:\/\/[^\s]+$/.test(relay)) throw new UsageError('--relay URL is required (http:// or https://)');
   const store = new KeyStore(terminalHome(args));
   try {
     const { signer, created } = store.device(passphrase());
-    store.saveConfig({ relay: relay.replace(/\/+$/, '') });
+    const policyFile = args.values.get('policy');
+    const policy = policyFile === undefined ? store.config()?.policy : readPolicy(policyFile);
+    store.saveConfig({ relay: relay.replace(/\/+$/, ''), ...(policy === undefined ? {} : { policy }) });
     let certificate: Uint8Array | undefined;
     const given = args.values.get('certificate');
     const member = args.values.get('member');
@@ -57,6 +76,17 @@ export async function runInit(argv: readonly string[], print: (line: string) => 
     const receipt = await new RelayClient(relay).registerDevice(certificate);
     store.saveCertificate(certificate);
     print(`registered device ${toHex(signer.publicKey).slice(0, 16)}… in the relay's directory (log index ${receipt.logIndex})`);
+    const cert = decodeDeviceCertificate(certificate);
+    if (cert.ok && !store.trusted().some((k) => k.name === cert.value.party)) {
+      print(`pin your own party's root too, so this terminal can verify its directory: hotline party trust <${cert.value.party}'s vkey>`);
+    }
+    const terminal = openTerminal(args);
+    try {
+      const published = await terminal.topUpKeyPackages();
+      if (published > 0) print(`published ${published} MLS key package(s), so channels can add this device`);
+    } finally {
+      terminal.close();
+    }
     return 0;
   } catch (error) {
     if (error instanceof KeyStoreError) throw new UsageError(error.message);

@@ -43,8 +43,9 @@ export class DeviceRelayClient {
     }
   }
 
+  /** The newest checkpoint that met the relay's witness policy (the terminal checks its own). */
   checkpoint(): Promise<string> {
-    return this.client.text('/checkpoint');
+    return this.client.text('/v1/quorum-checkpoint');
   }
 
   tile(level: number, index: number, width: number): Promise<Uint8Array> {

@@ -1,0 +1,212 @@
+/** `hotline channel` — charters signed by every party, and the MLS channels they create. */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { toHex } from '@hotline/log';
+import { writeSecretFile } from '@hotline/node-files';
+import { decodeCharter, draftCharter, isRole, partyRootSigner, signCharter, verifyCharter, type Charter, type Role } from '@hotline/protocol';
+import { acceptInvitations, KeyStore, KeyStoreError, openChannel, type Terminal } from '@hotline/terminal';
+import { integerFlag, parseArgs, UsageError, type ParsedArgs } from '../args.js';
+import { passphrase, terminalHome } from '../home.js';
+import { withTerminal } from '../session.js';
+
+export const CHANNEL_HELP = `usage: hotline channel <command> [options] [--home DIR]
+
+A channel is created by a charter that every party's root key signs (DESIGN.md §4). The
+charter travels between the parties' administrators as a file; then one member device opens
+the channel and every other admitted device joins it.
+
+Commands:
+  create NAME --with PARTY [--with PARTY]... [--out FILE] [--policy FILE]
+                 draft a charter for a channel with the pinned PARTY (or parties), sign it
+                 with this home's party root, and write it to FILE (default NAME.charter)
+  show FILE      print what a charter says and who has signed it
+  sign FILE      sign the charter with this home's party root (after reading 'show')
+  open FILE      on a member device: create the channel from a charter every party signed,
+                 adding every device the verified directory admits, and invite them
+  join [--wait SECONDS]
+                 join the channels this device was invited to (waits up to SECONDS, default
+                 15, for the log to cover an invitation)
+  list           the channels this terminal belongs to
+
+Charter options (create):
+  --role ROLE               roles admitted as members (repeatable; default principal, operator)
+  --policy FILE             witness policy (c2sp.org/tlog-policy); default: this home's
+  --key-update-hours N      how often each device replaces its MLS keys (default 24)
+  --heartbeat-minutes N     liveness test interval (default 60)
+
+Environment: HOTLINE_PASSPHRASE opens sealed keys.
+Exit status: 0 success, 1 the relay or a verification refused, 2 bad usage.`;
+
+const ARMOR = 'hotline charter v1';
+
+export function formatCharterFile(charter: Charter): string {
+  return `${ARMOR}\n${Buffer.from(charter.bytes).toString('base64')}\n`;
+}
+
+export function readCharterFile(path: string): Charter {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read charter file ${path}`);
+  }
+  const [armor, body] = text.trim().split('\n');
+  if (armor !== ARMOR || body === undefined || !/^[A-Za-z0-9+/=]+$/.test(body)) throw new UsageError(`${path} is not a charter file (it should start with "${ARMOR}")`);
+  const decoded = decodeCharter(new Uint8Array(Buffer.from(body, 'base64')));
+  if (!decoded.ok) throw new UsageError(`${path}: ${decoded.error.message}`);
+  return decoded.value;
+}
+
+function writeCharterFile(path: string, charter: Charter): void {
+  writeSecretFile(path, formatCharterFile(charter));
+}
+
+export function describeCharter(charter: Charter): string {
+  const precedences = ['FLASH', 'IMMEDIATE', 'PRIORITY', 'ROUTINE'];
+  const signed = new Set(charter.signatures.map((s) => s.party));
+  return [
+    `channel   ${charter.name}  (id ${toHex(charter.channelId)})`,
+    `created   ${new Date(charter.created).toISOString()}`,
+    ...charter.parties.map((p, i) => `party     ${p.name}  root ${toHex(p.rootKey).slice(0, 16)}…  ${signed.has(i) ? 'SIGNED' : 'not signed yet'}`),
+    `members   devices with role ${charter.memberRoles.join(' or ')}`,
+    `acks      ${charter.ackDeadlines.map((d, i) => `${precedences[i]} ${d === 0 ? 'none' : `${d}s`}`).join(', ')}`,
+    `liveness  heartbeat every ${charter.heartbeatSeconds}s; keys updated every ${charter.keyUpdateSeconds}s`,
+    `witnesses ${charter.witnessPolicy.trim().split('\n').filter((l) => !l.startsWith('log ')).join('; ') || '(none)'}`,
+  ].join('\n');
+}
+
+function rolesFrom(args: ParsedArgs): Role[] {
+  const given = args.repeated.get('role') ?? ['principal', 'operator'];
+  return given.map((r) => {
+    if (!isRole(r)) throw new UsageError(`unknown role ${JSON.stringify(r)}`);
+    return r;
+  });
+}
+
+function create(args: ParsedArgs, name: string | undefined, print: (line: string) => void): number {
+  if (name === undefined) throw new UsageError('channel create needs a NAME');
+  const home = terminalHome(args);
+  const store = new KeyStore(home);
+  const root = store.party(passphrase());
+  const pinned = new Map(store.trusted().map((k) => [k.name, k]));
+  const others = args.repeated.get('with') ?? [];
+  if (others.length === 0) throw new UsageError('channel create needs --with PARTY (a party whose root this home pinned)');
+  const parties = [root.name, ...others].map((p) => {
+    const key = pinned.get(p);
+    if (key === undefined) throw new UsageError(`party ${p} is not pinned here: hotline party trust VKEY first`);
+    return { name: p, rootKey: key.publicKey };
+  });
+  const policyFile = args.values.get('policy');
+  const policy = policyFile !== undefined ? readFileSync(policyFile, 'utf8') : store.config()?.policy;
+  if (policy === undefined) throw new UsageError('no witness policy: pass --policy FILE (c2sp.org/tlog-policy) or set one with hotline init --policy');
+  let draft: Charter;
+  try {
+    draft = draftCharter({
+      channelId: new Uint8Array(randomBytes(16)),
+      name,
+      created: Date.now(),
+      parties,
+      memberRoles: rolesFrom(args),
+      ackDeadlines: [300, 1800, 3600, 86400],
+      heartbeatSeconds: integerFlag(args, 'heartbeat-minutes', 60, 1, 10080) * 60,
+      keyUpdateSeconds: integerFlag(args, 'key-update-hours', 24, 1, 8760) * 3600,
+      approvals: [],
+      witnessPolicy: policy,
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const signed = signCharter(draft, partyRootSigner(root));
+  if (!signed.ok) throw new UsageError(signed.error.message);
+  const out = args.values.get('out') ?? `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.charter`;
+  writeCharterFile(out, signed.value);
+  print(`${describeCharter(signed.value)}\n\nwrote ${out}, signed by ${root.name}. Send it to the other parties' administrators: hotline channel sign ${out}`);
+  return 0;
+}
+
+function sign(args: ParsedArgs, file: string | undefined, print: (line: string) => void): number {
+  if (file === undefined) throw new UsageError('channel sign needs the charter FILE');
+  const charter = readCharterFile(file);
+  const store = new KeyStore(terminalHome(args));
+  const signed = signCharter(charter, partyRootSigner(store.party(passphrase())));
+  if (!signed.ok) throw new UsageError(signed.error.message);
+  writeCharterFile(file, signed.value);
+  const missing = signed.value.parties.filter((_, i) => !signed.value.signatures.some((s) => s.party === i)).map((p) => p.name);
+  print(`${describeCharter(signed.value)}\n\n${missing.length === 0 ? `signed by every party. A member device opens the channel: hotline channel open ${file}` : `signed; still to sign: ${missing.join(', ')}`}`);
+  return 0;
+}
+
+async function open(args: ParsedArgs, file: string | undefined, print: (line: string) => void): Promise<number> {
+  if (file === undefined) throw new UsageError('channel open needs the charter FILE');
+  const charter = readCharterFile(file);
+  return withTerminal(args, async (t) => {
+    const inForce = verifyCharter(charter, t.roots());
+    if (!inForce.ok) throw new UsageError(`the charter is not in force: ${inForce.error.message}`);
+    const opened = await openChannel(t, charter);
+    print(`opened channel ${charter.name} (id ${toHex(charter.channelId)}), commit at seq ${opened.commitSeq}`);
+    for (const e of opened.invited) print(`  invited ${e.party} / ${e.member}`);
+    for (const s of opened.skipped) print(`  NOT added ${s.entry.party} / ${s.entry.member}: ${s.reason}`);
+    print(`they join with: hotline channel join`);
+    return 0;
+  });
+}
+
+async function join(args: ParsedArgs, print: (line: string) => void): Promise<number> {
+  const waitSeconds = integerFlag(args, 'wait', 15, 0, 3600);
+  return withTerminal(args, async (t: Terminal) => {
+    const deadline = Date.now() + waitSeconds * 1000;
+    let refused = 0;
+    let joined = 0;
+    for (;;) {
+      const outcome = await acceptInvitations(t);
+      for (const c of outcome.joined) print(`joined ${c.name} (id ${toHex(c.channelId)})`);
+      for (const r of outcome.refused) print(`refused: ${r}`);
+      joined += outcome.joined.length;
+      refused += outcome.refused.length;
+      if (outcome.waiting.length === 0 || Date.now() > deadline) {
+        for (const w of outcome.waiting) print(`still waiting: ${w}`);
+        if (joined + refused + outcome.waiting.length === 0) print('no invitations in this device\'s mailbox');
+        return refused > 0 ? 1 : 0;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+}
+
+async function list(args: ParsedArgs, print: (line: string) => void): Promise<number> {
+  return withTerminal(args, async (t) => {
+    const charters = t.charters.all();
+    if (charters.length === 0) print('this terminal belongs to no channel yet');
+    for (const c of charters) print(`${toHex(c.channelId).slice(0, 8)}  ${c.name}  (${c.parties.map((p) => p.name).join(', ')})`);
+    return 0;
+  });
+}
+
+export async function runChannel(argv: readonly string[], print: (line: string) => void): Promise<number> {
+  const args = parseArgs(argv, { values: ['home', 'out', 'policy', 'key-update-hours', 'heartbeat-minutes', 'wait'], repeatable: ['with', 'role'] });
+  const [command, operand, ...extra] = args.positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  try {
+    switch (command) {
+      case 'create':
+        return create(args, operand, print);
+      case 'show':
+        if (operand === undefined) throw new UsageError('channel show needs the charter FILE');
+        print(describeCharter(readCharterFile(operand)));
+        return 0;
+      case 'sign':
+        return sign(args, operand, print);
+      case 'open':
+        return await open(args, operand, print);
+      case 'join':
+        return await join(args, print);
+      case 'list':
+        return await list(args, print);
+      default:
+        throw new UsageError(command === undefined ? 'channel needs a command: create, show, sign, open, join or list' : `unknown channel command ${JSON.stringify(command)}`);
+    }
+  } catch (error) {
+    if (error instanceof KeyStoreError) throw new UsageError(error.message);
+    throw error;
+  }
+}

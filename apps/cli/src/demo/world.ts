@@ -1,0 +1,169 @@
+/**
+ * A two-party Hotline on this machine, built the way real parties would build it, for the demo
+ * and the end-to-end tests: a relay and one witness per party as real `hotline` processes, and
+ * four terminal homes (a principal, whose home also holds the party root, and an operator, for
+ * each of Washington and Moscow). Party roots are pinned both ways, devices certified and
+ * registered, a charter signed by both roots, the channel opened and joined by every device.
+ */
+import { mkdirSync, rmSync, existsSync, writeFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { formatVerifierKey, verifierKeyOf, type SignerKey } from '@hotline/log';
+import { draftCharter, partyRootSigner, signCharter, type Charter, type Role } from '@hotline/protocol';
+import { spawnHotlineProcess, spawnRelayProcess, stopRelayProcess, type HotlineProcess, type RelayProcess } from '@hotline/relay/child';
+import { DeviceRelayClient, RelayClient } from '@hotline/relay/client';
+import { acceptInvitations, enrolDevice, KeyStore, openChannel, Terminal } from '@hotline/terminal';
+import { formatCharterFile } from '../commands/channel.js';
+
+export const CHANNEL_NAME = 'washington-moscow';
+const MARKER = '.hotline-demo';
+
+export interface Person {
+  readonly home: string;
+  readonly party: 'washington' | 'moscow';
+  readonly member: string;
+  readonly roles: Role[];
+}
+
+export const PEOPLE: readonly Person[] = [
+  { home: 'washington-principal', party: 'washington', member: 'Principal', roles: ['principal', 'admin'] },
+  { home: 'washington-operator', party: 'washington', member: 'Operator', roles: ['operator'] },
+  { home: 'moscow-principal', party: 'moscow', member: 'Principal', roles: ['principal', 'admin'] },
+  { home: 'moscow-operator', party: 'moscow', member: 'Operator', roles: ['operator'] },
+];
+
+export interface World {
+  readonly dir: string;
+  readonly relay: RelayProcess;
+  readonly witnesses: HotlineProcess[];
+  readonly charter: Charter;
+  readonly charterFile: string;
+  home(name: string): string;
+  open(name: string): Terminal;
+  stop(): Promise<void>;
+}
+
+/** Refuses to wipe a directory the demo did not create. */
+function freshDirectory(dir: string): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    if (!existsSync(join(dir, MARKER))) throw new Error(`${dir} exists and was not made by hotline demo: choose another --dir`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, MARKER), 'made by hotline demo; removed by the next run\n');
+}
+
+async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function buildWorld(dirArg: string, hotlineBin: string, say: (line: string) => void): Promise<World> {
+  const dir = resolve(dirArg);
+  freshDirectory(dir);
+  const home = (name: string) => join(dir, 'homes', name);
+  const processes: HotlineProcess[] = [];
+  const stop = async () => {
+    for (const p of processes.reverse()) await stopRelayProcess(p, 'SIGTERM');
+  };
+  try {
+    say('1. Each party creates its root key and pins the other\'s, received out of band:');
+    const roots: Record<string, SignerKey> = {
+      washington: new KeyStore(home('washington-principal')).createParty('washington'),
+      moscow: new KeyStore(home('moscow-principal')).createParty('moscow'),
+    };
+    for (const p of PEOPLE) for (const root of Object.values(roots)) new KeyStore(home(p.home)).trust(formatVerifierKey(verifierKeyOf(root)));
+    for (const root of Object.values(roots)) say(`   ${root.name.padEnd(10)} ${formatVerifierKey(verifierKeyOf(root))}`);
+
+    const relayDir = join(dir, 'relay');
+    const partyArgs = Object.values(roots).flatMap((r) => ['--party', formatVerifierKey(verifierKeyOf(r))]);
+    const first = await spawnRelayProcess(hotlineBin, ['--data', relayDir, '--listen', '127.0.0.1:0', ...partyArgs]);
+    const logKey = first.logKey;
+    await stopRelayProcess(first, 'SIGTERM');
+    for (const party of ['washington', 'moscow']) {
+      processes.push(await spawnHotlineProcess(hotlineBin, 'witness', ['--data', join(dir, `witness-${party}`), '--listen', '127.0.0.1:0', '--log', logKey, '--name', `witness.${party}.example`]));
+    }
+    const witnessArgs = processes.flatMap((w) => ['--witness', `${w.url}=${w.info['vkey']}`]);
+    const relay = await spawnRelayProcess(hotlineBin, ['--data', relayDir, '--listen', '127.0.0.1:0', ...partyArgs, ...witnessArgs]);
+    processes.push(relay);
+    const policy = [`log ${logKey}`, `witness washington ${processes[0]!.info['vkey']}`, `witness moscow ${processes[1]!.info['vkey']}`, 'group both all washington moscow', 'quorum both', ''].join('\n');
+    writeFileSync(join(dir, 'witness-policy.txt'), policy);
+    say(`2. A relay (SQLite) at ${relay.url}, and each party's own witness, which must both cosign every checkpoint:`);
+    say(`   relay log  ${logKey}`);
+    for (const w of processes.slice(0, 2)) say(`   witness    ${w.info['vkey']}  at ${w.url}`);
+
+    say('3. Each device gets a key; its party root certifies it; the certificate goes into the relay\'s logged directory:');
+    const client = new RelayClient(relay.url);
+    for (const p of PEOPLE) {
+      const store = new KeyStore(home(p.home));
+      const { signer } = store.device();
+      const admin = new KeyStore(home(`${p.party}-principal`));
+      const cert = enrolDevice(roots[p.party]!, { deviceKey: signer.publicKey, member: p.member, roles: p.roles, days: 365 }, admin);
+      const receipt = await client.registerDevice(cert.bytes);
+      store.saveCertificate(cert.bytes);
+      store.saveConfig({ relay: relay.url, policy });
+      const t = Terminal.open({ home: home(p.home), connect: (url, device) => new DeviceRelayClient(url, device) });
+      try {
+        await t.topUpKeyPackages();
+      } finally {
+        t.close();
+      }
+      say(`   ${p.party} / ${p.member} (${p.roles.join(', ')})  device ${Buffer.from(signer.publicKey).toString('hex').slice(0, 16)}…  log index ${receipt.logIndex}`);
+    }
+
+    say(`4. A charter for channel ${CHANNEL_NAME}, signed by both party roots:`);
+    const draft = draftCharter({
+      channelId: new Uint8Array(randomBytes(16)),
+      name: CHANNEL_NAME,
+      created: Date.now(),
+      parties: Object.values(roots).map((r) => ({ name: r.name, rootKey: verifierKeyOf(r).publicKey })),
+      memberRoles: ['principal', 'operator'],
+      ackDeadlines: [300, 1800, 3600, 86400],
+      heartbeatSeconds: 3600,
+      keyUpdateSeconds: 86400,
+      approvals: [],
+      witnessPolicy: policy,
+    });
+    const byWashington = signCharter(draft, partyRootSigner(roots['washington']!));
+    if (!byWashington.ok) throw new Error(byWashington.error.message);
+    const charter = signCharter(byWashington.value, partyRootSigner(roots['moscow']!));
+    if (!charter.ok) throw new Error(charter.error.message);
+    const charterFile = join(dir, `${CHANNEL_NAME}.charter`);
+    writeFileSync(charterFile, formatCharterFile(charter.value));
+    say(`   ${charterFile}`);
+
+    const open = (name: string) => Terminal.open({ home: home(name), connect: (url, device) => new DeviceRelayClient(url, device) });
+    const opener = open('washington-principal');
+    try {
+      // The opener adds the devices its verified directory holds: wait until a checkpoint both
+      // witnesses cosigned covers all four certificates.
+      await eventually('the directory to cover every device', async () => {
+        await opener.refresh();
+        return opener.directory.all().length >= PEOPLE.length ? true : undefined;
+      }, 30_000);
+      const opened = await openChannel(opener, charter.value);
+      say(`5. Washington's principal opens the channel as an MLS group and invites ${opened.invited.length} devices; each joins once a witnessed checkpoint covers the invitation:`);
+      for (const s of opened.skipped) say(`   NOT added ${s.entry.party} / ${s.entry.member}: ${s.reason}`);
+    } finally {
+      opener.close();
+    }
+    for (const p of PEOPLE.slice(1)) {
+      const t = open(p.home);
+      try {
+        await eventually(`${p.home} to join`, async () => ((await acceptInvitations(t)).joined.length > 0 ? true : undefined), 30_000);
+        say(`   ${p.party} / ${p.member} joined`);
+      } finally {
+        t.close();
+      }
+    }
+    return { dir, relay, witnesses: processes.slice(0, 2), charter: charter.value, charterFile, home, open, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Opening this home's terminal for a command, and turning the ways that can fail into one-line
+ * answers: a home that is not set up is a usage error (exit 2); an unreachable or refusing
+ * relay is exit 1 with what was tried.
+ */
+import { DeviceRelayClient, RelayRequestError } from '@hotline/relay/client';
+import { ChannelNotFound, KeyStoreError, Terminal, TerminalError } from '@hotline/terminal';
+import { UsageError, type ParsedArgs } from './args.js';
+import { passphrase, terminalHome } from './home.js';
+
+/** A failure to report in one line with exit status 1 (not a usage error). */
+export class CommandFailure extends Error {
+  override readonly name = 'CommandFailure';
+}
+
+export function openTerminal(args: ParsedArgs): Terminal {
+  try {
+    const pass = passphrase();
+    return Terminal.open({ home: terminalHome(args), ...(pass === undefined ? {} : { passphrase: pass }), connect: (url, device) => new DeviceRelayClient(url, device) });
+  } catch (error) {
+    if (error instanceof TerminalError || error instanceof KeyStoreError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Runs `work` on the terminal, closing it after, with relay and terminal errors explained. */
+export async function withTerminal<T>(args: ParsedArgs, work: (t: Terminal) => Promise<T>): Promise<T> {
+  const t = openTerminal(args);
+  try {
+    return await work(t);
+  } catch (error) {
+    throw explain(error, t.relayUrl);
+  } finally {
+    t.close();
+  }
+}
+
+export function explain(error: unknown, relayUrl: string): unknown {
+  if (error instanceof ChannelNotFound || error instanceof TerminalError || error instanceof KeyStoreError) return new UsageError(error.message);
+  if (error instanceof RelayRequestError) return new CommandFailure(`the relay refused: ${error.message}`);
+  if (error instanceof TypeError && /fetch failed/.test(error.message)) return new CommandFailure(`cannot reach the relay at ${relayUrl}`);
+  return error;
+}
