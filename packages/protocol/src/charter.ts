@@ -16,7 +16,7 @@
  * signature i = Ed25519(root of party i, "hotline/v1/charter\n" || everything before the signature count)
  * charter id  = H(hotline/v1/charter-id, same bytes)
  */
-import { bytesEqual, utf8, type VerifierKey } from '@hotline/log';
+import { bytesEqual, parsePolicy, utf8, type VerifierKey } from '@hotline/log';
 import { Reader, Writer } from './codec.js';
 import { fail, ok, type Result } from './errors.js';
 import { labelledHash, labelledSign, labelledVerify, type Signer } from './hashing.js';
@@ -102,6 +102,8 @@ function checkBody(c: CharterBody): string | undefined {
     if (a.roles.length === 0) return 'an approval rule names at least one role';
   }
   if (utf8(c.witnessPolicy).length > MAX_WITNESS_POLICY_BYTES) return `witness policy exceeds ${MAX_WITNESS_POLICY_BYTES} bytes`;
+  const policy = parsePolicy(c.witnessPolicy);
+  if (!policy.ok) return `witness policy: ${policy.error.message}`;
   return undefined;
 }
 

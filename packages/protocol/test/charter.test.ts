@@ -1,7 +1,7 @@
 /** Charters: a channel exists only when every party's pinned root has signed every byte. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { signerKeyFromSeed, KeyType } from '@hotline/log';
+import { formatVerifierKey, signerKeyFromSeed, KeyType, verifierKeyOf } from '@hotline/log';
 import { charterId, decodeCharter, decodeInvitation, draftCharter, encodeInvitation, partyRootSigner, signCharter, verifyCharter, type Charter, type CharterBody } from '../src/index.js';
 import { code, flip, moscowRoot, roots, washingtonRoot } from './fixtures.js';
 
@@ -18,7 +18,7 @@ const body: CharterBody = {
   heartbeatSeconds: 3600,
   keyUpdateSeconds: 86400,
   approvals: [{ party: 0, precedence: 1, required: 2, roles: ['principal'] }],
-  witnessPolicy: 'log relay.example+01234567+AAAA\nquorum none\n',
+  witnessPolicy: `log ${formatVerifierKey(verifierKeyOf(signerKeyFromSeed('relay.example/log', KeyType.ed25519, new Uint8Array(32).fill(3))))}\nquorum none\n`,
 };
 
 function signedByBoth(): Charter {
@@ -100,6 +100,7 @@ test('charters with broken rules cannot be drafted', () => {
   assert.throws(() => draftCharter({ ...body, approvals: [{ party: 5, precedence: 1, required: 1, roles: ['principal'] }] }), /party 5/);
   assert.throws(() => draftCharter({ ...body, heartbeatSeconds: 0 }), /heartbeat/);
   assert.throws(() => draftCharter({ ...body, name: ' padded ' }), /channel name/);
+  assert.throws(() => draftCharter({ ...body, witnessPolicy: 'quorum nobody-defined\n' }), /witness policy/);
 });
 
 test('invitations round-trip and reject truncation', () => {

@@ -1,7 +1,7 @@
 /** A two-member MLS channel over a FakeRelayLog, with Boris's ChannelVerifier, for tests. */
 import { randomBytes } from 'node:crypto';
 import { createApplicationMessage, createCommit, createGroup, defaultProposalTypes, joinGroup, processMessage, encode, decode, mlsMessageEncoder, mlsMessageDecoder, type ClientState, type MlsContext, type MlsFramedMessage } from 'ts-mls';
-import { encodeEnvelope, encodeMessageBody, EnvelopeKind, Precedence, signerFor, signStatement, statementCommitment, StatementType, type Signer, type Statement } from '@hotline/protocol';
+import { encodeEnvelope, encodeMessageBody, EnvelopeKind, Precedence, signerFor, signStatement, statementCommitment, statementId, StatementType, type Signer, type Statement } from '@hotline/protocol';
 import { ChannelVerifier, deviceKeyPackage, directoryAuthenticationService, inclusionFromTiles, mlsContext, type DeviceKeyPackage, type ChannelPosition } from '../src/index.js';
 import { FakeRelayLog } from './fake-log.js';
 
@@ -30,6 +30,8 @@ export async function setup(position?: ChannelPosition) {
   boris.state = await joinGroup({ context: boris.context, welcome: added.welcome!.welcome, keyPackage: boris.keys.publicPackage, privateKeys: boris.keys.privatePackage });
   const channelId = new Uint8Array(randomBytes(16));
   const log = new FakeRelayLog();
+  /** Statement ids the "archive" holds: what the terminal's archive answers for duplicates. */
+  const seen = new Set<string>();
   const members = new Set([alice, boris].map((p) => Buffer.from(p.device.publicKey).toString('hex')));
   const verifier = new ChannelVerifier(channelId, {
     decrypt: async (envelope) => {
@@ -41,6 +43,7 @@ export async function setup(position?: ChannelPosition) {
       return result.message;
     },
     isMemberDevice: (key) => members.has(Buffer.from(key).toString('hex')),
+    isDuplicate: (statement) => seen.has(Buffer.from(statementId(statement)).toString('hex')),
     inclusion: inclusionFromTiles(log.monitor, log.fetchTile),
   }, position);
 
@@ -61,7 +64,7 @@ export async function setup(position?: ChannelPosition) {
     const commitment = tweak.commitment ?? statementCommitment(statement);
     return { envelope: encodeEnvelope({ kind: EnvelopeKind.application, channelId, commitment, payload: encode(mlsMessageEncoder, sent.message) }), commitment };
   };
-  return { channelId, log, verifier, say };
+  return { channelId, log, verifier, say, seen };
 }
 
 

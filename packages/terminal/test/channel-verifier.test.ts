@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { decodeMessageBody, encodeEnvelope, EnvelopeKind, signerFor } from '@hotline/protocol';
+import { decodeMessageBody, encodeEnvelope, EnvelopeKind, signerFor, statementId } from '@hotline/protocol';
 import type { Verdict } from '../src/index.js';
 import { setup } from './channel-fixture.js';
 
@@ -86,4 +86,19 @@ test('decryption_failed, bad_statement, wrong_channel, unknown_author, commitmen
   const misbound = await say('x', { commitment: new Uint8Array(32).fill(5) });
   assert.equal(await check(misbound.envelope, misbound.commitment), 'commitment_mismatch');
   assert.equal(verifier.position.nextSeq, 6, 'each of them still advanced the stream: the alerts are about content');
+});
+
+test('duplicate: a statement already accepted, replayed inside a new MLS message by a member', async () => {
+  const { channelId, log, verifier, say, seen } = await setup();
+  const first = await say('Authorised: proceed.');
+  const d1 = log.append(channelId, first.envelope, first.commitment);
+  await log.monitor.update();
+  const accepted = await verifier.accept(d1);
+  assert.ok(accepted.kind === 'accepted');
+  seen.add(Buffer.from(statementId(accepted.statement)).toString('hex'));
+  const replay = await say('ignored', { plaintext: accepted.statement.bytes, commitment: first.commitment });
+  const d2 = log.append(channelId, replay.envelope, replay.commitment);
+  await log.monitor.update();
+  assert.equal(codeOf(await verifier.accept(d2)), 'duplicate');
+  assert.equal(verifier.position.nextSeq, 3, 'the stream is sound; the content is the alert');
 });

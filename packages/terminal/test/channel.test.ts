@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatVerifierKey, generateSignerKey, KeyType, verifierKeyOf } from '@hotline/log';
 import { encodeMessageBody, Precedence, StatementType, type Charter } from '@hotline/protocol';
 import { acceptInvitations, channelStatus, openChannel, sendStatement, syncChannel, transcript, updateKeys, type Terminal } from '../src/index.js';
 import { hotline, type Hotline } from './hotline-fixture.js';
@@ -98,6 +99,24 @@ test('two parties open a channel, talk both ways, and verify the same transcript
         // already closed
       }
     }
+    await h.close();
+  }
+});
+
+test('policy_not_met: a channel whose charter demands witnesses the held checkpoint lacks shows nothing', async () => {
+  const h = await hotline();
+  const wp = h.open('wp');
+  try {
+    const witness = formatVerifierKey(verifierKeyOf(generateSignerKey('witness.example', KeyType.cosignatureV1)));
+    const demanding = `${h.policy.split('\n')[0]}\nwitness w ${witness}\nquorum w\n`;
+    const charter = h.charter({ witnessPolicy: demanding });
+    await openChannel(wp, charter);
+    await wp.refresh();
+    const outcome = await syncChannel(wp, charter);
+    assert.deepEqual(outcome.alerts.map((a) => a.code), ['policy_not_met']);
+    assert.equal(outcome.accepted.length, 0);
+  } finally {
+    wp.close();
     await h.close();
   }
 });

@@ -5,6 +5,7 @@
  * no witnesses (the e2e tests run real witnesses).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,8 @@ import { enrolDevice, KeyStore, Terminal } from '../src/index.js';
 
 export interface Hotline {
   readonly relay: RunningRelay;
+  /** Stops the relay, lets `edit` change its database behind its back, and starts it again on the same port. */
+  restartRelay(edit: (db: Database.Database) => void): Promise<void>;
   readonly relayDir: string;
   readonly policy: string;
   readonly homes: Record<'wp' | 'wo' | 'mp' | 'mo', string>;
@@ -30,7 +33,8 @@ export async function hotline(): Promise<Hotline> {
   const washington = new KeyStore(homes.wp).createParty('washington');
   const moscow = new KeyStore(homes.mp).createParty('moscow');
   const relayDir = join(base, 'relay');
-  const relay = await startRelay({ dataDir: relayDir, partyRoots: [verifierKeyOf(washington), verifierKeyOf(moscow)], checkpointIntervalMs: 20, logger: silentLogger });
+  const relayOptions = { dataDir: relayDir, partyRoots: [verifierKeyOf(washington), verifierKeyOf(moscow)], checkpointIntervalMs: 20, logger: silentLogger };
+  let relay = await startRelay(relayOptions);
   const policy = `log ${relay.logVkey}\nquorum none\n`;
   const client = new RelayClient(relay.url);
   const people: [keyof typeof homes, typeof washington, KeyStore, string, Role[]][] = [
@@ -55,7 +59,20 @@ export async function hotline(): Promise<Hotline> {
     t.close();
   }
   return {
-    relay,
+    get relay() {
+      return relay;
+    },
+    async restartRelay(edit) {
+      const port = relay.port;
+      await relay.close();
+      const db = new Database(join(relayDir, 'relay.db'));
+      try {
+        edit(db);
+      } finally {
+        db.close();
+      }
+      relay = await startRelay({ ...relayOptions, port });
+    },
     relayDir,
     policy,
     homes,

@@ -1,8 +1,9 @@
 /**
  * Inclusion of a channel's log record, as the terminal checks it: records its log scans proved
  * (every record under the held checkpoint, hashed into the root) are compared byte for byte;
- * a record the scans did not keep (the channel was not known yet when it was scanned) gets an
- * inclusion proof from tiles; anything beyond the held checkpoint is pending.
+ * any other (the channel was not known yet when it was scanned, or the scan failed — the
+ * relay's entry bundles disagreeing with its tiles is its own alert) gets an inclusion proof
+ * from tiles; anything beyond the held checkpoint is pending.
  */
 import { bytesEqual } from '@hotline/log';
 import type { Terminal } from '../terminal.js';
@@ -15,7 +16,7 @@ export function terminalInclusion(t: Terminal): InclusionCheck {
     if (proven !== undefined) {
       return bytesEqual(proven, record) ? { state: 'included' } : { state: 'not_included', message: `log index ${logIndex} holds another record in the proven log` };
     }
-    if (logIndex >= t.scannedSize) return { state: 'pending' };
-    return fromTiles(logIndex, record);
+    return fromTiles(logIndex, record); // pending beyond the held checkpoint
+
   };
 }
