@@ -1,0 +1,90 @@
+/**
+ * The main job end to end with real processes (issue 5): `hotline demo` starts a relay and two
+ * witnesses as processes and sets up Washington and Moscow; then the commands it prints are
+ * run exactly as printed, each as its own process, as a newcomer would type them in another
+ * shell — messages go both ways and every terminal verifies them. Ctrl-C stops everything.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HOTLINE_BIN } from './processes.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Runs a printed command line through the shell, from the repository root, as typed. */
+function typed(line: string): { code: number; out: string; err: string } {
+  const result = spawnSync('sh', ['-c', line], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status ?? -1, out: result.stdout, err: result.stderr };
+}
+
+test('npm start\'s demo: two parties exchange verified messages; the printed commands work from another shell', { timeout: 180_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-demo-e2e-'));
+  const demo = spawn(process.execPath, [HOTLINE_BIN, 'demo', '--dir', join(dir, 'demo'), '--follow-ms', '200'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  demo.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  demo.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => demo.once('exit', resolve));
+  try {
+    const deadline = Date.now() + 90_000;
+    while (!out.includes('Ctrl-C here stops the servers')) {
+      assert.ok(Date.now() < deadline, `the demo did not get ready:\n${out}\n${err}`);
+      assert.equal(demo.exitCode, null, `the demo exited early:\n${out}\n${err}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const text of ['Washington to Moscow: confirm you receive this line', 'Moscow confirms: received and verified', 'Washington operator: hourly line test', 'Moscow operator: line test received']) {
+      assert.match(out, new RegExp(`\\] {2}${text}`), `the verified transcript shows: ${text}`);
+    }
+    assert.match(out, /alerts {4}none/);
+    assert.match(out, /2 witness cosignature\(s\)/, 'checkpoints are cosigned by both parties\' witnesses');
+
+    const printed = out.split('\n').filter((l) => l.startsWith('  npm run -s hotline -- ')).map((l) => l.trim());
+    const find = (what: RegExp) => {
+      const line = printed.find((l) => what.test(l));
+      assert.ok(line !== undefined, `the demo prints a command matching ${what}:\n${printed.join('\n')}`);
+      return line;
+    };
+    // Washington → Moscow, as printed.
+    const sendWashington = typed(find(/send .*--home \S+washington-principal/));
+    assert.equal(sendWashington.code, 0, sendWashington.err);
+    assert.match(sendWashington.out, /^sent to washington-moscow: seq \d+, log index \d+/);
+    // Moscow → Washington, as printed.
+    const sendMoscow = typed(find(/send .*--home \S+moscow-principal/));
+    assert.equal(sendMoscow.code, 0, sendMoscow.err);
+    // Moscow's operator watches (the printed watch command, once, so it returns).
+    const watchLine = find(/ watch /);
+    let seen = '';
+    for (let i = 0; i < 50 && !/Moscow acknowledges\./.test(seen); i++) {
+      const watched = typed(`${watchLine} --once --history 100`);
+      assert.equal(watched.code, 0, watched.err + watched.out);
+      seen = watched.out;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(seen, /washington \/ Principal {2}\[FLASH\] {2}Washington here: please acknowledge\./);
+    assert.match(seen, /moscow \/ Principal {2}\[ROUTINE\] {2}Moscow acknowledges\./);
+    assert.doesNotMatch(seen, /ALERT/);
+    // Washington's operator sees Moscow's reply too: both ways.
+    const washingtonView = typed(watchLine.replace('moscow-operator', 'washington-operator') + ' --once --history 100');
+    assert.equal(washingtonView.code, 0, washingtonView.err);
+    assert.match(washingtonView.out, /Moscow acknowledges\./);
+    const status = typed(find(/ status /));
+    assert.equal(status.code, 0, status.err + status.out);
+    assert.match(status.out, /members: moscow \/ Operator; moscow \/ Principal; washington \/ Operator; washington \/ Principal/);
+    const show = typed(find(/ channel show /));
+    assert.equal(show.code, 0, show.err);
+    assert.match(show.out, /party {5}moscow .* SIGNED/);
+    // The demo itself, following as Moscow's principal, showed the new messages.
+    for (let i = 0; i < 50 && !out.includes("[moscow principal's terminal]"); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /\[moscow principal's terminal\] .*Washington here: please acknowledge\./);
+  } finally {
+    demo.kill('SIGINT');
+    const code = await exited;
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(code, 0, err);
+  }
+  assert.match(out, /stopped the relay and the witnesses/);
+});
