@@ -1,7 +1,8 @@
 /**
- * Terminal figures (issue 5, so far the MLS layer): 1 KB encrypt + decrypt round trips per
- * second with ts-mls's default provider and with Hotline's node:crypto provider, side by side;
- * and adding a member to a 50-member group (commit, process by an existing member, join).
+ * Terminal figures (issue 5): 1 KB encrypt + decrypt round trips per second with ts-mls's
+ * default provider and with Hotline's node:crypto provider, side by side; adding a member to a
+ * 50-member group (commit, process by an existing member, join); and a terminal syncing and
+ * fully verifying a channel of 100,000 envelopes from a relay process.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -18,6 +19,7 @@ import {
 } from 'ts-mls';
 import { deviceKeyPackage, directoryAuthenticationService, mlsContext, nodeCryptoProvider, type DeviceKeyPackage } from '@hotline/terminal';
 import { nowMs, type Figure } from '../measure.js';
+import { syncAndVerify } from '../terminal/sync-bench.js';
 import type { SuiteReport } from '../report.js';
 
 interface Member {
@@ -85,19 +87,23 @@ async function addFiftieth(provider: CryptoProvider): Promise<{ commitMs: number
   return add(creator!, group[49]!, [follower!]);
 }
 
-export async function terminalSuite(options: { durationMs: number }): Promise<SuiteReport> {
+export async function terminalSuite(options: { durationMs: number; syncEnvelopes: number }): Promise<SuiteReport> {
   process.stderr.write('[bench terminal] MLS round trips, default provider…\n');
   const viaDefault = await roundTrips(defaultCryptoProvider, options.durationMs);
   process.stderr.write('[bench terminal] MLS round trips, node:crypto provider…\n');
   const viaNode = await roundTrips(nodeCryptoProvider, options.durationMs);
   process.stderr.write('[bench terminal] adding the 50th member…\n');
   const fiftieth = await addFiftieth(nodeCryptoProvider);
+  const sync = await syncAndVerify(options.syncEnvelopes);
   const figures: Figure[] = [
     { name: 'MLS 1 KB encrypt + decrypt, node:crypto provider', value: viaNode, unit: 'round trips/s', note: 'target ≥ 1,500' },
     { name: 'MLS 1 KB encrypt + decrypt, ts-mls default provider', value: viaDefault, unit: 'round trips/s', note: 'reference' },
     { name: 'add 50th member: commit', value: fiftieth.commitMs, unit: 'ms', note: 'node:crypto provider' },
     { name: 'add 50th member: process (existing member)', value: fiftieth.processMs, unit: 'ms' },
     { name: 'add 50th member: join (welcome)', value: fiftieth.joinMs, unit: 'ms' },
+    { name: `sync + fully verify ${sync.envelopes.toLocaleString('en-US')} envelopes`, value: sync.totalMs / 1000, unit: 's', note: `target ≤ 10 s for 100,000; ${Math.round((sync.envelopes * 1000) / sync.totalMs).toLocaleString('en-US')} envelopes/s` },
+    { name: '  of which: checkpoint + prove every log record (scan)', value: sync.scanMs / 1000, unit: 's' },
+    { name: '  of which: verify, decrypt and archive each envelope', value: sync.verifyMs / 1000, unit: 's' },
   ];
   return { suite: 'terminal', figures, ratios: { 'node:crypto provider / ts-mls default': viaNode / viaDefault } };
 }

@@ -51,7 +51,25 @@ export function signedEncoding(label: Label, signer: Signer, body: Uint8Array): 
   return { signature, bytes };
 }
 
+/**
+ * Verifiers by public key: importing a key costs as much as verifying with it, and a terminal
+ * checks the same few device keys again and again. Bounded; cleared when full.
+ */
+const verifiers = new Map<string, ReturnType<typeof cryptoProvider.ed25519Verifier>>();
+const MAX_CACHED_VERIFIERS = 1024;
+
+function verifierFor(publicKey: Uint8Array): ReturnType<typeof cryptoProvider.ed25519Verifier> {
+  const key = String.fromCharCode(...publicKey);
+  let verifier = verifiers.get(key);
+  if (verifier === undefined) {
+    if (verifiers.size >= MAX_CACHED_VERIFIERS) verifiers.clear();
+    verifier = cryptoProvider.ed25519Verifier(publicKey);
+    verifiers.set(key, verifier);
+  }
+  return verifier;
+}
+
 export function labelledVerify(label: Label, publicKey: Uint8Array, body: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== 32) return false;
-  return cryptoProvider.ed25519Verifier(publicKey).verify(concatBytesForLabel(label, [body]), signature);
+  return verifierFor(publicKey).verify(concatBytesForLabel(label, [body]), signature);
 }

@@ -24,7 +24,7 @@ import { KeyPackages } from './mls/key-packages.js';
 import { HOTLINE_CIPHERSUITE, nodeCryptoProvider } from './mls/node-crypto-provider.js';
 import type { RelayApi } from './relay-api.js';
 import { Sealer } from './store/sealer.js';
-import { Exclusive, openTerminalDb } from './store/terminal-db.js';
+import { Exclusive, openTerminalDb, prepared } from './store/terminal-db.js';
 
 /** Cosignatures older than this make the log count as stalled (the relay refreshes every 60 s). */
 const FRESHNESS_SECONDS = 600;
@@ -136,7 +136,7 @@ export class Terminal {
   }
 
   private heldCheckpoint(): HeldCheckpoint | undefined {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'held_checkpoint'").get() as { value: string } | undefined;
+    const row = prepared(this.db, "SELECT value FROM meta WHERE key = 'held_checkpoint'").get() as { value: string } | undefined;
     if (row === undefined) return undefined;
     const v = JSON.parse(row.value) as { origin: string; size: number; rootHash: string; cosignedAt: number; note: string };
     return { ...v, rootHash: fromHex(v.rootHash)! };
@@ -144,7 +144,7 @@ export class Terminal {
 
   private saveHeld(held: HeldCheckpoint): void {
     const value = JSON.stringify({ origin: held.origin, size: held.size, rootHash: toHex(held.rootHash), cosignedAt: held.cosignedAt, note: held.note });
-    this.db.prepare("INSERT INTO meta (key, value) VALUES ('held_checkpoint', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(value);
+    prepared(this.db, "INSERT INTO meta (key, value) VALUES ('held_checkpoint', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(value);
     this.archive.recordCheckpoint(held.size, held.note);
   }
 
@@ -179,7 +179,7 @@ export class Terminal {
       return alerts;
     }
     const tags = new Set(this.charters.all().map((c) => toHex(channelTag(c.channelId))));
-    const insert = this.db.prepare('INSERT INTO channel_records (log_index, record) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    const insert = prepared(this.db, 'INSERT INTO channel_records (log_index, record) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.db.transaction(() => {
       for (const { logIndex, record } of scanned.records) {
         const decoded = decodeRecord(record);
@@ -193,7 +193,7 @@ export class Terminal {
 
   /** The record at a log index, if a scan proved it and it belongs to one of this terminal's channels. */
   provenRecord(logIndex: number): Uint8Array | undefined {
-    const row = this.db.prepare('SELECT record FROM channel_records WHERE log_index = ?').get(logIndex) as { record: Buffer } | undefined;
+    const row = prepared(this.db, 'SELECT record FROM channel_records WHERE log_index = ?').get(logIndex) as { record: Buffer } | undefined;
     return row === undefined ? undefined : new Uint8Array(row.record);
   }
 

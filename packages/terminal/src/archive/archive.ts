@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { bytesEqual, toHex } from '@hotline/log';
 import { statementId, type Statement } from '@hotline/protocol';
-import { openTerminalDb } from '../store/terminal-db.js';
+import { openTerminalDb, prepared } from '../store/terminal-db.js';
 import type { EnvelopeAlert } from '../verify/alerts.js';
 import type { ChannelPosition } from '../verify/channel-verifier.js';
 
@@ -69,7 +69,7 @@ export class Archive {
   }
 
   position(channelId: Uint8Array): ChannelPosition | undefined {
-    const row = this.db.prepare('SELECT next_seq, chain FROM positions WHERE channel = ?').get(channelId) as { next_seq: number; chain: Buffer } | undefined;
+    const row = prepared(this.db, 'SELECT next_seq, chain FROM positions WHERE channel = ?').get(channelId) as { next_seq: number; chain: Buffer } | undefined;
     return row === undefined ? undefined : { nextSeq: Number(row.next_seq), chain: new Uint8Array(row.chain) };
   }
 
@@ -85,7 +85,7 @@ export class Archive {
         throw new ArchiveError(`channel ${toHex(channelId).slice(0, 8)}: archiving seq ${accepted.seq}, but the archive expects ${expected}`);
       }
       const s = accepted.statement;
-      this.db.prepare('INSERT INTO statements (channel, seq, log_index, statement_id, author, type, time, statement, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      prepared(this.db, 'INSERT INTO statements (channel, seq, log_index, statement_id, author, type, time, statement, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(channelId, accepted.seq, accepted.logIndex, statementId(s), s.author, s.type, s.time, s.bytes, accepted.record);
       this.setPosition(channelId, after);
     }).immediate();
@@ -105,11 +105,11 @@ export class Archive {
   }
 
   private setPosition(channelId: Uint8Array, after: ChannelPosition): void {
-    this.db.prepare('INSERT INTO positions (channel, next_seq, chain) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET next_seq = excluded.next_seq, chain = excluded.chain').run(channelId, after.nextSeq, after.chain);
+    prepared(this.db, 'INSERT INTO positions (channel, next_seq, chain) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET next_seq = excluded.next_seq, chain = excluded.chain').run(channelId, after.nextSeq, after.chain);
   }
 
   private insertAlert(channelId: Uint8Array | undefined, alert: { code: string; message: string; seq?: number; logIndex?: number }): void {
-    this.db.prepare('INSERT INTO alerts (channel, code, message, seq, log_index, at) VALUES (?, ?, ?, ?, ?, ?)').run(channelId ?? null, alert.code, alert.message, alert.seq ?? null, alert.logIndex ?? null, this.now());
+    prepared(this.db, 'INSERT INTO alerts (channel, code, message, seq, log_index, at) VALUES (?, ?, ?, ?, ?, ?)').run(channelId ?? null, alert.code, alert.message, alert.seq ?? null, alert.logIndex ?? null, this.now());
   }
 
   /**
@@ -118,14 +118,14 @@ export class Archive {
    * one alert, not one per sync. Returns whether the alert is new.
    */
   alert(channelId: Uint8Array | undefined, alert: { code: string; message: string; seq?: number; logIndex?: number }): boolean {
-    const seen = this.db.prepare('SELECT 1 FROM alerts WHERE channel IS ? AND code = ? AND seq IS ? AND log_index IS ? AND message = ?').get(channelId ?? null, alert.code, alert.seq ?? null, alert.logIndex ?? null, alert.message);
+    const seen = prepared(this.db, 'SELECT 1 FROM alerts WHERE channel IS ? AND code = ? AND seq IS ? AND log_index IS ? AND message = ?').get(channelId ?? null, alert.code, alert.seq ?? null, alert.logIndex ?? null, alert.message);
     if (seen !== undefined) return false;
     this.insertAlert(channelId, alert);
     return true;
   }
 
   alerts(limit = 100): ArchivedAlert[] {
-    return (this.db.prepare('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map((r) => ({
+    return (prepared(this.db, 'SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map((r) => ({
       id: Number(r['id']),
       channel: r['channel'] === null ? null : toHex(r['channel'] as Buffer),
       code: String(r['code']),
@@ -138,15 +138,15 @@ export class Archive {
 
   /** Keeps each checkpoint that proved something, for the record and for later export. */
   recordCheckpoint(size: number, note: string): void {
-    const existing = this.db.prepare('SELECT note FROM checkpoints WHERE size = ?').get(size) as { note: string } | undefined;
+    const existing = prepared(this.db, 'SELECT note FROM checkpoints WHERE size = ?').get(size) as { note: string } | undefined;
     if (existing !== undefined && existing.note.split('\n\n')[0] !== note.split('\n\n')[0]) {
       throw new ArchiveError(`two different checkpoints of size ${size}: the log forked`);
     }
-    this.db.prepare('INSERT INTO checkpoints (size, note, verified_at) VALUES (?, ?, ?) ON CONFLICT (size) DO UPDATE SET note = excluded.note').run(size, note, this.now());
+    prepared(this.db, 'INSERT INTO checkpoints (size, note, verified_at) VALUES (?, ?, ?) ON CONFLICT (size) DO UPDATE SET note = excluded.note').run(size, note, this.now());
   }
 
   statements(channelId: Uint8Array, fromSeq = 1, limit = 1000): ArchivedStatement[] {
-    return (this.db.prepare('SELECT seq, log_index, statement, record FROM statements WHERE channel = ? AND seq >= ? ORDER BY seq LIMIT ?').all(channelId, fromSeq, limit) as Record<string, unknown>[]).map((r) => ({
+    return (prepared(this.db, 'SELECT seq, log_index, statement, record FROM statements WHERE channel = ? AND seq >= ? ORDER BY seq LIMIT ?').all(channelId, fromSeq, limit) as Record<string, unknown>[]).map((r) => ({
       seq: Number(r['seq']),
       logIndex: Number(r['log_index']),
       statement: new Uint8Array(r['statement'] as Buffer),
@@ -156,7 +156,7 @@ export class Archive {
 
   /** True if this exact statement is archived (for duplicate and replay checks). */
   has(statement: Pick<Statement, 'bytes'>): boolean {
-    const row = this.db.prepare('SELECT statement FROM statements WHERE statement_id = ?').get(statementId(statement)) as { statement: Buffer } | undefined;
+    const row = prepared(this.db, 'SELECT statement FROM statements WHERE statement_id = ?').get(statementId(statement)) as { statement: Buffer } | undefined;
     return row !== undefined && bytesEqual(new Uint8Array(row.statement), statement.bytes);
   }
 

@@ -1,4 +1,5 @@
 /** The charters of the channels this terminal belongs to, by channel id (and by name for the CLI). */
+import { prepared } from '../store/terminal-db.js';
 import type Database from 'better-sqlite3';
 import { toHex } from '@hotline/log';
 import { decodeCharter, type Charter } from '@hotline/protocol';
@@ -15,11 +16,11 @@ export class Charters {
   }
 
   add(charter: Charter, now: number): void {
-    this.db.prepare('INSERT INTO channels (channel, name, charter, joined_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(charter.channelId, charter.name, charter.bytes, now);
+    prepared(this.db, 'INSERT INTO channels (channel, name, charter, joined_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(charter.channelId, charter.name, charter.bytes, now);
   }
 
   get(channelId: Uint8Array): Charter | undefined {
-    const row = this.db.prepare('SELECT charter FROM channels WHERE channel = ?').get(channelId) as { charter: Buffer } | undefined;
+    const row = prepared(this.db, 'SELECT charter FROM channels WHERE channel = ?').get(channelId) as { charter: Buffer } | undefined;
     if (row === undefined) return undefined;
     const decoded = decodeCharter(new Uint8Array(row.charter));
     if (!decoded.ok) throw new Error(`stored charter for ${toHex(channelId)} is unreadable: ${decoded.error.message}`);
@@ -27,7 +28,7 @@ export class Charters {
   }
 
   all(): Charter[] {
-    return (this.db.prepare('SELECT channel FROM channels ORDER BY joined_at').all() as { channel: Buffer }[]).map((r) => this.get(new Uint8Array(r.channel))!);
+    return (prepared(this.db, 'SELECT channel FROM channels ORDER BY joined_at').all() as { channel: Buffer }[]).map((r) => this.get(new Uint8Array(r.channel))!);
   }
 
   /** A channel by its exact name, or by a prefix (≥ 4 hex digits) of its id. */

@@ -5,6 +5,7 @@
  * when its own envelope comes back from the log the statement is taken from here, and verified
  * like any other.
  */
+import { prepared } from '../store/terminal-db.js';
 import type Database from 'better-sqlite3';
 
 const SCHEMA = `
@@ -30,27 +31,27 @@ export class Outbox {
   }
 
   put(channelId: Uint8Array, envelopeHash: Uint8Array, envelope: Uint8Array, statement: Uint8Array | undefined, now: number): void {
-    this.db.prepare('INSERT INTO outbox (envelope_hash, channel, statement, envelope, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(envelopeHash, channelId, statement ?? null, envelope, now);
+    prepared(this.db, 'INSERT INTO outbox (envelope_hash, channel, statement, envelope, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(envelopeHash, channelId, statement ?? null, envelope, now);
   }
 
   /** The relay acknowledged it (durably) at `seq`. */
   sent(envelopeHash: Uint8Array, seq: number): void {
-    this.db.prepare('UPDATE outbox SET seq = ? WHERE envelope_hash = ?').run(seq, envelopeHash);
+    prepared(this.db, 'UPDATE outbox SET seq = ? WHERE envelope_hash = ?').run(seq, envelopeHash);
   }
 
   /** The statement this device put in its own envelope, if it is one of ours. */
   statement(envelopeHash: Uint8Array): Uint8Array | undefined {
-    const row = this.db.prepare('SELECT statement FROM outbox WHERE envelope_hash = ?').get(envelopeHash) as { statement: Buffer | null } | undefined;
+    const row = prepared(this.db, 'SELECT statement FROM outbox WHERE envelope_hash = ?').get(envelopeHash) as { statement: Buffer | null } | undefined;
     return row?.statement === null || row === undefined ? undefined : new Uint8Array(row.statement);
   }
 
   isOurs(envelopeHash: Uint8Array): boolean {
-    return this.db.prepare('SELECT 1 FROM outbox WHERE envelope_hash = ?').get(envelopeHash) !== undefined;
+    return prepared(this.db, 'SELECT 1 FROM outbox WHERE envelope_hash = ?').get(envelopeHash) !== undefined;
   }
 
   /** Envelopes the relay has not acknowledged yet, oldest first. */
   unsent(): Unsent[] {
-    return (this.db.prepare('SELECT envelope_hash, channel, envelope FROM outbox WHERE seq IS NULL ORDER BY created_at').all() as { envelope_hash: Buffer; channel: Buffer; envelope: Buffer }[]).map((r) => ({
+    return (prepared(this.db, 'SELECT envelope_hash, channel, envelope FROM outbox WHERE seq IS NULL ORDER BY created_at').all() as { envelope_hash: Buffer; channel: Buffer; envelope: Buffer }[]).map((r) => ({
       envelopeHash: new Uint8Array(r.envelope_hash),
       channelId: new Uint8Array(r.channel),
       envelope: new Uint8Array(r.envelope),

@@ -5,7 +5,7 @@
  * state after the page and the archive rows of its envelopes commit together, so a crash
  * repeats a page rather than losing or double-applying one.
  */
-import { bytesEqual, parsePolicy, verifyCheckpointWithPolicy } from '@hotline/log';
+import { bytesEqual, parsePolicy, toHex, verifyCheckpointWithPolicy } from '@hotline/log';
 import { terminalInclusion } from './inclusion.js';
 import { decode, getGroupMembers, mlsMessageDecoder, processMessage, wireformats, type ClientState, type MlsFramedMessage } from 'ts-mls';
 import { decodeRecord, EnvelopeKind, type Charter, type Delivery, type Statement } from '@hotline/protocol';
@@ -89,9 +89,23 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
       let pending = t.groups.pending(channelId);
       let keysUpdated: number | undefined;
       let changed = false;
+      let membersOf: ClientState | undefined;
+      let members = new Set<string>();
+      const admitted = new Map<string, boolean>(); // directory verdicts, once per device per page
       const verifier = new ChannelVerifier(channelId, {
         inclusion,
-        isMemberDevice: (key) => getGroupMembers(state).some((leaf) => bytesEqual((leaf.credential as { identity: Uint8Array }).identity, key)) && t.admits(charter, key),
+        isMemberDevice: (key) => {
+          // Members come from the MLS state at this envelope (commits change them mid-page).
+          if (membersOf !== state) {
+            membersOf = state;
+            members = new Set(getGroupMembers(state).map((leaf) => toHex((leaf.credential as { identity: Uint8Array }).identity)));
+          }
+          const hex = toHex(key);
+          if (!members.has(hex)) return false;
+          let ok = admitted.get(hex);
+          if (ok === undefined) admitted.set(hex, (ok = t.admits(charter, key)));
+          return ok;
+        },
         isDuplicate: (statement) => t.archive.has(statement),
         decrypt: async (envelope, hash) => {
           if (envelope.kind === EnvelopeKind.handshake) {

@@ -10,6 +10,7 @@
  * does not verify, is `forged_certificate`. Revocation records take effect for everyone (a
  * forged revocation could only deny service, which a hostile relay can do anyway).
  */
+import { prepared } from '../store/terminal-db.js';
 import type Database from 'better-sqlite3';
 import { bytesEqual, toHex, type VerifierKey } from '@hotline/log';
 import { certificateHash, decodeDeviceCertificate, decodeRecord, decodeRoles, encodeRoles, partyTag, RecordKind, verifyDeviceCertificate, type Role } from '@hotline/protocol';
@@ -93,7 +94,7 @@ export class Directory {
 
   /** Where the last committed scan stopped. */
   scanState(): { size: number; edge: Uint8Array } | undefined {
-    const row = this.db.prepare('SELECT size, edge FROM log_scan WHERE id = 1').get() as { size: number; edge: Buffer } | undefined;
+    const row = prepared(this.db, 'SELECT size, edge FROM log_scan WHERE id = 1').get() as { size: number; edge: Buffer } | undefined;
     return row === undefined ? undefined : { size: Number(row.size), edge: new Uint8Array(row.edge) };
   }
 
@@ -114,7 +115,7 @@ export class Directory {
       if (party === undefined) continue;
       const deviceKey = decoded.value.aux;
       if (decoded.value.kind === RecordKind.revocation) {
-        writes.push(() => this.db.prepare('UPDATE directory SET revoked_index = ? WHERE device = ? AND revoked_index IS NULL').run(logIndex, deviceKey));
+        writes.push(() => prepared(this.db, 'UPDATE directory SET revoked_index = ? WHERE device = ? AND revoked_index IS NULL').run(logIndex, deviceKey));
         continue;
       }
       if (decoded.value.kind !== RecordKind.certificate) continue;
@@ -160,14 +161,14 @@ export class Directory {
     }
     this.db.transaction(() => {
       for (const write of writes) write();
-      this.db.prepare('INSERT INTO log_scan (id, size, edge) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET size = excluded.size, edge = excluded.edge').run(scan.size, scan.edge);
+      prepared(this.db, 'INSERT INTO log_scan (id, size, edge) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET size = excluded.size, edge = excluded.edge').run(scan.size, scan.edge);
     })();
     return alerts;
   }
 
   /** A device this terminal accepts at `now` (ms): verified, logged, unrevoked, within its validity. */
   device(deviceKey: Uint8Array, now = Date.now()): DirectoryEntry | undefined {
-    const row = this.db.prepare('SELECT * FROM directory WHERE device = ?').get(deviceKey) as Row | undefined;
+    const row = prepared(this.db, 'SELECT * FROM directory WHERE device = ?').get(deviceKey) as Row | undefined;
     if (row === undefined) return undefined;
     const entry = entryOf(row);
     const seconds = Math.floor(now / 1000);
@@ -176,12 +177,12 @@ export class Directory {
 
   /** Every accepted device of a party (for adding them to a channel). */
   devicesOf(party: string, now = Date.now()): DirectoryEntry[] {
-    const rows = this.db.prepare('SELECT * FROM directory WHERE party = ? ORDER BY log_index').all(party) as Row[];
+    const rows = prepared(this.db, 'SELECT * FROM directory WHERE party = ? ORDER BY log_index').all(party) as Row[];
     return rows.map(entryOf).filter((e) => this.device(e.deviceKey, now) !== undefined);
   }
 
   /** Every entry, revoked or not (for the status board). */
   all(): DirectoryEntry[] {
-    return (this.db.prepare('SELECT * FROM directory ORDER BY log_index').all() as Row[]).map(entryOf);
+    return (prepared(this.db, 'SELECT * FROM directory ORDER BY log_index').all() as Row[]).map(entryOf);
   }
 }

@@ -12,7 +12,7 @@
 import Database from 'better-sqlite3';
 import { clientStateDecoder, clientStateEncoder, decode, encode, type ClientState } from 'ts-mls';
 import { Sealer, SealError } from '../store/sealer.js';
-import { openTerminalDb } from '../store/terminal-db.js';
+import { openTerminalDb, prepared } from '../store/terminal-db.js';
 
 export class GroupStateError extends Error {
   override readonly name = 'GroupStateError';
@@ -61,28 +61,28 @@ export class GroupStateStore {
   }
 
   load(channelId: Uint8Array): ClientState | undefined {
-    const row = this.db.prepare('SELECT sealed FROM groups WHERE channel = ?').get(channelId) as { sealed: Buffer } | undefined;
+    const row = prepared(this.db, 'SELECT sealed FROM groups WHERE channel = ?').get(channelId) as { sealed: Buffer } | undefined;
     return row === undefined ? undefined : this.open(row.sealed, channelId);
   }
 
   /** When this device last replaced its own leaf key in the channel (ms), 0 if never recorded. */
   keysUpdatedAt(channelId: Uint8Array): number {
-    const row = this.db.prepare('SELECT updated_at FROM groups WHERE channel = ?').get(channelId) as { updated_at: number } | undefined;
+    const row = prepared(this.db, 'SELECT updated_at FROM groups WHERE channel = ?').get(channelId) as { updated_at: number } | undefined;
     return row === undefined ? 0 : Number(row.updated_at);
   }
 
   savePending(channelId: Uint8Array, envelopeHash: Uint8Array, state: ClientState): void {
-    this.db.prepare('INSERT INTO pending_commits (channel, envelope_hash, sealed) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET envelope_hash = excluded.envelope_hash, sealed = excluded.sealed')
+    prepared(this.db, 'INSERT INTO pending_commits (channel, envelope_hash, sealed) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET envelope_hash = excluded.envelope_hash, sealed = excluded.sealed')
       .run(channelId, envelopeHash, this.seal(state, new Uint8Array([...PENDING_AAD, ...channelId])));
   }
 
   pending(channelId: Uint8Array): { envelopeHash: Uint8Array; state: ClientState } | undefined {
-    const row = this.db.prepare('SELECT envelope_hash, sealed FROM pending_commits WHERE channel = ?').get(channelId) as { envelope_hash: Buffer; sealed: Buffer } | undefined;
+    const row = prepared(this.db, 'SELECT envelope_hash, sealed FROM pending_commits WHERE channel = ?').get(channelId) as { envelope_hash: Buffer; sealed: Buffer } | undefined;
     return row === undefined ? undefined : { envelopeHash: new Uint8Array(row.envelope_hash), state: this.open(row.sealed, new Uint8Array([...PENDING_AAD, ...channelId])) };
   }
 
   clearPending(channelId: Uint8Array): void {
-    this.db.prepare('DELETE FROM pending_commits WHERE channel = ?').run(channelId);
+    prepared(this.db, 'DELETE FROM pending_commits WHERE channel = ?').run(channelId);
   }
 
   close(): void {

@@ -3,6 +3,7 @@
  * claim when adding the device to a channel; the private halves stay here, sealed, until a
  * welcome made for that package arrives — then they are used once and deleted.
  */
+import { prepared } from '../store/terminal-db.js';
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { decode, defaultCredentialTypes, encode, generateKeyPackageWithKey, keyPackageDecoder, keyPackageEncoder, privateKeyPackageDecoder, privateKeyPackageEncoder, type KeyPackage, type MlsContext, type PrivateKeyPackage } from 'ts-mls';
@@ -34,12 +35,12 @@ export class KeyPackages {
     });
     const encoded = encode(keyPackageEncoder, publicPackage);
     const hash = keyPackageHash(encoded);
-    this.db.prepare('INSERT INTO key_packages (hash, public, sealed_private, created_at) VALUES (?, ?, ?, ?)').run(hash, encoded, this.sealer.seal(encode(privateKeyPackageEncoder, privatePackage), hash), now);
+    prepared(this.db, 'INSERT INTO key_packages (hash, public, sealed_private, created_at) VALUES (?, ?, ?, ?)').run(hash, encoded, this.sealer.seal(encode(privateKeyPackageEncoder, privatePackage), hash), now);
     return encoded;
   }
 
   find(hash: Uint8Array): { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage } | undefined {
-    const row = this.db.prepare('SELECT public, sealed_private FROM key_packages WHERE hash = ?').get(hash) as { public: Buffer; sealed_private: Buffer } | undefined;
+    const row = prepared(this.db, 'SELECT public, sealed_private FROM key_packages WHERE hash = ?').get(hash) as { public: Buffer; sealed_private: Buffer } | undefined;
     if (row === undefined) return undefined;
     const publicPackage = decode(keyPackageDecoder, new Uint8Array(row.public));
     const privatePackage = decode(privateKeyPackageDecoder, this.sealer.open(row.sealed_private, hash, 'a stored key package'));
@@ -48,10 +49,10 @@ export class KeyPackages {
 
   /** Used: its private keys leave the disk. */
   remove(hash: Uint8Array): void {
-    this.db.prepare('DELETE FROM key_packages WHERE hash = ?').run(hash);
+    prepared(this.db, 'DELETE FROM key_packages WHERE hash = ?').run(hash);
   }
 
   count(): number {
-    return Number((this.db.prepare('SELECT count(*) AS n FROM key_packages').get() as { n: number }).n);
+    return Number((prepared(this.db, 'SELECT count(*) AS n FROM key_packages').get() as { n: number }).n);
   }
 }

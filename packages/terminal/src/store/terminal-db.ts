@@ -40,3 +40,20 @@ export class Exclusive {
     return next;
   }
 }
+
+const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** A prepared statement, compiled once per connection: preparing is most of a small query's cost. */
+export function prepared(db: Database.Database, sql: string): Database.Statement {
+  let statements = cache.get(db);
+  if (statements === undefined) {
+    statements = new Map();
+    cache.set(db, statements);
+  }
+  let statement = statements.get(sql);
+  if (statement === undefined) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}

@@ -1,0 +1,149 @@
+/**
+ * Sync + fully verify N envelopes (issue 5: 100,000 in ≤ 10 s). A relay process holds a
+ * channel between two parties whose sender has posted N real statements (signed, MLS
+ * encrypted, 1 KB of text each); a receiving terminal that joined before them then catches
+ * up from nothing: it verifies the checkpoint, proves every log record from entry bundles
+ * (LogScanner), and takes each envelope through the whole ChannelVerifier pipeline — record,
+ * seq, chain, inclusion, MLS decryption, statement signature by a verified member device,
+ * commitment, duplicates — archiving each statement. Witnesses are left out (they change the
+ * cost of one checkpoint verification per refresh, not of an envelope).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { formatVerifierKey, verifierKeyOf } from '@hotline/log';
+import { draftCharter, encodeEnvelope, encodeMessageBody, EnvelopeKind, partyRootSigner, Precedence, signCharter, signStatement, statementCommitment, StatementType, type Charter } from '@hotline/protocol';
+import { spawnRelayProcess, stopRelayProcess } from '@hotline/relay/child';
+import { DeviceRelayClient, RelayClient } from '@hotline/relay/client';
+import { acceptInvitations, enrolDevice, KeyStore, openChannel, syncChannel, Terminal } from '@hotline/terminal';
+import { createApplicationMessage, encode, mlsMessageEncoder } from 'ts-mls';
+import { nowMs } from '../measure.js';
+import { HOTLINE_BIN } from '../relay/harness.js';
+
+export interface SyncFigures {
+  readonly envelopes: number;
+  readonly totalMs: number;
+  readonly scanMs: number;
+  readonly verifyMs: number;
+}
+
+/** HOTLINE_BENCH_PROFILE=FILE: a CPU profile of the receiver's sync alone (open it in Chrome DevTools). */
+async function startProfiler(): Promise<{ stop(): Promise<void> } | undefined> {
+  const file = process.env['HOTLINE_BENCH_PROFILE'];
+  if (file === undefined) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+const log = (line: string) => process.stderr.write(`[bench terminal] ${line}\n`);
+
+export async function syncAndVerify(count: number): Promise<SyncFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-sync-'));
+  const homes = { sender: join(dir, 'sender'), receiver: join(dir, 'receiver') };
+  const roots = { washington: new KeyStore(homes.sender).createParty('washington'), moscow: new KeyStore(homes.receiver).createParty('moscow') };
+  const relay = await spawnRelayProcess(HOTLINE_BIN, [
+    '--data', join(dir, 'relay'), '--listen', '127.0.0.1:0', '--rate', '10000000', '--burst', '10000000', '--checkpoint-ms', '250',
+    ...Object.values(roots).flatMap((r) => ['--party', formatVerifierKey(verifierKeyOf(r))]),
+  ]);
+  const terminals: Terminal[] = [];
+  try {
+    const policy = `log ${relay.logKey}\nquorum none\n`;
+    const client = new RelayClient(relay.url);
+    for (const [home, root] of [[homes.sender, roots.washington], [homes.receiver, roots.moscow]] as const) {
+      const store = new KeyStore(home);
+      for (const r of Object.values(roots)) store.trust(formatVerifierKey(verifierKeyOf(r)));
+      const cert = enrolDevice(root, { deviceKey: store.device().signer.publicKey, member: 'Principal', roles: ['principal'], days: 2 }, store);
+      await client.registerDevice(cert.bytes);
+      store.saveCertificate(cert.bytes);
+      store.saveConfig({ relay: relay.url, policy });
+    }
+    const open = (home: string) => {
+      const t = Terminal.open({ home, connect: (url, device) => new DeviceRelayClient(url, device) });
+      terminals.push(t);
+      return t;
+    };
+    const sender = open(homes.sender);
+    const receiver = open(homes.receiver);
+    await receiver.topUpKeyPackages(1);
+    const charter: Charter = [roots.washington, roots.moscow].reduce((c, r) => {
+      const signed = signCharter(c, partyRootSigner(r));
+      if (!signed.ok) throw new Error(signed.error.message);
+      return signed.value;
+    }, draftCharter({
+      channelId: new Uint8Array(randomBytes(16)), name: 'bench', created: Date.now(),
+      parties: Object.values(roots).map((r) => ({ name: r.name, rootKey: verifierKeyOf(r).publicKey })),
+      memberRoles: ['principal'], ackDeadlines: [300, 1800, 3600, 86400], heartbeatSeconds: 3600, keyUpdateSeconds: 86400, approvals: [], witnessPolicy: policy,
+    }));
+    for (let i = 0; i < 600 && (await sender.refresh(), sender.directory.all().length < 2); i++) await new Promise((r) => setTimeout(r, 50));
+    await openChannel(sender, charter);
+    for (let i = 0; (await acceptInvitations(receiver)).joined.length === 0; i++) {
+      if (i > 400) throw new Error('the receiver did not join');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
+    log(`posting ${count.toLocaleString('en-US')} signed, MLS-encrypted statements…`);
+    const context = await sender.context(charter);
+    let state = sender.groups.load(charter.channelId)!;
+    const text = 'x'.repeat(1024);
+    const socket = await (async () => {
+      const c = new RelayClient(relay.url);
+      await c.login(sender.device.signer);
+      return c.connect();
+    })();
+    const inFlight: Promise<{ logIndex: number }>[] = [];
+    let logSize = 0;
+    const settle = async () => {
+      for (const receipt of await Promise.all(inFlight.splice(0))) logSize = Math.max(logSize, receipt.logIndex + 1);
+    };
+    for (let i = 0; i < count; i++) {
+      const statement = signStatement({ type: StatementType.message, channelId: charter.channelId, author: sender.deviceKey, time: Date.now(), head: { seq: 1, chainHash: new Uint8Array(32) }, body: encodeMessageBody({ precedence: Precedence.routine, language: 'en', text }), salt: new Uint8Array(randomBytes(32)) }, sender.device.signer);
+      const sent = await createApplicationMessage({ context, state, message: statement.bytes });
+      state = sent.newState;
+      inFlight.push(socket.submit(encodeEnvelope({ kind: EnvelopeKind.application, channelId: charter.channelId, commitment: statementCommitment(statement), payload: encode(mlsMessageEncoder, sent.message) })));
+      if (inFlight.length >= 512) await settle();
+      if ((i + 1) % 20000 === 0) log(`  ${(i + 1).toLocaleString('en-US')} posted`);
+    }
+    await settle();
+    await socket.close();
+    // Wait until a checkpoint covers them all, so the measurement is the terminal's work alone.
+    for (;;) {
+      const note = await client.text('/v1/quorum-checkpoint').catch(() => '');
+      const size = Number(note.split('\n')[1] ?? 0);
+      if (size >= logSize) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    log('receiver: sync and verify…');
+    const profiler = await startProfiler();
+    const start = nowMs();
+    await receiver.refresh();
+    const scanned = nowMs();
+    let verified = 0;
+    while ((receiver.archive.position(charter.channelId)?.nextSeq ?? 0) <= count + 1) {
+      const outcome = await syncChannel(receiver, charter, (done) => {
+        if (Math.floor((verified + done) / 20000) > Math.floor(verified / 20000)) log(`  ${(verified + done).toLocaleString('en-US')} verified`);
+      });
+      if (outcome.alerts.length > 0) throw new Error(`unexpected alert: ${outcome.alerts[0]!.code}: ${outcome.alerts[0]!.message}`);
+      verified += outcome.accepted.length;
+    }
+    const end = nowMs();
+    await profiler?.stop();
+    if (verified !== count) throw new Error(`verified ${verified} of ${count}`);
+    return { envelopes: count, totalMs: end - start, scanMs: scanned - start, verifyMs: end - scanned };
+  } finally {
+    for (const t of terminals) t.close();
+    await stopRelayProcess(relay);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
