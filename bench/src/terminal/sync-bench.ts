@@ -130,9 +130,10 @@ export async function syncAndVerify(count: number): Promise<SyncFigures> {
     await receiver.refresh();
     const scanned = nowMs();
     let verified = 0;
+    let reported = 0;
     while ((receiver.archive.position(charter.channelId)?.nextSeq ?? 0) <= count + 1) {
       const outcome = await syncChannel(receiver, charter, (done) => {
-        if (Math.floor((verified + done) / 20000) > Math.floor(verified / 20000)) log(`  ${(verified + done).toLocaleString('en-US')} verified`);
+        if (verified + done - reported >= 20000) log(`  ${(reported = verified + done).toLocaleString('en-US')} verified`);
       });
       if (outcome.alerts.length > 0) throw new Error(`unexpected alert: ${outcome.alerts[0]!.code}: ${outcome.alerts[0]!.message}`);
       verified += outcome.accepted.length;
