@@ -3,12 +3,13 @@
  * create a channel — who the parties are (name and root key), which roles may be members, the
  * hotline rules (acknowledgement deadlines per precedence, approval rules, liveness interval),
  * how often devices must update their MLS keys, and the witness policy that checkpoints must
- * meet. A channel exists only once every party has signed.
+ * meet. A channel exists only once every party has signed. A charter naming one party creates
+ * that party's internal channel, where drafts circulate for approval (the two-person rule).
  *
  *   u8 format = 1 | [16] channel id | string16 name | u64 created (ms)
- *   | u8 party count (2–8) | count × (string16 party | [32] root key)
- *   | u8 member roles | 4 × u32 ack deadline seconds (FLASH, IMMEDIATE, PRIORITY, ROUTINE)
- *   | u32 heartbeat seconds | u32 key update seconds
+ *   | u8 party count (1–8) | count × (string16 party | [32] root key)
+ *   | u8 member roles | u8 ack roles | 4 × u32 ack deadline seconds (FLASH, IMMEDIATE, PRIORITY, ROUTINE)
+ *   | u32 heartbeat seconds | u32 late seconds | u32 silent seconds | u32 key update seconds
  *   | u8 rule count (≤ 32) | count × (u8 party index | u8 precedence | u8 required | u8 roles)
  *   | bytes16 witness policy (c2sp.org/tlog-policy text, ≤ 4,096 bytes)
  *   | u8 signature count | count × (u8 party index | [64] signature)
@@ -49,9 +50,15 @@ export interface CharterBody {
   readonly created: number;
   readonly parties: readonly CharterParty[];
   readonly memberRoles: readonly Role[];
+  /** Roles whose members may acknowledge (a principal's "received and understood"). */
+  readonly ackRoles: readonly Role[];
   /** Seconds to acknowledge, indexed FLASH, IMMEDIATE, PRIORITY, ROUTINE. 0 = no deadline. */
   readonly ackDeadlines: readonly [number, number, number, number];
+  /** The liveness test interval: each party sends a heartbeat at least this often. */
   readonly heartbeatSeconds: number;
+  /** A party whose last heartbeat is older than this is late; older than silentSeconds, silent. */
+  readonly lateSeconds: number;
+  readonly silentSeconds: number;
   readonly keyUpdateSeconds: number;
   readonly approvals: readonly ApprovalRule[];
   readonly witnessPolicy: string;
@@ -72,9 +79,9 @@ export interface Charter extends CharterBody {
 function encodeBody(c: CharterBody): Uint8Array {
   const w = new Writer().u8(CHARTER_FORMAT).fixed(c.channelId, CHANNEL_ID_SIZE).string16(c.name).u64(c.created).u8(c.parties.length);
   for (const p of c.parties) w.string16(p.name).fixed(p.rootKey, 32);
-  w.u8(encodeRoles(c.memberRoles));
+  w.u8(encodeRoles(c.memberRoles)).u8(encodeRoles(c.ackRoles));
   for (const d of c.ackDeadlines) w.u32(d);
-  w.u32(c.heartbeatSeconds).u32(c.keyUpdateSeconds).u8(c.approvals.length);
+  w.u32(c.heartbeatSeconds).u32(c.lateSeconds).u32(c.silentSeconds).u32(c.keyUpdateSeconds).u8(c.approvals.length);
   for (const a of c.approvals) w.u8(a.party).u8(a.precedence).u8(a.required).u8(encodeRoles(a.roles));
   return w.bytes16(utf8(c.witnessPolicy)).finish();
 }
@@ -82,7 +89,7 @@ function encodeBody(c: CharterBody): Uint8Array {
 function checkBody(c: CharterBody): string | undefined {
   if (c.channelId.length !== CHANNEL_ID_SIZE) return 'channel id must be 16 bytes';
   if (c.name.length === 0 || utf8(c.name).length > 255 || /[\u0000-\u001f\u007f]/.test(c.name) || c.name.trim() !== c.name) return 'channel name must be 1–255 printable bytes without surrounding spaces';
-  if (c.parties.length < 2 || c.parties.length > MAX_CHARTER_PARTIES) return `a charter names 2–${MAX_CHARTER_PARTIES} parties`;
+  if (c.parties.length < 1 || c.parties.length > MAX_CHARTER_PARTIES) return `a charter names 1–${MAX_CHARTER_PARTIES} parties`;
   const names = new Set<string>();
   for (const p of c.parties) {
     if (!isValidPartyName(p.name)) return `invalid party name ${JSON.stringify(p.name)}`;
@@ -93,6 +100,9 @@ function checkBody(c: CharterBody): string | undefined {
   if (c.memberRoles.length === 0) return 'at least one role must be admitted as a member';
   if (c.ackDeadlines.length !== 4 || c.ackDeadlines.some((d) => !Number.isInteger(d) || d < 0 || d > 0xffffffff)) return 'four acknowledgement deadlines (seconds) are required';
   if (!Number.isInteger(c.heartbeatSeconds) || c.heartbeatSeconds < 1 || c.heartbeatSeconds > 0xffffffff) return 'heartbeat interval must be at least 1 second';
+  if (!Number.isInteger(c.lateSeconds) || c.lateSeconds <= c.heartbeatSeconds || c.lateSeconds > 0xffffffff) return 'the late threshold must exceed the heartbeat interval';
+  if (!Number.isInteger(c.silentSeconds) || c.silentSeconds <= c.lateSeconds || c.silentSeconds > 0xffffffff) return 'the silent threshold must exceed the late threshold';
+  if (c.ackRoles.length === 0) return 'at least one role must be allowed to acknowledge';
   if (!Number.isInteger(c.keyUpdateSeconds) || c.keyUpdateSeconds < 1 || c.keyUpdateSeconds > 0xffffffff) return 'key update interval must be at least 1 second';
   if (c.approvals.length > MAX_APPROVAL_RULES) return `at most ${MAX_APPROVAL_RULES} approval rules`;
   for (const a of c.approvals) {
@@ -114,8 +124,17 @@ function assemble(body: CharterBody, encodedBody: Uint8Array, signatures: readon
   return { ...body, signatures: sorted, body: encodedBody, bytes: w.finish() };
 }
 
+/** Charter fields with the liveness thresholds and ack roles defaulted (late 1.5×, silent 3× the heartbeat; principals acknowledge). */
+export type CharterDraft = Omit<CharterBody, 'ackRoles' | 'lateSeconds' | 'silentSeconds'> & Partial<Pick<CharterBody, 'ackRoles' | 'lateSeconds' | 'silentSeconds'>>;
+
 /** A new, unsigned charter. Throws on a field that breaks the rules above (a programming error). */
-export function draftCharter(body: CharterBody): Charter {
+export function draftCharter(draft: CharterDraft): Charter {
+  const body: CharterBody = {
+    ...draft,
+    ackRoles: draft.ackRoles ?? ['principal'],
+    lateSeconds: draft.lateSeconds ?? Math.ceil(draft.heartbeatSeconds * 1.5),
+    silentSeconds: draft.silentSeconds ?? draft.heartbeatSeconds * 3,
+  };
   const problem = checkBody(body);
   if (problem !== undefined) throw new TypeError(problem);
   return assemble(body, encodeBody(body), []);
@@ -146,8 +165,11 @@ export function decodeCharter(bytes: Uint8Array): Result<Charter> {
   const parties: CharterParty[] = [];
   for (let i = 0; i < Math.min(count, MAX_CHARTER_PARTIES + 1) && !r.failed; i++) parties.push({ name: r.string16(`party ${i} name`), rootKey: r.fixed(32, `party ${i} root`) });
   const memberRoles = decodeRoles(r.u8('member roles')) ?? [];
+  const ackRoles = decodeRoles(r.u8('ack roles')) ?? [];
   const ackDeadlines = [r.u32('FLASH deadline'), r.u32('IMMEDIATE deadline'), r.u32('PRIORITY deadline'), r.u32('ROUTINE deadline')] as const;
   const heartbeatSeconds = r.u32('heartbeat seconds');
+  const lateSeconds = r.u32('late seconds');
+  const silentSeconds = r.u32('silent seconds');
   const keyUpdateSeconds = r.u32('key update seconds');
   const ruleCount = r.u8('approval rule count');
   const approvals: ApprovalRule[] = [];
@@ -160,7 +182,7 @@ export function decodeCharter(bytes: Uint8Array): Result<Charter> {
   const signatures: CharterSignature[] = [];
   for (let i = 0; i < Math.min(signatureCount, MAX_CHARTER_PARTIES + 1) && !r.failed; i++) signatures.push({ party: r.u8('signature party'), signature: r.fixed(64, 'signature') });
   const witnessPolicy = new TextDecoder('utf-8', { fatal: false }).decode(policyBytes);
-  const body: CharterBody = { channelId, name, created, parties, memberRoles, ackDeadlines, heartbeatSeconds, keyUpdateSeconds, approvals, witnessPolicy };
+  const body: CharterBody = { channelId, name, created, parties, memberRoles, ackRoles, ackDeadlines, heartbeatSeconds, lateSeconds, silentSeconds, keyUpdateSeconds, approvals, witnessPolicy };
   const problem = r.failed ? undefined : checkBody(body);
   if (problem !== undefined) r.fail(problem);
   if (!r.failed && !bytesEqual(utf8(witnessPolicy), policyBytes)) r.fail('witness policy is not valid UTF-8');

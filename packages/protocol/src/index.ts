@@ -38,10 +38,27 @@ export {
   statementCommitment,
   encodeMessageBody,
   decodeMessageBody,
+  encodeMessageContent,
+  MAX_APPROVALS,
 } from './statement.js';
+export {
+  ReceiptKind,
+  MAX_RECEIPT_IDS,
+  encodeReceiptBody,
+  decodeReceiptBody,
+  encodeAckBody,
+  decodeAckBody,
+  draftContentHash,
+  encodeDraftBody,
+  decodeDraftBody,
+  encodeApprovalBody,
+  decodeApprovalBody,
+  isEmptyBody,
+} from './statement-bodies.js';
 export {
   type Charter,
   type CharterBody,
+  type CharterDraft,
   type CharterParty,
   type CharterSignature,
   type ApprovalRule,

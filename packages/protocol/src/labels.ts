@@ -20,5 +20,6 @@ export const Label = {
   commitment: 'hotline/v1/commitment',
   charter: 'hotline/v1/charter',
   charterId: 'hotline/v1/charter-id',
+  draftContent: 'hotline/v1/draft-content',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];

@@ -34,6 +34,7 @@ export const StatementType = {
   unfreeze: 9,
   closeThread: 10,
   forward: 11,
+  draft: 12,
 } as const;
 export type StatementType = (typeof StatementType)[keyof typeof StatementType];
 const TYPES = new Set<number>(Object.values(StatementType));
@@ -124,11 +125,29 @@ export interface MessageBody {
   /** BCP 47 language tag, e.g. "en", "ru". */
   readonly language: string;
   readonly text: string;
+  /**
+   * Approval statements (type approval, from the author's party-internal channel) that the
+   * charter's two-person rule requires for this message; empty if none.
+   */
+  readonly approvals?: readonly Uint8Array[];
 }
 
-/** Body of a `message` statement: u8 precedence | string16 language | bytes32 UTF-8 text. */
-export function encodeMessageBody(body: MessageBody): Uint8Array {
+export const MAX_APPROVALS = 16;
+const MAX_APPROVAL_BYTES = 1024;
+
+/** The part of a message body approvals bind: u8 precedence | string16 language | bytes32 UTF-8 text. */
+export function encodeMessageContent(body: Pick<MessageBody, 'precedence' | 'language' | 'text'>): Uint8Array {
   return new Writer().u8(body.precedence).string16(body.language).bytes32(new TextEncoder().encode(body.text)).finish();
+}
+
+/** Body of a `message` (and `edit`) statement: the content, then u8 approval count | count × bytes16 approval statement. */
+export function encodeMessageBody(body: MessageBody): Uint8Array {
+  const approvals = body.approvals ?? [];
+  if (approvals.length > MAX_APPROVALS) throw new RangeError(`at most ${MAX_APPROVALS} approvals`);
+  const content = encodeMessageContent(body);
+  const w = new Writer().fixed(content, content.length).u8(approvals.length);
+  for (const a of approvals) w.bytes16(a);
+  return w.finish();
 }
 
 export function decodeMessageBody(bytes: Uint8Array): Result<MessageBody> {
@@ -142,7 +161,11 @@ export function decodeMessageBody(bytes: Uint8Array): Result<MessageBody> {
   } catch {
     r.fail('text is not valid UTF-8');
   }
+  const count = r.u8('approval count');
+  if (count > MAX_APPROVALS) r.fail(`${count} approvals, more than ${MAX_APPROVALS}`);
+  const approvals: Uint8Array[] = [];
+  for (let i = 0; i < Math.min(count, MAX_APPROVALS) && !r.failed; i++) approvals.push(r.bytes16(`approval ${i}`, MAX_APPROVAL_BYTES));
   if (precedence < 1 || precedence > 4) r.fail(`precedence ${precedence} is not 1–4 (FLASH, IMMEDIATE, PRIORITY, ROUTINE)`);
   if (!/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language)) r.fail('language must be a BCP 47 tag');
-  return r.end({ precedence: precedence as Precedence, language, text });
+  return r.end({ precedence: precedence as Precedence, language, text, approvals });
 }

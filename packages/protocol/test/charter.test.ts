@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatVerifierKey, signerKeyFromSeed, KeyType, verifierKeyOf } from '@hotline/log';
-import { charterId, decodeCharter, decodeInvitation, draftCharter, encodeInvitation, partyRootSigner, signCharter, verifyCharter, type Charter, type CharterBody } from '../src/index.js';
+import { charterId, decodeCharter, decodeInvitation, draftCharter, encodeInvitation, partyRootSigner, signCharter, verifyCharter, type Charter, type CharterDraft } from '../src/index.js';
 import { code, flip, moscowRoot, roots, washingtonRoot } from './fixtures.js';
 
-const body: CharterBody = {
+const body: CharterDraft = {
   channelId: new Uint8Array(16).fill(7),
   name: 'Washington–Moscow direct line',
   created: 1_767_225_600_000,
@@ -37,6 +37,7 @@ test('a charter signed by both parties decodes, verifies, and keeps every field'
   assert.equal(decoded.value.name, body.name);
   assert.deepEqual(decoded.value.ackDeadlines, body.ackDeadlines);
   assert.deepEqual(decoded.value.approvals, body.approvals);
+  assert.deepEqual([decoded.value.ackRoles, decoded.value.lateSeconds, decoded.value.silentSeconds], [['principal'], 5400, 10800], 'defaults: principals acknowledge; late 1.5x, silent 3x the heartbeat');
   assert.equal(decoded.value.witnessPolicy, body.witnessPolicy);
   assert.deepEqual(charterId(decoded.value), charterId(charter));
   assert.deepEqual(decoded.value.signatures.map((s) => s.party), [0, 1]);
@@ -95,7 +96,10 @@ test('a charter naming an unpinned root, or another key for a pinned party, is r
 });
 
 test('charters with broken rules cannot be drafted', () => {
-  assert.throws(() => draftCharter({ ...body, parties: [body.parties[0]!] }), /2–8 parties/);
+  assert.throws(() => draftCharter({ ...body, parties: [] }), /1–8 parties/);
+  assert.throws(() => draftCharter({ ...body, lateSeconds: 3600 }), /late threshold/);
+  assert.throws(() => draftCharter({ ...body, silentSeconds: 4000, lateSeconds: 5000 }), /silent threshold/);
+  assert.throws(() => draftCharter({ ...body, ackRoles: [] }), /acknowledge/);
   assert.throws(() => draftCharter({ ...body, parties: [body.parties[0]!, body.parties[0]!] }), /named twice/);
   assert.throws(() => draftCharter({ ...body, approvals: [{ party: 5, precedence: 1, required: 1, roles: ['principal'] }] }), /party 5/);
   assert.throws(() => draftCharter({ ...body, heartbeatSeconds: 0 }), /heartbeat/);
