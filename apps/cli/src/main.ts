@@ -13,6 +13,7 @@ import { SEND_HELP, runSend } from './commands/send.js';
 import { WATCH_HELP, runWatch } from './commands/watch.js';
 import { STATUS_HELP, runStatus } from './commands/status.js';
 import { CommandFailure } from './session.js';
+import { RULES_HELP, runRule } from './commands/rules.js';
 
 const HELP = `usage: hotline <command> [options]
 
@@ -29,10 +30,17 @@ Commands:
   channel     charters signed by every party; open, join and list channels
   send        send a signed, end-to-end encrypted message to a channel
   watch       stream a channel's verified messages and any alert
-  status      the board: log, device, channels, members, verified heads, alerts
+  status      the board: log, device, channels, members, verified heads, liveness,
+              acknowledgement deadlines, alarms and alerts
+  ack         acknowledge a message ("received and understood"; co-signs the transcript)
+  draft, drafts, approve
+              the two-person rule: draft in the party's internal channel, approve, sent
+              automatically once approved
+  freeze, unfreeze, edit, close
+              a principal freezes a channel; edit a message; close a thread
 
 Not built yet (see the README's status table):
-  ack, approve, export, verify, leak-check, console, bench (use: npm run bench)
+  export, verify, leak-check, console, bench (use: npm run bench)
 
 Options:
   --help      show help for hotline or for a command
@@ -40,7 +48,7 @@ Options:
 
 Exit status: 0 on success, 1 on a verification failure, 2 on bad usage.`;
 
-const NOT_YET = new Set(['ack', 'approve', 'export', 'verify', 'leak-check', 'console', 'bench']);
+const NOT_YET = new Set(['export', 'verify', 'leak-check', 'console', 'bench']);
 
 export async function main(argv: readonly string[], print = (line: string) => console.log(line), printError = (line: string) => console.error(line)): Promise<number> {
   const [command, ...rest] = argv;
@@ -63,6 +71,7 @@ export async function main(argv: readonly string[], print = (line: string) => co
       send: { help: SEND_HELP, run: runSend },
       watch: { help: WATCH_HELP, run: runWatch },
       status: { help: STATUS_HELP, run: runStatus },
+      ...Object.fromEntries(Object.entries(RULES_HELP).map(([name, help]) => [name, { help, run: (argv: readonly string[], p: (line: string) => void) => runRule(name, argv, p) }])),
     };
     const selected = commands[command];
     if (selected !== undefined) {

@@ -34,6 +34,7 @@ export {
   MAX_STATEMENT_BODY,
   signStatement,
   openStatement,
+  decodeVerifiedStatement,
   statementId,
   statementCommitment,
   encodeMessageBody,

@@ -85,6 +85,19 @@ export function signStatement(fields: StatementFields, device: Signer): Statemen
 
 /** Decodes and checks the author's signature (whether the author may speak is the caller's check). */
 export function openStatement(bytes: Uint8Array): Result<Statement> {
+  return readStatement(bytes, true);
+}
+
+/**
+ * Decodes a statement WITHOUT checking its signature: only for bytes this process verified
+ * before it stored them (the terminal's archive), where re-verifying every read would cost an
+ * Ed25519 verification each.
+ */
+export function decodeVerifiedStatement(bytes: Uint8Array): Result<Statement> {
+  return readStatement(bytes, false);
+}
+
+function readStatement(bytes: Uint8Array, verify: boolean): Result<Statement> {
   const r = new Reader(bytes, 'malformed_statement', 'statement');
   const version = r.u8('version');
   if (!r.failed && version !== STATEMENT_VERSION) return fail('unsupported_version', `statement version ${version} is not supported`);
@@ -104,7 +117,7 @@ export function openStatement(bytes: Uint8Array): Result<Statement> {
   if (hasParent > 1) r.fail('has-parent must be 0 or 1');
   const decoded = r.end({ type: type as StatementType, channelId, author, time, head: { seq, chainHash }, ...(parent === undefined ? {} : { parent }), body, salt, signature, bytes: bytes.slice() });
   if (!decoded.ok) return decoded;
-  if (!labelledVerify(Label.statement, author, bytes.subarray(0, unsignedLength), signature)) return fail('bad_signature', 'statement is not signed by its author device');
+  if (verify && !labelledVerify(Label.statement, author, bytes.subarray(0, unsignedLength), signature)) return fail('bad_signature', 'statement is not signed by its author device');
   return ok(decoded.value);
 }
 

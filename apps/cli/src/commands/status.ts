@@ -1,6 +1,6 @@
 /** `hotline status` — the board: the log as verified, this device, each channel, and every alert. */
 import { toHex } from '@hotline/log';
-import { catchUp, channelStatus } from '@hotline/terminal';
+import { catchUp, channelBoard, channelStatus, isInternal } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
 import { withTerminal } from '../session.js';
 
@@ -16,7 +16,16 @@ Options:
   --alerts N   how many recent alerts to show (default 10)
   --home DIR   state directory (default: $HOTLINE_HOME, else ~/.hotline)
 
-Exit status: 0 no alerts on record, 1 alerts on record (see the list), 2 bad usage.`;
+Per channel the board shows, for each party, its liveness (LIVE, LATE, SILENT from the charter's
+thresholds, or FROZEN), its last heartbeat and message, and up to which seq it has co-signed the
+transcript (its acks and heartbeats cite it); each acknowledgement deadline and its state
+(due, acknowledged, OVERDUE, ESCALATED at 2x, CRITICAL at 4x); and the current alarms.
+
+Exit status: 0 no alerts or alarms, 1 alerts on record or alarms now (see the list), 2 bad usage.`;
+
+function time(ms: number | undefined): string {
+  return ms === undefined ? 'never' : `${new Date(ms).toISOString().slice(11, 19)}Z`;
+}
 
 export async function runStatus(argv: readonly string[], print: (line: string) => void): Promise<number> {
   const args = parseArgs(argv, { values: ['home', 'alerts'], booleans: ['json'] });
@@ -26,7 +35,8 @@ export async function runStatus(argv: readonly string[], print: (line: string) =
     await catchUp(t);
     const held = t.monitor.held;
     const witnesses = held === undefined ? 0 : held.note.split('\n').filter((l) => l.startsWith('— ')).length - 1;
-    const channels = t.charters.all().map((c) => channelStatus(t, c));
+    const devices = new Map(t.directory.all().map((e) => [toHex(e.deviceKey), e]));
+    const channels = t.charters.all().map((c) => ({ ...channelStatus(t, c), internal: isInternal(c), board: channelBoard(c, t.archive, devices, t.now()) }));
     const alerts = t.archive.alerts(shown);
     const board = {
       device: { party: t.certificate.party, member: t.certificate.member, roles: t.certificate.roles, key: toHex(t.deviceKey) },
@@ -49,9 +59,21 @@ export async function runStatus(argv: readonly string[], print: (line: string) =
       print(`channel   ${c.name}  (${c.id.slice(0, 8)})  ${c.parties.join(' ⇄ ')}`);
       print(`          head seq ${c.head.seq} chain ${c.head.chain}…  epoch ${c.epoch}${c.keyUpdateDue ? '  (key update due)' : ''}${c.unsent > 0 ? `  ${c.unsent} unsent` : ''}`);
       print(`          members: ${c.members.join('; ')}`);
+      if (c.internal) {
+        print('          (this party\'s internal channel: drafts and approvals)');
+        continue;
+      }
+      print(`          ${c.board.frozen ? 'FROZEN by a principal: only heartbeats and unfreeze' : 'not frozen'}`);
+      for (const p of c.board.parties) {
+        print(`          ${p.party.padEnd(12)} ${p.state.toUpperCase().padEnd(6)} last heartbeat ${time(p.lastHeartbeat)}, last message ${time(p.lastMessage)}, co-signed the transcript to #${p.cosignedSeq}`);
+      }
+      for (const d of c.board.deadlines.slice(-10)) {
+        print(`          ack ${d.precedence.padEnd(9)} #${d.seq} ${d.from} → ${d.to}: ${d.state === 'met' ? `acknowledged ${time(d.ackedAt)}` : d.state === 'pending' ? `due ${time(d.due)}` : `${d.state.toUpperCase()} (due ${time(d.due)}${d.ackedAt === undefined ? '' : `, acknowledged ${time(d.ackedAt)}`})`}`);
+      }
+      for (const a of c.board.alarms) print(`ALARM     ${a.code} ${a.level.toUpperCase()}: ${a.message}`);
     }
     if (alerts.length === 0) print('alerts    none');
     for (const a of alerts) print(`ALERT     ${new Date(a.at).toISOString()}  ${a.code}${a.seq === null ? '' : ` seq ${a.seq}`}: ${a.message}`);
-    return alerts.length > 0 ? 1 : 0;
+    return alerts.length > 0 || channels.some((c) => c.board.alarms.length > 0) ? 1 : 0;
   });
 }

@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { bytesEqual, toHex } from '@hotline/log';
-import { statementId, type Statement } from '@hotline/protocol';
+import { decodeRecord, decodeVerifiedStatement, statementId, type Statement } from '@hotline/protocol';
 import { openTerminalDb, prepared } from '../store/terminal-db.js';
 import type { EnvelopeAlert } from '../verify/alerts.js';
 import type { ChannelPosition } from '../verify/channel-verifier.js';
@@ -24,8 +24,12 @@ CREATE TABLE IF NOT EXISTS statements (
   time         INTEGER NOT NULL,
   statement    BLOB    NOT NULL,
   record       BLOB    NOT NULL,
+  received_at  INTEGER NOT NULL,
+  valid        INTEGER NOT NULL,
   PRIMARY KEY (channel, seq)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS statements_by_type ON statements (channel, type, seq);
+CREATE TABLE IF NOT EXISTS chains (channel BLOB NOT NULL, seq INTEGER NOT NULL, chain BLOB NOT NULL, PRIMARY KEY (channel, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, verified_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS alerts (
   id        INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -55,6 +59,29 @@ export interface ArchivedAlert {
   readonly at: number;
 }
 
+/** A statement as the archive keeps it, decoded (it was verified before it was stored). */
+export interface StoredStatement {
+  readonly seq: number;
+  readonly statement: Statement;
+  /** The relay's receive time from the log record (ms), bounded by witness cosignatures. */
+  readonly receivedAt: number;
+  /** False if it broke a hotline rule (an alert says which). */
+  readonly valid: boolean;
+}
+
+interface StoredRow {
+  seq: number;
+  statement: Buffer;
+  received_at: number;
+  valid: number;
+}
+
+function stored(row: StoredRow): StoredStatement {
+  const opened = decodeVerifiedStatement(new Uint8Array(row.statement));
+  if (!opened.ok) throw new ArchiveError(`archived statement at seq ${row.seq} is unreadable: ${opened.error.message}`);
+  return { seq: Number(row.seq), statement: opened.value, receivedAt: Number(row.received_at), valid: row.valid === 1 };
+}
+
 export class ArchiveError extends Error {
   override readonly name = 'ArchiveError';
 }
@@ -77,7 +104,7 @@ export class Archive {
    * Stores an accepted statement and the channel position after it, atomically. The position
    * must move forward by exactly one envelope from the stored one.
    */
-  accept(channelId: Uint8Array, accepted: { statement: Statement; seq: number; logIndex: number; record: Uint8Array }, after: ChannelPosition): void {
+  accept(channelId: Uint8Array, accepted: { statement: Statement; seq: number; logIndex: number; record: Uint8Array }, after: ChannelPosition, broken?: { code: string; message: string }): void {
     this.db.transaction(() => {
       const before = this.position(channelId);
       const expected = (before?.nextSeq ?? 1);
@@ -85,8 +112,10 @@ export class Archive {
         throw new ArchiveError(`channel ${toHex(channelId).slice(0, 8)}: archiving seq ${accepted.seq}, but the archive expects ${expected}`);
       }
       const s = accepted.statement;
-      prepared(this.db, 'INSERT INTO statements (channel, seq, log_index, statement_id, author, type, time, statement, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(channelId, accepted.seq, accepted.logIndex, statementId(s), s.author, s.type, s.time, s.bytes, accepted.record);
+      const record = decodeRecord(accepted.record);
+      prepared(this.db, 'INSERT INTO statements (channel, seq, log_index, statement_id, author, type, time, statement, record, received_at, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(channelId, accepted.seq, accepted.logIndex, statementId(s), s.author, s.type, s.time, s.bytes, accepted.record, record.ok ? record.value.receivedAt : 0, broken === undefined ? 1 : 0);
+      if (broken !== undefined) this.insertAlert(channelId, { ...broken, seq: accepted.seq, logIndex: accepted.logIndex });
       this.setPosition(channelId, after);
     }).immediate();
   }
@@ -105,6 +134,7 @@ export class Archive {
   }
 
   private setPosition(channelId: Uint8Array, after: ChannelPosition): void {
+    if (after.nextSeq > 1) prepared(this.db, 'INSERT INTO chains (channel, seq, chain) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(channelId, after.nextSeq - 1, after.chain);
     prepared(this.db, 'INSERT INTO positions (channel, next_seq, chain) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET next_seq = excluded.next_seq, chain = excluded.chain').run(channelId, after.nextSeq, after.chain);
   }
 
@@ -143,6 +173,25 @@ export class Archive {
       throw new ArchiveError(`two different checkpoints of size ${size}: the log forked`);
     }
     prepared(this.db, 'INSERT INTO checkpoints (size, note, verified_at) VALUES (?, ?, ?) ON CONFLICT (size) DO UPDATE SET note = excluded.note').run(size, note, this.now());
+  }
+
+  /** chain[seq] of a channel as this terminal verified it, if it verified that far (and from where it joined). */
+  chainAt(channelId: Uint8Array, seq: number): Uint8Array | undefined {
+    const row = prepared(this.db, 'SELECT chain FROM chains WHERE channel = ? AND seq = ?').get(channelId, seq) as { chain: Buffer } | undefined;
+    return row === undefined ? undefined : new Uint8Array(row.chain);
+  }
+
+  /** An archived statement of a channel by its id. */
+  byId(channelId: Uint8Array, id: Uint8Array): StoredStatement | undefined {
+    const row = prepared(this.db, 'SELECT seq, statement, received_at, valid FROM statements WHERE channel = ? AND statement_id = ?').get(channelId, id) as StoredRow | undefined;
+    return row === undefined ? undefined : stored(row);
+  }
+
+  /** The channel's statements of these types, in seq order (valid ones only unless asked). */
+  ofTypes(channelId: Uint8Array, types: readonly number[], options: { includeInvalid?: boolean; fromSeq?: number } = {}): StoredStatement[] {
+    const rows = prepared(this.db, `SELECT seq, statement, received_at, valid FROM statements WHERE channel = ? AND type IN (${types.map(() => '?').join(', ')}) AND seq >= ? ${options.includeInvalid ? '' : 'AND valid = 1'} ORDER BY seq`)
+      .all(channelId, ...types, options.fromSeq ?? 0) as StoredRow[];
+    return rows.map(stored);
   }
 
   statements(channelId: Uint8Array, fromSeq = 1, limit = 1000): ArchivedStatement[] {

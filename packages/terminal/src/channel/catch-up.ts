@@ -4,7 +4,9 @@
  * envelopes, and replace its MLS keys where the charter's schedule says they are due.
  */
 import { toHex } from '@hotline/log';
-import type { Charter } from '@hotline/protocol';
+import { ReceiptKind, statementId, StatementType, type Charter } from '@hotline/protocol';
+import { channelBoard, type Alarm } from '../rules/board.js';
+import { heartbeatIfDue, sendApprovedDrafts, sendReceipts } from './rule-actions.js';
 import type { LogAlert, Terminal } from '../terminal.js';
 import type { DirectoryAlert } from '../directory/directory.js';
 import { acceptInvitations } from './join-channel.js';
@@ -16,17 +18,39 @@ export interface CatchUp {
   readonly joined: Charter[];
   /** By channel id (hex). */
   readonly channels: Map<string, { charter: Charter; outcome: SyncOutcome }>;
+  /** Alarms raised for the first time in this round (deadlines passed, parties late or silent). */
+  readonly alarms: { charter: Charter; alarm: Alarm }[];
 }
 
-export async function catchUp(t: Terminal, options: { join?: boolean; only?: Charter } = {}): Promise<CatchUp> {
+/**
+ * `act: false` only verifies (no receipts, heartbeats, approved drafts or key updates sent):
+ * for looking without speaking.
+ */
+export async function catchUp(t: Terminal, options: { join?: boolean; only?: Charter; act?: boolean } = {}): Promise<CatchUp> {
   const logAlerts = await t.refresh();
   const joined = options.join === false ? [] : (await acceptInvitations(t)).joined;
   await flushOutbox(t);
   const channels = new Map<string, { charter: Charter; outcome: SyncOutcome }>();
+  const alarms: { charter: Charter; alarm: Alarm }[] = [];
+  const act = options.act !== false;
   for (const charter of options.only === undefined ? t.charters.all() : [options.only]) {
     const outcome = await syncChannel(t, charter);
     channels.set(toHex(charter.channelId), { charter, outcome });
-    if (outcome.pending === 0 && outcome.alerts.length === 0) await updateKeysIfDue(t, charter);
+    const settled = outcome.pending === 0 && outcome.alerts.every((a) => !STREAM_ALERTS.has(a.code));
+    if (act && settled) {
+      const delivered = outcome.accepted.filter((a) => a.breach === undefined && a.statement.type === StatementType.message && t.directory.device(a.statement.author, t.now())?.party !== t.certificate.party);
+      await sendReceipts(t, charter, delivered.map((a) => statementId(a.statement)), ReceiptKind.delivered);
+      await heartbeatIfDue(t, charter);
+      await updateKeysIfDue(t, charter);
+    }
+    const devices = new Map(t.directory.all().map((e) => [toHex(e.deviceKey), e]));
+    for (const alarm of channelBoard(charter, t.archive, devices, t.now()).alarms) {
+      if (t.archive.alert(charter.channelId, { code: alarm.code, message: alarm.message })) alarms.push({ charter, alarm });
+    }
   }
-  return { logAlerts, joined, channels };
+  if (act) await sendApprovedDrafts(t);
+  return { logAlerts, joined, channels, alarms };
 }
+
+/** Alerts after which a channel's stream is stuck: no receipts or heartbeats on top of a lie. */
+const STREAM_ALERTS = new Set(['malformed_delivery', 'record_mismatch', 'envelope_mismatch', 'replayed', 'gap', 'chain_mismatch', 'not_included', 'policy_not_met']);

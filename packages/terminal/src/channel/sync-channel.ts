@@ -12,12 +12,15 @@ import { decodeRecord, EnvelopeKind, type Charter, type Delivery, type Statement
 import type { Terminal } from '../terminal.js';
 import { ChannelVerifier } from '../verify/channel-verifier.js';
 import type { EnvelopeAlert } from '../verify/alerts.js';
-import { ingest } from '../sync/ingest.js';
+import { ingest, type RuleCheck } from '../sync/ingest.js';
+import { checkRules, type RuleBreach } from '../rules/statement-rules.js';
 
 export interface AcceptedStatement {
   readonly seq: number;
   readonly logIndex: number;
   readonly statement: Statement;
+  /** Set if it broke a hotline rule: archived, shown, but it counts for nothing. */
+  readonly breach?: RuleBreach;
 }
 
 export interface SyncOutcome {
@@ -72,6 +75,10 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
   }
   const context = await t.context(charter);
   const inclusion = terminalInclusion(t);
+  const rules: RuleCheck = (statement, seq) => {
+    const author = t.directory.device(statement.author, t.now());
+    return author === undefined ? undefined : checkRules({ charter, archive: t.archive, author, device: (key) => t.directory.device(key, t.now()) }, statement, seq);
+  };
   for (;;) {
     const start = t.archive.position(channelId);
     if (start === undefined) throw new Error(`this device is not a member of channel ${charter.name}`);
@@ -141,8 +148,11 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
       }, position);
       for (const delivery of ordered) {
         const before = verifier.position.nextSeq;
-        const verdict = await ingest(channelId, delivery, verifier, t.archive);
-        if (verdict.kind === 'accepted') outcome.accepted.push({ seq: verdict.seq, logIndex: verdict.logIndex, statement: verdict.statement });
+        const verdict = await ingest(channelId, delivery, verifier, t.archive, rules);
+        if (verdict.kind === 'accepted') {
+          outcome.accepted.push({ seq: verdict.seq, logIndex: verdict.logIndex, statement: verdict.statement, ...(verdict.breach === undefined ? {} : { breach: verdict.breach }) });
+          if (verdict.breach !== undefined) outcome.alerts.push({ ...verdict.breach, seq: verdict.seq, logIndex: verdict.logIndex });
+        }
         else if (verdict.kind === 'handshake') (outcome as { handshakes: number }).handshakes++;
         else if (verdict.kind === 'pending') {
           (outcome as { pending: number }).pending = ordered.length - ordered.indexOf(delivery);

@@ -1,3 +1,5 @@
+import type { RuleAlertCode } from '../rules/statement-rules.js';
+
 /**
  * The named alerts a terminal raises about a channel's envelopes (DESIGN.md §5): never a
  * silent drop. Each says what the relay (or a member) did wrong.
@@ -35,7 +37,7 @@ export type EnvelopeAlertCode =
   | 'policy_not_met';
 
 export interface EnvelopeAlert {
-  readonly code: EnvelopeAlertCode;
+  readonly code: EnvelopeAlertCode | RuleAlertCode;
   readonly message: string;
   readonly seq?: number;
   readonly logIndex?: number;

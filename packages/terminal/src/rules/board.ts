@@ -1,0 +1,118 @@
+/**
+ * The status board of a channel, computed from the archive alone at a given time — so every
+ * terminal that verified the same transcript computes the same board, and tests control time
+ * instead of sleeping. Times are the relay's receive times from the log records (bounded by the
+ * witnesses' cosignatures), never an author's own clock.
+ *
+ * - Deadlines: each valid message with a precedence the charter gives a deadline must be
+ *   acknowledged by every other party (a valid ack by a member with an ack role) within it.
+ *   Past the deadline the alarm escalates: overdue, escalated (2×), critical (4×).
+ * - Liveness: per party, the last heartbeat: live, late (older than the charter's late
+ *   threshold), silent (older than its silent threshold), or frozen while a principal has
+ *   frozen the channel.
+ * - Co-signing: per party, the highest transcript seq its valid acks and heartbeats cite.
+ */
+import { toHex } from '@hotline/log';
+import { decodeAckBody, decodeMessageBody, statementId, StatementType, type Charter } from '@hotline/protocol';
+import type { Archive, StoredStatement } from '../archive/archive.js';
+import type { DirectoryEntry } from '../directory/directory.js';
+import { isFrozen, precedenceName } from './statement-rules.js';
+
+export type Liveness = 'live' | 'late' | 'silent' | 'frozen';
+export type DeadlineState = 'pending' | 'met' | 'overdue' | 'escalated' | 'critical';
+
+export interface PartyBoard {
+  readonly party: string;
+  readonly lastHeartbeat: number | undefined;
+  readonly lastMessage: number | undefined;
+  readonly state: Liveness;
+  /** The highest seq of the transcript this party has co-signed (acks and heartbeats cite it). */
+  readonly cosignedSeq: number;
+}
+
+export interface Deadline {
+  readonly messageId: string;
+  readonly seq: number;
+  readonly from: string;
+  readonly to: string;
+  readonly precedence: string;
+  readonly due: number;
+  readonly ackedAt: number | undefined;
+  readonly state: DeadlineState;
+}
+
+export interface Alarm {
+  readonly code: 'ack_overdue' | 'party_late' | 'party_silent';
+  readonly level: string;
+  readonly message: string;
+}
+
+export interface ChannelBoard {
+  readonly frozen: boolean;
+  readonly parties: PartyBoard[];
+  readonly deadlines: Deadline[];
+  readonly alarms: Alarm[];
+}
+
+function deadlineState(due: number, deadlineMs: number, ackedAt: number | undefined, now: number): DeadlineState {
+  if (ackedAt !== undefined && ackedAt <= due) return 'met';
+  const late = (ackedAt ?? now) - due;
+  if (late <= 0) return 'pending';
+  if (ackedAt !== undefined) return 'overdue'; // acknowledged, but after the deadline: stays on the record
+  if (late > 3 * deadlineMs) return 'critical';
+  if (late > deadlineMs) return 'escalated';
+  return 'overdue';
+}
+
+export function channelBoard(charter: Charter, archive: Archive, devices: ReadonlyMap<string, DirectoryEntry>, now: number): ChannelBoard {
+  const channelId = charter.channelId;
+  const partyOf = (s: StoredStatement) => devices.get(toHex(s.statement.author))?.party;
+  const frozen = isFrozen(archive, channelId);
+  const relevant = archive.ofTypes(channelId, [StatementType.message, StatementType.ack, StatementType.heartbeat]);
+  const acks = relevant.flatMap((s) => {
+    if (s.statement.type !== StatementType.ack) return [];
+    const body = decodeAckBody(s.statement.body);
+    return body.ok ? [{ target: toHex(body.value.messageId), party: partyOf(s), receivedAt: s.receivedAt }] : [];
+  });
+
+  const parties: PartyBoard[] = charter.parties.map(({ name }) => {
+    const own = relevant.filter((s) => partyOf(s) === name);
+    const lastHeartbeat = own.filter((s) => s.statement.type === StatementType.heartbeat).at(-1)?.receivedAt;
+    const lastMessage = own.filter((s) => s.statement.type === StatementType.message).at(-1)?.receivedAt;
+    const cosignedSeq = Math.max(0, ...own.filter((s) => s.statement.type !== StatementType.message).map((s) => s.statement.head.seq));
+    const age = now - (lastHeartbeat ?? charter.created);
+    const state: Liveness = frozen ? 'frozen' : age > charter.silentSeconds * 1000 ? 'silent' : age > charter.lateSeconds * 1000 ? 'late' : 'live';
+    return { party: name, lastHeartbeat, lastMessage, state, cosignedSeq };
+  });
+
+  const deadlines: Deadline[] = [];
+  for (const m of relevant) {
+    if (m.statement.type !== StatementType.message) continue;
+    const body = decodeMessageBody(m.statement.body);
+    const from = partyOf(m);
+    if (!body.ok || from === undefined) continue;
+    const deadlineSeconds = charter.ackDeadlines[body.value.precedence - 1] ?? 0;
+    if (deadlineSeconds === 0) continue;
+    const id = toHex(statementId(m.statement));
+    for (const { name: to } of charter.parties) {
+      if (to === from) continue;
+      const ack = acks.find((a) => a.target === id && a.party === to);
+      const due = m.receivedAt + deadlineSeconds * 1000;
+      deadlines.push({ messageId: id, seq: m.seq, from, to, precedence: precedenceName(body.value.precedence), due, ackedAt: ack?.receivedAt, state: deadlineState(due, deadlineSeconds * 1000, ack?.receivedAt, now) });
+    }
+  }
+
+  const alarms: Alarm[] = [];
+  for (const d of deadlines) {
+    if (d.state === 'overdue' && d.ackedAt !== undefined) continue;
+    if (d.state === 'overdue' || d.state === 'escalated' || d.state === 'critical') {
+      alarms.push({ code: 'ack_overdue', level: d.state, message: `${d.precedence} message #${d.seq} from ${d.from} (${d.messageId.slice(0, 12)}) not acknowledged by ${d.to}: due ${new Date(d.due).toISOString()}, now ${d.state.toUpperCase()}` });
+    }
+  }
+  for (const p of parties) {
+    if (p.state === 'late' || p.state === 'silent') {
+      alarms.push({ code: p.state === 'late' ? 'party_late' : 'party_silent', level: p.state, message: `${p.party} missed its liveness test: last heartbeat ${p.lastHeartbeat === undefined ? 'never' : new Date(p.lastHeartbeat).toISOString()} (${p.state.toUpperCase()})` });
+    }
+  }
+  return { frozen, parties, deadlines, alarms };
+}
