@@ -39,5 +39,9 @@ export function explain(error: unknown, relayUrl: string): unknown {
   if (error instanceof ChannelNotFound || error instanceof TerminalError || error instanceof KeyStoreError) return new UsageError(error.message);
   if (error instanceof RelayRequestError) return new CommandFailure(`the relay refused: ${error.message}`);
   if (error instanceof TypeError && /fetch failed/.test(error.message)) return new CommandFailure(`cannot reach the relay at ${relayUrl}`);
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return new CommandFailure(`the relay at ${relayUrl} did not answer in time`);
+  if (error instanceof Error && (error as { code?: string }).code === 'SQLITE_BUSY') return new CommandFailure('this home is busy: another hotline process has held it for 30 s; try again');
+  if (error instanceof Error && error.name === 'SealError') return new CommandFailure(`a sealed value in this home does not open: ${error.message}`);
+  if (error instanceof Error && error.name === 'GroupStateError') return new CommandFailure(error.message);
   return error;
 }

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { bytesEqual, fromHex, parsePolicy, toHex, LogMonitor, type HeldCheckpoint, type Policy, type VerifierKey } from '@hotline/log';
+import { bytesEqual, formatVerifierKey, fromHex, parsePolicy, toHex, LogMonitor, type HeldCheckpoint, type Policy, type VerifierKey } from '@hotline/log';
 import { channelTag, decodeDeviceCertificate, decodeRecord, type Charter, type DeviceCertificate, type Signer } from '@hotline/protocol';
 import { getCiphersuiteImpl, type CiphersuiteImpl, type MlsContext } from 'ts-mls';
 import { Archive } from './archive/archive.js';
@@ -39,6 +39,12 @@ export interface TerminalOptions {
   /** Connects to the relay as this device (the CLI passes @hotline/relay/client's DeviceRelayClient). */
   readonly connect: (url: string, device: Signer) => RelayApi;
   readonly now?: () => number;
+}
+
+/** A place in the log: an envelope's log index and the relay's receive time (ms) in its record. */
+export interface LogPoint {
+  readonly logIndex: number;
+  readonly time: number;
 }
 
 export interface LogAlert {
@@ -77,7 +83,7 @@ export class Terminal {
     this.keyPackages = new KeyPackages(db, sealer);
     this.charters = new Charters(db);
     this.exclusive = new Exclusive(db);
-    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE IF NOT EXISTS channel_records (log_index INTEGER PRIMARY KEY, record BLOB NOT NULL);');
+    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE IF NOT EXISTS channel_records (log_index INTEGER PRIMARY KEY, record BLOB NOT NULL, tag BLOB NOT NULL, seq INTEGER NOT NULL); CREATE INDEX IF NOT EXISTS channel_records_by_seq ON channel_records (tag, seq);');
     this.relay = options.connect(relayUrl, device.signer);
   }
 
@@ -122,9 +128,24 @@ export class Terminal {
 
   /** Makes `text` this home's policy if it has none (a channel's charter, at open or join). */
   adoptPolicy(text: string): void {
-    if (this.policyText !== undefined) return;
+    if (this.keys.config()?.policy !== undefined) return;
     this.keys.saveConfig({ relay: this.relayUrl, policy: text });
     this.policyText = text;
+  }
+
+  /**
+   * Uses `text` in memory only, if the home has no policy yet: to verify an invitation's log
+   * before deciding on it. Returns the undo, so a refused invitation leaves the home as it was.
+   */
+  tryPolicy(text: string): () => void {
+    if (this.policyText !== undefined) return () => undefined;
+    this.policyText = text;
+    this.monitorInstance = undefined;
+    return () => {
+      if (this.keys.config()?.policy !== undefined) return;
+      this.policyText = undefined;
+      this.monitorInstance = undefined;
+    };
   }
 
   get monitor(): LogMonitor {
@@ -143,6 +164,8 @@ export class Terminal {
   }
 
   private saveHeld(held: HeldCheckpoint): void {
+    const stored = this.heldCheckpoint();
+    if (stored !== undefined && stored.size > held.size) return; // another process got further: never move back
     const value = JSON.stringify({ origin: held.origin, size: held.size, rootHash: toHex(held.rootHash), cosignedAt: held.cosignedAt, note: held.note });
     prepared(this.db, "INSERT INTO meta (key, value) VALUES ('held_checkpoint', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(value);
     this.archive.recordCheckpoint(held.size, held.note);
@@ -171,6 +194,13 @@ export class Terminal {
       this.saveHeld(this.monitor.held!);
     }
     const held = this.monitor.held!;
+    // A party pinned since the last scan: its certificates in the log so far were skipped. Review all again.
+    const roots = [...this.roots().values()].map((k) => formatVerifierKey(k)).sort().join('\n');
+    const scannedWith = (prepared(this.db, "SELECT value FROM meta WHERE key = 'scan_roots'").get() as { value: string } | undefined)?.value;
+    if (scannedWith !== roots) {
+      this.directory.rescan();
+      prepared(this.db, "INSERT INTO meta (key, value) VALUES ('scan_roots', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(roots);
+    }
     const scanner = new LogScanner((index, width) => this.relay.entryBundle(index, width), this.directory.scanState());
     if (scanner.size >= held.size) return alerts;
     const scanned = await scanner.scan(held);
@@ -179,11 +209,11 @@ export class Terminal {
       return alerts;
     }
     const tags = new Set(this.charters.all().map((c) => toHex(channelTag(c.channelId))));
-    const insert = prepared(this.db, 'INSERT INTO channel_records (log_index, record) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    const insert = prepared(this.db, 'INSERT INTO channel_records (log_index, record, tag, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
     this.db.transaction(() => {
       for (const { logIndex, record } of scanned.records) {
         const decoded = decodeRecord(record);
-        if (decoded.ok && tags.has(toHex(decoded.value.streamTag))) insert.run(logIndex, record);
+        if (decoded.ok && tags.has(toHex(decoded.value.streamTag))) insert.run(logIndex, record, decoded.value.streamTag, decoded.value.seq);
       }
     })();
     const owner = { party: this.certificate.party, member: this.certificate.member, deviceKey: this.deviceKey, enrolled: this.keys.enrolled() };
@@ -197,6 +227,12 @@ export class Terminal {
     return row === undefined ? undefined : new Uint8Array(row.record);
   }
 
+  /** The highest seq of a channel whose log record a scan proved (0 if none): what the relay must be able to deliver. */
+  provenSeq(channelId: Uint8Array): number {
+    const row = prepared(this.db, 'SELECT max(seq) AS m FROM channel_records WHERE tag = ?').get(channelTag(channelId)) as { m: number | null };
+    return row.m ?? 0;
+  }
+
   /** Size of the log proven record by record so far. */
   get scannedSize(): number {
     return this.directory.scanState()?.size ?? 0;
@@ -206,16 +242,19 @@ export class Terminal {
    * The MLS context for a channel: credentials are accepted only for devices the directory
    * verified, of a party the charter names, holding a role the charter admits.
    */
-  async context(charter: Charter): Promise<MlsContext> {
+  async context(charter: Charter, at?: () => LogPoint | undefined): Promise<MlsContext> {
     this.suite ??= await getCiphersuiteImpl(HOTLINE_CIPHERSUITE, nodeCryptoProvider);
     const parties = new Set(charter.parties.map((p) => p.name));
-    const authService = directoryAuthenticationService((key) => (this.admits(charter, key, parties) ? [key] : undefined));
+    const authService = directoryAuthenticationService((key) => (this.admits(charter, key, at?.(), parties) ? [key] : undefined));
     return { cipherSuite: this.suite, authService };
   }
 
-  /** True if the device is verified in the directory now and may be a member under this charter. */
-  admits(charter: Charter, deviceKey: Uint8Array, parties = new Set(charter.parties.map((p) => p.name))): boolean {
-    const entry = this.directory.device(deviceKey, this.now());
+  /**
+   * True if the device may be a member under this charter: verified in the directory now, or
+   * — for an envelope being verified — as of that envelope's place in the log (`at`).
+   */
+  admits(charter: Charter, deviceKey: Uint8Array, at?: LogPoint, parties = new Set(charter.parties.map((p) => p.name))): boolean {
+    const entry = at === undefined ? this.directory.device(deviceKey, this.now()) : this.directory.deviceAt(deviceKey, at.logIndex, at.time);
     return entry !== undefined && parties.has(entry.party) && entry.roles.some((r) => charter.memberRoles.includes(r));
   }
 

@@ -97,7 +97,12 @@ function create(args: ParsedArgs, name: string | undefined, print: (line: string
     return { name: p, rootKey: key.publicKey };
   });
   const policyFile = args.values.get('policy');
-  const policy = policyFile !== undefined ? readFileSync(policyFile, 'utf8') : store.config()?.policy;
+  let policy: string | undefined;
+  try {
+    policy = policyFile !== undefined ? readFileSync(policyFile, 'utf8') : store.config()?.policy;
+  } catch {
+    throw new UsageError(`cannot read the witness policy file ${policyFile}`);
+  }
   if (policy === undefined) throw new UsageError('no witness policy: pass --policy FILE (c2sp.org/tlog-policy) or set one with hotline init --policy');
   let draft: Charter;
   try {

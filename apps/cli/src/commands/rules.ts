@@ -83,7 +83,7 @@ export async function runRule(command: string, argv: readonly string[], print: (
       if (b === undefined) throw new UsageError('draft needs CHANNEL and TEXT');
       if (c !== undefined) throw new UsageError('draft takes one TEXT argument: quote it');
       const name = (args.values.get('precedence') ?? 'flash').toLowerCase();
-      const precedence = (Precedence as Record<string, Precedence>)[name];
+      const precedence = Object.hasOwn(Precedence, name) ? (Precedence as Record<string, Precedence>)[name] : undefined;
       if (precedence === undefined) throw new UsageError(`--precedence must be flash, immediate, priority or routine, got ${JSON.stringify(name)}`);
       return onChannel(args, a, async (t, charter) => {
         await catchUp(t, { only: internalChannel(t), join: false });

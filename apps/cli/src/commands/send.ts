@@ -24,6 +24,9 @@ Options:
 
 Exit status: 0 sent, 1 not sent (kept for later), 2 bad usage.`;
 
+/** A statement body holds at most 64 KiB; leave room for the rest of the message body. */
+const MAX_TEXT_BYTES = 60_000;
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -36,11 +39,13 @@ export async function runSend(argv: readonly string[], print: (line: string) => 
   if (channel === undefined) throw new UsageError('send needs a CHANNEL');
   if (extra.length > 0) throw new UsageError('send takes one TEXT argument: quote it');
   const precedenceName = (args.values.get('precedence') ?? 'routine').toLowerCase();
-  const precedence = (Precedence as Record<string, Precedence>)[precedenceName];
+  const precedence = Object.hasOwn(Precedence, precedenceName) ? (Precedence as Record<string, Precedence>)[precedenceName] : undefined;
   if (precedence === undefined) throw new UsageError(`--precedence must be flash, immediate, priority or routine, got ${JSON.stringify(precedenceName)}`);
   const language = args.values.get('language') ?? 'en';
   const message = text ?? (await readStdin());
   if (message.length === 0) throw new UsageError('nothing to send: the message is empty');
+  if (Buffer.byteLength(message) > MAX_TEXT_BYTES) throw new UsageError(`the message is ${Buffer.byteLength(message)} bytes; at most ${MAX_TEXT_BYTES} fit in one statement`);
+  if (!/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language) || language.length > 35) throw new UsageError(`--language must be a BCP 47 tag such as en or ru, got ${JSON.stringify(language)}`);
   return withTerminal(args, async (t) => {
     const charter = t.charters.find(channel);
     await catchUp(t, { only: charter, join: false });

@@ -17,6 +17,9 @@ import {
 } from '@hotline/protocol';
 import { WebSocket } from 'ws';
 
+/** How long one HTTP request may take, start to last byte of the headers. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export class RelayRequestError extends Error {
   override readonly name = 'RelayRequestError';
   constructor(
@@ -62,7 +65,8 @@ export class RelayClient {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const response = await fetch(`${this.url}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+    // Bounded: a relay that stops answering must not hang a terminal (or hold its home's lock).
+    const response = await fetch(`${this.url}${path}`, { method, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(payload === undefined ? {} : { body: payload }) });
     if (!response.ok) {
       const text = await response.text();
       let code = 'http_error';

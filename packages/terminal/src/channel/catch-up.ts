@@ -53,4 +53,4 @@ export async function catchUp(t: Terminal, options: { join?: boolean; only?: Cha
 }
 
 /** Alerts after which a channel's stream is stuck: no receipts or heartbeats on top of a lie. */
-const STREAM_ALERTS = new Set(['malformed_delivery', 'record_mismatch', 'envelope_mismatch', 'replayed', 'gap', 'chain_mismatch', 'not_included', 'policy_not_met']);
+const STREAM_ALERTS = new Set(['malformed_delivery', 'record_mismatch', 'envelope_mismatch', 'replayed', 'gap', 'withheld', 'out_of_order', 'chain_mismatch', 'not_included', 'policy_not_met']);

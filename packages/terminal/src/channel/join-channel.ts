@@ -8,7 +8,7 @@
  */
 import { bytesEqual } from '@hotline/log';
 import { decode, joinGroup, mlsMessageDecoder, wireformats } from 'ts-mls';
-import { channelTag, decodeCharter, decodeInvitation, decodeRecord, envelopeHash, verifyCharter, type Charter } from '@hotline/protocol';
+import { channelTag, decodeCharter, decodeEnvelope, decodeInvitation, decodeRecord, EnvelopeKind, envelopeHash, verifyCharter, type Charter, type Invitation } from '@hotline/protocol';
 import type { Terminal } from '../terminal.js';
 import { terminalInclusion } from './inclusion.js';
 
@@ -33,8 +33,10 @@ export async function acceptInvitations(t: Terminal): Promise<JoinOutcome> {
       continue;
     }
     if (verdict.kind === 'joined') outcome.joined.push(verdict.charter);
-    else outcome.refused.push(verdict.reason);
-    await t.relay.deleteMail(item.id);
+    else if (!/already a member$/.test(verdict.reason)) outcome.refused.push(verdict.reason);
+    await t.relay.deleteMail(item.id).catch((error: unknown) => {
+      if (!(error instanceof Error && /\b404\b/.test(error.message))) throw error; // another process took it first
+    });
   }
   await t.topUpKeyPackages();
   return outcome;
@@ -51,9 +53,23 @@ async function acceptOne(t: Terminal, body: Uint8Array): Promise<Verdict> {
   const inForce = verifyCharter(charter, t.roots());
   if (!inForce.ok) return refuse(`invitation to ${charter.name}: the charter is not in force here: ${inForce.error.message}`);
   if (t.charters.get(charter.channelId) !== undefined) return refuse(`invitation to ${charter.name}: already a member`);
-  t.adoptPolicy(charter.witnessPolicy);
+  if (!charter.parties.some((p) => p.name === t.certificate.party) || !t.certificate.roles.some((r) => charter.memberRoles.includes(r))) {
+    return refuse(`invitation to ${charter.name}: the charter does not admit this device (${t.certificate.party}, ${t.certificate.roles.join(', ')})`);
+  }
+  // Verify the log under the charter's policy if this home has none yet — but adopt it only on
+  // success: a refused invitation must not change how this terminal verifies anything.
+  const undoPolicy = t.tryPolicy(charter.witnessPolicy);
+  const verdict = await acceptVerified(t, inv, charter);
+  if (verdict.kind === 'joined') t.adoptPolicy(charter.witnessPolicy);
+  else undoPolicy();
+  return verdict;
+}
+
+async function acceptVerified(t: Terminal, inv: Invitation, charter: Charter): Promise<Verdict> {
+  const refuse = (reason: string): Verdict => ({ kind: 'refused', reason });
   await t.refresh();
-  if (!t.admits(charter, t.deviceKey)) return refuse(`invitation to ${charter.name}: the charter does not admit this device`);
+  // Our own device not (yet) in the verified directory means the log scan is behind: wait.
+  if (!t.admits(charter, t.deviceKey)) return { kind: 'waiting', reason: `invitation to ${charter.name}: the verified directory does not cover this device yet` };
   const keyPackage = t.keyPackages.find(inv.keyPackageHash);
   if (keyPackage === undefined) return refuse(`invitation to ${charter.name}: made for a key package this device does not hold`);
   const welcome = decode(mlsMessageDecoder, inv.welcome);
@@ -76,14 +92,27 @@ async function acceptOne(t: Terminal, body: Uint8Array): Promise<Verdict> {
   try {
     state = await joinGroup({ context, welcome: welcome.welcome, keyPackage: keyPackage.publicPackage, privateKeys: keyPackage.privatePackage });
   } catch (error) {
-    return refuse(`invitation to ${charter.name}: MLS refused the welcome: ${error instanceof Error ? error.message : String(error)}`);
+    // Most often a member's certificate is not in the verified directory yet: keep it and retry.
+    return { kind: 'waiting', reason: `invitation to ${charter.name}: MLS does not accept the welcome yet: ${error instanceof Error ? error.message : String(error)}` };
   }
   if (!bytesEqual(state.groupContext.groupId, charter.channelId)) return refuse(`invitation to ${charter.name}: the welcome is for another group than the charter's channel`);
-  await t.exclusive.run(async () => {
+  // The start of this member's history: the commit that added it, a handshake of the epoch
+  // before the one the welcome joins. (The relay chooses which envelope the invitation names;
+  // this pins it to a commit of exactly that epoch.)
+  const commit = decodeEnvelope(inv.commitEnvelope);
+  const framed = commit.ok && commit.value.kind === EnvelopeKind.handshake ? decode(mlsMessageDecoder, commit.value.payload) : undefined;
+  const epoch = framed === undefined ? undefined : framed.wireformat === wireformats.mls_private_message ? framed.privateMessage.epoch : framed.wireformat === wireformats.mls_public_message ? framed.publicMessage.content.epoch : undefined;
+  if (epoch === undefined || epoch + 1n !== state.groupContext.epoch) {
+    return refuse(`invitation to ${charter.name}: seq ${inv.commitSeq} is not the commit that the welcome follows (epoch ${state.groupContext.epoch})`);
+  }
+  const stored = await t.exclusive.run(async () => {
+    // Another process on this home may have joined meanwhile: never overwrite its state.
+    if (t.charters.get(charter.channelId) !== undefined || t.groups.load(charter.channelId) !== undefined) return false;
     t.charters.add(charter, t.now());
     t.groups.save(charter.channelId, state, t.now());
     t.archive.advance(charter.channelId, { nextSeq: r.seq + 1, chain: r.chainHash });
     t.keyPackages.remove(inv.keyPackageHash);
+    return true;
   });
-  return { kind: 'joined', charter };
+  return stored ? { kind: 'joined', charter } : refuse(`invitation to ${charter.name}: already a member`);
 }

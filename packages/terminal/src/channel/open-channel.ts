@@ -23,6 +23,22 @@ function sameKey(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/**
+ * Sends every stored invitation whose commit the relay has sequenced (also from flushOutbox, so
+ * an open interrupted after its commit still invites everyone).
+ */
+export async function sendInvitations(t: Terminal): Promise<number> {
+  let sent = 0;
+  for (const i of t.outbox.unsentInvitations()) {
+    const charter = t.charters.get(i.channelId);
+    if (charter === undefined) continue;
+    await t.relay.sendWelcome(i.recipient, encodeInvitation({ charter: charter.bytes, keyPackageHash: i.keyPackageHash, commitSeq: i.commitSeq, commitEnvelope: i.commitEnvelope, welcome: i.welcome }));
+    t.outbox.invitationSent(i.recipient, i.commitHash);
+    sent++;
+  }
+  return sent;
+}
+
 export async function openChannel(t: Terminal, charter: Charter): Promise<OpenedChannel> {
   const inForce = verifyCharter(charter, t.roots());
   if (!inForce.ok) throw new TerminalError(`the charter is not in force: ${inForce.error.message}`);
@@ -60,26 +76,21 @@ export async function openChannel(t: Terminal, charter: Charter): Promise<Opened
 
   await t.relay.putMembership(charter.channelId, signMembership({ channelId: charter.channelId, version: 1, members: [t.deviceKey, ...adds.map((a) => a.entry.deviceKey)] }, t.device.signer).bytes);
   await t.exclusive.run(async () => {
+    if (t.charters.get(charter.channelId) !== undefined) throw new TerminalError(`channel ${charter.name} was opened by another process on this home meanwhile`);
     t.charters.add(charter, t.now());
     // A new group has no other member who could commit in epoch 0, so this commit cannot lose
     // its epoch: adopt its state now (joiners start in epoch 1; nothing may be sent in epoch 0).
     t.groups.save(charter.channelId, commit.newState, t.now());
     t.outbox.put(charter.channelId, hash, envelope, undefined, t.now());
+    if (adds.length > 0 && commit.welcome === undefined) throw new Error('MLS produced no welcome for the added devices');
+    for (const a of adds) {
+      t.outbox.putInvitation({ recipient: a.entry.deviceKey, commitHash: hash, channelId: charter.channelId, keyPackageHash: keyPackageHash(a.encoded), welcome: encode(mlsMessageEncoder, commit.welcome!) });
+    }
     t.archive.advance(charter.channelId, { nextSeq: 1, chain: genesisChain(channelTag(charter.channelId)) });
     t.keyPackages.remove(ownHash);
   });
   const receipt = await t.relay.submit(charter.channelId, envelope);
   t.outbox.sent(hash, receipt.seq);
-  if (adds.length > 0 && commit.welcome === undefined) throw new Error('MLS produced no welcome for the added devices');
-  for (const a of adds) {
-    const invitation = encodeInvitation({
-      charter: charter.bytes,
-      keyPackageHash: keyPackageHash(a.encoded),
-      commitSeq: receipt.seq,
-      commitEnvelope: envelope,
-      welcome: encode(mlsMessageEncoder, commit.welcome!),
-    });
-    await t.relay.sendWelcome(a.entry.deviceKey, invitation);
-  }
+  await sendInvitations(t);
   return { invited: adds.map((a) => a.entry), skipped, commitSeq: receipt.seq };
 }

@@ -9,6 +9,15 @@ import { prepared } from '../store/terminal-db.js';
 import type Database from 'better-sqlite3';
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS invitations (
+  recipient        BLOB    NOT NULL,
+  commit_hash      BLOB    NOT NULL,
+  channel          BLOB    NOT NULL,
+  key_package_hash BLOB    NOT NULL,
+  welcome          BLOB    NOT NULL,
+  sent             INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (recipient, commit_hash)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
   envelope_hash BLOB PRIMARY KEY,
   channel       BLOB    NOT NULL,
@@ -47,6 +56,29 @@ export class Outbox {
 
   isOurs(envelopeHash: Uint8Array): boolean {
     return prepared(this.db, 'SELECT 1 FROM outbox WHERE envelope_hash = ?').get(envelopeHash) !== undefined;
+  }
+
+  /** An invitation to send once the commit that adds its recipient has a seq (kept with the commit, so a crash loses neither). */
+  putInvitation(i: { recipient: Uint8Array; commitHash: Uint8Array; channelId: Uint8Array; keyPackageHash: Uint8Array; welcome: Uint8Array }): void {
+    prepared(this.db, 'INSERT INTO invitations (recipient, commit_hash, channel, key_package_hash, welcome) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(i.recipient, i.commitHash, i.channelId, i.keyPackageHash, i.welcome);
+  }
+
+  /** Invitations not sent yet whose commit the relay has sequenced, with that commit. */
+  unsentInvitations(): { recipient: Uint8Array; channelId: Uint8Array; keyPackageHash: Uint8Array; welcome: Uint8Array; commitHash: Uint8Array; commitSeq: number; commitEnvelope: Uint8Array }[] {
+    const rows = prepared(this.db, 'SELECT i.recipient, i.channel, i.key_package_hash, i.welcome, i.commit_hash, o.seq, o.envelope FROM invitations i JOIN outbox o ON o.envelope_hash = i.commit_hash WHERE i.sent = 0 AND o.seq IS NOT NULL').all() as Record<string, Buffer | number>[];
+    return rows.map((r) => ({
+      recipient: new Uint8Array(r['recipient'] as Buffer),
+      channelId: new Uint8Array(r['channel'] as Buffer),
+      keyPackageHash: new Uint8Array(r['key_package_hash'] as Buffer),
+      welcome: new Uint8Array(r['welcome'] as Buffer),
+      commitHash: new Uint8Array(r['commit_hash'] as Buffer),
+      commitSeq: Number(r['seq']),
+      commitEnvelope: new Uint8Array(r['envelope'] as Buffer),
+    }));
+  }
+
+  invitationSent(recipient: Uint8Array, commitHash: Uint8Array): void {
+    prepared(this.db, 'UPDATE invitations SET sent = 1 WHERE recipient = ? AND commit_hash = ?').run(recipient, commitHash);
   }
 
   /** Envelopes the relay has not acknowledged yet, oldest first. */

@@ -7,9 +7,11 @@
  */
 import { bytesEqual, parsePolicy, toHex, verifyCheckpointWithPolicy } from '@hotline/log';
 import { terminalInclusion } from './inclusion.js';
+import type { InclusionCheck, InclusionVerdict } from '../verify/inclusion.js';
+import { sendInvitations } from './open-channel.js';
 import { decode, getGroupMembers, mlsMessageDecoder, processMessage, wireformats, type ClientState, type MlsFramedMessage } from 'ts-mls';
 import { decodeRecord, EnvelopeKind, type Charter, type Delivery, type Statement } from '@hotline/protocol';
-import type { Terminal } from '../terminal.js';
+import type { LogPoint, Terminal } from '../terminal.js';
 import { ChannelVerifier } from '../verify/channel-verifier.js';
 import type { EnvelopeAlert } from '../verify/alerts.js';
 import { ingest, type RuleCheck } from '../sync/ingest.js';
@@ -52,6 +54,7 @@ export async function flushOutbox(t: Terminal): Promise<number> {
     t.outbox.sent(u.envelopeHash, receipt.seq);
     sent++;
   }
+  await sendInvitations(t);
   return sent;
 }
 
@@ -73,7 +76,10 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
     if (t.archive.alert(channelId, policyAlert)) outcome.alerts.push(policyAlert);
     return outcome;
   }
-  const context = await t.context(charter);
+  // Membership is judged as of each envelope's place in the log, so a device revoked later does
+  // not make terminals that sync later disagree with those that synced earlier.
+  let at: LogPoint | undefined;
+  const context = await t.context(charter, () => at);
   const inclusion = terminalInclusion(t);
   const rules: RuleCheck = (statement, seq) => {
     const author = t.directory.device(statement.author, t.now());
@@ -83,12 +89,29 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
     const start = t.archive.position(channelId);
     if (start === undefined) throw new Error(`this device is not a member of channel ${charter.name}`);
     const deliveries = await t.relay.envelopes(channelId, start.nextSeq, PAGE);
-    if (deliveries.length === 0) return outcome;
+    if (deliveries.length === 0) {
+      // Nothing more from the relay — but the log may prove there is more: then it withholds it.
+      const proven = t.provenSeq(channelId);
+      if (proven >= start.nextSeq) {
+        const alert: EnvelopeAlert = { code: 'withheld', message: `the log proves envelopes of this channel up to seq ${proven}, but the relay delivers nothing after seq ${start.nextSeq - 1}` };
+        if (t.archive.alert(channelId, alert)) outcome.alerts.push(alert);
+      }
+      return outcome;
+    }
     const ordered = inLogOrder(deliveries);
     if (ordered !== deliveries) {
       const alert: EnvelopeAlert = { code: 'out_of_order', message: `the relay delivered seq ${deliveries.map((d) => seqOf(d)).slice(0, 8).join(', ')}… out of order; verified in log order` };
       if (t.archive.alert(channelId, alert)) outcome.alerts.push(alert);
     }
+    // Inclusion first, outside the home's write lock: it may need tiles from the relay, and a
+    // slow relay must not hold up another process (hotline send) on this home.
+    const proofs = new Map<number, InclusionVerdict>();
+    for (const d of ordered) {
+      const verdict = await inclusion(d.logIndex, d.record);
+      proofs.set(d.logIndex, verdict);
+      if (verdict.state === 'pending') break;
+    }
+    const provenInclusion: InclusionCheck = async (logIndex, record) => proofs.get(logIndex) ?? inclusion(logIndex, record);
     const progressed = await t.exclusive.run(async () => {
       const position = t.archive.position(channelId);
       if (position === undefined || position.nextSeq !== start.nextSeq) return true; // another process moved on: fetch again
@@ -98,9 +121,8 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
       let changed = false;
       let membersOf: ClientState | undefined;
       let members = new Set<string>();
-      const admitted = new Map<string, boolean>(); // directory verdicts, once per device per page
       const verifier = new ChannelVerifier(channelId, {
-        inclusion,
+        inclusion: provenInclusion,
         isMemberDevice: (key) => {
           // Members come from the MLS state at this envelope (commits change them mid-page).
           if (membersOf !== state) {
@@ -109,9 +131,7 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
           }
           const hex = toHex(key);
           if (!members.has(hex)) return false;
-          let ok = admitted.get(hex);
-          if (ok === undefined) admitted.set(hex, (ok = t.admits(charter, key)));
-          return ok;
+          return t.admits(charter, key, at);
         },
         isDuplicate: (statement) => t.archive.has(statement),
         decrypt: async (envelope, hash) => {
@@ -148,6 +168,8 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
       }, position);
       for (const delivery of ordered) {
         const before = verifier.position.nextSeq;
+        const placed = decodeRecord(delivery.record);
+        at = placed.ok ? { logIndex: delivery.logIndex, time: placed.value.receivedAt } : undefined;
         const verdict = await ingest(channelId, delivery, verifier, t.archive, rules);
         if (verdict.kind === 'accepted') {
           outcome.accepted.push({ seq: verdict.seq, logIndex: verdict.logIndex, statement: verdict.statement, ...(verdict.breach === undefined ? {} : { breach: verdict.breach }) });

@@ -175,6 +175,24 @@ export class Directory {
     return entry.revoked || seconds < entry.notBefore || seconds >= entry.notAfter ? undefined : entry;
   }
 
+  /**
+   * The device as of a point in the log: certified before `logIndex`, not revoked before it,
+   * and valid at `time` (ms, the relay's receive time). Every terminal judging the same
+   * envelope gets the same answer, however much later it syncs.
+   */
+  deviceAt(deviceKey: Uint8Array, logIndex: number, time: number): DirectoryEntry | undefined {
+    const row = prepared(this.db, 'SELECT * FROM directory WHERE device = ?').get(deviceKey) as Row | undefined;
+    if (row === undefined || row.log_index >= logIndex || (row.revoked_index !== null && row.revoked_index < logIndex)) return undefined;
+    const entry = entryOf(row);
+    const seconds = Math.floor(time / 1000);
+    return seconds < entry.notBefore || seconds >= entry.notAfter ? undefined : { ...entry, revoked: false };
+  }
+
+  /** Forgets where the scan stopped, so the next refresh reviews the whole log again (after a root is pinned). */
+  rescan(): void {
+    prepared(this.db, 'DELETE FROM log_scan').run();
+  }
+
   /** Every accepted device of a party (for adding them to a channel). */
   devicesOf(party: string, now = Date.now()): DirectoryEntry[] {
     const rows = prepared(this.db, 'SELECT * FROM directory WHERE party = ? ORDER BY log_index').all(party) as Row[];

@@ -15,6 +15,8 @@ export type EnvelopeAlertCode =
   | 'replayed'
   /** A seq beyond the next expected one: envelopes were withheld. */
   | 'gap'
+  /** The log proves envelopes of this channel that the relay does not deliver. */
+  | 'withheld'
   /** The chain hash does not extend the channel's history: reordered, inserted or altered. */
   | 'chain_mismatch'
   /** The record is not in the log under the quorum checkpoint. */
