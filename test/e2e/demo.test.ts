@@ -36,10 +36,14 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
       assert.equal(demo.exitCode, null, `the demo exited early:\n${out}\n${err}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    for (const text of ['Washington to Moscow: confirm you receive this line', 'Moscow confirms: received and verified', 'Washington operator: hourly line test', 'Moscow operator: line test received']) {
+    for (const text of ['Washington to Moscow: FLASH\\. Confirm this line is secure, end to end\\. {2}\\(approved by washington / (Operator|Principal), washington / (Operator|Principal)\\)', 'Moscow confirms: received and verified', 'Washington operator: hourly line test', 'Washington operator: PRIORITY']) {
       assert.match(out, new RegExp(`\\] {2}${text}`), `the verified transcript shows: ${text}`);
     }
-    assert.match(out, /alerts {4}none/);
+    assert.match(out, /moscow \/ Principal {2}ACKNOWLEDGES #\d+: received and understood/, 'the FLASH is acknowledged');
+    assert.match(out, /ack FLASH +#\d+ washington → moscow: acknowledged/, 'within its deadline');
+    assert.match(out, /!! ALARM ack_overdue OVERDUE: PRIORITY message/, 'the missed acknowledgement raises an alarm');
+    assert.match(out, /washington +LIVE .*co-signed the transcript to #\d+/, 'a live status board');
+    assert.match(out, /alerts {4}none/, 'nothing failed to verify');
     assert.match(out, /2 witness cosignature\(s\)/, 'checkpoints are cosigned by both parties\' witnesses');
 
     const printed = out.split('\n').filter((l) => l.startsWith('  npm run -s hotline -- ')).map((l) => l.trim());
@@ -64,15 +68,24 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
       seen = watched.out;
       await new Promise((r) => setTimeout(r, 100));
     }
-    assert.match(seen, /washington \/ Principal {2}\[FLASH\] {2}Washington here: please acknowledge\./);
+    assert.match(seen, /washington \/ Principal {2}\[IMMEDIATE\] {2}Washington here: please acknowledge\./);
     assert.match(seen, /moscow \/ Principal {2}\[ROUTINE\] {2}Moscow acknowledges\./);
     assert.doesNotMatch(seen, /ALERT/);
     // Washington's operator sees Moscow's reply too: both ways.
     const washingtonView = typed(watchLine.replace('moscow-operator', 'washington-operator') + ' --once --history 100');
     assert.equal(washingtonView.code, 0, washingtonView.err);
     assert.match(washingtonView.out, /Moscow acknowledges\./);
-    const status = typed(find(/ status /));
+    // Moscow's principal acknowledges the overdue PRIORITY, as printed: the alarm clears.
+    const ack = typed(find(/ ack /));
+    assert.equal(ack.code, 0, ack.err + ack.out);
+    assert.match(ack.out, /^acknowledged [0-9a-f]{12} in washington-moscow: seq \d+/);
+    let status = typed(find(/ status /));
+    for (let i = 0; i < 50 && status.code !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = typed(find(/ status /));
+    }
     assert.equal(status.code, 0, status.err + status.out);
+    assert.match(status.out, /ack PRIORITY +#\d+ washington → moscow: OVERDUE \(due .*, acknowledged/, 'late, and on the record as late');
     assert.match(status.out, /members: moscow \/ Operator; moscow \/ Principal; washington \/ Operator; washington \/ Principal/);
     const show = typed(find(/ channel show /));
     assert.equal(show.code, 0, show.err);

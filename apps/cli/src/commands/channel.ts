@@ -19,6 +19,9 @@ Commands:
   create NAME --with PARTY [--with PARTY]... [--out FILE] [--policy FILE]
                  draft a charter for a channel with the pinned PARTY (or parties), sign it
                  with this home's party root, and write it to FILE (default NAME.charter)
+  create NAME --internal [--out FILE]
+                 this party's internal channel, where drafts circulate for approval (the
+                 two-person rule); the counterparty never sees it
   show FILE      print what a charter says and who has signed it
   sign FILE      sign the charter with this home's party root (after reading 'show')
   open FILE      on a member device: create the channel from a charter every party signed,
@@ -30,6 +33,13 @@ Commands:
 
 Charter options (create):
   --role ROLE               roles admitted as members (repeatable; default principal, operator)
+  --ack-role ROLE           roles that may acknowledge (repeatable; default principal)
+  --ack-deadline P=SECONDS  how fast a message of precedence P must be acknowledged
+                            (repeatable; defaults flash=300, immediate=1800, priority=3600,
+                            routine=0 meaning none)
+  --approval PARTY:P:K:ROLE[+ROLE]
+                            the two-person rule: messages of precedence P from PARTY need K
+                            approvals from members with one of the roles (repeatable)
   --policy FILE             witness policy (c2sp.org/tlog-policy); default: this home's
   --key-update-hours N      how often each device replaces its MLS keys (default 24)
   --heartbeat-minutes N     liveness test interval (default 60)
@@ -68,9 +78,11 @@ export function describeCharter(charter: Charter): string {
     `channel   ${charter.name}  (id ${toHex(charter.channelId)})`,
     `created   ${new Date(charter.created).toISOString()}`,
     ...charter.parties.map((p, i) => `party     ${p.name}  root ${toHex(p.rootKey).slice(0, 16)}…  ${signed.has(i) ? 'SIGNED' : 'not signed yet'}`),
-    `members   devices with role ${charter.memberRoles.join(' or ')}`,
+    `members   devices with role ${charter.memberRoles.join(' or ')}${charter.parties.length === 1 ? '  (internal channel: drafts and approvals)' : ''}`,
+    `ack by    ${charter.ackRoles.join(' or ')}`,
+    ...charter.approvals.map((a) => `approval  ${precedences[a.precedence - 1]} from ${charter.parties[a.party]?.name} needs ${a.required} approval(s) by ${a.roles.join(' or ')}`),
     `acks      ${charter.ackDeadlines.map((d, i) => `${precedences[i]} ${d === 0 ? 'none' : `${d}s`}`).join(', ')}`,
-    `liveness  heartbeat every ${charter.heartbeatSeconds}s; keys updated every ${charter.keyUpdateSeconds}s`,
+    `liveness  heartbeat every ${charter.heartbeatSeconds}s (late after ${charter.lateSeconds}s, silent after ${charter.silentSeconds}s); keys updated every ${charter.keyUpdateSeconds}s`,
     `witnesses ${charter.witnessPolicy.trim().split('\n').filter((l) => !l.startsWith('log ')).join('; ') || '(none)'}`,
   ].join('\n');
 }
@@ -83,6 +95,33 @@ function rolesFrom(args: ParsedArgs): Role[] {
   });
 }
 
+const PRECEDENCES = ['flash', 'immediate', 'priority', 'routine'];
+
+function deadlinesFrom(args: ParsedArgs): [number, number, number, number] {
+  const deadlines: [number, number, number, number] = [300, 1800, 3600, 0];
+  for (const spec of args.repeated.get('ack-deadline') ?? []) {
+    const match = /^([a-z]+)=([0-9]{1,9})$/.exec(spec.toLowerCase());
+    const index = match === null ? -1 : PRECEDENCES.indexOf(match[1]!);
+    if (match === null || index < 0) throw new UsageError(`--ack-deadline must be PRECEDENCE=SECONDS (e.g. flash=300), got ${JSON.stringify(spec)}`);
+    deadlines[index] = Number(match[2]);
+  }
+  return deadlines;
+}
+
+function approvalsFrom(args: ParsedArgs, parties: readonly string[]): { party: number; precedence: number; required: number; roles: Role[] }[] {
+  return (args.repeated.get('approval') ?? []).map((spec) => {
+    const [party, precedence, required, roles] = spec.split(':');
+    const partyIndex = parties.indexOf(party ?? '');
+    const precedenceIndex = PRECEDENCES.indexOf((precedence ?? '').toLowerCase());
+    const k = Number(required);
+    const roleList = (roles ?? '').split('+');
+    if (partyIndex < 0 || precedenceIndex < 0 || !Number.isInteger(k) || k < 1 || k > 16 || !roleList.every(isRole)) {
+      throw new UsageError(`--approval must be PARTY:PRECEDENCE:COUNT:ROLE[+ROLE] with a party of this charter (e.g. ${parties[0]}:flash:2:principal+operator), got ${JSON.stringify(spec)}`);
+    }
+    return { party: partyIndex, precedence: precedenceIndex + 1, required: k, roles: roleList as Role[] };
+  });
+}
+
 function create(args: ParsedArgs, name: string | undefined, print: (line: string) => void): number {
   if (name === undefined) throw new UsageError('channel create needs a NAME');
   const home = terminalHome(args);
@@ -90,8 +129,10 @@ function create(args: ParsedArgs, name: string | undefined, print: (line: string
   const root = store.party(passphrase());
   const pinned = new Map(store.trusted().map((k) => [k.name, k]));
   const others = args.repeated.get('with') ?? [];
-  if (others.length === 0) throw new UsageError('channel create needs --with PARTY (a party whose root this home pinned)');
-  const parties = [root.name, ...others].map((p) => {
+  const internal = args.booleans.has('internal');
+  if (internal && others.length > 0) throw new UsageError('an --internal channel belongs to this party alone: no --with');
+  if (!internal && others.length === 0) throw new UsageError('channel create needs --with PARTY (a party whose root this home pinned), or --internal');
+  const parties = [root.name, ...(internal ? [] : others)].map((p) => {
     const key = pinned.get(p);
     if (key === undefined) throw new UsageError(`party ${p} is not pinned here: hotline party trust VKEY first`);
     return { name: p, rootKey: key.publicKey };
@@ -112,13 +153,18 @@ function create(args: ParsedArgs, name: string | undefined, print: (line: string
       created: Date.now(),
       parties,
       memberRoles: rolesFrom(args),
-      ackDeadlines: [300, 1800, 3600, 86400],
+      ackRoles: (args.repeated.get('ack-role') ?? ['principal']).map((r) => {
+        if (!isRole(r)) throw new UsageError(`unknown role ${JSON.stringify(r)}`);
+        return r;
+      }),
+      ackDeadlines: deadlinesFrom(args),
       heartbeatSeconds: integerFlag(args, 'heartbeat-minutes', 60, 1, 10080) * 60,
       keyUpdateSeconds: integerFlag(args, 'key-update-hours', 24, 1, 8760) * 3600,
-      approvals: [],
+      approvals: approvalsFrom(args, parties.map((p) => p.name)),
       witnessPolicy: policy,
     });
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const signed = signCharter(draft, partyRootSigner(root));
@@ -188,7 +234,7 @@ async function list(args: ParsedArgs, print: (line: string) => void): Promise<nu
 }
 
 export async function runChannel(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['home', 'out', 'policy', 'key-update-hours', 'heartbeat-minutes', 'wait'], repeatable: ['with', 'role'] });
+  const args = parseArgs(argv, { values: ['home', 'out', 'policy', 'key-update-hours', 'heartbeat-minutes', 'wait'], repeatable: ['with', 'role', 'ack-role', 'ack-deadline', 'approval'], booleans: ['internal'] });
   const [command, operand, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   try {

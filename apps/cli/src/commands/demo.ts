@@ -7,11 +7,12 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeMessageBody, Precedence, StatementType } from '@hotline/protocol';
-import { catchUp, formatLine, sendStatement, transcript, type Terminal } from '@hotline/terminal';
+import { toHex } from '@hotline/log';
+import { Precedence, type Charter } from '@hotline/protocol';
+import { acknowledge, approveDraft, catchUp, draftMessage, formatLine, sendMessage, transcript, type Sent, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
 import { untilSignalled } from '../listen.js';
-import { buildWorld, CHANNEL_NAME, type World } from '../demo/world.js';
+import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PRIORITY_DEADLINE_SECONDS, type World } from '../demo/world.js';
 import { DEMO_LOG_HELP, runLogDemo } from './demo-log.js';
 import { runStatus } from './status.js';
 
@@ -24,10 +25,14 @@ Runs Hotline end to end on this machine:
   3. a principal and an operator per party get device keys, certified and logged;
   4. a charter for channel ${CHANNEL_NAME} is signed by both roots;
   5. the channel is opened as an MLS group and every device joins;
-  6. messages go both ways; every terminal verifies them (log inclusion under a checkpoint
-     both witnesses cosigned, chain, MLS, signatures, commitments);
-  7. the verified transcript and the status board are printed, with the commands to send
-     and watch as either party from another shell.
+  6. a FLASH from Washington is drafted in Washington's internal channel, approved by two
+     members (the charter's two-person rule) and sent carrying the approvals;
+  7. Moscow acknowledges it within its deadline and replies; a PRIORITY message goes
+     unacknowledged past its deadline, and the alarm is raised;
+  8. every terminal verifies everything (log inclusion under a checkpoint both witnesses
+     cosigned, chain, MLS, signatures, commitments, the hotline rules); the verified
+     transcript and the status board are printed, with the commands to send, watch and
+     acknowledge as either party from another shell.
 The servers keep running until Ctrl-C.
 
 Options:
@@ -40,12 +45,78 @@ Options:
 
 const hotlineBin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin.js');
 
-const SCRIPT: readonly { from: string; precedence: Precedence; text: string }[] = [
-  { from: 'washington-principal', precedence: Precedence.flash, text: 'Washington to Moscow: confirm you receive this line, end to end.' },
-  { from: 'moscow-principal', precedence: Precedence.flash, text: 'Moscow confirms: received and verified at our end.' },
-  { from: 'washington-operator', precedence: Precedence.routine, text: 'Washington operator: hourly line test.' },
-  { from: 'moscow-operator', precedence: Precedence.routine, text: 'Moscow operator: line test received.' },
-];
+/** Opens a home's terminal for one step and closes it after. */
+async function as<T>(world: World, name: string, work: (t: Terminal) => Promise<T>): Promise<T> {
+  const t = world.open(name);
+  try {
+    return await work(t);
+  } finally {
+    t.close();
+  }
+}
+
+/** Catches a terminal up until it has verified `seq` of `charter` (a witnessed checkpoint must cover it). */
+async function verifiedTo(t: Terminal, charter: Charter, seq: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((t.archive.position(charter.channelId)?.nextSeq ?? 0) <= seq) {
+    if (Date.now() > deadline) throw new Error(`did not verify ${charter.name} up to seq ${seq} within 30 s`);
+    await catchUp(t);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function receipt(sent: Sent): string {
+  if (sent.receipt === undefined) throw new Error(`the relay did not take it: ${sent.error}`);
+  return `seq ${sent.receipt.seq}, log index ${sent.receipt.logIndex}, id ${toHex(sent.statementId).slice(0, 12)}`;
+}
+
+/** The exchange: a FLASH under the two-person rule, acknowledged in time; a PRIORITY whose deadline passes. */
+async function exchange(world: World, print: (line: string) => void): Promise<{ last: number; overdueId: string }> {
+  print('6. A FLASH from Washington needs two approvals (the charter\'s two-person rule):');
+  const draft = await as(world, 'washington-principal', async (t) => draftMessage(t, world.charter, { precedence: Precedence.flash, language: 'en', text: 'Washington to Moscow: FLASH. Confirm this line is secure, end to end.' }));
+  print(`   the principal drafts it in ${INTERNAL_NAME}: ${receipt(draft)}`);
+  const draftId = toHex(draft.statementId).slice(0, 12);
+  for (const name of ['washington-operator', 'washington-principal']) {
+    const approval = await as(world, name, async (t) => {
+      await verifiedTo(t, t.charters.find(INTERNAL_NAME), draft.receipt!.seq);
+      return approveDraft(t, draftId);
+    });
+    print(`   ${name.replace('-', ' ')} approves: ${receipt(approval)}`);
+  }
+  const flash = await as(world, 'washington-principal', async (t) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await catchUp(t);
+      const sent = t.db.prepare('SELECT message_id FROM sent_drafts').get() as { message_id: string } | undefined;
+      if (sent !== undefined) return sent.message_id;
+      if (Date.now() > deadline) throw new Error('the approved FLASH was not sent');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  print(`   two approvals: the principal's terminal sends the FLASH carrying both (id ${flash.slice(0, 12)})`);
+
+  print('7. Moscow acknowledges the FLASH within its deadline, and replies; the operators test the line:');
+  const ack = await as(world, 'moscow-principal', async (t) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await catchUp(t);
+      try {
+        return await acknowledge(t, world.charter, flash.slice(0, 12));
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  });
+  print(`   moscow principal acknowledges: ${receipt(ack)}`);
+  const reply = await as(world, 'moscow-principal', async (t) => sendMessage(t, world.charter, { precedence: Precedence.immediate, language: 'en', text: 'Moscow confirms: received and verified at our end.' }));
+  print(`   moscow principal replies (IMMEDIATE): ${receipt(reply)}`);
+  const test = await as(world, 'washington-operator', async (t) => sendMessage(t, world.charter, { precedence: Precedence.routine, language: 'en', text: 'Washington operator: hourly line test.' }));
+  print(`   washington operator: ${receipt(test)}`);
+  const overdue = await as(world, 'washington-operator', async (t) => sendMessage(t, world.charter, { precedence: Precedence.priority, language: 'en', text: `Washington operator: PRIORITY, acknowledge within ${PRIORITY_DEADLINE_SECONDS} s.` }));
+  print(`   washington operator sends a PRIORITY that nobody in Moscow acknowledges: ${receipt(overdue)}`);
+  return { last: overdue.receipt!.seq, overdueId: toHex(overdue.statementId).slice(0, 12) };
+}
 
 async function syncEveryone(world: World, seq: number): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -64,15 +135,17 @@ async function syncEveryone(world: World, seq: number): Promise<void> {
   }
 }
 
-function commands(world: World): string[] {
+function commands(world: World, overdueId: string): string[] {
   const run = 'npm run -s hotline --';
   const at = (name: string) => `--home ${world.home(name)}`;
   return [
     'Try it from another shell in this directory (the relay and both witnesses keep running here):',
     `  ${run} watch ${CHANNEL_NAME} ${at('moscow-operator')}`,
-    `  ${run} send ${CHANNEL_NAME} "Washington here: please acknowledge." --precedence flash ${at('washington-principal')}`,
+    `  ${run} ack ${CHANNEL_NAME} ${overdueId} ${at('moscow-principal')}`,
+    `  ${run} send ${CHANNEL_NAME} "Washington here: please acknowledge." --precedence immediate ${at('washington-principal')}`,
     `  ${run} send ${CHANNEL_NAME} "Moscow acknowledges." ${at('moscow-principal')}`,
     `  ${run} status ${at('washington-operator')}`,
+    `  ${run} draft ${CHANNEL_NAME} "Washington: second FLASH." ${at('washington-operator')}   (then: approve <id>, from both Washington homes)`,
     `  ${run} channel show ${world.charterFile}`,
     'Every command verifies what the relay says before showing it. Ctrl-C here stops the servers.',
   ];
@@ -117,31 +190,23 @@ export async function runDemo(argv: readonly string[], print: (line: string) => 
     throw new UsageError(`the demo could not start: ${error instanceof Error ? error.message : String(error)}`);
   }
   try {
-    print('6. Messages, each signed by its device, MLS-encrypted, sequenced and logged by the relay:');
-    let last = 0;
-    for (const line of SCRIPT) {
-      const t = world.open(line.from);
-      try {
-        const sent = await sendStatement(t, world.charter, { type: StatementType.message, body: encodeMessageBody({ precedence: line.precedence, language: 'en', text: line.text }) });
-        if (sent.receipt === undefined) throw new Error(`the relay did not take ${line.from}'s message: ${sent.error}`);
-        last = sent.receipt.seq;
-        print(`   ${line.from} sent seq ${sent.receipt.seq} (log index ${sent.receipt.logIndex})`);
-      } finally {
-        t.close();
-      }
-    }
+    const { last, overdueId } = await exchange(world, print);
     await syncEveryone(world, last);
+    print(`   … waiting ${PRIORITY_DEADLINE_SECONDS} s for the PRIORITY deadline to pass …`);
+    await new Promise((r) => setTimeout(r, PRIORITY_DEADLINE_SECONDS * 1000 + 500));
     const viewer = world.open('moscow-operator');
     try {
-      print(`\n7. The transcript as Moscow's operator verified it (the same on all four terminals):`);
+      const round = await catchUp(viewer);
+      for (const { alarm } of round.alarms) print(`   !! ALARM ${alarm.code} ${alarm.level.toUpperCase()}: ${alarm.message}`);
+      print(`\n8. The transcript as Moscow's operator verified it (receipts and heartbeats hidden; the same on all four terminals):`);
       for (const line of transcript(viewer, world.charter)) print(`   ${formatLine(line)}`);
     } finally {
       viewer.close();
     }
-    print(`\n8. Washington principal's status board:`);
+    print(`\n9. Washington principal's status board (liveness, who co-signed how far, deadlines, alarms):`);
     await runStatus(['--home', world.home('washington-principal')], (l) => print(l.split('\n').map((x) => `   ${x}`).join('\n')));
     print('');
-    for (const line of commands(world)) print(line);
+    for (const line of commands(world, overdueId)) print(line);
     if (!args.booleans.has('exit')) {
       print(`\nShowing what Moscow's principal verifies from now on:`);
       await follow(world, followMs, print);

@@ -16,6 +16,8 @@ import { acceptInvitations, enrolDevice, KeyStore, openChannel, Terminal } from 
 import { formatCharterFile } from '../commands/channel.js';
 
 export const CHANNEL_NAME = 'washington-moscow';
+export const INTERNAL_NAME = 'washington-internal';
+export const PRIORITY_DEADLINE_SECONDS = 10;
 const MARKER = '.hotline-demo';
 
 export interface Person {
@@ -123,10 +125,13 @@ export async function buildWorld(dirArg: string, hotlineBin: string, say: (line:
       created: Date.now(),
       parties: Object.values(roots).map((r) => ({ name: r.name, rootKey: verifierKeyOf(r).publicKey })),
       memberRoles: ['principal', 'operator'],
-      ackDeadlines: [300, 1800, 3600, 86400],
+      // FLASH and IMMEDIATE must be acknowledged within 5 minutes and 30; PRIORITY within 10 s,
+      // short so the demo can show a deadline passing.
+      ackDeadlines: [300, 1800, PRIORITY_DEADLINE_SECONDS, 0],
       heartbeatSeconds: 3600,
       keyUpdateSeconds: 86400,
-      approvals: [],
+      // The two-person rule: a FLASH from Washington needs two approvals.
+      approvals: [{ party: 0, precedence: 1, required: 2, roles: ['principal', 'operator'] }],
       witnessPolicy: policy,
     });
     const byWashington = signCharter(draft, partyRootSigner(roots['washington']!));
@@ -136,6 +141,12 @@ export async function buildWorld(dirArg: string, hotlineBin: string, say: (line:
     const charterFile = join(dir, `${CHANNEL_NAME}.charter`);
     writeFileSync(charterFile, formatCharterFile(charter.value));
     say(`   ${charterFile}`);
+
+    const internalDraft = draftCharter({ ...draft, channelId: new Uint8Array(randomBytes(16)), name: INTERNAL_NAME, parties: [draft.parties[0]!], approvals: [] });
+    const internal = signCharter(internalDraft, partyRootSigner(roots['washington']!));
+    if (!internal.ok) throw new Error(internal.error.message);
+    writeFileSync(join(dir, `${INTERNAL_NAME}.charter`), formatCharterFile(internal.value));
+    say(`   and ${INTERNAL_NAME}, signed by Washington's root alone: drafts circulate there for approval, unseen by Moscow`);
 
     const open = (name: string) => Terminal.open({ home: home(name), connect: (url, device) => new DeviceRelayClient(url, device) });
     const opener = open('washington-principal');
@@ -149,14 +160,17 @@ export async function buildWorld(dirArg: string, hotlineBin: string, say: (line:
       const opened = await openChannel(opener, charter.value);
       say(`5. Washington's principal opens the channel as an MLS group and invites ${opened.invited.length} devices; each joins once a witnessed checkpoint covers the invitation:`);
       for (const s of opened.skipped) say(`   NOT added ${s.entry.party} / ${s.entry.member}: ${s.reason}`);
+      await openChannel(opener, internal.value);
     } finally {
       opener.close();
     }
     for (const p of PEOPLE.slice(1)) {
       const t = open(p.home);
       try {
-        await eventually(`${p.home} to join`, async () => ((await acceptInvitations(t)).joined.length > 0 ? true : undefined), 30_000);
-        say(`   ${p.party} / ${p.member} joined`);
+        const wanted = p.party === 'washington' ? 2 : 1;
+        let joined = 0;
+        await eventually(`${p.home} to join`, async () => ((joined += (await acceptInvitations(t)).joined.length) >= wanted ? true : undefined), 30_000);
+        say(`   ${p.party} / ${p.member} joined${wanted === 2 ? ` (and ${INTERNAL_NAME})` : ''}`);
       } finally {
         t.close();
       }

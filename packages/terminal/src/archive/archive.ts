@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS statements (
 CREATE INDEX IF NOT EXISTS statements_by_type ON statements (channel, type, seq);
 CREATE TABLE IF NOT EXISTS chains (channel BLOB NOT NULL, seq INTEGER NOT NULL, chain BLOB NOT NULL, PRIMARY KEY (channel, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, verified_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS alarms (channel BLOB NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (channel, code, message)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alerts (
   id        INTEGER PRIMARY KEY AUTOINCREMENT,
   channel   BLOB,
@@ -152,6 +153,15 @@ export class Archive {
     if (seen !== undefined) return false;
     this.insertAlert(channelId, alert);
     return true;
+  }
+
+  /**
+   * Records that a hotline-rule alarm (a deadline passed, a party missed its liveness test) was
+   * raised, once per alarm and level. Alarms are not alerts: nothing failed to verify. Returns
+   * whether it is new.
+   */
+  raiseAlarm(channelId: Uint8Array, alarm: { code: string; message: string }): boolean {
+    return prepared(this.db, 'INSERT INTO alarms (channel, code, message, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(channelId, alarm.code, alarm.message, this.now()).changes === 1;
   }
 
   alerts(limit = 100): ArchivedAlert[] {

@@ -45,7 +45,7 @@ export async function catchUp(t: Terminal, options: { join?: boolean; only?: Cha
     }
     const devices = new Map(t.directory.all().map((e) => [toHex(e.deviceKey), e]));
     for (const alarm of channelBoard(charter, t.archive, devices, t.now()).alarms) {
-      if (t.archive.alert(charter.channelId, { code: alarm.code, message: alarm.message })) alarms.push({ charter, alarm });
+      if (t.archive.raiseAlarm(charter.channelId, alarm)) alarms.push({ charter, alarm });
     }
   }
   if (act) await sendApprovedDrafts(t);
