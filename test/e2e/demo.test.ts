@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,9 +72,14 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     assert.match(seen, /moscow \/ Principal {2}\[ROUTINE\] {2}Moscow acknowledges\./);
     assert.doesNotMatch(seen, /ALERT/);
     // Washington's operator sees Moscow's reply too: both ways.
-    const washingtonView = typed(watchLine.replace('moscow-operator', 'washington-operator') + ' --once --history 100');
+    // With the alarm hook: the PRIORITY deadline has passed unacknowledged.
+    const alarmFile = join(dir, 'alarms.txt');
+    const washingtonView = typed(`${watchLine.replace('moscow-operator', 'washington-operator')} --once --history 100 --on-alarm 'echo "$HOTLINE_ALARM_CODE $HOTLINE_ALARM_LEVEL $HOTLINE_CHANNEL" >> ${alarmFile}'`);
     assert.equal(washingtonView.code, 0, washingtonView.err);
     assert.match(washingtonView.out, /Moscow acknowledges\./);
+    assert.match(washingtonView.out, /!! ALARM ack_overdue OVERDUE/);
+    for (let i = 0; i < 50 && !existsSync(alarmFile); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(readFileSync(alarmFile, 'utf8'), 'ack_overdue overdue washington-moscow\n', 'the --on-alarm hook ran once, with the alarm in its environment');
     // Moscow's principal acknowledges the overdue PRIORITY, as printed: the alarm clears.
     const ack = typed(find(/ ack /));
     assert.equal(ack.code, 0, ack.err + ack.out);

@@ -147,6 +147,20 @@ test('the two-person rule: a FLASH drafted internally, approved by two, sent car
     assert.equal(line.valid, true);
     assert.match(line.text, /Washington: FLASH, two-person approved\.\s+\(approved by washington \/ (Operator|Principal), washington \/ (Operator|Principal)\)/);
     assert.equal(transcript(w.t.mp, w.internal).length, 0, 'Moscow never sees the internal channel');
+    // Moscow's terminal reports delivery with a signed receipt, automatically, as it catches up.
+    const note = await sendMessage(w.t.wp, w.charter, { precedence: Precedence.routine, language: 'en', text: 'a note' });
+    for (let i = 0; i < 200 && (w.t.mp.archive.position(w.charter.channelId)?.nextSeq ?? 0) <= note.receipt!.seq; i++) {
+      await catchUp(w.t.mp);
+      await sleep(25);
+    }
+    let receipts = w.t.wp.archive.ofTypes(w.charter.channelId, [StatementType.receipt]);
+    for (let i = 0; i < 200 && receipts.length === 0; i++) {
+      await sleep(25);
+      await w.t.wp.refresh();
+      await syncChannel(w.t.wp, w.charter);
+      receipts = w.t.wp.archive.ofTypes(w.charter.channelId, [StatementType.receipt]);
+    }
+    assert.match(transcript(w.t.wp, w.charter, 1, 100, true).find((l) => l.type === 'receipt')!.text, new RegExp(`^delivered: #${note.receipt!.seq}$`));
   } finally {
     await w.close();
   }
