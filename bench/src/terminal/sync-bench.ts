@@ -95,6 +95,7 @@ export async function syncAndVerify(count: number): Promise<SyncFigures> {
     log(`posting ${count.toLocaleString('en-US')} signed, MLS-encrypted statements…`);
     const context = await sender.context(charter);
     let state = sender.groups.load(charter.channelId)!;
+    const head = sender.archive.position(charter.channelId)!; // after the opening commit (seq 1)
     const text = 'x'.repeat(1024);
     const socket = await (async () => {
       const c = new RelayClient(relay.url);
@@ -107,7 +108,7 @@ export async function syncAndVerify(count: number): Promise<SyncFigures> {
       for (const receipt of await Promise.all(inFlight.splice(0))) logSize = Math.max(logSize, receipt.logIndex + 1);
     };
     for (let i = 0; i < count; i++) {
-      const statement = signStatement({ type: StatementType.message, channelId: charter.channelId, author: sender.deviceKey, time: Date.now(), head: { seq: 1, chainHash: new Uint8Array(32) }, body: encodeMessageBody({ precedence: Precedence.routine, language: 'en', text }), salt: new Uint8Array(randomBytes(32)) }, sender.device.signer);
+      const statement = signStatement({ type: StatementType.message, channelId: charter.channelId, author: sender.deviceKey, time: Date.now(), head: { seq: head.nextSeq - 1, chainHash: head.chain }, body: encodeMessageBody({ precedence: Precedence.routine, language: 'en', text }), salt: new Uint8Array(randomBytes(32)) }, sender.device.signer);
       const sent = await createApplicationMessage({ context, state, message: statement.bytes });
       state = sent.newState;
       inFlight.push(socket.submit(encodeEnvelope({ kind: EnvelopeKind.application, channelId: charter.channelId, commitment: statementCommitment(statement), payload: encode(mlsMessageEncoder, sent.message) })));

@@ -83,7 +83,7 @@ export class Terminal {
     this.keyPackages = new KeyPackages(db, sealer);
     this.charters = new Charters(db);
     this.exclusive = new Exclusive(db);
-    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE IF NOT EXISTS channel_records (log_index INTEGER PRIMARY KEY, record BLOB NOT NULL, tag BLOB NOT NULL, seq INTEGER NOT NULL); CREATE INDEX IF NOT EXISTS channel_records_by_seq ON channel_records (tag, seq);');
+    db.exec('CREATE TABLE IF NOT EXISTS sent_drafts (draft_id TEXT PRIMARY KEY, message_id TEXT NOT NULL, sent_at INTEGER NOT NULL); CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE IF NOT EXISTS channel_records (log_index INTEGER PRIMARY KEY, record BLOB NOT NULL, tag BLOB NOT NULL, seq INTEGER NOT NULL); CREATE INDEX IF NOT EXISTS channel_records_by_seq ON channel_records (tag, seq);');
     this.relay = options.connect(relayUrl, device.signer);
   }
 

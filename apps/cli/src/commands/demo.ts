@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toHex } from '@hotline/log';
 import { Precedence, type Charter } from '@hotline/protocol';
-import { acknowledge, approveDraft, catchUp, draftMessage, formatLine, sendMessage, transcript, type Sent, type Terminal } from '@hotline/terminal';
+import { acknowledge, approveDraft, catchUp, draftMessage, drafts, formatLine, sendMessage, transcript, type Sent, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
 import { untilSignalled } from '../listen.js';
 import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PRIORITY_DEADLINE_SECONDS, type World } from '../demo/world.js';
@@ -87,8 +87,8 @@ async function exchange(world: World, print: (line: string) => void): Promise<{ 
     const deadline = Date.now() + 30_000;
     for (;;) {
       await catchUp(t);
-      const sent = t.db.prepare('SELECT message_id FROM sent_drafts').get() as { message_id: string } | undefined;
-      if (sent !== undefined) return sent.message_id;
+      const sent = drafts(t).find((d) => d.id.startsWith(draftId))?.sent;
+      if (sent !== undefined) return sent;
       if (Date.now() > deadline) throw new Error('the approved FLASH was not sent');
       await new Promise((r) => setTimeout(r, 100));
     }

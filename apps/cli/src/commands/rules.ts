@@ -104,7 +104,7 @@ export async function runRule(command: string, argv: readonly string[], print: (
         const list = drafts(t);
         if (list.length === 0) print('no drafts');
         for (const d of list) {
-          print(`${d.id.slice(0, 12)}  ${d.channel}  by ${d.author}  approvals ${d.approvedBy.length}/${d.required}${d.approvedBy.length > 0 ? ` (${d.approvedBy.join(', ')})` : ''}  ${d.sent ? 'SENT' : d.approvedBy.length >= d.required ? 'ready: its author\'s terminal sends it' : 'waiting for approval'}`);
+          print(`${d.id.slice(0, 12)}  ${d.channel}  by ${d.author}  approvals ${d.approvedBy.length}/${d.required}${d.approvedBy.length > 0 ? ` (${d.approvedBy.join(', ')})` : ''}  ${d.sent !== undefined ? `SENT as ${d.sent.slice(0, 12)}` : d.approvedBy.length >= d.required ? 'ready: its author\'s terminal sends it' : 'waiting for approval'}`);
           print(`    ${d.body.text}`);
         }
         return 0;

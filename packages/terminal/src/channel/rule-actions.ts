@@ -26,6 +26,7 @@ import type { Terminal } from '../terminal.js';
 import { TerminalError } from '../terminal.js';
 import { isFrozen, isInternal, precedenceName } from '../rules/statement-rules.js';
 import { sendStatement, type Sent } from './send.js';
+import { prepared } from '../store/terminal-db.js';
 
 /** A statement of the channel by a prefix (≥ 6 hex digits) of its id, as the transcript shows it. */
 export function findStatement(t: Terminal, charter: Charter, idPrefix: string, types?: readonly number[]): StoredStatement {
@@ -118,13 +119,13 @@ export interface DraftStatus {
   /** Approving members (party / member). */
   readonly approvedBy: string[];
   readonly required: number;
-  readonly sent: boolean;
+  /** The id of the message this draft went out as, once sent. */
+  readonly sent: string | undefined;
   readonly mine: boolean;
 }
 
-function sentDrafts(t: Terminal): Set<string> {
-  t.db.exec('CREATE TABLE IF NOT EXISTS sent_drafts (draft_id TEXT PRIMARY KEY, message_id TEXT NOT NULL, sent_at INTEGER NOT NULL)');
-  return new Set((t.db.prepare('SELECT draft_id FROM sent_drafts').all() as { draft_id: string }[]).map((r) => r.draft_id));
+function sentDrafts(t: Terminal): Map<string, string> {
+  return new Map((prepared(t.db, 'SELECT draft_id, message_id FROM sent_drafts').all() as { draft_id: string; message_id: string }[]).map((r) => [r.draft_id, r.message_id]));
 }
 
 export function drafts(t: Terminal): DraftStatus[] {
@@ -146,7 +147,7 @@ export function drafts(t: Terminal): DraftStatus[] {
       if (approver === undefined || !decoded.ok || (rule !== undefined && !approver.roles.some((r) => rule.roles.includes(r)))) continue;
       approvers.add(`${approver.party} / ${approver.member}`);
     }
-    return [{ id, channel: target.name, author: author === undefined ? 'unknown device' : `${author.party} / ${author.member}`, body: body.value.body, approvedBy: [...approvers].sort(), required: rule?.required ?? 0, sent: sent.has(id), mine: bytesEqual(d.statement.author, t.deviceKey) }];
+    return [{ id, channel: target.name, author: author === undefined ? 'unknown device' : `${author.party} / ${author.member}`, body: body.value.body, approvedBy: [...approvers].sort(), required: rule?.required ?? 0, sent: sent.get(id), mine: bytesEqual(d.statement.author, t.deviceKey) }];
   });
 }
 
@@ -156,7 +157,7 @@ export async function sendApprovedDrafts(t: Terminal): Promise<Sent[]> {
   const internal = internalChannel(t);
   const out: Sent[] = [];
   for (const d of drafts(t)) {
-    if (!d.mine || d.sent || d.approvedBy.length < d.required) continue;
+    if (!d.mine || d.sent !== undefined || d.approvedBy.length < d.required) continue;
     const draftStatement = findStatement(t, internal, d.id, [StatementType.draft]);
     const body = decodeDraftBody(draftStatement.statement.body);
     if (!body.ok) continue;
@@ -173,7 +174,7 @@ export async function sendApprovedDrafts(t: Terminal): Promise<Sent[]> {
     }
     const sent = await sendStatement(t, target, { type: StatementType.message, body: encodeMessageBody({ ...body.value.body, approvals: carried }) });
     // Sent or queued in the outbox (which resubmits it): either way this draft is done.
-    t.db.prepare('INSERT INTO sent_drafts (draft_id, message_id, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(d.id, toHex(sent.statementId), t.now());
+    prepared(t.db, 'INSERT INTO sent_drafts (draft_id, message_id, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(d.id, toHex(sent.statementId), t.now());
     out.push(sent);
   }
   return out;

@@ -13,7 +13,7 @@ const TYPE_NAMES = new Map<number, string>(Object.entries(StatementType).map(([n
 
 /** "Party / Member" for a verified device, else the device key prefix. */
 export function deviceLabel(t: Terminal, deviceKey: Uint8Array): string {
-  const entry = t.directory.all().find((e) => toHex(e.deviceKey) === toHex(deviceKey));
+  const entry = t.directory.entry(deviceKey);
   return entry === undefined ? `device ${toHex(deviceKey).slice(0, 12)}…` : `${entry.party} / ${entry.member}`;
 }
 

@@ -199,6 +199,12 @@ export class Directory {
     return rows.map(entryOf).filter((e) => this.device(e.deviceKey, now) !== undefined);
   }
 
+  /** The entry for a device in any state (revoked or expired too): for naming authors on screen. */
+  entry(deviceKey: Uint8Array): DirectoryEntry | undefined {
+    const row = prepared(this.db, 'SELECT * FROM directory WHERE device = ?').get(deviceKey) as Row | undefined;
+    return row === undefined ? undefined : entryOf(row);
+  }
+
   /** Every entry, revoked or not (for the status board). */
   all(): DirectoryEntry[] {
     return (prepared(this.db, 'SELECT * FROM directory ORDER BY log_index').all() as Row[]).map(entryOf);
