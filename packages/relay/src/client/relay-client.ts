@@ -66,7 +66,16 @@ export class RelayClient {
       payload = JSON.stringify(body);
     }
     // Bounded: a relay that stops answering must not hang a terminal (or hold its home's lock).
-    const response = await fetch(`${this.url}${path}`, { method, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(payload === undefined ? {} : { body: payload }) });
+    const send = () => fetch(`${this.url}${path}`, { method, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(payload === undefined ? {} : { body: payload }) });
+    let response: Response;
+    try {
+      response = await send();
+    } catch (error) {
+      // A kept-alive connection the server closed just as it was reused fails the request
+      // outright; a read is safe to repeat once on a fresh connection.
+      if (method !== 'GET' || !(error instanceof TypeError)) throw error;
+      response = await send();
+    }
     if (!response.ok) {
       const text = await response.text();
       let code = 'http_error';

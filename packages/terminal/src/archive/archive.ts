@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS statements (
   valid        INTEGER NOT NULL,
   PRIMARY KEY (channel, seq)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS statements_by_type ON statements (channel, type, seq);
+CREATE INDEX IF NOT EXISTS statements_by_kind ON statements (channel, type, valid, seq);
 CREATE TABLE IF NOT EXISTS chains (channel BLOB NOT NULL, seq INTEGER NOT NULL, chain BLOB NOT NULL, PRIMARY KEY (channel, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, verified_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS alarms (channel BLOB NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (channel, code, message)) WITHOUT ROWID;
@@ -197,11 +197,24 @@ export class Archive {
     return row === undefined ? undefined : stored(row);
   }
 
-  /** The channel's statements of these types, in seq order (valid ones only unless asked). */
-  ofTypes(channelId: Uint8Array, types: readonly number[], options: { includeInvalid?: boolean; fromSeq?: number } = {}): StoredStatement[] {
-    const rows = prepared(this.db, `SELECT seq, statement, received_at, valid FROM statements WHERE channel = ? AND type IN (${types.map(() => '?').join(', ')}) AND seq >= ? ${options.includeInvalid ? '' : 'AND valid = 1'} ORDER BY seq`)
-      .all(channelId, ...types, options.fromSeq ?? 0) as StoredRow[];
-    return rows.map(stored);
+  /**
+   * Which of these types the channel's last valid statement among them is (undefined if none):
+   * one index probe per type, whatever the length of the channel.
+   */
+  lastOfTypes(channelId: Uint8Array, types: readonly number[]): number | undefined {
+    let best: { seq: number; type: number } | undefined;
+    for (const type of types) {
+      const row = prepared(this.db, 'SELECT max(seq) AS m FROM statements WHERE channel = ? AND type = ? AND valid = 1').get(channelId, type) as { m: number | null };
+      if (row.m !== null && (best === undefined || row.m > best.seq)) best = { seq: row.m, type };
+    }
+    return best?.type;
+  }
+
+  /** The channel's statements of these types, in seq order (valid ones only unless asked; only the `last` n if given). */
+  ofTypes(channelId: Uint8Array, types: readonly number[], options: { includeInvalid?: boolean; fromSeq?: number; last?: number } = {}): StoredStatement[] {
+    const rows = prepared(this.db, `SELECT seq, statement, received_at, valid FROM statements WHERE channel = ? AND type IN (${types.map(() => '?').join(', ')}) AND seq >= ? ${options.includeInvalid ? '' : 'AND valid = 1'} ORDER BY seq DESC LIMIT ?`)
+      .all(channelId, ...types, options.fromSeq ?? 0, options.last ?? -1) as StoredRow[];
+    return rows.reverse().map(stored);
   }
 
   statements(channelId: Uint8Array, fromSeq = 1, limit = 1000): ArchivedStatement[] {

@@ -18,6 +18,9 @@ import type { Archive, StoredStatement } from '../archive/archive.js';
 import type { DirectoryEntry } from '../directory/directory.js';
 import { isFrozen, precedenceName } from './statement-rules.js';
 
+/** How many recent messages, acks and heartbeats the board considers. */
+export const BOARD_WINDOW = 10_000;
+
 export type Liveness = 'live' | 'late' | 'silent' | 'frozen';
 export type DeadlineState = 'pending' | 'met' | 'overdue' | 'escalated' | 'critical';
 
@@ -68,7 +71,9 @@ export function channelBoard(charter: Charter, archive: Archive, devices: Readon
   const channelId = charter.channelId;
   const partyOf = (s: StoredStatement) => devices.get(toHex(s.statement.author))?.party;
   const frozen = isFrozen(archive, channelId);
-  const relevant = archive.ofTypes(channelId, [StatementType.message, StatementType.ack, StatementType.heartbeat]);
+  // A window, so a long channel's board costs the same each round: deadlines older than this
+  // many messages, acks and heartbeats back have long been met or escalated to critical.
+  const relevant = archive.ofTypes(channelId, [StatementType.message, StatementType.ack, StatementType.heartbeat], { last: BOARD_WINDOW });
   const acks = relevant.flatMap((s) => {
     if (s.statement.type !== StatementType.ack) return [];
     const body = decodeAckBody(s.statement.body);

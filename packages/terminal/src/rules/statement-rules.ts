@@ -68,10 +68,9 @@ function holds(entry: DirectoryEntry, roles: readonly Role[]): boolean {
   return entry.roles.some((r) => roles.includes(r));
 }
 
-/** True if the last valid freeze/unfreeze of the channel before `seq` is a freeze. */
+/** True if the channel's last valid freeze/unfreeze is a freeze (checked before each new statement is stored). */
 export function isFrozen(archive: Archive, channelId: Uint8Array): boolean {
-  const toggles = archive.ofTypes(channelId, [StatementType.freeze, StatementType.unfreeze]);
-  return toggles.at(-1)?.statement.type === StatementType.freeze;
+  return archive.lastOfTypes(channelId, [StatementType.freeze, StatementType.unfreeze]) === StatementType.freeze;
 }
 
 export function isInternal(charter: Charter): boolean {
