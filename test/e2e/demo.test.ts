@@ -36,7 +36,7 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
       assert.equal(demo.exitCode, null, `the demo exited early:\n${out}\n${err}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    for (const text of ['Washington to Moscow: FLASH\\. Confirm this line is secure, end to end\\. {2}\\(approved by washington / (Operator|Principal), washington / (Operator|Principal)\\)', 'Moscow confirms: received and verified', 'Washington operator: hourly line test', 'Washington operator: PRIORITY']) {
+    for (const text of ['Washington to Moscow: FLASH\\. Confirm this line is secure, end to end\\. {2}\\(approved by washington / (Operator|Deputy), washington / (Operator|Deputy)\\)', 'Moscow confirms: received and verified', 'Washington operator: hourly line test', 'Washington operator: PRIORITY']) {
       assert.match(out, new RegExp(`\\] {2}${text}`), `the verified transcript shows: ${text}`);
     }
     assert.match(out, /moscow \/ Principal {2}ACKNOWLEDGES #\d+: received and understood/, 'the FLASH is acknowledged');
@@ -91,7 +91,7 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     }
     assert.equal(status.code, 0, status.err + status.out);
     assert.match(status.out, /ack PRIORITY +#\d+ washington → moscow: OVERDUE \(due .*, acknowledged/, 'late, and on the record as late');
-    assert.match(status.out, /members: moscow \/ Operator; moscow \/ Principal; washington \/ Operator; washington \/ Principal/);
+    assert.match(status.out, /members: moscow \/ Operator; moscow \/ Principal; washington \/ Deputy; washington \/ Operator; washington \/ Principal/);
     const show = typed(find(/ channel show /));
     assert.equal(show.code, 0, show.err);
     assert.match(show.out, /party {5}moscow .* SIGNED/);

@@ -36,6 +36,7 @@ export async function withTerminal<T>(args: ParsedArgs, work: (t: Terminal) => P
 }
 
 export function explain(error: unknown, relayUrl: string): unknown {
+  if (error instanceof Error && error.name === 'CatchUpError') return explain((error as Error & { cause: unknown }).cause, relayUrl);
   if (error instanceof ChannelNotFound || error instanceof TerminalError || error instanceof KeyStoreError) return new UsageError(error.message);
   if (error instanceof RelayRequestError) return new CommandFailure(`the relay refused: ${error.message}`);
   if (error instanceof TypeError && /fetch failed/.test(error.message)) return new CommandFailure(`cannot reach the relay at ${relayUrl}`);

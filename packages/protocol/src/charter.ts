@@ -105,6 +105,7 @@ function checkBody(c: CharterBody): string | undefined {
   if (c.ackRoles.length === 0) return 'at least one role must be allowed to acknowledge';
   if (!Number.isInteger(c.keyUpdateSeconds) || c.keyUpdateSeconds < 1 || c.keyUpdateSeconds > 0xffffffff) return 'key update interval must be at least 1 second';
   if (c.approvals.length > MAX_APPROVAL_RULES) return `at most ${MAX_APPROVAL_RULES} approval rules`;
+  if (new Set(c.approvals.map((a) => `${a.party}:${a.precedence}`)).size !== c.approvals.length) return 'two approval rules for the same party and precedence';
   for (const a of c.approvals) {
     if (a.party >= c.parties.length) return `approval rule names party ${a.party}, but the charter has ${c.parties.length}`;
     if (a.precedence < 1 || a.precedence > 4) return `approval rule precedence ${a.precedence} is not 1–4`;

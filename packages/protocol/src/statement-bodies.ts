@@ -67,16 +67,21 @@ export function decodeDraftBody(bytes: Uint8Array): Result<{ targetChannel: Uint
   return ok({ targetChannel: bytes.slice(0, CHANNEL_ID_SIZE), body: body.value });
 }
 
-/** approval (party-internal channel): [16] target channel id | [32] draft content hash. The draft's id is the statement's parent. */
-export function encodeApprovalBody(targetChannel: Uint8Array, contentHash: Uint8Array): Uint8Array {
-  return new Writer().fixed(targetChannel, CHANNEL_ID_SIZE).fixed(contentHash, 32).finish();
+/**
+ * approval (party-internal channel): [16] target channel id | [32] draft content hash | [32]
+ * the device that may send it (the draft's author). The draft's id is the statement's parent;
+ * a message may use one draft's approvals once.
+ */
+export function encodeApprovalBody(targetChannel: Uint8Array, contentHash: Uint8Array, sender: Uint8Array): Uint8Array {
+  return new Writer().fixed(targetChannel, CHANNEL_ID_SIZE).fixed(contentHash, 32).fixed(sender, 32).finish();
 }
 
-export function decodeApprovalBody(bytes: Uint8Array): Result<{ targetChannel: Uint8Array; contentHash: Uint8Array }> {
+export function decodeApprovalBody(bytes: Uint8Array): Result<{ targetChannel: Uint8Array; contentHash: Uint8Array; sender: Uint8Array }> {
   const r = new Reader(bytes, 'malformed_statement', 'approval body');
   const targetChannel = r.fixed(CHANNEL_ID_SIZE, 'target channel');
   const contentHash = r.fixed(32, 'content hash');
-  return r.end({ targetChannel, contentHash });
+  const sender = r.fixed(32, 'sender');
+  return r.end({ targetChannel, contentHash, sender });
 }
 
 /** heartbeat, freeze, unfreeze, close-thread: empty. */

@@ -170,7 +170,7 @@ export function decodeMessageBody(bytes: Uint8Array): Result<MessageBody> {
   const raw = r.bytes32('text', MAX_STATEMENT_BODY);
   let text = '';
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw); // keep a BOM: one encoding per text
   } catch {
     r.fail('text is not valid UTF-8');
   }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createApplicationMessage, createCommit, createGroup, defaultProposalTypes, joinGroup, processMessage, encode, decode, mlsMessageEncoder, mlsMessageDecoder, type ClientState, type MlsContext, type MlsFramedMessage } from 'ts-mls';
 import { encodeEnvelope, encodeMessageBody, EnvelopeKind, Precedence, signerFor, signStatement, statementCommitment, statementId, StatementType, type Signer, type Statement } from '@hotline/protocol';
-import { ChannelVerifier, deviceKeyPackage, directoryAuthenticationService, inclusionFromTiles, mlsContext, type DeviceKeyPackage, type ChannelPosition } from '../src/index.js';
+import { ChannelVerifier, deviceKeyPackage, directoryAuthenticationService, inclusionFromTiles, mlsContext, type DeviceKeyPackage, type ChannelPosition, type ChannelVerifierDeps } from '../src/index.js';
 import { FakeRelayLog } from './fake-log.js';
 
 interface Party {
@@ -12,7 +12,7 @@ interface Party {
   state?: ClientState;
 }
 
-export async function setup(position?: ChannelPosition) {
+export async function setup(position?: ChannelPosition, extra: Partial<ChannelVerifierDeps> = {}) {
   const vouched = new Map<string, Uint8Array[]>();
   const auth = directoryAuthenticationService((d) => vouched.get(Buffer.from(d).toString('hex')));
   const make = async (): Promise<Party> => {
@@ -45,6 +45,7 @@ export async function setup(position?: ChannelPosition) {
     isMemberDevice: (key) => members.has(Buffer.from(key).toString('hex')),
     isDuplicate: (statement) => seen.has(Buffer.from(statementId(statement)).toString('hex')),
     inclusion: inclusionFromTiles(log.monitor, log.fetchTile),
+    ...extra,
   }, position);
 
   /** Alice says something: a statement, encrypted with MLS, in an envelope. */

@@ -102,3 +102,12 @@ test('duplicate: a statement already accepted, replayed inside a new MLS message
   assert.equal(codeOf(await verifier.accept(d2)), 'duplicate');
   assert.equal(verifier.position.nextSeq, 3, 'the stream is sound; the content is the alert');
 });
+
+test('bad_receive_time: a record dated after the witnesses cosigned the log that holds it', async () => {
+  const { channelId, log, verifier, say } = await setup(undefined, { latestReceiveTime: () => Date.now() - 3_600_000 });
+  const { envelope, commitment } = await say('dated in the future, as far as the witnesses know');
+  const delivery = log.append(channelId, envelope, commitment);
+  await log.monitor.update();
+  assert.equal(codeOf(await verifier.accept(delivery)), 'bad_receive_time');
+  assert.equal(verifier.position.nextSeq, 1, 'a stream alert: the position stays');
+});

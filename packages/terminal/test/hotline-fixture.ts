@@ -18,7 +18,7 @@ import { enrolDevice, KeyStore, Terminal } from '../src/index.js';
 export interface Hotline {
   readonly relay: RunningRelay;
   /** Stops the relay, lets `edit` change its database behind its back, and starts it again on the same port. */
-  restartRelay(edit: (db: Database.Database) => void): Promise<void>;
+  restartRelay(edit: (db: Database.Database) => void, overrides?: { now?: () => number }): Promise<void>;
   readonly relayDir: string;
   readonly policy: string;
   readonly homes: Record<'wp' | 'wo' | 'mp' | 'mo', string>;
@@ -62,7 +62,7 @@ export async function hotline(): Promise<Hotline> {
     get relay() {
       return relay;
     },
-    async restartRelay(edit) {
+    async restartRelay(edit, overrides = {}) {
       const port = relay.port;
       await relay.close();
       const db = new Database(join(relayDir, 'relay.db'));
@@ -71,7 +71,7 @@ export async function hotline(): Promise<Hotline> {
       } finally {
         db.close();
       }
-      relay = await startRelay({ ...relayOptions, port });
+      relay = await startRelay({ ...relayOptions, ...overrides, port });
     },
     relayDir,
     policy,

@@ -157,3 +157,23 @@ test('a device revoked after it spoke: terminals that sync later still accept wh
     assert.deepEqual(transcript(mp, charter).map((l) => l.text), ['sent before my revocation']);
   });
 });
+
+test('bad_receive_time: a relay that dates a record before the one it follows', async () => {
+  await withHotline(async (h, opened) => {
+    const wp = h.open('wp');
+    const mp = h.open('mp');
+    opened.push(wp, mp);
+    const charter = h.charter();
+    await openChannel(wp, charter);
+    await joined(mp);
+    await say(wp, charter, 'dated honestly');
+    // The relay's clock is set back two minutes (certificates allow five of skew): a backdated
+    // record would make a late acknowledgement look on time.
+    await h.restartRelay(() => undefined, { now: () => Date.now() - 120_000 });
+    const backdated = await say(wp, charter, 'dated two minutes early');
+    const codes = await syncUntil(mp, charter, (c) => c.includes('bad_receive_time'));
+    assert.ok(codes.includes('bad_receive_time'), JSON.stringify(codes));
+    assert.deepEqual(transcript(mp, charter).map((l) => l.text), ['dated honestly']);
+    assert.ok(backdated.receipt !== undefined);
+  });
+});

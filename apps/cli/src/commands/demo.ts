@@ -1,6 +1,7 @@
 /**
  * `hotline demo` — the main job on embedded defaults: a relay and a witness per party as real
- * processes, terminals for Washington and Moscow (a principal and an operator each), a charter
+ * processes, terminals for Washington and Moscow (a principal and an operator each, and a
+ * deputy for Washington), a charter
  * both roots sign, an MLS channel, a few messages both ways, the verified transcript and the
  * status board — then it keeps the servers running and prints the commands to try in another
  * shell. Ctrl-C stops everything it started. `hotline demo log` walks through the log alone.
@@ -12,7 +13,7 @@ import { Precedence, type Charter } from '@hotline/protocol';
 import { acknowledge, approveDraft, catchUp, draftMessage, drafts, formatLine, sendMessage, transcript, type Sent, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
 import { untilSignalled } from '../listen.js';
-import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PRIORITY_DEADLINE_SECONDS, type World } from '../demo/world.js';
+import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PEOPLE, PRIORITY_DEADLINE_SECONDS, type World } from '../demo/world.js';
 import { DEMO_LOG_HELP, runLogDemo } from './demo-log.js';
 import { runStatus } from './status.js';
 
@@ -22,7 +23,8 @@ export const DEMO_HELP = `usage: hotline demo [--dir DIR] [--exit] [--follow-ms 
 Runs Hotline end to end on this machine:
   1. Washington and Moscow create root keys and pin each other's;
   2. a relay (SQLite, transparency log) and one witness per party start as processes;
-  3. a principal and an operator per party get device keys, certified and logged;
+  3. a principal and an operator per party (and a deputy for Washington) get device keys,
+     certified and logged;
   4. a charter for channel ${CHANNEL_NAME} is signed by both roots;
   5. the channel is opened as an MLS group and every device joins;
   6. a FLASH from Washington is drafted in Washington's internal channel, approved by two
@@ -72,11 +74,11 @@ function receipt(sent: Sent): string {
 
 /** The exchange: a FLASH under the two-person rule, acknowledged in time; a PRIORITY whose deadline passes. */
 async function exchange(world: World, print: (line: string) => void): Promise<{ last: number; overdueId: string }> {
-  print('6. A FLASH from Washington needs two approvals (the charter\'s two-person rule):');
+  print('6. A FLASH from Washington needs two approvals by other members (the charter\'s two-person rule):');
   const draft = await as(world, 'washington-principal', async (t) => draftMessage(t, world.charter, { precedence: Precedence.flash, language: 'en', text: 'Washington to Moscow: FLASH. Confirm this line is secure, end to end.' }));
   print(`   the principal drafts it in ${INTERNAL_NAME}: ${receipt(draft)}`);
   const draftId = toHex(draft.statementId).slice(0, 12);
-  for (const name of ['washington-operator', 'washington-principal']) {
+  for (const name of ['washington-operator', 'washington-deputy']) {
     const approval = await as(world, name, async (t) => {
       await verifiedTo(t, t.charters.find(INTERNAL_NAME), draft.receipt!.seq);
       return approveDraft(t, draftId);
@@ -120,7 +122,7 @@ async function exchange(world: World, print: (line: string) => void): Promise<{ 
 
 async function syncEveryone(world: World, seq: number): Promise<void> {
   const deadline = Date.now() + 30_000;
-  for (const name of ['washington-principal', 'washington-operator', 'moscow-principal', 'moscow-operator']) {
+  for (const name of PEOPLE.map((p) => p.home)) {
     const t = world.open(name);
     try {
       for (;;) {
@@ -145,7 +147,7 @@ function commands(world: World, overdueId: string): string[] {
     `  ${run} send ${CHANNEL_NAME} "Washington here: please acknowledge." --precedence immediate ${at('washington-principal')}`,
     `  ${run} send ${CHANNEL_NAME} "Moscow acknowledges." ${at('moscow-principal')}`,
     `  ${run} status ${at('washington-operator')}`,
-    `  ${run} draft ${CHANNEL_NAME} "Washington: second FLASH." ${at('washington-operator')}   (then: approve <id>, from both Washington homes)`,
+    `  ${run} draft ${CHANNEL_NAME} "Washington: second FLASH." ${at('washington-principal')}   (then: approve <id>, from the operator's and the deputy's homes)`,
     `  ${run} channel show ${world.charterFile}`,
     'Every command verifies what the relay says before showing it. Ctrl-C here stops the servers.',
   ];
@@ -198,7 +200,7 @@ export async function runDemo(argv: readonly string[], print: (line: string) => 
     try {
       const round = await catchUp(viewer);
       for (const { alarm } of round.alarms) print(`   !! ALARM ${alarm.code} ${alarm.level.toUpperCase()}: ${alarm.message}`);
-      print(`\n8. The transcript as Moscow's operator verified it (receipts and heartbeats hidden; the same on all four terminals):`);
+      print(`\n8. The transcript as Moscow's operator verified it (receipts and heartbeats hidden; the same on every terminal):`);
       for (const line of transcript(viewer, world.charter)) print(`   ${formatLine(line)}`);
     } finally {
       viewer.close();

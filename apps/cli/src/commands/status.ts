@@ -1,6 +1,6 @@
 /** `hotline status` — the board: the log as verified, this device, each channel, and every alert. */
 import { toHex } from '@hotline/log';
-import { catchUp, channelBoard, channelStatus, isInternal } from '@hotline/terminal';
+import { catchUp, channelBoard, channelStatus, isInternal, isoTime } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
 import { withTerminal } from '../session.js';
 
@@ -24,7 +24,7 @@ transcript (its acks and heartbeats cite it); each acknowledgement deadline and 
 Exit status: 0 no alerts or alarms, 1 alerts on record or alarms now (see the list), 2 bad usage.`;
 
 function time(ms: number | undefined): string {
-  return ms === undefined ? 'never' : `${new Date(ms).toISOString().slice(11, 19)}Z`;
+  return ms === undefined ? 'never' : `${isoTime(ms).slice(11, 19)}Z`;
 }
 
 export async function runStatus(argv: readonly string[], print: (line: string) => void): Promise<number> {

@@ -1,7 +1,7 @@
 /** `hotline watch CHANNEL` — stream the channel's messages as they are verified, and every alert. */
 import { spawn } from 'node:child_process';
 import { ReceiptKind, statementId, StatementType } from '@hotline/protocol';
-import { catchUp, describeStatement, formatLine, ROUTINE_TYPES, sendReceipts, transcript, type Terminal } from '@hotline/terminal';
+import { catchUp, CatchUpError, describeStatement, formatLine, ROUTINE_TYPES, sendReceipts, transcript, type Alarm, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
 import { explain, openTerminal } from '../session.js';
 
@@ -66,11 +66,13 @@ async function round(t: Terminal, channel: string, options: WatchOptions, print:
     // Shown to a person: a signed read receipt.
     await sendReceipts(t, charter, shown, ReceiptKind.read);
   }
-  for (const { charter: c, alarm } of result.alarms) {
-    print(`!! ALARM ${alarm.code} ${alarm.level.toUpperCase()}: ${alarm.message}`);
-    if (options.onAlarm !== undefined) runHook(options.onAlarm, { HOTLINE_ALARM_CODE: alarm.code, HOTLINE_ALARM_LEVEL: alarm.level, HOTLINE_ALARM_MESSAGE: alarm.message, HOTLINE_CHANNEL: c.name }, print);
-  }
+  for (const { charter: c, alarm } of result.alarms) announceAlarm(c.name, alarm, options, print);
   return alerts;
+}
+
+function announceAlarm(channel: string, alarm: Alarm, options: WatchOptions, print: (line: string) => void): void {
+  print(`!! ALARM ${alarm.code} ${alarm.level.toUpperCase()}: ${alarm.message}`);
+  if (options.onAlarm !== undefined) runHook(options.onAlarm, { HOTLINE_ALARM_CODE: alarm.code, HOTLINE_ALARM_LEVEL: alarm.level, HOTLINE_ALARM_MESSAGE: alarm.message, HOTLINE_CHANNEL: channel }, print);
 }
 
 export async function runWatch(argv: readonly string[], print: (line: string) => void): Promise<number> {
@@ -98,6 +100,7 @@ export async function runWatch(argv: readonly string[], print: (line: string) =>
       try {
         alerts += await round(t, channel, options, print);
       } catch (error) {
+        if (error instanceof CatchUpError) for (const { charter: c, alarm } of error.alarms) announceAlarm(c.name, alarm, options, print);
         const explained = explain(error, t.relayUrl);
         if (args.booleans.has('once') || !(explained instanceof Error) || explained.name !== 'CommandFailure') throw explained;
         print(`(${explained.message}; retrying)`);

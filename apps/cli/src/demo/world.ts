@@ -1,8 +1,8 @@
 /**
  * A two-party Hotline on this machine, built the way real parties would build it, for the demo
  * and the end-to-end tests: a relay and one witness per party as real `hotline` processes, and
- * four terminal homes (a principal, whose home also holds the party root, and an operator, for
- * each of Washington and Moscow). Party roots are pinned both ways, devices certified and
+ * terminal homes: for each of Washington and Moscow a principal (whose home also holds the party
+ * root) and an operator, and for Washington a deputy. Party roots are pinned both ways, devices certified and
  * registered, a charter signed by both roots, the channel opened and joined by every device.
  */
 import { mkdirSync, rmSync, existsSync, writeFileSync, readdirSync } from 'node:fs';
@@ -30,6 +30,7 @@ export interface Person {
 export const PEOPLE: readonly Person[] = [
   { home: 'washington-principal', party: 'washington', member: 'Principal', roles: ['principal', 'admin'] },
   { home: 'washington-operator', party: 'washington', member: 'Operator', roles: ['operator'] },
+  { home: 'washington-deputy', party: 'washington', member: 'Deputy', roles: ['principal'] },
   { home: 'moscow-principal', party: 'moscow', member: 'Principal', roles: ['principal', 'admin'] },
   { home: 'moscow-operator', party: 'moscow', member: 'Operator', roles: ['operator'] },
 ];
@@ -130,7 +131,7 @@ export async function buildWorld(dirArg: string, hotlineBin: string, say: (line:
       ackDeadlines: [300, 1800, PRIORITY_DEADLINE_SECONDS, 0],
       heartbeatSeconds: 3600,
       keyUpdateSeconds: 86400,
-      // The two-person rule: a FLASH from Washington needs two approvals.
+      // The two-person rule: a FLASH from Washington needs two approvals by other members.
       approvals: [{ party: 0, precedence: 1, required: 2, roles: ['principal', 'operator'] }],
       witnessPolicy: policy,
     });
@@ -152,7 +153,7 @@ export async function buildWorld(dirArg: string, hotlineBin: string, say: (line:
     const opener = open('washington-principal');
     try {
       // The opener adds the devices its verified directory holds: wait until a checkpoint both
-      // witnesses cosigned covers all four certificates.
+      // witnesses cosigned covers every certificate.
       await eventually('the directory to cover every device', async () => {
         await opener.refresh();
         return opener.directory.all().length >= PEOPLE.length ? true : undefined;

@@ -13,7 +13,7 @@ import type { EnvelopeAlert } from '../verify/alerts.js';
 import type { ChannelPosition } from '../verify/channel-verifier.js';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS positions (channel BLOB PRIMARY KEY, next_seq INTEGER NOT NULL, chain BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS positions (channel BLOB PRIMARY KEY, next_seq INTEGER NOT NULL, chain BLOB NOT NULL, received_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS statements (
   channel      BLOB    NOT NULL,
   seq          INTEGER NOT NULL,
@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS statements (
 CREATE INDEX IF NOT EXISTS statements_by_kind ON statements (channel, type, valid, seq);
 CREATE TABLE IF NOT EXISTS chains (channel BLOB NOT NULL, seq INTEGER NOT NULL, chain BLOB NOT NULL, PRIMARY KEY (channel, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, verified_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS used_drafts (channel BLOB NOT NULL, draft TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (channel, draft)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alarms (channel BLOB NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (channel, code, message)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alerts (
   id        INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -97,8 +98,8 @@ export class Archive {
   }
 
   position(channelId: Uint8Array): ChannelPosition | undefined {
-    const row = prepared(this.db, 'SELECT next_seq, chain FROM positions WHERE channel = ?').get(channelId) as { next_seq: number; chain: Buffer } | undefined;
-    return row === undefined ? undefined : { nextSeq: Number(row.next_seq), chain: new Uint8Array(row.chain) };
+    const row = prepared(this.db, 'SELECT next_seq, chain, received_at FROM positions WHERE channel = ?').get(channelId) as { next_seq: number; chain: Buffer; received_at: number } | undefined;
+    return row === undefined ? undefined : { nextSeq: Number(row.next_seq), chain: new Uint8Array(row.chain), receivedAt: Number(row.received_at) };
   }
 
   /**
@@ -136,7 +137,7 @@ export class Archive {
 
   private setPosition(channelId: Uint8Array, after: ChannelPosition): void {
     if (after.nextSeq > 1) prepared(this.db, 'INSERT INTO chains (channel, seq, chain) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(channelId, after.nextSeq - 1, after.chain);
-    prepared(this.db, 'INSERT INTO positions (channel, next_seq, chain) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET next_seq = excluded.next_seq, chain = excluded.chain').run(channelId, after.nextSeq, after.chain);
+    prepared(this.db, 'INSERT INTO positions (channel, next_seq, chain, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (channel) DO UPDATE SET next_seq = excluded.next_seq, chain = excluded.chain, received_at = excluded.received_at').run(channelId, after.nextSeq, after.chain, after.receivedAt ?? 0);
   }
 
   private insertAlert(channelId: Uint8Array | undefined, alert: { code: string; message: string; seq?: number; logIndex?: number }): void {
@@ -195,6 +196,23 @@ export class Archive {
   byId(channelId: Uint8Array, id: Uint8Array): StoredStatement | undefined {
     const row = prepared(this.db, 'SELECT seq, statement, received_at, valid FROM statements WHERE channel = ? AND statement_id = ?').get(channelId, id) as StoredRow | undefined;
     return row === undefined ? undefined : stored(row);
+  }
+
+  /** Each author's last valid statement of a type (e.g. heartbeats), however many others there are. */
+  lastByAuthor(channelId: Uint8Array, type: number): StoredStatement[] {
+    const rows = prepared(this.db, 'SELECT s.seq, s.statement, s.received_at, s.valid FROM statements s JOIN (SELECT author, max(seq) AS seq FROM statements WHERE channel = ? AND type = ? AND valid = 1 GROUP BY author) last ON s.channel = ? AND s.seq = last.seq ORDER BY s.seq').all(channelId, type, channelId) as StoredRow[];
+    return rows.map(stored);
+  }
+
+  /** The seq of the valid message that used this draft's approvals, if one did. */
+  draftUsedAt(channelId: Uint8Array, draft: string): number | undefined {
+    const row = prepared(this.db, 'SELECT seq FROM used_drafts WHERE channel = ? AND draft = ?').get(channelId, draft) as { seq: number } | undefined;
+    return row?.seq;
+  }
+
+  /** Records that a valid message used a draft's approvals (inside the page's transaction). */
+  useDraft(channelId: Uint8Array, draft: string, seq: number): void {
+    prepared(this.db, 'INSERT INTO used_drafts (channel, draft, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(channelId, draft, seq);
   }
 
   /**

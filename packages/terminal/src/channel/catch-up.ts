@@ -27,30 +27,55 @@ export interface CatchUp {
  * for looking without speaking.
  */
 export async function catchUp(t: Terminal, options: { join?: boolean; only?: Charter; act?: boolean } = {}): Promise<CatchUp> {
-  const logAlerts = await t.refresh();
-  const joined = options.join === false ? [] : (await acceptInvitations(t)).joined;
-  await flushOutbox(t);
+  const logAlerts: (LogAlert | DirectoryAlert)[] = [];
+  const joined: Charter[] = [];
   const channels = new Map<string, { charter: Charter; outcome: SyncOutcome }>();
   const alarms: { charter: Charter; alarm: Alarm }[] = [];
   const act = options.act !== false;
-  for (const charter of options.only === undefined ? t.charters.all() : [options.only]) {
-    const outcome = await syncChannel(t, charter);
-    channels.set(toHex(charter.channelId), { charter, outcome });
-    const settled = outcome.pending === 0 && outcome.alerts.every((a) => !STREAM_ALERTS.has(a.code));
-    if (act && settled) {
-      const delivered = outcome.accepted.filter((a) => a.breach === undefined && a.statement.type === StatementType.message && t.directory.device(a.statement.author, t.now())?.party !== t.certificate.party);
-      await sendReceipts(t, charter, delivered.map((a) => statementId(a.statement)), ReceiptKind.delivered);
-      await heartbeatIfDue(t, charter);
-      await updateKeysIfDue(t, charter);
+  const charters = () => (options.only === undefined ? t.charters.all() : [options.only]);
+  let failure: unknown;
+  try {
+    logAlerts.push(...(await t.refresh()));
+    if (options.join !== false) joined.push(...(await acceptInvitations(t)).joined);
+    await flushOutbox(t);
+    for (const charter of charters()) {
+      const outcome = await syncChannel(t, charter);
+      channels.set(toHex(charter.channelId), { charter, outcome });
+      const settled = outcome.pending === 0 && outcome.alerts.every((a) => !STREAM_ALERTS.has(a.code));
+      if (act && settled) {
+        const delivered = outcome.accepted.filter((a) => a.breach === undefined && a.statement.type === StatementType.message && t.directory.device(a.statement.author, t.now())?.party !== t.certificate.party);
+        await sendReceipts(t, charter, delivered.map((a) => statementId(a.statement)), ReceiptKind.delivered);
+        await heartbeatIfDue(t, charter);
+        await updateKeysIfDue(t, charter);
+      }
     }
+    if (act) await sendApprovedDrafts(t);
+  } catch (error) {
+    failure = error;
+  } finally {
+    // Alarms come from the archive and the clock alone: a relay that cannot be reached (the
+    // very case alarms exist for) must not silence them.
     const devices = new Map(t.directory.all().map((e) => [toHex(e.deviceKey), e]));
-    for (const alarm of channelBoard(charter, t.archive, devices, t.now()).alarms) {
-      if (t.archive.raiseAlarm(charter.channelId, alarm)) alarms.push({ charter, alarm });
+    for (const charter of charters()) {
+      for (const alarm of channelBoard(charter, t.archive, devices, t.now()).alarms) {
+        if (t.archive.raiseAlarm(charter.channelId, alarm)) alarms.push({ charter, alarm });
+      }
     }
   }
-  if (act) await sendApprovedDrafts(t);
+  if (failure !== undefined) throw new CatchUpError(failure, alarms);
   return { logAlerts, joined, channels, alarms };
 }
 
+/** A catch-up that failed (the relay unreachable, say), carrying the alarms it still raised. */
+export class CatchUpError extends Error {
+  override readonly name = 'CatchUpError';
+  constructor(
+    override readonly cause: unknown,
+    readonly alarms: { charter: Charter; alarm: Alarm }[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /** Alerts after which a channel's stream is stuck: no receipts or heartbeats on top of a lie. */
-const STREAM_ALERTS = new Set(['malformed_delivery', 'record_mismatch', 'envelope_mismatch', 'replayed', 'gap', 'withheld', 'out_of_order', 'chain_mismatch', 'not_included', 'policy_not_met']);
+const STREAM_ALERTS = new Set(['malformed_delivery', 'record_mismatch', 'envelope_mismatch', 'replayed', 'gap', 'withheld', 'out_of_order', 'bad_receive_time', 'chain_mismatch', 'not_included', 'policy_not_met']);

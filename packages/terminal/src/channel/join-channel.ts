@@ -110,7 +110,7 @@ async function acceptVerified(t: Terminal, inv: Invitation, charter: Charter): P
     if (t.charters.get(charter.channelId) !== undefined || t.groups.load(charter.channelId) !== undefined) return false;
     t.charters.add(charter, t.now());
     t.groups.save(charter.channelId, state, t.now());
-    t.archive.advance(charter.channelId, { nextSeq: r.seq + 1, chain: r.chainHash });
+    t.archive.advance(charter.channelId, { nextSeq: r.seq + 1, chain: r.chainHash, receivedAt: r.receivedAt });
     t.keyPackages.remove(inv.keyPackageHash);
     return true;
   });

@@ -86,7 +86,7 @@ export async function sendReceipts(t: Terminal, charter: Charter, ids: readonly 
 /** The liveness test: a heartbeat (carrying this device's head) if its party's last one is older than the charter's interval. */
 export async function heartbeatIfDue(t: Terminal, charter: Charter): Promise<Sent | undefined> {
   if (isInternal(charter)) return undefined;
-  const ours = t.archive.ofTypes(charter.channelId, [StatementType.heartbeat]).filter((s) => t.directory.device(s.statement.author, t.now())?.party === t.certificate.party);
+  const ours = t.archive.lastByAuthor(charter.channelId, StatementType.heartbeat).filter((s) => t.directory.entry(s.statement.author)?.party === t.certificate.party);
   const last = ours.at(-1)?.receivedAt;
   if (last !== undefined && t.now() - last < charter.heartbeatSeconds * 1000) return undefined;
   return sendStatement(t, charter, { type: StatementType.heartbeat, body: new Uint8Array(0) });
@@ -108,7 +108,16 @@ export async function approveDraft(t: Terminal, idPrefix: string): Promise<Sent>
   const draft = findStatement(t, internal, idPrefix, [StatementType.draft]);
   const body = decodeDraftBody(draft.statement.body);
   if (!body.ok) throw new TerminalError(body.error.message);
-  return sendStatement(t, internal, { type: StatementType.approval, body: encodeApprovalBody(body.value.targetChannel, draftContentHash(body.value.targetChannel, body.value.body)), parent: statementId(draft.statement) });
+  if (bytesEqual(draft.statement.author, t.deviceKey)) throw new TerminalError('the author of a draft cannot approve it: approvals must come from other members');
+  return sendStatement(t, internal, { type: StatementType.approval, body: encodeApprovalBody(body.value.targetChannel, draftContentHash(body.value.targetChannel, body.value.body), draft.statement.author), parent: statementId(draft.statement) });
+}
+
+/** An approval that counts for a draft: by a verified device of another member, with a role the rule names, for the draft's author to send. */
+function qualifies(t: Terminal, approval: StoredStatement, draftAuthor: Uint8Array, rule: { roles: readonly string[] } | undefined): boolean {
+  const approver = t.directory.device(approval.statement.author, t.now());
+  const author = t.directory.entry(draftAuthor);
+  const body = decodeApprovalBody(approval.statement.body);
+  return approver !== undefined && body.ok && bytesEqual(body.value.sender, draftAuthor) && (author === undefined || approver.member !== author.member || approver.party !== author.party) && (rule === undefined || approver.roles.some((r) => rule.roles.includes(r)));
 }
 
 export interface DraftStatus {
@@ -142,9 +151,8 @@ export function drafts(t: Terminal): DraftStatus[] {
     const approvers = new Set<string>();
     for (const a of approvals) {
       if (a.statement.parent === undefined || toHex(a.statement.parent) !== id) continue;
-      const approver = t.directory.device(a.statement.author, t.now());
-      const decoded = decodeApprovalBody(a.statement.body);
-      if (approver === undefined || !decoded.ok || (rule !== undefined && !approver.roles.some((r) => rule.roles.includes(r)))) continue;
+      if (!qualifies(t, a, d.statement.author, rule)) continue;
+      const approver = t.directory.device(a.statement.author, t.now())!;
       approvers.add(`${approver.party} / ${approver.member}`);
     }
     return [{ id, channel: target.name, author: author === undefined ? 'unknown device' : `${author.party} / ${author.member}`, body: body.value.body, approvedBy: [...approvers].sort(), required: rule?.required ?? 0, sent: sent.get(id), mine: bytesEqual(d.statement.author, t.deviceKey) }];
@@ -162,13 +170,15 @@ export async function sendApprovedDrafts(t: Terminal): Promise<Sent[]> {
     const body = decodeDraftBody(draftStatement.statement.body);
     if (!body.ok) continue;
     const target = t.charters.get(body.value.targetChannel)!;
+    if (isFrozen(t.archive, target.channelId)) continue; // it would only be refused: wait for the unfreeze
     const seen = new Set<string>();
     const carried: Uint8Array[] = [];
+    const rule = target.approvals.find((r) => target.parties[r.party]?.name === t.certificate.party && r.precedence === body.value.body.precedence);
     for (const a of t.archive.ofTypes(internal.channelId, [StatementType.approval])) {
-      if (a.statement.parent === undefined || toHex(a.statement.parent) !== d.id) continue;
-      const approver = t.directory.device(a.statement.author, t.now());
-      const key = approver === undefined ? undefined : `${approver.party}/${approver.member}`;
-      if (key === undefined || seen.has(key)) continue;
+      if (a.statement.parent === undefined || toHex(a.statement.parent) !== d.id || !qualifies(t, a, draftStatement.statement.author, rule)) continue;
+      const approver = t.directory.device(a.statement.author, t.now())!;
+      const key = `${approver.party}/${approver.member}`;
+      if (seen.has(key)) continue;
       seen.add(key);
       carried.push(a.statement.bytes);
     }

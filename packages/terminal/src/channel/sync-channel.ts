@@ -10,12 +10,12 @@ import { terminalInclusion } from './inclusion.js';
 import type { InclusionCheck, InclusionVerdict } from '../verify/inclusion.js';
 import { sendInvitations } from './open-channel.js';
 import { decode, getGroupMembers, mlsMessageDecoder, processMessage, wireformats, type ClientState, type MlsFramedMessage } from 'ts-mls';
-import { decodeRecord, EnvelopeKind, type Charter, type Delivery, type Statement } from '@hotline/protocol';
+import { decodeMessageBody, decodeRecord, EnvelopeKind, StatementType, type Charter, type Delivery, type Statement } from '@hotline/protocol';
 import type { LogPoint, Terminal } from '../terminal.js';
 import { ChannelVerifier } from '../verify/channel-verifier.js';
 import type { EnvelopeAlert } from '../verify/alerts.js';
 import { ingest, type RuleCheck } from '../sync/ingest.js';
-import { checkRules, type RuleBreach } from '../rules/statement-rules.js';
+import { approvedDraft, checkRules, type RuleBreach } from '../rules/statement-rules.js';
 
 export interface AcceptedStatement {
   readonly seq: number;
@@ -34,6 +34,8 @@ export interface SyncOutcome {
 }
 
 const PAGE = 1000;
+/** Clock skew tolerated between the relay's and the witnesses' clocks (as LogMonitor tolerates). */
+const MAX_CLOCK_SKEW_MS = 300_000;
 
 /** The epoch an MLS framed message was sent in. */
 function epochOf(message: MlsFramedMessage): bigint {
@@ -81,10 +83,22 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
   let at: LogPoint | undefined;
   const context = await t.context(charter, () => at);
   const inclusion = terminalInclusion(t);
+  // Rules judge authors and approvers as of the statement's place in the log too: a device
+  // revoked (or expired) later must not change what an earlier statement was.
   const rules: RuleCheck = (statement, seq) => {
-    const author = t.directory.device(statement.author, t.now());
-    return author === undefined ? undefined : checkRules({ charter, archive: t.archive, author, device: (key) => t.directory.device(key, t.now()) }, statement, seq);
+    const point = at;
+    const lookup = (key: Uint8Array) => (point === undefined ? t.directory.device(key, t.now()) : t.directory.deviceAt(key, point.logIndex, point.time));
+    const author = lookup(statement.author);
+    if (author === undefined) return { code: 'not_allowed', message: 'the author was not a verified device at this point of the log' };
+    const breach = checkRules({ charter, archive: t.archive, author, device: lookup }, statement, seq);
+    if (breach === undefined && (statement.type === StatementType.message || statement.type === StatementType.edit)) {
+      const body = decodeMessageBody(statement.body);
+      const draft = body.ok ? approvedDraft(body.value) : undefined;
+      if (draft !== undefined) t.archive.useDraft(channelId, draft, seq);
+    }
+    return breach;
   };
+
   for (;;) {
     const start = t.archive.position(channelId);
     if (start === undefined) throw new Error(`this device is not a member of channel ${charter.name}`);
@@ -123,6 +137,10 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
       let members = new Set<string>();
       const verifier = new ChannelVerifier(channelId, {
         inclusion: provenInclusion,
+        latestReceiveTime: () => {
+          const held = t.monitor.held;
+          return held === undefined || held.cosignedAt === 0 ? undefined : held.cosignedAt * 1000 + MAX_CLOCK_SKEW_MS;
+        },
         isMemberDevice: (key) => {
           // Members come from the MLS state at this envelope (commits change them mid-page).
           if (membersOf !== state) {

@@ -103,8 +103,14 @@ export function describeStatement(t: Terminal, seq: number, statement: Statement
   };
 }
 
+/** An ISO time for display; a time no Date can hold (an author may claim any u64) is shown as such. */
+export function isoTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? `(time ${ms} out of range)` : date.toISOString();
+}
+
 export function formatLine(line: TranscriptLine): string {
-  const at = new Date(line.time).toISOString().replace('T', ' ').slice(0, 19);
+  const at = isoTime(line.time).replace('T', ' ').slice(0, 19);
   return `#${line.seq}  ${at}Z  ${line.id}  ${line.author}${line.precedence === undefined ? '' : `  [${line.precedence}]`}  ${line.text}${line.valid ? '' : '  !! INVALID: broke a hotline rule (see alerts)'}`;
 }
 

@@ -8,8 +8,8 @@
  *   acknowledged by every other party (a valid ack by a member with an ack role) within it.
  *   Past the deadline the alarm escalates: overdue, escalated (2×), critical (4×).
  * - Liveness: per party, the last heartbeat: live, late (older than the charter's late
- *   threshold), silent (older than its silent threshold), or frozen while a principal has
- *   frozen the channel.
+ *   threshold), silent (older than its silent threshold); a live party of a frozen channel
+ *   shows as frozen. Deadlines do not run while the channel is frozen (acks are refused then).
  * - Co-signing: per party, the highest transcript seq its valid acks and heartbeats cite.
  */
 import { toHex } from '@hotline/log';
@@ -17,8 +17,9 @@ import { decodeAckBody, decodeMessageBody, statementId, StatementType, type Char
 import type { Archive, StoredStatement } from '../archive/archive.js';
 import type { DirectoryEntry } from '../directory/directory.js';
 import { isFrozen, precedenceName } from './statement-rules.js';
+import { isoTime } from '../channel/transcript.js';
 
-/** How many recent messages, acks and heartbeats the board considers. */
+/** How many recent messages the board considers. */
 export const BOARD_WINDOW = 10_000;
 
 export type Liveness = 'live' | 'late' | 'silent' | 'frozen';
@@ -67,13 +68,32 @@ function deadlineState(due: number, deadlineMs: number, ackedAt: number | undefi
   return 'overdue';
 }
 
+/** Milliseconds between `from` and `to` during which the channel was frozen. */
+function frozenBetween(toggles: readonly { frozen: boolean; at: number }[], from: number, to: number): number {
+  let total = 0;
+  let since: number | undefined;
+  for (const t of toggles) {
+    if (t.frozen && since === undefined) since = t.at;
+    else if (!t.frozen && since !== undefined) {
+      total += Math.max(0, Math.min(t.at, to) - Math.max(since, from));
+      since = undefined;
+    }
+  }
+  if (since !== undefined) total += Math.max(0, to - Math.max(since, from));
+  return total;
+}
+
 export function channelBoard(charter: Charter, archive: Archive, devices: ReadonlyMap<string, DirectoryEntry>, now: number): ChannelBoard {
   const channelId = charter.channelId;
   const partyOf = (s: StoredStatement) => devices.get(toHex(s.statement.author))?.party;
   const frozen = isFrozen(archive, channelId);
-  // A window, so a long channel's board costs the same each round: deadlines older than this
-  // many messages, acks and heartbeats back have long been met or escalated to critical.
-  const relevant = archive.ofTypes(channelId, [StatementType.message, StatementType.ack, StatementType.heartbeat], { last: BOARD_WINDOW });
+  // Bounded work per round on a long channel: the last BOARD_WINDOW messages (older deadlines
+  // have long been met or gone critical), the acks since the first of them, and each device's
+  // last heartbeat — so a flood of heartbeats or acks cannot push a deadline off the board.
+  const messages = archive.ofTypes(channelId, [StatementType.message], { last: BOARD_WINDOW });
+  const since = messages[0]?.seq ?? Number.MAX_SAFE_INTEGER;
+  const relevant = [...messages, ...archive.ofTypes(channelId, [StatementType.ack], { fromSeq: since }), ...archive.lastByAuthor(channelId, StatementType.heartbeat)].sort((a, b) => a.seq - b.seq);
+  const freezes = archive.ofTypes(channelId, [StatementType.freeze, StatementType.unfreeze]).map((s) => ({ frozen: s.statement.type === StatementType.freeze, at: s.receivedAt }));
   const acks = relevant.flatMap((s) => {
     if (s.statement.type !== StatementType.ack) return [];
     const body = decodeAckBody(s.statement.body);
@@ -85,8 +105,10 @@ export function channelBoard(charter: Charter, archive: Archive, devices: Readon
     const lastHeartbeat = own.filter((s) => s.statement.type === StatementType.heartbeat).at(-1)?.receivedAt;
     const lastMessage = own.filter((s) => s.statement.type === StatementType.message).at(-1)?.receivedAt;
     const cosignedSeq = Math.max(0, ...own.filter((s) => s.statement.type !== StatementType.message).map((s) => s.statement.head.seq));
+    // Heartbeats go on while a channel is frozen, so liveness is judged then too: a freeze must
+    // not silence the alarm for a party that stopped answering.
     const age = now - (lastHeartbeat ?? charter.created);
-    const state: Liveness = frozen ? 'frozen' : age > charter.silentSeconds * 1000 ? 'silent' : age > charter.lateSeconds * 1000 ? 'late' : 'live';
+    const state: Liveness = age > charter.silentSeconds * 1000 ? 'silent' : age > charter.lateSeconds * 1000 ? 'late' : frozen ? 'frozen' : 'live';
     return { party: name, lastHeartbeat, lastMessage, state, cosignedSeq };
   });
 
@@ -102,7 +124,8 @@ export function channelBoard(charter: Charter, archive: Archive, devices: Readon
     for (const { name: to } of charter.parties) {
       if (to === from) continue;
       const ack = acks.find((a) => a.target === id && a.party === to);
-      const due = m.receivedAt + deadlineSeconds * 1000;
+      // Acks are refused while the channel is frozen, so frozen time does not count against a deadline.
+      const due = m.receivedAt + deadlineSeconds * 1000 + frozenBetween(freezes, m.receivedAt, ack?.receivedAt ?? now);
       deadlines.push({ messageId: id, seq: m.seq, from, to, precedence: precedenceName(body.value.precedence), due, ackedAt: ack?.receivedAt, state: deadlineState(due, deadlineSeconds * 1000, ack?.receivedAt, now) });
     }
   }
@@ -111,12 +134,12 @@ export function channelBoard(charter: Charter, archive: Archive, devices: Readon
   for (const d of deadlines) {
     if (d.state === 'overdue' && d.ackedAt !== undefined) continue;
     if (d.state === 'overdue' || d.state === 'escalated' || d.state === 'critical') {
-      alarms.push({ code: 'ack_overdue', level: d.state, message: `${d.precedence} message #${d.seq} from ${d.from} (${d.messageId.slice(0, 12)}) not acknowledged by ${d.to}: due ${new Date(d.due).toISOString()}, now ${d.state.toUpperCase()}` });
+      alarms.push({ code: 'ack_overdue', level: d.state, message: `${d.precedence} message #${d.seq} from ${d.from} (${d.messageId.slice(0, 12)}) not acknowledged by ${d.to}: due ${isoTime(d.due)}, now ${d.state.toUpperCase()}` });
     }
   }
   for (const p of parties) {
     if (p.state === 'late' || p.state === 'silent') {
-      alarms.push({ code: p.state === 'late' ? 'party_late' : 'party_silent', level: p.state, message: `${p.party} missed its liveness test: last heartbeat ${p.lastHeartbeat === undefined ? 'never' : new Date(p.lastHeartbeat).toISOString()} (${p.state.toUpperCase()})` });
+      alarms.push({ code: p.state === 'late' ? 'party_late' : 'party_silent', level: p.state, message: `${p.party} missed its liveness test: last heartbeat ${p.lastHeartbeat === undefined ? 'never' : isoTime(p.lastHeartbeat)} (${p.state.toUpperCase()})` });
     }
   }
   return { frozen, parties, deadlines, alarms };

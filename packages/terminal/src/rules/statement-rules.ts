@@ -15,6 +15,8 @@ import {
   draftContentHash,
   isEmptyBody,
   openStatement,
+  channelTag,
+  genesisChain,
   StatementType,
   type Charter,
   type MessageBody,
@@ -59,6 +61,7 @@ export interface RuleContext {
 }
 
 const FREEZE_EXEMPT = new Set<number>([StatementType.heartbeat, StatementType.unfreeze]);
+const NO_PARENT = new Set<number>([StatementType.receipt, StatementType.ack, StatementType.heartbeat, StatementType.freeze, StatementType.unfreeze, StatementType.draft]);
 
 function breach(code: RuleAlertCode, message: string): RuleBreach {
   return { code, message };
@@ -80,6 +83,9 @@ export function isInternal(charter: Charter): boolean {
 export function checkRules(c: RuleContext, s: Statement, seq: number): RuleBreach | undefined {
   const channelId = c.charter.channelId;
   if (s.head.seq >= seq) return breach('head_mismatch', `statement at seq ${seq} cites head seq ${s.head.seq}, which is not before it`);
+  if (s.head.seq === 0 && !bytesEqual(s.head.chainHash, genesisChain(channelTag(channelId)))) {
+    return breach('head_mismatch', 'a head at seq 0 must cite the channel\'s genesis chain hash');
+  }
   if (s.head.seq > 0) {
     const ours = c.archive.chainAt(channelId, s.head.seq);
     if (ours !== undefined && !bytesEqual(ours, s.head.chainHash)) {
@@ -93,6 +99,7 @@ export function checkRules(c: RuleContext, s: Statement, seq: number): RuleBreac
   if (internalOnly !== isInternal(c.charter) && (internalOnly || s.type === StatementType.message)) {
     return breach('not_allowed', internalOnly ? `a ${typeName(s.type)} belongs in a party-internal channel, never where the counterparty reads it` : 'messages are not sent in a party-internal channel: drafts are');
   }
+  if (NO_PARENT.has(s.type) && s.parent !== undefined) return breach('malformed_body', `a ${typeName(s.type)} names no parent`);
   switch (s.type) {
     case StatementType.message:
       return checkMessage(c, s);
@@ -127,9 +134,10 @@ export function checkRules(c: RuleContext, s: Statement, seq: number): RuleBreac
       const draft = s.parent === undefined ? undefined : c.archive.byId(channelId, s.parent);
       if (draft === undefined || draft.statement.type !== StatementType.draft) return breach('bad_reference', 'an approval must name a draft of this channel as its parent');
       const body = decodeDraftBody(draft.statement.body);
-      if (!body.ok || !bytesEqual(approval.value.contentHash, draftContentHash(body.value.targetChannel, body.value.body)) || !bytesEqual(approval.value.targetChannel, body.value.targetChannel)) {
-        return breach('bad_reference', 'the approval does not bind the content and channel of the draft it names');
+      if (!body.ok || !bytesEqual(approval.value.contentHash, draftContentHash(body.value.targetChannel, body.value.body)) || !bytesEqual(approval.value.targetChannel, body.value.targetChannel) || !bytesEqual(approval.value.sender, draft.statement.author)) {
+        return breach('bad_reference', 'the approval does not bind the content, channel and author of the draft it names');
       }
+      if (bytesEqual(s.author, draft.statement.author)) return breach('not_allowed', 'the author of a draft cannot approve it');
       return undefined;
     }
     default:
@@ -144,7 +152,7 @@ function checkMessage(c: RuleContext, s: Statement): RuleBreach | undefined {
     const parent = c.archive.byId(c.charter.channelId, s.parent);
     if (parent === undefined || parent.statement.type !== StatementType.message) return breach('bad_reference', 'a reply must name a message of this channel as its parent');
   }
-  return checkApprovals(c, body.value);
+  return checkApprovals(c, body.value, s.author);
 }
 
 function checkEdit(c: RuleContext, s: Statement): RuleBreach | undefined {
@@ -153,7 +161,10 @@ function checkEdit(c: RuleContext, s: Statement): RuleBreach | undefined {
   const original = s.parent === undefined ? undefined : c.archive.byId(c.charter.channelId, s.parent);
   if (original === undefined || (original.statement.type !== StatementType.message && original.statement.type !== StatementType.edit)) return breach('bad_reference', 'an edit must name a message (or an earlier edit) of this channel as its parent');
   if (!bytesEqual(original.statement.author, s.author)) return breach('not_allowed', 'only the author of a message can edit it');
-  return checkApprovals(c, body.value);
+  if (!original.valid) return breach('bad_reference', 'an edit cannot revive a message that broke a hotline rule');
+  const before = decodeMessageBody(original.statement.body);
+  if (before.ok && before.value.precedence !== body.value.precedence) return breach('not_allowed', `an edit keeps the precedence of the message (${precedenceName(before.value.precedence)})`);
+  return checkApprovals(c, body.value, s.author);
 }
 
 function checkAck(c: RuleContext, s: Statement): RuleBreach | undefined {
@@ -168,34 +179,54 @@ function checkAck(c: RuleContext, s: Statement): RuleBreach | undefined {
   return undefined;
 }
 
-/** The two-person rule: the charter's approval rule for the author's party and this precedence. */
-function checkApprovals(c: RuleContext, body: MessageBody): RuleBreach | undefined {
+/**
+ * The two-person rule: the charter's approval rule for the author's party and this precedence.
+ * The approvals must all approve one draft, for exactly this content and channel, to be sent by
+ * this author; come from distinct members other than the author, of the author's party, with a
+ * role the rule names (judged at this point of the log); be enough; and not have been used by
+ * an earlier message (a draft's approvals send it once).
+ */
+function checkApprovals(c: RuleContext, body: MessageBody, sender: Uint8Array): RuleBreach | undefined {
   const partyIndex = c.charter.parties.findIndex((p) => p.name === c.author.party);
   const rule = c.charter.approvals.find((r) => r.party === partyIndex && r.precedence === body.precedence);
   const approvals = body.approvals ?? [];
   if (rule === undefined) return approvals.length === 0 ? undefined : breach('approval_invalid', 'the message carries approvals no rule asks for');
   const expected = draftContentHash(c.charter.channelId, body);
   const members = new Set<string>();
+  let draft: string | undefined;
   for (const [i, bytes] of approvals.entries()) {
     const approval = openStatement(bytes);
     if (!approval.ok) return breach('approval_invalid', `approval ${i + 1}: ${approval.error.message}`);
     const a = approval.value;
     const decoded = a.type === StatementType.approval ? decodeApprovalBody(a.body) : undefined;
-    if (decoded === undefined || !decoded.ok || !bytesEqual(decoded.value.targetChannel, c.charter.channelId) || !bytesEqual(decoded.value.contentHash, expected)) {
-      return breach('approval_invalid', `approval ${i + 1} is not an approval of exactly this message for this channel`);
+    if (decoded === undefined || !decoded.ok || !bytesEqual(decoded.value.targetChannel, c.charter.channelId) || !bytesEqual(decoded.value.contentHash, expected) || !bytesEqual(decoded.value.sender, sender) || a.parent === undefined) {
+      return breach('approval_invalid', `approval ${i + 1} is not an approval of exactly this message, for this channel, for this author to send`);
     }
+    const parent = toHex(a.parent);
+    if (draft !== undefined && parent !== draft) return breach('approval_invalid', 'the approvals are for different drafts');
+    draft = parent;
     const approver = c.device(a.author);
     if (approver === undefined || approver.party !== c.author.party || !holds(approver, rule.roles)) {
-      return breach('approval_wrong_role', `approval ${i + 1} is by ${approver === undefined ? 'a device the directory did not verify' : `${approver.member} of ${approver.party} (${approver.roles.join(', ')})`}; the rule needs ${rule.roles.join(' or ')} of ${c.author.party}`);
+      return breach('approval_wrong_role', `approval ${i + 1} is by ${approver === undefined ? 'a device the directory did not verify (at this point of the log)' : `${approver.member} of ${approver.party} (${approver.roles.join(', ')})`}; the rule needs ${rule.roles.join(' or ')} of ${c.author.party}`);
     }
+    if (approver.member === c.author.member) return breach('approval_invalid', `${approver.member} approved their own message: approvals must come from other members`);
     const member = `${approver.party}\u0000${approver.member}`;
     if (members.has(member)) return breach('approval_duplicate', `${approver.member} of ${approver.party} approved twice`);
     members.add(member);
   }
   if (members.size < rule.required) {
-    return breach('approvals_missing', `a ${precedenceName(body.precedence)} message from ${c.author.party} needs ${rule.required} approval(s) by ${rule.roles.join(' or ')}; it carries ${members.size}`);
+    return breach('approvals_missing', `a ${precedenceName(body.precedence)} message from ${c.author.party} needs ${rule.required} approval(s) by ${rule.roles.join(' or ')} from other members; it carries ${members.size}`);
   }
+  const used = draft === undefined ? undefined : c.archive.draftUsedAt(c.charter.channelId, draft);
+  if (used !== undefined) return breach('approval_invalid', `these approvals were already used by the message at seq ${used}`);
   return undefined;
+}
+
+/** The draft whose approvals a valid message carries (to record its single use). */
+export function approvedDraft(body: MessageBody): string | undefined {
+  const first = (body.approvals ?? [])[0];
+  const opened = first === undefined ? undefined : openStatement(first);
+  return opened?.ok && opened.value.parent !== undefined ? toHex(opened.value.parent) : undefined;
 }
 
 export function typeName(type: number): string {

@@ -32,6 +32,8 @@ export interface ChannelPosition {
   readonly nextSeq: number;
   /** chain[nextSeq − 1]: the head of the history verified so far. */
   readonly chain: Uint8Array;
+  /** The relay's receive time (ms) in the record of seq nextSeq − 1; 0 if unknown. */
+  readonly receivedAt?: number;
 }
 
 export interface ChannelVerifierDeps {
@@ -45,6 +47,11 @@ export interface ChannelVerifierDeps {
   /** True if the device is a directory-verified, unrevoked member of this channel. */
   readonly isMemberDevice: (deviceKey: Uint8Array) => boolean;
   readonly inclusion: InclusionCheck;
+  /**
+   * The latest receive time a record under the held checkpoint can honestly carry (ms): the
+   * witnesses' newest cosignature time plus clock skew. Undefined when no witness cosigns.
+   */
+  readonly latestReceiveTime?: () => number | undefined;
 }
 
 export type Verdict =
@@ -88,10 +95,15 @@ export class ChannelVerifier {
     if (r.seq < this.current.nextSeq) return alert('replayed', `seq ${r.seq} was already accepted (expecting ${this.current.nextSeq})`, r.seq);
     if (r.seq > this.current.nextSeq) return alert('gap', `seq ${this.current.nextSeq}–${r.seq - 1} withheld: the relay skipped them`, r.seq);
     if (!bytesEqual(nextChain(this.current.chain, r.itemHash), r.chainHash)) return alert('chain_mismatch', `seq ${r.seq} does not extend the channel history`, r.seq);
+    // Deadlines and liveness run on these times: the relay may not date a record before the
+    // one it follows, nor after the witnesses cosigned a checkpoint containing it.
+    if (r.receivedAt < (this.current.receivedAt ?? 0)) return alert('bad_receive_time', `seq ${r.seq} is dated ${r.receivedAt}, before seq ${r.seq - 1} (${this.current.receivedAt})`, r.seq);
+    const latest = this.deps.latestReceiveTime?.();
+    if (latest !== undefined && r.receivedAt > latest) return alert('bad_receive_time', `seq ${r.seq} is dated ${r.receivedAt}, after the witnesses cosigned the log holding it (${latest})`, r.seq);
     const included = await this.deps.inclusion(delivery.logIndex, delivery.record);
     if (included.state === 'pending') return { kind: 'pending', seq: r.seq, logIndex: delivery.logIndex };
     if (included.state === 'not_included') return alert('not_included', included.message, r.seq);
-    this.current = { nextSeq: r.seq + 1, chain: r.chainHash };
+    this.current = { nextSeq: r.seq + 1, chain: r.chainHash, receivedAt: r.receivedAt };
     return this.verifyContent(envelope.value, r.itemHash, r.seq, delivery.logIndex, alert);
   }
 
