@@ -28,3 +28,4 @@ export { checkRules, isFrozen, isInternal, typeName, precedenceName, type RuleAl
 export { channelBoard, type ChannelBoard, type PartyBoard, type Deadline, type Alarm, type Liveness, type DeadlineState } from './rules/board.js';
 export { acknowledge, approveDraft, closeThread, draftMessage, drafts, editMessage, findStatement, heartbeatIfDue, internalChannel, sendApprovedDrafts, sendMessage, sendReceipts, setFrozen, type DraftStatus } from './channel/rule-actions.js';
 export { type StoredStatement } from './archive/archive.js';
+export { addMembers, removeMember, memberKeys } from './channel/members.js';

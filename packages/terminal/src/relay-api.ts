@@ -30,6 +30,8 @@ export interface RelayApi {
   /** Logs in (once per client) with this device's key. */
   login(): Promise<void>;
   putMembership(channelId: Uint8Array, membership: Uint8Array): Promise<void>;
+  /** The relay's current access list for a channel (protocol.md §8), or undefined if none. */
+  membership(channelId: Uint8Array): Promise<Uint8Array | undefined>;
   submit(channelId: Uint8Array, envelope: Uint8Array): Promise<RelayReceipt>;
   envelopes(channelId: Uint8Array, from: number, limit: number): Promise<Delivery[]>;
   publishKeyPackage(keyPackage: Uint8Array): Promise<void>;

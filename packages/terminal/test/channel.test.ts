@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatVerifierKey, generateSignerKey, KeyType, verifierKeyOf } from '@hotline/log';
 import { encodeMessageBody, Precedence, StatementType, type Charter } from '@hotline/protocol';
-import { acceptInvitations, channelStatus, openChannel, sendStatement, syncChannel, transcript, updateKeys, type Terminal } from '../src/index.js';
+import { join } from 'node:path';
+import { DeviceRelayClient, RelayClient } from '@hotline/relay/client';
+import { acceptInvitations, addMembers, channelStatus, enrolDevice, KeyStore, openChannel, removeMember, sendStatement, syncChannel, Terminal, transcript, updateKeys } from '../src/index.js';
 import { hotline, type Hotline } from './hotline-fixture.js';
 
 async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
@@ -117,6 +119,63 @@ test('policy_not_met: a channel whose charter demands witnesses the held checkpo
     assert.equal(outcome.accepted.length, 0);
   } finally {
     wp.close();
+    await h.close();
+  }
+});
+
+test('members added after the channel was opened, and removed: the removed device reads nothing after', async () => {
+  const h = await hotline();
+  const opened: Terminal[] = [];
+  try {
+    const wp = h.open('wp');
+    opened.push(wp);
+    // Open with Washington's devices only admitted (operators join later, when the charter admits… all roles here).
+    const charter = h.charter();
+    await openChannel(wp, charter);
+    const mo = h.open('mo');
+    opened.push(mo);
+    const joinedMo = await eventually('mo to join', async () => ((await acceptInvitations(mo)).joined.length > 0 ? true : undefined));
+    assert.ok(joinedMo);
+    // A device enrolled after the opening: Moscow's duty officer.
+    const late = join(h.homes.mo, '..', 'late');
+    const store = new KeyStore(late);
+    for (const t of new KeyStore(h.homes.wp).trusted()) store.trust(formatVerifierKey(t));
+    const cert = enrolDevice(new KeyStore(h.homes.mp).party(), { deviceKey: store.device().signer.publicKey, member: 'Duty Officer', roles: ['operator'], days: 30 });
+    await new RelayClient(h.relay.url).registerDevice(cert.bytes);
+    store.saveCertificate(cert.bytes);
+    store.saveConfig({ relay: h.relay.url, policy: h.policy });
+    const officer = Terminal.open({ home: late, connect: (url, device) => new DeviceRelayClient(url, device) });
+    opened.push(officer);
+    await officer.topUpKeyPackages();
+    await assert.rejects(addMembers(mo, charter), /only the device that opened/);
+    const added = await eventually('the directory to cover the late device', async () => {
+      const result = await addMembers(wp, charter);
+      return result.invited.some((e) => e.member === 'Duty Officer') ? result : undefined;
+    });
+    assert.ok(added.receipt !== undefined);
+    await eventually('the officer to join', async () => ((await acceptInvitations(officer)).joined.length > 0 ? true : undefined));
+    const hello = await sendStatement(wp, charter, message('Welcome, duty officer.'));
+    await syncTo(officer, charter, hello.receipt!.seq);
+    assert.deepEqual(transcript(officer, charter).map((l) => l.text), ['Welcome, duty officer.']);
+
+    // Remove Moscow's operator: it follows the channel up to its removal, and no further.
+    await syncTo(wp, charter, hello.receipt!.seq);
+    const removal = await removeMember(wp, charter, mo.deviceKey);
+    const after = await sendStatement(wp, charter, message('Said after the removal.'));
+    await syncTo(officer, charter, after.receipt!.seq);
+    assert.equal(transcript(officer, charter).at(-1)!.text, 'Said after the removal.');
+    // The relay stops serving Moscow's operator at once (it cannot read the commit that removed it).
+    const codes = await eventually('mo to be refused', async () => {
+      await mo.refresh();
+      const outcome = await syncChannel(mo, charter);
+      return outcome.alerts.some((a) => a.code === 'not_served') ? outcome.alerts.map((a) => a.code) : undefined;
+    });
+    assert.deepEqual(codes, ['not_served']);
+    assert.ok(removal.seq > hello.receipt!.seq);
+    assert.ok(!transcript(mo, charter).some((l) => l.text === 'Said after the removal.'), 'the removed device cannot read what follows');
+    assert.deepEqual(channelStatus(wp, charter).members.filter((m) => m.startsWith('moscow')), ['moscow / Duty Officer', 'moscow / Principal']);
+  } finally {
+    for (const t of opened) t.close();
     await h.close();
   }
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { toHex } from '@hotline/log';
 import { writeSecretFile } from '@hotline/node-files';
 import { decodeCharter, draftCharter, isRole, partyRootSigner, signCharter, verifyCharter, type Charter, type Role } from '@hotline/protocol';
-import { acceptInvitations, KeyStore, KeyStoreError, openChannel, type Terminal } from '@hotline/terminal';
+import { acceptInvitations, addMembers, KeyStore, KeyStoreError, openChannel, removeMember, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError, type ParsedArgs } from '../args.js';
 import { passphrase, terminalHome } from '../home.js';
 import { withTerminal } from '../session.js';
@@ -30,6 +30,11 @@ Commands:
                  join the channels this device was invited to (waits up to SECONDS, default
                  15, for the log to cover an invitation)
   list           the channels this terminal belongs to
+  add CHANNEL    on the device that opened it: add every device the verified directory has
+                 admitted since (members enrolled later), and invite them
+  remove CHANNEL DEVICE
+                 on the device that opened it: remove a device (64 hex digits, or a prefix of
+                 at least 8) — it reads nothing sent after, and the relay stops serving it
 
 Charter options (create):
   --role ROLE               roles admitted as members (repeatable; default principal, operator)
@@ -233,10 +238,36 @@ async function list(args: ParsedArgs, print: (line: string) => void): Promise<nu
   });
 }
 
+async function add(args: ParsedArgs, channel: string | undefined, print: (line: string) => void): Promise<number> {
+  if (channel === undefined) throw new UsageError('channel add needs a CHANNEL');
+  return withTerminal(args, async (t) => {
+    const charter = t.charters.find(channel);
+    const added = await addMembers(t, charter);
+    for (const e of added.invited) print(`  invited ${e.party} / ${e.member}`);
+    for (const s of added.skipped) print(`  NOT added ${s.entry.party} / ${s.entry.member}: ${s.reason}`);
+    print(added.receipt === undefined ? 'no new device to add' : `added ${added.invited.length} device(s) to ${charter.name}: commit at seq ${added.receipt.seq}; they join with hotline channel join`);
+    return 0;
+  });
+}
+
+async function remove(args: ParsedArgs, channel: string | undefined, device: string | undefined, print: (line: string) => void): Promise<number> {
+  if (channel === undefined || device === undefined) throw new UsageError('channel remove needs a CHANNEL and a DEVICE key');
+  return withTerminal(args, async (t) => {
+    const charter = t.charters.find(channel);
+    const prefix = device.toLowerCase();
+    if (!/^[0-9a-f]{8,64}$/.test(prefix)) throw new UsageError('DEVICE is a device key: 64 hex digits, or a prefix of at least 8');
+    const matches = t.directory.all().filter((e) => toHex(e.deviceKey).startsWith(prefix));
+    if (matches.length !== 1) throw new UsageError(matches.length === 0 ? `no verified device ${prefix}` : `${prefix} matches ${matches.length} devices: give more digits`);
+    const receipt = await removeMember(t, charter, matches[0]!.deviceKey);
+    print(`removed ${matches[0]!.party} / ${matches[0]!.member} from ${charter.name}: commit at seq ${receipt.seq}`);
+    return 0;
+  });
+}
+
 export async function runChannel(argv: readonly string[], print: (line: string) => void): Promise<number> {
   const args = parseArgs(argv, { values: ['home', 'out', 'policy', 'key-update-hours', 'heartbeat-minutes', 'wait'], repeatable: ['with', 'role', 'ack-role', 'ack-deadline', 'approval'], booleans: ['internal'] });
   const [command, operand, ...extra] = args.positionals;
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  if (extra.length > (command === 'remove' ? 1 : 0)) throw new UsageError(`unexpected argument ${JSON.stringify(extra.at(-1))}`);
   try {
     switch (command) {
       case 'create':
@@ -253,8 +284,12 @@ export async function runChannel(argv: readonly string[], print: (line: string) 
         return await join(args, print);
       case 'list':
         return await list(args, print);
+      case 'add':
+        return await add(args, operand, print);
+      case 'remove':
+        return await remove(args, operand, extra[0], print);
       default:
-        throw new UsageError(command === undefined ? 'channel needs a command: create, show, sign, open, join or list' : `unknown channel command ${JSON.stringify(command)}`);
+        throw new UsageError(command === undefined ? 'channel needs a command: create, show, sign, open, join, list, add or remove' : `unknown channel command ${JSON.stringify(command)}`);
     }
   } catch (error) {
     if (error instanceof KeyStoreError) throw new UsageError(error.message);

@@ -69,6 +69,15 @@ export class DeviceRelayClient {
     await this.authed('PUT', `/v1/channels/${toHex(channelId)}`, membership);
   }
 
+  async membership(channelId: Uint8Array): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await (await this.authed('GET', `/v1/channels/${toHex(channelId)}`)).arrayBuffer());
+    } catch (error) {
+      if (error instanceof RelayRequestError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
   async submit(channelId: Uint8Array, envelope: Uint8Array): Promise<Receipt> {
     await this.login();
     try {

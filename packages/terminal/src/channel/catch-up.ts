@@ -39,6 +39,7 @@ export async function catchUp(t: Terminal, options: { join?: boolean; only?: Cha
     if (options.join !== false) joined.push(...(await acceptInvitations(t)).joined);
     await flushOutbox(t);
     for (const charter of charters()) {
+      if (t.charters.removedAt(charter.channelId) !== undefined) continue; // removed from it: read-only history
       const outcome = await syncChannel(t, charter);
       channels.set(toHex(charter.channelId), { charter, outcome });
       const settled = outcome.pending === 0 && outcome.alerts.every((a) => !STREAM_ALERTS.has(a.code));
@@ -78,4 +79,4 @@ export class CatchUpError extends Error {
 }
 
 /** Alerts after which a channel's stream is stuck: no receipts or heartbeats on top of a lie. */
-const STREAM_ALERTS = new Set(['malformed_delivery', 'record_mismatch', 'envelope_mismatch', 'replayed', 'gap', 'withheld', 'out_of_order', 'bad_receive_time', 'chain_mismatch', 'not_included', 'policy_not_met']);
+const STREAM_ALERTS = new Set(['malformed_delivery', 'record_mismatch', 'envelope_mismatch', 'replayed', 'gap', 'withheld', 'not_served', 'out_of_order', 'bad_receive_time', 'chain_mismatch', 'not_included', 'policy_not_met']);

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { toHex } from '@hotline/log';
 import { decodeCharter, type Charter } from '@hotline/protocol';
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS channels (channel BLOB PRIMARY KEY, name TEXT NOT NULL, charter BLOB NOT NULL, joined_at INTEGER NOT NULL) WITHOUT ROWID;`;
+const SCHEMA = `CREATE TABLE IF NOT EXISTS channels (channel BLOB PRIMARY KEY, name TEXT NOT NULL, charter BLOB NOT NULL, joined_at INTEGER NOT NULL, removed_seq INTEGER) WITHOUT ROWID;`;
 
 export class ChannelNotFound extends Error {
   override readonly name = 'ChannelNotFound';
@@ -17,6 +17,16 @@ export class Charters {
 
   add(charter: Charter, now: number): void {
     prepared(this.db, 'INSERT INTO channels (channel, name, charter, joined_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(charter.channelId, charter.name, charter.bytes, now);
+  }
+
+  /** This device was removed from the channel by the commit at `seq`: it follows it no further. */
+  markRemoved(channelId: Uint8Array, seq: number): void {
+    prepared(this.db, 'UPDATE channels SET removed_seq = ? WHERE channel = ? AND removed_seq IS NULL').run(seq, channelId);
+  }
+
+  removedAt(channelId: Uint8Array): number | undefined {
+    const row = prepared(this.db, 'SELECT removed_seq FROM channels WHERE channel = ?').get(channelId) as { removed_seq: number | null } | undefined;
+    return row?.removed_seq ?? undefined;
   }
 
   get(channelId: Uint8Array): Charter | undefined {

@@ -39,18 +39,14 @@ export async function sendInvitations(t: Terminal): Promise<number> {
   return sent;
 }
 
-export async function openChannel(t: Terminal, charter: Charter): Promise<OpenedChannel> {
-  const inForce = verifyCharter(charter, t.roots());
-  if (!inForce.ok) throw new TerminalError(`the charter is not in force: ${inForce.error.message}`);
-  if (t.charters.get(charter.channelId) !== undefined) throw new TerminalError(`channel ${charter.name} is already open on this terminal`);
-  t.adoptPolicy(charter.witnessPolicy);
-  await t.refresh();
-  if (!t.admits(charter, t.deviceKey)) throw new TerminalError(`this device (${t.certificate.member} of ${t.certificate.party}, ${t.certificate.roles.join('+')}) is not admitted by the charter, or is not yet in the verified directory`);
-
-  const candidates = charter.parties.flatMap((p) => t.directory.devicesOf(p.name, t.now())).filter((e) => !sameKey(e.deviceKey, t.deviceKey) && t.admits(charter, e.deviceKey));
+/**
+ * Claims a key package from the relay for each device, keeping those whose credential names
+ * that device and whose MLS signature key is the device key.
+ */
+export async function claimKeyPackages(t: Terminal, entries: readonly DirectoryEntry[]): Promise<{ adds: { entry: DirectoryEntry; keyPackage: KeyPackage; encoded: Uint8Array }[]; skipped: { entry: DirectoryEntry; reason: string }[] }> {
   const adds: { entry: DirectoryEntry; keyPackage: KeyPackage; encoded: Uint8Array }[] = [];
   const skipped: { entry: DirectoryEntry; reason: string }[] = [];
-  for (const entry of candidates) {
+  for (const entry of entries) {
     const encoded = await t.relay.claimKeyPackage(entry.deviceKey);
     const keyPackage = encoded === undefined ? undefined : decode(keyPackageDecoder, encoded);
     if (encoded === undefined || keyPackage === undefined) {
@@ -64,6 +60,19 @@ export async function openChannel(t: Terminal, charter: Charter): Promise<Opened
     }
     adds.push({ entry, keyPackage, encoded });
   }
+  return { adds, skipped };
+}
+
+export async function openChannel(t: Terminal, charter: Charter): Promise<OpenedChannel> {
+  const inForce = verifyCharter(charter, t.roots());
+  if (!inForce.ok) throw new TerminalError(`the charter is not in force: ${inForce.error.message}`);
+  if (t.charters.get(charter.channelId) !== undefined) throw new TerminalError(`channel ${charter.name} is already open on this terminal`);
+  t.adoptPolicy(charter.witnessPolicy);
+  await t.refresh();
+  if (!t.admits(charter, t.deviceKey)) throw new TerminalError(`this device (${t.certificate.member} of ${t.certificate.party}, ${t.certificate.roles.join('+')}) is not admitted by the charter, or is not yet in the verified directory`);
+
+  const candidates = charter.parties.flatMap((p) => t.directory.devicesOf(p.name, t.now())).filter((e) => !sameKey(e.deviceKey, t.deviceKey) && t.admits(charter, e.deviceKey));
+  const { adds, skipped } = await claimKeyPackages(t, candidates);
 
   const context = await t.context(charter);
   const ownHash = keyPackageHash(await t.keyPackages.create(context, { publicKey: t.deviceKey, seed: t.device.seed }, t.now()));

@@ -13,6 +13,7 @@ import { createApplicationMessage, createCommit, encode, mlsMessageEncoder } fro
 import { encodeEnvelope, envelopeHash, EnvelopeKind, signStatement, statementCommitment, statementId, type Charter, type Statement, type StatementType } from '@hotline/protocol';
 import type { RelayReceipt } from '../relay-api.js';
 import type { Terminal } from '../terminal.js';
+import { syncChannel } from './sync-channel.js';
 
 export interface Sent {
   readonly statement: Statement;
@@ -23,8 +24,23 @@ export interface Sent {
   readonly error?: string;
 }
 
+/**
+ * A commit of this device that the relay has sequenced but this terminal has not yet verified
+ * would leave a message sent now in the old epoch, which members it adds cannot read: verify
+ * up to it first (a witnessed checkpoint must cover it), for up to `waitMs`.
+ */
+async function settlePendingCommit(t: Terminal, charter: Charter, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  while (t.groups.pending(charter.channelId) !== undefined && Date.now() < deadline) {
+    await t.refresh();
+    await syncChannel(t, charter);
+    if (t.groups.pending(charter.channelId) !== undefined) await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function sendStatement(t: Terminal, charter: Charter, content: { type: StatementType; body: Uint8Array; parent?: Uint8Array }): Promise<Sent> {
   const channelId = charter.channelId;
+  await settlePendingCommit(t, charter, 10_000);
   const context = await t.context(charter);
   const prepared = await t.exclusive.run(async () => {
     const state = t.groups.load(channelId);

@@ -7,6 +7,7 @@
  */
 import { bytesEqual, parsePolicy, toHex, verifyCheckpointWithPolicy } from '@hotline/log';
 import { terminalInclusion } from './inclusion.js';
+import { memberKeys } from './members.js';
 import type { InclusionCheck, InclusionVerdict } from '../verify/inclusion.js';
 import { sendInvitations } from './open-channel.js';
 import { decode, getGroupMembers, mlsMessageDecoder, processMessage, wireformats, type ClientState, type MlsFramedMessage } from 'ts-mls';
@@ -73,6 +74,7 @@ function charterPolicyAlert(t: Terminal, charter: Charter): EnvelopeAlert | unde
 export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (done: number) => void): Promise<SyncOutcome> {
   const outcome: SyncOutcome = { accepted: [], alerts: [], pending: 0, handshakes: 0 };
   const channelId = charter.channelId;
+  if (t.charters.removedAt(channelId) !== undefined) return outcome; // removed: nothing more to read
   const policyAlert = charterPolicyAlert(t, charter);
   if (policyAlert !== undefined) {
     if (t.archive.alert(channelId, policyAlert)) outcome.alerts.push(policyAlert);
@@ -102,7 +104,18 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
   for (;;) {
     const start = t.archive.position(channelId);
     if (start === undefined) throw new Error(`this device is not a member of channel ${charter.name}`);
-    const deliveries = await t.relay.envelopes(channelId, start.nextSeq, PAGE);
+    let deliveries: Delivery[];
+    try {
+      deliveries = await t.relay.envelopes(channelId, start.nextSeq, PAGE);
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status !== 403 && status !== 404) throw error;
+      // The relay no longer lets this device read the channel: it was removed (the commit that
+      // removed it is then unreadable to it), or the relay is withholding it. Either way, say so.
+      const alert: EnvelopeAlert = { code: 'not_served', message: `the relay no longer serves ${charter.name} to this device after seq ${start.nextSeq - 1}: removed from the channel, or withheld` };
+      if (t.archive.alert(channelId, alert)) outcome.alerts.push(alert);
+      return outcome;
+    }
     if (deliveries.length === 0) {
       // Nothing more from the relay — but the log may prove there is more: then it withholds it.
       const proven = t.provenSeq(channelId);
@@ -133,6 +146,7 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
       let pending = t.groups.pending(channelId);
       let keysUpdated: number | undefined;
       let changed = false;
+      let removed = false;
       let membersOf: ClientState | undefined;
       let members = new Set<string>();
       const verifier = new ChannelVerifier(channelId, {
@@ -169,6 +183,7 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
             if (result.kind !== 'newState') throw new Error('a handshake envelope carried an application message');
             state = result.newState;
             changed = true;
+            if (!memberKeys(state).some((k) => bytesEqual(k, t.deviceKey))) removed = true;
             if (pending !== undefined) {
               pending = undefined; // our commit lost its epoch; the next key update will retry
               t.groups.clearPending(channelId);
@@ -193,7 +208,13 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
           outcome.accepted.push({ seq: verdict.seq, logIndex: verdict.logIndex, statement: verdict.statement, ...(verdict.breach === undefined ? {} : { breach: verdict.breach }) });
           if (verdict.breach !== undefined) outcome.alerts.push({ ...verdict.breach, seq: verdict.seq, logIndex: verdict.logIndex });
         }
-        else if (verdict.kind === 'handshake') (outcome as { handshakes: number }).handshakes++;
+        else if (verdict.kind === 'handshake') {
+          (outcome as { handshakes: number }).handshakes++;
+          if (removed) {
+            t.charters.markRemoved(channelId, verdict.seq);
+            break;
+          }
+        }
         else if (verdict.kind === 'pending') {
           (outcome as { pending: number }).pending = ordered.length - ordered.indexOf(delivery);
           break;
@@ -204,7 +225,7 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
       }
       if (changed) t.groups.save(channelId, state, keysUpdated);
       onProgress?.(outcome.accepted.length + outcome.handshakes);
-      return verifier.position.nextSeq > position.nextSeq;
+      return removed ? false : verifier.position.nextSeq > position.nextSeq;
     });
     if (!progressed || outcome.pending > 0) return outcome;
   }

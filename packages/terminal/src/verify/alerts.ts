@@ -17,6 +17,8 @@ export type EnvelopeAlertCode =
   | 'gap'
   /** The log proves envelopes of this channel that the relay does not deliver. */
   | 'withheld'
+  /** The relay refuses this device the channel (it was removed, or the relay withholds it). */
+  | 'not_served'
   /** The record's receive time goes backwards, or is later than the witnesses' cosignature of the log holding it. */
   | 'bad_receive_time'
   /** The chain hash does not extend the channel's history: reordered, inserted or altered. */

@@ -1,0 +1,83 @@
+/**
+ * Changing who is in a channel after it was opened: adding devices the directory verified
+ * since (a member enrolled later), and removing a device (MLS remove: it can read nothing sent
+ * after the commit). The relay's access list is signed by the device that opened the channel,
+ * so that device makes these changes. Each is an MLS commit held pending until the log puts it
+ * first in its epoch (as key updates are); invitations go out once the relay has sequenced it.
+ */
+import { bytesEqual, toHex } from '@hotline/log';
+import { createCommit, defaultProposalTypes, encode, getGroupMembers, mlsMessageEncoder, nodeTypes, type ClientState, type Proposal } from 'ts-mls';
+import { encodeEnvelope, envelopeHash, EnvelopeKind, openMembership, signMembership, type Charter } from '@hotline/protocol';
+import type { DirectoryEntry } from '../directory/directory.js';
+import { keyPackageHash } from '../mls/key-packages.js';
+import type { RelayReceipt } from '../relay-api.js';
+import { TerminalError, type Terminal } from '../terminal.js';
+import { claimKeyPackages, sendInvitations } from './open-channel.js';
+
+/** The device keys of the group's members. */
+export function memberKeys(state: ClientState): Uint8Array[] {
+  return getGroupMembers(state).map((leaf) => (leaf.credential as { identity: Uint8Array }).identity);
+}
+
+/** The relay's access list, which only its signer (the opening device) can change. */
+async function accessList(t: Terminal, charter: Charter): Promise<{ version: number; members: readonly Uint8Array[] }> {
+  const bytes = await t.relay.membership(charter.channelId);
+  const doc = bytes === undefined ? undefined : openMembership(bytes);
+  if (doc === undefined || !doc.ok) throw new TerminalError(`the relay has no valid access list for ${charter.name}`);
+  if (!bytesEqual(doc.value.creator, t.deviceKey)) throw new TerminalError(`only the device that opened ${charter.name} (${toHex(doc.value.creator).slice(0, 16)}…) can change its members`);
+  return doc.value;
+}
+
+/** Commits `proposals`, held pending, with the envelope in the outbox and any invitations stored alongside. */
+async function commitChange(t: Terminal, charter: Charter, proposals: Proposal[], invite: { entry: DirectoryEntry; encoded: Uint8Array }[]): Promise<{ envelope: Uint8Array; hash: Uint8Array }> {
+  const context = await t.context(charter);
+  return t.exclusive.run(async () => {
+    const state = t.groups.load(charter.channelId);
+    if (state === undefined) throw new TerminalError(`this device is not a member of ${charter.name}`);
+    if (t.groups.pending(charter.channelId) !== undefined) throw new TerminalError(`an earlier change to ${charter.name} is not sequenced yet: catch up (hotline watch ${charter.name} --once) and try again`);
+    const commit = await createCommit({ context, state, ratchetTreeExtension: true, extraProposals: proposals });
+    const envelope = encodeEnvelope({ kind: EnvelopeKind.handshake, channelId: charter.channelId, commitment: new Uint8Array(32), payload: encode(mlsMessageEncoder, commit.commit) });
+    const hash = envelopeHash(envelope);
+    t.groups.savePending(charter.channelId, hash, commit.newState);
+    t.outbox.put(charter.channelId, hash, envelope, undefined, t.now());
+    if (invite.length > 0 && commit.welcome === undefined) throw new Error('MLS produced no welcome for the added devices');
+    for (const a of invite) t.outbox.putInvitation({ recipient: a.entry.deviceKey, commitHash: hash, channelId: charter.channelId, keyPackageHash: keyPackageHash(a.encoded), welcome: encode(mlsMessageEncoder, commit.welcome!) });
+    return { envelope, hash };
+  });
+}
+
+async function submit(t: Terminal, charter: Charter, change: { envelope: Uint8Array; hash: Uint8Array }): Promise<RelayReceipt> {
+  const receipt = await t.relay.submit(charter.channelId, change.envelope);
+  t.outbox.sent(change.hash, receipt.seq);
+  await sendInvitations(t);
+  return receipt;
+}
+
+/** Adds every device the verified directory admits that is not yet a member. */
+export async function addMembers(t: Terminal, charter: Charter): Promise<{ invited: DirectoryEntry[]; skipped: { entry: DirectoryEntry; reason: string }[]; receipt: RelayReceipt | undefined }> {
+  await t.refresh();
+  const list = await accessList(t, charter);
+  const state = t.groups.load(charter.channelId);
+  if (state === undefined) throw new TerminalError(`this device is not a member of ${charter.name}`);
+  const current = new Set(memberKeys(state).map((k) => toHex(k)));
+  const candidates = charter.parties.flatMap((p) => t.directory.devicesOf(p.name, t.now())).filter((e) => !current.has(toHex(e.deviceKey)) && t.admits(charter, e.deviceKey));
+  const { adds, skipped } = await claimKeyPackages(t, candidates);
+  if (adds.length === 0) return { invited: [], skipped, receipt: undefined };
+  const change = await commitChange(t, charter, adds.map((a) => ({ proposalType: defaultProposalTypes.add, add: { keyPackage: a.keyPackage } })), adds);
+  await t.relay.putMembership(charter.channelId, signMembership({ channelId: charter.channelId, version: list.version + 1, members: [...list.members, ...adds.map((a) => a.entry.deviceKey)] }, t.device.signer).bytes);
+  return { invited: adds.map((a) => a.entry), skipped, receipt: await submit(t, charter, change) };
+}
+
+/** Removes a device from the channel: it reads nothing sent after the commit, and the relay stops serving it. */
+export async function removeMember(t: Terminal, charter: Charter, deviceKey: Uint8Array): Promise<RelayReceipt> {
+  if (bytesEqual(deviceKey, t.deviceKey)) throw new TerminalError('a device does not remove itself: another member removes it');
+  const list = await accessList(t, charter);
+  const state = t.groups.load(charter.channelId);
+  if (state === undefined) throw new TerminalError(`this device is not a member of ${charter.name}`);
+  const leaf = state.ratchetTree.findIndex((node, i) => i % 2 === 0 && node?.nodeType === nodeTypes.leaf && bytesEqual((node.leaf.credential as { identity: Uint8Array }).identity, deviceKey));
+  if (leaf < 0) throw new TerminalError(`device ${toHex(deviceKey).slice(0, 16)}… is not a member of ${charter.name}`);
+  const change = await commitChange(t, charter, [{ proposalType: defaultProposalTypes.remove, remove: { removed: leaf / 2 } }], []);
+  const receipt = await submit(t, charter, change);
+  await t.relay.putMembership(charter.channelId, signMembership({ channelId: charter.channelId, version: list.version + 1, members: list.members.filter((m) => !bytesEqual(m, deviceKey)) }, t.device.signer).bytes);
+  return receipt;
+}
