@@ -142,6 +142,8 @@ test('the two-person rule: a FLASH drafted internally, approved by another membe
     const [sent] = await sendApprovedDrafts(w.t.wp);
     assert.ok(sent?.receipt !== undefined);
     assert.deepEqual(await sendApprovedDrafts(w.t.wp), [], 'sent once');
+    await syncTo(w.t.wp, w.charter, sent.receipt.seq);
+    await assert.rejects(editMessage(w.t.wp, w.charter, Buffer.from(sent.statementId).toString('hex').slice(0, 12), 'changed'), /needs 1 approval/, 'no unapproved edit of an approved FLASH');
     assert.deepEqual(await syncTo(w.t.mp, w.charter, sent.receipt.seq), []);
     const line = lastLine(w.t.mp, w.charter);
     assert.equal(line.valid, true);

@@ -74,6 +74,8 @@ export async function editMessage(t: Terminal, charter: Charter, idPrefix: strin
   if (!bytesEqual(original.statement.author, t.deviceKey)) throw new TerminalError('only the device that sent a message can edit it');
   const body = decodeMessageBody(original.statement.body);
   if (!body.ok) throw new TerminalError(body.error.message);
+  const rule = approvalRule(t, charter, body.value.precedence);
+  if (rule !== undefined) throw new TerminalError(`an edit of a ${precedenceName(body.value.precedence)} message from ${t.certificate.party} needs ${rule.required} approval(s) like the message did; editing under the two-person rule is not built yet: send a new draft instead`);
   return sendStatement(t, charter, { type: StatementType.edit, body: encodeMessageBody({ precedence: body.value.precedence, language: body.value.language, text }), parent: statementId(original.statement) });
 }
 
