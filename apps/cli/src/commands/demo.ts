@@ -121,20 +121,7 @@ async function exchange(world: World, print: (line: string) => void): Promise<{ 
 }
 
 async function syncEveryone(world: World, seq: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (const name of PEOPLE.map((p) => p.home)) {
-    const t = world.open(name);
-    try {
-      for (;;) {
-        await catchUp(t);
-        if ((t.archive.position(world.charter.channelId)?.nextSeq ?? 0) > seq) break;
-        if (Date.now() > deadline) throw new Error(`${name} did not verify up to seq ${seq} within 30 s`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    } finally {
-      t.close();
-    }
-  }
+  for (const name of PEOPLE.map((p) => p.home)) await as(world, name, (t) => verifiedTo(t, world.charter, seq));
 }
 
 function commands(world: World, overdueId: string): string[] {

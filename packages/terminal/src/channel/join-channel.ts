@@ -7,6 +7,7 @@
  * verified checkpoint. The member's verified history starts right after that commit.
  */
 import { bytesEqual } from '@hotline/log';
+import { epochOf, framed } from '../mls/framing.js';
 import { decode, joinGroup, mlsMessageDecoder, wireformats } from 'ts-mls';
 import { channelTag, decodeCharter, decodeEnvelope, decodeInvitation, decodeRecord, EnvelopeKind, envelopeHash, verifyCharter, type Charter, type Invitation } from '@hotline/protocol';
 import type { Terminal } from '../terminal.js';
@@ -100,8 +101,12 @@ async function acceptVerified(t: Terminal, inv: Invitation, charter: Charter): P
   // before the one the welcome joins. (The relay chooses which envelope the invitation names;
   // this pins it to a commit of exactly that epoch.)
   const commit = decodeEnvelope(inv.commitEnvelope);
-  const framed = commit.ok && commit.value.kind === EnvelopeKind.handshake ? decode(mlsMessageDecoder, commit.value.payload) : undefined;
-  const epoch = framed === undefined ? undefined : framed.wireformat === wireformats.mls_private_message ? framed.privateMessage.epoch : framed.wireformat === wireformats.mls_public_message ? framed.publicMessage.content.epoch : undefined;
+  let epoch: bigint | undefined;
+  try {
+    epoch = commit.ok && commit.value.kind === EnvelopeKind.handshake ? epochOf(framed(commit.value.payload)) : undefined;
+  } catch {
+    epoch = undefined; // not an MLS framed message
+  }
   if (epoch === undefined || epoch + 1n !== state.groupContext.epoch) {
     return refuse(`invitation to ${charter.name}: seq ${inv.commitSeq} is not the commit that the welcome follows (epoch ${state.groupContext.epoch})`);
   }

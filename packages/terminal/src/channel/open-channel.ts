@@ -5,6 +5,7 @@
  * from the relay, whose credential must name that device and whose MLS key must be the device
  * key — commits, and invites each added device through its relay mailbox.
  */
+import { bytesEqual } from '@hotline/log';
 import { createCommit, createGroup, decode, defaultProposalTypes, encode, keyPackageDecoder, mlsMessageEncoder, type KeyPackage, type Proposal } from 'ts-mls';
 import { encodeEnvelope, encodeInvitation, envelopeHash, EnvelopeKind, genesisChain, channelTag, signMembership, verifyCharter, type Charter } from '@hotline/protocol';
 import type { DirectoryEntry } from '../directory/directory.js';
@@ -19,9 +20,6 @@ export interface OpenedChannel {
   readonly commitSeq: number;
 }
 
-function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 /**
  * Sends every stored invitation whose commit the relay has sequenced (also from flushOutbox, so
@@ -54,7 +52,7 @@ export async function claimKeyPackages(t: Terminal, entries: readonly DirectoryE
       continue;
     }
     const identity = (keyPackage.leafNode.credential as { identity?: Uint8Array }).identity;
-    if (identity === undefined || !sameKey(identity, entry.deviceKey) || !sameKey(keyPackage.leafNode.signaturePublicKey, entry.deviceKey)) {
+    if (identity === undefined || !bytesEqual(identity, entry.deviceKey) || !bytesEqual(keyPackage.leafNode.signaturePublicKey, entry.deviceKey)) {
       skipped.push({ entry, reason: 'the relay handed over a key package that does not belong to this device' });
       continue;
     }
@@ -71,7 +69,7 @@ export async function openChannel(t: Terminal, charter: Charter): Promise<Opened
   await t.refresh();
   if (!t.admits(charter, t.deviceKey)) throw new TerminalError(`this device (${t.certificate.member} of ${t.certificate.party}, ${t.certificate.roles.join('+')}) is not admitted by the charter, or is not yet in the verified directory`);
 
-  const candidates = charter.parties.flatMap((p) => t.directory.devicesOf(p.name, t.now())).filter((e) => !sameKey(e.deviceKey, t.deviceKey) && t.admits(charter, e.deviceKey));
+  const candidates = charter.parties.flatMap((p) => t.directory.devicesOf(p.name, t.now())).filter((e) => !bytesEqual(e.deviceKey, t.deviceKey) && t.admits(charter, e.deviceKey));
   const { adds, skipped } = await claimKeyPackages(t, candidates);
 
   const context = await t.context(charter);

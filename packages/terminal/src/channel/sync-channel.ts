@@ -10,7 +10,8 @@ import { terminalInclusion } from './inclusion.js';
 import { memberKeys } from './members.js';
 import type { InclusionCheck, InclusionVerdict } from '../verify/inclusion.js';
 import { sendInvitations } from './open-channel.js';
-import { decode, getGroupMembers, mlsMessageDecoder, processMessage, wireformats, type ClientState, type MlsFramedMessage } from 'ts-mls';
+import { processMessage, type ClientState } from 'ts-mls';
+import { epochOf, framed } from '../mls/framing.js';
 import { decodeMessageBody, decodeRecord, EnvelopeKind, StatementType, type Charter, type Delivery, type Statement } from '@hotline/protocol';
 import type { LogPoint, Terminal } from '../terminal.js';
 import { ChannelVerifier } from '../verify/channel-verifier.js';
@@ -37,17 +38,6 @@ export interface SyncOutcome {
 const PAGE = 1000;
 /** Clock skew tolerated between the relay's and the witnesses' clocks (as LogMonitor tolerates). */
 const MAX_CLOCK_SKEW_MS = 300_000;
-
-/** The epoch an MLS framed message was sent in. */
-function epochOf(message: MlsFramedMessage): bigint {
-  return message.wireformat === wireformats.mls_public_message ? message.publicMessage.content.epoch : message.privateMessage.epoch;
-}
-
-function framed(payload: Uint8Array): MlsFramedMessage {
-  const message = decode(mlsMessageDecoder, payload);
-  if (message === undefined || (message.wireformat !== wireformats.mls_public_message && message.wireformat !== wireformats.mls_private_message)) throw new Error('not an MLS framed message');
-  return message as MlsFramedMessage;
-}
 
 /** Resubmits this device's envelopes the relay has not acknowledged (after a crash or an outage). */
 export async function flushOutbox(t: Terminal): Promise<number> {
@@ -159,7 +149,7 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
           // Members come from the MLS state at this envelope (commits change them mid-page).
           if (membersOf !== state) {
             membersOf = state;
-            members = new Set(getGroupMembers(state).map((leaf) => toHex((leaf.credential as { identity: Uint8Array }).identity)));
+            members = new Set(memberKeys(state).map((k) => toHex(k)));
           }
           const hex = toHex(key);
           if (!members.has(hex)) return false;

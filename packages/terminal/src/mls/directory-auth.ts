@@ -5,14 +5,12 @@
  * certificate vouches for. The lookup is the terminal's directory (certificates verified
  * against pinned party roots and included under a witnessed checkpoint).
  */
+import { bytesEqual } from '@hotline/log';
 import { defaultCredentialTypes, type AuthenticationService, type Credential } from 'ts-mls';
 
 /** Returns the MLS signature public keys a device may use, or undefined for an unknown device. */
 export type DeviceKeyLookup = (deviceKey: Uint8Array) => readonly Uint8Array[] | undefined;
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 export function directoryAuthenticationService(lookup: DeviceKeyLookup): AuthenticationService {
   return {
@@ -21,7 +19,7 @@ export function directoryAuthenticationService(lookup: DeviceKeyLookup): Authent
       const identity = (credential as { identity: Uint8Array }).identity;
       if (identity.length !== 32) return false;
       const allowed = lookup(identity);
-      return allowed !== undefined && allowed.some((k) => equal(k, signaturePublicKey));
+      return allowed !== undefined && allowed.some((k) => bytesEqual(k, signaturePublicKey));
     },
   };
 }
