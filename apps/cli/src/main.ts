@@ -1,6 +1,6 @@
 /**
  * hotline — drives Hotline's relay, witnesses and terminals (DESIGN.md §7).
- * Exit status: 0 success, 1 a verification failure, 2 bad usage.
+ * Exit status: 0 success, 1 a verification failure or open evidence alert, 2 bad usage, 3 relay unreachable.
  */
 import { UsageError } from './args.js';
 import { DEMO_HELP, runDemo } from './commands/demo.js';
@@ -12,7 +12,7 @@ import { CHANNEL_HELP, runChannel } from './commands/channel.js';
 import { SEND_HELP, runSend } from './commands/send.js';
 import { WATCH_HELP, runWatch } from './commands/watch.js';
 import { STATUS_HELP, runStatus } from './commands/status.js';
-import { CommandFailure } from './session.js';
+import { CommandFailure, EXIT, RelayUnreachable } from './session.js';
 import { RULES_HELP, runRule } from './commands/rules.js';
 
 const HELP = `usage: hotline <command> [options]
@@ -46,7 +46,9 @@ Options:
   --help      show help for hotline or for a command
   --version   print the version
 
-Exit status: 0 on success, 1 on a verification failure, 2 on bad usage.`;
+Exit status: 0 on success; 1 on a verification failure or an open evidence alert;
+2 on bad usage; 3 when the relay cannot be reached (send queues the message, status
+and watch --once show the last verified state from the archive). 1 wins over 3.`;
 
 const NOT_YET = new Set(['export', 'verify', 'leak-check', 'console', 'bench']);
 
@@ -87,9 +89,13 @@ export async function main(argv: readonly string[], print = (line: string) => co
     }
     throw new UsageError(`unknown command '${command}'`);
   } catch (error) {
+    if (error instanceof RelayUnreachable) {
+      printError(`hotline: ${error.message}`);
+      return EXIT.unreachable;
+    }
     if (error instanceof CommandFailure) {
       printError(`hotline: ${error.message}`);
-      return 1;
+      return EXIT.alert;
     }
     if (error instanceof UsageError) {
       printError(`hotline: ${error.message}\nRun 'hotline --help' for usage.`);

@@ -4,7 +4,8 @@
  * relay is exit 1 with what was tried.
  */
 import { DeviceRelayClient, RelayRequestError } from '@hotline/relay/client';
-import { ChannelNotFound, KeyStoreError, Terminal, TerminalError } from '@hotline/terminal';
+import { systemClock } from '@hotline/node-files/clock';
+import { BoundsError, ChannelNotFound, isRelayUnreachable, KeyStoreError, Terminal, TerminalError } from '@hotline/terminal';
 import { UsageError, type ParsedArgs } from './args.js';
 import { passphrase, terminalHome } from './home.js';
 
@@ -13,12 +14,20 @@ export class CommandFailure extends Error {
   override readonly name = 'CommandFailure';
 }
 
+/** The relay could not be reached at all: exit status 3 (docs/spec/cli.md). Nothing was proven either way. */
+export class RelayUnreachable extends Error {
+  override readonly name = 'RelayUnreachable';
+}
+
+/** Exit statuses (docs/spec/cli.md): 0 ok, 1 a verification failure or an open evidence alert, 2 bad usage, 3 relay unreachable. */
+export const EXIT = { ok: 0, alert: 1, usage: 2, unreachable: 3 } as const;
+
 export function openTerminal(args: ParsedArgs): Terminal {
   try {
     const pass = passphrase();
-    return Terminal.open({ home: terminalHome(args), ...(pass === undefined ? {} : { passphrase: pass }), connect: (url, device) => new DeviceRelayClient(url, device) });
+    return Terminal.open({ home: terminalHome(args), ...(pass === undefined ? {} : { passphrase: pass }), connect: (url, device) => new DeviceRelayClient(url, device), now: systemClock() });
   } catch (error) {
-    if (error instanceof TerminalError || error instanceof KeyStoreError) throw new UsageError(error.message);
+    if (error instanceof TerminalError || error instanceof KeyStoreError || error instanceof BoundsError) throw new UsageError(error.message);
     throw error;
   }
 }
@@ -39,8 +48,7 @@ export function explain(error: unknown, relayUrl: string): unknown {
   if (error instanceof Error && error.name === 'CatchUpError') return explain((error as Error & { cause: unknown }).cause, relayUrl);
   if (error instanceof ChannelNotFound || error instanceof TerminalError || error instanceof KeyStoreError) return new UsageError(error.message);
   if (error instanceof RelayRequestError) return new CommandFailure(`the relay refused: ${error.message}`);
-  if (error instanceof TypeError && /fetch failed/.test(error.message)) return new CommandFailure(`cannot reach the relay at ${relayUrl}`);
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return new CommandFailure(`the relay at ${relayUrl} did not answer in time`);
+  if (isRelayUnreachable(error)) return new RelayUnreachable((error as Error).name === 'TypeError' ? `cannot reach the relay at ${relayUrl}` : `the relay at ${relayUrl} did not answer in time`);
   if (error instanceof Error && (error as { code?: string }).code === 'SQLITE_BUSY') return new CommandFailure('this home is busy: another hotline process has held it for 30 s; try again');
   if (error instanceof Error && error.name === 'SealError') return new CommandFailure(`a sealed value in this home does not open: ${error.message}`);
   if (error instanceof Error && error.name === 'GroupStateError') return new CommandFailure(error.message);

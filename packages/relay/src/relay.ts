@@ -96,6 +96,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     refreshMs: options.witnessRefreshMs ?? 60_000,
     logger,
     count: (status, witness) => witnessRequests(1, { witness, status }),
+    now,
   });
   const log = await LogWriter.start({
     databasePath: join(options.dataDir, 'relay.db'),

@@ -42,6 +42,8 @@ export interface CollectorOptions {
   readonly refreshMs: number;
   readonly logger: Logger;
   readonly count?: (status: string, witness: string) => void;
+  /** Wall clock (ms): cosignatures dated beyond it plus skew are refused. */
+  readonly now?: () => number;
 }
 
 interface Cosigned {
@@ -145,7 +147,7 @@ export class WitnessCollector {
     if (!parsed.ok || target === undefined) return;
     const text = utf8(parsed.value.text);
     const { verifier, name } = state.endpoint;
-    const latestAcceptable = Math.floor(Date.now() / 1000) + MAX_CLOCK_SKEW_SECONDS;
+    const latestAcceptable = Math.floor((this.options.now ?? Date.now)() / 1000) + MAX_CLOCK_SKEW_SECONDS;
     for (const sig of parsed.value.signatures) {
       if (sig.name !== verifier.name || sig.keyId !== verifier.keyId) continue;
       const timestamp = verifier.verifiedTimestamp(text, sig.signature);

@@ -41,3 +41,15 @@ export interface RelayApi {
   welcomes(): Promise<Mail[]>;
   deleteMail(id: number): Promise<void>;
 }
+
+/**
+ * True if `error` says the relay could not be reached at all (connection refused or reset, DNS,
+ * a timeout) — as opposed to a relay that answered and refused. Nothing was proven either way:
+ * the caller keeps what it has and tries again later (exit status 3 in the CLI).
+ */
+export function isRelayUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'CatchUpError') return isRelayUnreachable((error as Error & { cause?: unknown }).cause);
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
+  return error instanceof TypeError && /fetch failed/.test(error.message);
+}

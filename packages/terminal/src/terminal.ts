@@ -12,7 +12,14 @@ import type Database from 'better-sqlite3';
 import { bytesEqual, formatVerifierKey, fromHex, parsePolicy, toHex, LogMonitor, type HeldCheckpoint, type Policy, type VerifierKey } from '@hotline/log';
 import { channelTag, decodeDeviceCertificate, decodeRecord, type Charter, type DeviceCertificate, type Signer } from '@hotline/protocol';
 import { getCiphersuiteImpl, type CiphersuiteImpl, type MlsContext } from 'ts-mls';
+import { createHash } from 'node:crypto';
 import { Archive } from './archive/archive.js';
+import { Conditions } from './archive/conditions.js';
+import type { CutOff } from './rules/board.js';
+import { bounds, type Bounds } from './log-checks/bounds.js';
+import { checkFreshness, noteCheckpointAnswer, type LogHealthDeps } from './log-checks/log-health.js';
+import { checkReceipts } from './log-checks/receipts.js';
+import { compareWitnessViews } from './log-checks/witness-view.js';
 import { Charters } from './channel/charters.js';
 import { Outbox } from './channel/outbox.js';
 import { Directory, type DirectoryAlert } from './directory/directory.js';
@@ -26,8 +33,8 @@ import type { RelayApi } from './relay-api.js';
 import { Sealer } from './store/sealer.js';
 import { Exclusive, openTerminalDb, prepared } from './store/terminal-db.js';
 
-/** Cosignatures older than this make the log count as stalled (the relay refreshes every 60 s). */
-const FRESHNESS_SECONDS = 600;
+/** How long a direct question to a witness may take: it is a cross-check, not on the critical path. */
+const WITNESS_TIMEOUT_MS = 2000;
 
 export class TerminalError extends Error {
   override readonly name = 'TerminalError';
@@ -38,7 +45,10 @@ export interface TerminalOptions {
   readonly passphrase?: string;
   /** Connects to the relay as this device (the CLI passes @hotline/relay/client's DeviceRelayClient). */
   readonly connect: (url: string, device: Signer) => RelayApi;
+  /** The process clock (ms); the CLI passes @hotline/node-files/clock's systemClock. */
   readonly now?: () => number;
+  /** The freshness and coverage bounds (bounds.ts); defaults if omitted. */
+  readonly bounds?: Partial<Bounds>;
 }
 
 /** A place in the log: an envelope's log index and the relay's receive time (ms) in its record. */
@@ -54,6 +64,8 @@ export interface LogAlert {
 
 export class Terminal {
   readonly archive: Archive;
+  readonly conditions: Conditions;
+  readonly bounds: Bounds;
   readonly directory: Directory;
   readonly groups: GroupStateStore;
   readonly outbox: Outbox;
@@ -76,7 +88,9 @@ export class Terminal {
   ) {
     this.now = options.now ?? Date.now;
     const sealer = new Sealer(keys.storageKey(options.passphrase));
+    this.bounds = bounds(options.bounds);
     this.archive = new Archive(db, this.now);
+    this.conditions = new Conditions(db, this.now);
     this.directory = new Directory(db, () => this.roots());
     this.groups = new GroupStateStore(db, keys.storageKey(options.passphrase));
     this.outbox = new Outbox(db);
@@ -151,7 +165,7 @@ export class Terminal {
   get monitor(): LogMonitor {
     if (this.monitorInstance === undefined) {
       const held = this.heldCheckpoint();
-      this.monitorInstance = new LogMonitor(this.policy().policy, { fetchCheckpoint: () => this.relay.checkpoint(), fetchTile: (l, n, w) => this.relay.tile(l, n, w) }, { freshnessSeconds: FRESHNESS_SECONDS, now: () => Math.floor(this.now() / 1000) }, held);
+      this.monitorInstance = new LogMonitor(this.policy().policy, { fetchCheckpoint: () => this.relay.checkpoint(), fetchTile: (l, n, w) => this.relay.tile(l, n, w) }, { freshnessSeconds: this.bounds.freshnessSeconds, now: () => Math.floor(this.now() / 1000) }, held);
     }
     return this.monitorInstance;
   }
@@ -173,27 +187,35 @@ export class Terminal {
 
   /**
    * Verifies the newest checkpoint and proves the log up to it, updating the directory and the
-   * records of this terminal's channels. Returns the alerts raised (each is also stored).
+   * records of this terminal's channels; cross-checks the witnesses' own view; then holds the
+   * relay to its time bounds and its receipts — that last part from the archive and the clock
+   * alone, so it runs even when the relay cannot be reached. Returns what is new (each alert is
+   * also stored; conditions are stored with their start and end).
    */
   async refresh(): Promise<(LogAlert | DirectoryAlert)[]> {
     const alerts: (LogAlert | DirectoryAlert)[] = [];
+    try {
+      await this.proveLog(alerts);
+    } finally {
+      alerts.push(...this.checkBounds());
+    }
+    return alerts;
+  }
+
+  private health(): LogHealthDeps {
+    return { conditions: this.conditions, raiseEvidence: (a) => this.archive.alert(undefined, a), bounds: this.bounds, now: this.now() };
+  }
+
+  private async proveLog(alerts: (LogAlert | DirectoryAlert)[]): Promise<void> {
     const raise = (a: LogAlert | DirectoryAlert): void => {
-      // An unreachable relay or tile is shown to the caller but is not a verification failure:
-      // nothing was proven either way, and the next refresh tries again.
-      if (a.code === 'unavailable') {
-        alerts.push(a);
-        return;
-      }
       if (this.archive.alert(undefined, { code: a.code, message: a.message, ...('logIndex' in a ? { logIndex: a.logIndex } : {}) })) alerts.push(a);
     };
     const updated = await this.monitor.update();
-    if (!updated.ok) {
-      raise({ code: updated.error.code, message: updated.error.message });
-      if (this.monitor.held === undefined) return alerts;
-    } else {
-      this.saveHeld(this.monitor.held!);
-    }
-    const held = this.monitor.held!;
+    alerts.push(...noteCheckpointAnswer(this.health(), updated));
+    if (updated.ok) this.saveHeld(this.monitor.held!);
+    const held = this.monitor.held;
+    if (held === undefined) return;
+    if (updated.ok) await this.compareWithWitnesses(held, alerts);
     // A party pinned since the last scan: its certificates in the log so far were skipped. Review all again.
     const roots = [...this.roots().values()].map((k) => formatVerifierKey(k)).sort().join('\n');
     const scannedWith = (prepared(this.db, "SELECT value FROM meta WHERE key = 'scan_roots'").get() as { value: string } | undefined)?.value;
@@ -202,11 +224,12 @@ export class Terminal {
       prepared(this.db, "INSERT INTO meta (key, value) VALUES ('scan_roots', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(roots);
     }
     const scanner = new LogScanner((index, width) => this.relay.entryBundle(index, width), this.directory.scanState());
-    if (scanner.size >= held.size) return alerts;
+    if (scanner.size >= held.size) return;
     const scanned = await scanner.scan(held);
     if (!scanned.ok) {
-      raise({ code: scanned.code, message: scanned.message });
-      return alerts;
+      if (scanned.code === 'unavailable') this.conditions.raise('unavailable', '', scanned.message);
+      else raise({ code: scanned.code, message: scanned.message });
+      return;
     }
     const tags = new Set(this.charters.all().map((c) => toHex(channelTag(c.channelId))));
     const insert = prepared(this.db, 'INSERT INTO channel_records (log_index, record, tag, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
@@ -218,7 +241,46 @@ export class Terminal {
     })();
     const owner = { party: this.certificate.party, member: this.certificate.member, deviceKey: this.deviceKey, enrolled: this.keys.enrolled() };
     for (const a of await this.directory.review(scanned.records, scanner.state, (key) => this.relay.certificate(key), owner)) raise(a);
+  }
+
+  /** A fork proven against a witness's own latest cosigned checkpoint: evidence, with both notes. */
+  private async compareWithWitnesses(held: HeldCheckpoint, alerts: LogAlert[]): Promise<void> {
+    const forks = await compareWitnessViews({
+      policy: this.policy().policy,
+      held,
+      fetchWitnessCheckpoint: (url, origin) => fetchWitnessCheckpoint(url, origin),
+      fetchTile: (l, n, w) => this.relay.tile(l, n, w),
+    });
+    for (const f of forks) {
+      const alert = { code: f.code, message: f.message, evidence: { witness: f.witness, relayCheckpoint: f.relayNote, witnessCheckpoint: f.witnessNote } };
+      if (this.archive.alert(undefined, alert)) alerts.push({ code: f.code, message: f.message });
+    }
+  }
+
+  /** The bounds that need only the archive and the clock: freshness, and every receipt held. */
+  private checkBounds(): LogAlert[] {
+    const alerts: LogAlert[] = [];
+    if (this.policyText !== undefined || this.charters.all().length > 0) alerts.push(...checkFreshness(this.health(), this.monitor.held));
+    const receipts = checkReceipts({
+      outbox: this.outbox,
+      conditions: this.conditions,
+      raiseEvidence: (channelId, alert) => this.archive.alert(channelId, alert),
+      provenRecord: (i) => this.provenRecord(i),
+      scannedSize: this.scannedSize,
+      now: this.now(),
+      coverageSeconds: this.bounds.coverageSeconds,
+    });
+    alerts.push(...receipts.broken);
     return alerts;
+  }
+
+  /**
+   * Set while this terminal cannot show that the other parties see what it sends — a receipt
+   * overdue for coverage, or no fresh quorum checkpoint — so the board shows them silent.
+   */
+  cutOff(): CutOff | undefined {
+    const open = this.conditions.current().find((c) => c.code === 'coverage_overdue' || c.code === 'stale');
+    return open === undefined ? undefined : { ownParty: this.certificate.party, reason: `${open.code}: ${open.message}` };
   }
 
   /** The record at a log index, if a scan proved it and it belongs to one of this terminal's channels. */
@@ -277,5 +339,17 @@ export class Terminal {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/** A witness's newest cosigned checkpoint of `origin` (tlog-witness monitoring endpoint); undefined if none or unreachable. */
+async function fetchWitnessCheckpoint(url: string, origin: string): Promise<string | undefined> {
+  const path = `${url.replace(/\/+$/, '')}/${createHash('sha256').update(origin).digest('hex')}/checkpoint`;
+  try {
+    const response = await fetch(path, { signal: AbortSignal.timeout(WITNESS_TIMEOUT_MS) });
+    if (response.status !== 200) return undefined;
+    return await response.text();
+  } catch {
+    return undefined;
   }
 }

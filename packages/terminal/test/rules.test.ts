@@ -24,6 +24,7 @@ import {
   signStatement,
   signerFor,
   statementCommitment,
+  statementId,
   StatementType,
   type Charter,
   type Statement,
@@ -282,7 +283,14 @@ test('freeze: only heartbeats and unfreeze while frozen; only principals freeze 
     assert.deepEqual(await syncTo(w.t.wp, w.charter, byOperator.receipt!.seq), ['not_allowed']);
     const freeze = await setFrozen(w.t.mp, w.charter, true);
     await syncTo(w.t.wp, w.charter, freeze.receipt!.seq);
-    const during = await sendMessage(w.t.wp, w.charter, { precedence: Precedence.routine, language: 'en', text: 'sent into a frozen channel' });
+    // Refused locally, before anything is signed or queued (issue 10 item 10)…
+    const unsentBefore = w.t.wp.outbox.unsent().length;
+    await assert.rejects(sendMessage(w.t.wp, w.charter, { precedence: Precedence.routine, language: 'en', text: 'refused locally' }), /is frozen by a principal: only heartbeats and unfreeze/);
+    assert.equal(w.t.wp.outbox.unsent().length, unsentBefore, 'nothing was queued');
+    // …and a member whose terminal skips that check is still caught by every other terminal.
+    const lie = handMade(w.t.wp, w.charter, { type: StatementType.message, body: encodeMessageBody({ precedence: Precedence.routine, language: 'en', text: 'sent into a frozen channel' }) });
+    await sendRaw(w.t.wp, w.charter, lie);
+    const during = { statementId: statementId(lie) };
     const heartbeat = await sendStatement(w.t.wp, w.charter, { type: StatementType.heartbeat, body: new Uint8Array(0) });
     assert.deepEqual(await syncTo(w.t.mo, w.charter, heartbeat.receipt!.seq), ['not_allowed', 'channel_frozen'], 'the operator\'s freeze, then the message into the frozen channel');
     assert.equal(w.t.mo.archive.byId(w.charter.channelId, during.statementId)!.valid, false);
@@ -290,6 +298,7 @@ test('freeze: only heartbeats and unfreeze while frozen; only principals freeze 
     const devices = new Map(w.t.mo.directory.all().map((e) => [Buffer.from(e.deviceKey).toString('hex'), e]));
     assert.equal(channelBoard(w.charter, w.t.mo.archive, devices, Date.now()).parties[0]!.state, 'frozen');
     const unfreeze = await setFrozen(w.t.mp, w.charter, false);
+    await syncTo(w.t.wp, w.charter, unfreeze.receipt!.seq); // wp's own check reads its archive: it must have seen the unfreeze
     const after = await sendMessage(w.t.wp, w.charter, { precedence: Precedence.routine, language: 'en', text: 'after the unfreeze' });
     assert.ok(unfreeze.receipt!.seq < after.receipt!.seq);
     assert.deepEqual(await syncTo(w.t.mo, w.charter, after.receipt!.seq), []);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parsePartyRoot } from '@hotline/protocol';
 import { DEFAULT_LIMITS, jsonLogger, startRelay } from '@hotline/relay';
 import type { VerifierKey } from '@hotline/log';
+import { systemClock } from '@hotline/node-files/clock';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
 import { parseListen, startOrExplain, untilSignalled } from '../listen.js';
 
@@ -91,6 +92,7 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
       burst: integerFlag(args, 'burst', DEFAULT_LIMITS.burst, 1, 10_000_000),
     },
     logger: jsonLogger(),
+    now: systemClock(),
   }));
   if (args.booleans.has('json')) print(JSON.stringify({ url: relay.url, origin: relay.origin, logKey: relay.logVkey }));
   else print(`relay listening on ${relay.url}\nlog key: ${relay.logVkey}\ntrusted parties: ${vkeys.length === 0 ? 'none (no device can register)' : vkeys.map((v) => v.split('+')[0]).join(', ')}`);

@@ -1,17 +1,22 @@
 /** `hotline send CHANNEL [TEXT]` — a signed, MLS-encrypted statement, acknowledged only when durable. */
 import { toHex } from '@hotline/log';
 import { Precedence, StatementType } from '@hotline/protocol';
-import { catchUp, findStatement, sendMessage } from '@hotline/terminal';
+import { catchUp, findStatement, isRelayUnreachable, sendMessage } from '@hotline/terminal';
 import { statementId } from '@hotline/protocol';
 import { parseArgs, UsageError } from '../args.js';
-import { CommandFailure, withTerminal } from '../session.js';
+import { CommandFailure, EXIT, withTerminal } from '../session.js';
 
 export const SEND_HELP = `usage: hotline send CHANNEL [TEXT] [--precedence P] [--reply-to ID] [--language TAG] [--home DIR]
 
 Signs TEXT (or standard input, if TEXT is omitted) with this device's key, encrypts it for the
 channel's members with MLS, and hands it to the relay. Prints the relay's receipt once the
-envelope is durable: its seq in the channel and its index in the transparency log. If the relay
-cannot be reached the message is kept and sent by the next hotline command.
+envelope is durable: "seq N, log index M, statement <64 hex>". The receipt is a promise the
+terminal checks against the log: if no cosigned checkpoint covers it within the coverage bound,
+or the log contradicts it, status and watch raise an alert naming the statement.
+
+If the relay cannot be reached, the message is signed, encrypted and stored in this home's
+outbox first, durably, and "queued (id <64 hex>)" is printed (exit 3); it goes out with the next
+hotline command that reaches the relay (or the running terminal).
 
 CHANNEL is the channel's name or a prefix of its id (hotline channel list). A precedence the
 charter's two-person rule covers is refused here: use hotline draft.
@@ -22,7 +27,9 @@ Options:
   --reply-to ID    a reply to message ID (its thread)
   --home DIR       state directory (default: $HOTLINE_HOME, else ~/.hotline)
 
-Exit status: 0 sent, 1 not sent (kept for later), 2 bad usage.`;
+Exit status: 0 sent, 1 refused by the relay (kept in the outbox) or an alert, 2 bad usage
+(including a channel frozen by a principal, or a message the two-person rule covers),
+3 relay unreachable (queued).`;
 
 /** A statement body holds at most 64 KiB; leave room for the rest of the message body. */
 const MAX_TEXT_BYTES = 60_000;
@@ -48,12 +55,23 @@ export async function runSend(argv: readonly string[], print: (line: string) => 
   if (!/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language) || language.length > 35) throw new UsageError(`--language must be a BCP 47 tag such as en or ru, got ${JSON.stringify(language)}`);
   return withTerminal(args, async (t) => {
     const charter = t.charters.find(channel);
-    await catchUp(t, { only: charter, join: false });
+    // Catch up first so the message cites the newest verified head — but an unreachable relay
+    // must not lose the message: it is then queued from what the archive already verified.
+    try {
+      await catchUp(t, { only: charter, join: false });
+    } catch (error) {
+      if (!isRelayUnreachable(error)) throw error;
+    }
     const replyTo = args.values.get('reply-to');
     const parent = replyTo === undefined ? undefined : statementId(findStatement(t, charter, replyTo, [StatementType.message]).statement);
     const sent = await sendMessage(t, charter, { precedence, language, text: message }, parent);
-    if (sent.receipt === undefined) throw new CommandFailure(`not sent now (${sent.error}); it is kept and goes out with the next hotline command`);
-    print(`sent to ${charter.name}: seq ${sent.receipt.seq}, log index ${sent.receipt.logIndex}, statement ${toHex(sent.statementId).slice(0, 16)}…${sent.receipt.duplicate ? ' (already there)' : ''}`);
-    return 0;
+    const id = toHex(sent.statementId);
+    if (sent.receipt === undefined && sent.unreachable === true) {
+      print(`queued (id ${id}): the relay at ${t.relayUrl} cannot be reached; the message is kept in this home's outbox and goes out with the next hotline command that reaches it`);
+      return EXIT.unreachable;
+    }
+    if (sent.receipt === undefined) throw new CommandFailure(`the relay refused the message (${sent.error}); it is kept in the outbox (id ${id}) and resubmitted by the next hotline command`);
+    print(`sent to ${charter.name}: seq ${sent.receipt.seq}, log index ${sent.receipt.logIndex}, statement ${id}${sent.receipt.duplicate ? ' (already there)' : ''}`);
+    return EXIT.ok;
   });
 }

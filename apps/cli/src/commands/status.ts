@@ -1,79 +1,148 @@
 /** `hotline status` — the board: the log as verified, this device, each channel, and every alert. */
 import { toHex } from '@hotline/log';
-import { catchUp, channelBoard, channelStatus, isInternal, isoTime } from '@hotline/terminal';
+import { catchUp, channelBoard, channelStatus, isInternal, isoTime, isRelayUnreachable, type StoredCondition, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
-import { withTerminal } from '../session.js';
+import { EXIT, explain, openTerminal } from '../session.js';
 
 export const STATUS_HELP = `usage: hotline status [--json] [--alerts N] [--home DIR]
 
 Catches up (verifies the newest checkpoint, the directory and every channel), then shows:
-the log checkpoint this terminal holds and its witnesses; this device; each channel with its
-parties, members (from the MLS group, named by the verified directory), the verified head
-(seq and chain hash) and MLS epoch; and the most recent alerts.
+the log checkpoint this terminal holds and its witnesses; the time bounds it holds the relay
+to; this device; each channel with its parties, members (from the MLS group, named by the
+verified directory), the verified head (seq and chain hash) and MLS epoch; open alerts; and
+conditions resolved recently.
+
+If the relay cannot be reached, the last verified board is shown from this home's archive, with
+the outage itself as an open condition and how long it has lasted.
+
+Alerts are of two kinds. Evidence (fork, rollback, gap, envelope_mismatch, receipt_broken, …)
+is proof that something lied; it is kept for good. Conditions (stale, coverage_overdue,
+unavailable) begin and end; once a consistent cosigned checkpoint clears one it is listed as
+resolved and no longer counts.
+
+Bounds: freshness — no quorum checkpoint cosigned within it is "stale" (default 600 s);
+coverage — a receipt no cosigned checkpoint covers within it is "coverage_overdue" (30 s).
 
 Options:
-  --json       machine-readable output
-  --alerts N   how many recent alerts to show (default 10)
+  --json       machine-readable output (docs/spec/cli.md): alerts[] and resolved[] with code
+               and message; whole hashes and keys
+  --alerts N   how many recent evidence alerts and resolved conditions to show (default 10)
   --home DIR   state directory (default: $HOTLINE_HOME, else ~/.hotline)
 
 Per channel the board shows, for each party, its liveness (LIVE, LATE, SILENT from the charter's
-thresholds, or FROZEN), its last heartbeat and message, and up to which seq it has co-signed the
-transcript (its acks and heartbeats cite it); each acknowledgement deadline and its state
-(due, acknowledged, OVERDUE, ESCALATED at 2x, CRITICAL at 4x); and the current alarms.
+thresholds, or FROZEN — and SILENT while this terminal's receipts are not covered, since the
+other side may then be on another history), its last heartbeat and message, and up to which seq
+it has co-signed the transcript (its acks and heartbeats cite it); each acknowledgement deadline
+and its state (due, acknowledged, OVERDUE, ESCALATED at 2x, CRITICAL at 4x); and the alarms.
 
-Exit status: 0 no alerts or alarms, 1 alerts on record or alarms now (see the list), 2 bad usage.`;
+Exit status: 0 nothing open; 1 an evidence alert on record, an open stale or coverage_overdue
+condition, or an alarm now; 2 bad usage; 3 the relay cannot be reached (and nothing of 1).`;
 
 function time(ms: number | undefined): string {
   return ms === undefined ? 'never' : `${isoTime(ms).slice(11, 19)}Z`;
+}
+
+function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+}
+
+function conditionJson(c: StoredCondition, now: number) {
+  return {
+    kind: 'condition' as const,
+    code: c.code,
+    message: c.message,
+    channel: c.channel,
+    since: new Date(c.startedAt).toISOString(),
+    ...(c.endedAt === undefined ? {} : { ended: new Date(c.endedAt).toISOString() }),
+    durationSeconds: Math.round(((c.endedAt ?? now) - c.startedAt) / 1000),
+  };
+}
+
+/** The board as data (docs/spec/cli.md): what --json prints and the text view renders. */
+function board(t: Terminal, shown: number, reachable: boolean) {
+  const now = t.now();
+  const held = t.monitor.held;
+  const witnesses = held === undefined ? 0 : held.note.split('\n').filter((l) => l.startsWith('— ')).length - 1;
+  const devices = new Map(t.directory.all().map((e) => [toHex(e.deviceKey), e]));
+  const cutOff = t.cutOff();
+  const channels = t.charters.all().map((c) => ({ ...channelStatus(t, c), internal: isInternal(c), board: channelBoard(c, t.archive, devices, now, cutOff) }));
+  const evidence = t.archive.alerts(shown).map((a) => ({ kind: 'evidence' as const, ...a, at: new Date(a.at).toISOString() }));
+  const open = t.conditions.current().map((c) => conditionJson(c, now));
+  return {
+    device: { party: t.certificate.party, member: t.certificate.member, roles: t.certificate.roles, key: toHex(t.deviceKey) },
+    relay: { url: t.relayUrl, reachable },
+    log: held === undefined ? null : { origin: held.origin, size: held.size, root: toHex(held.rootHash), witnessCosignatures: Math.max(0, witnesses), cosignedAt: new Date(held.cosignedAt * 1000).toISOString() },
+    bounds: t.bounds,
+    directory: { devices: t.directory.all().length },
+    channels,
+    alerts: [...open, ...evidence],
+    resolved: t.conditions.resolved(shown).map((c) => conditionJson(c, now)),
+  };
+}
+
+type Board = ReturnType<typeof board>;
+
+function exitStatus(b: Board): number {
+  const failing = b.alerts.some((a) => a.kind === 'evidence' || a.code !== 'unavailable') || b.channels.some((c) => c.board.alarms.length > 0);
+  if (failing) return EXIT.alert;
+  return b.relay.reachable ? EXIT.ok : EXIT.unreachable;
+}
+
+function printBoard(b: Board, print: (line: string) => void): void {
+  print(`device    ${b.device.party} / ${b.device.member} (${b.device.roles.join(', ')})  ${b.device.key.slice(0, 16)}…`);
+  print(`relay     ${b.relay.url}${b.relay.reachable ? '' : '  UNREACHABLE: showing the last verified state from the archive'}`);
+  print(b.log === null ? 'log       no verified checkpoint yet' : `log       ${b.log.origin} size ${b.log.size} root ${b.log.root.slice(0, 16)}…  ${b.log.witnessCosignatures} witness cosignature(s), newest ${b.log.cosignedAt}`);
+  print(`bounds    freshness ${b.bounds.freshnessSeconds} s, coverage ${b.bounds.coverageSeconds} s`);
+  print(`directory ${b.directory.devices} verified device(s)`);
+  if (b.channels.length === 0) print('channels  none yet (hotline channel join, or hotline channel open)');
+  for (const c of b.channels) {
+    print(`channel   ${c.name}  (${c.id.slice(0, 8)})  ${c.parties.join(' ⇄ ')}`);
+    print(`          head seq ${c.head.seq} chain ${c.head.chain.slice(0, 16)}…  epoch ${c.epoch}${c.keyUpdateDue ? '  (key update due)' : ''}${c.unsent > 0 ? `  ${c.unsent} unsent` : ''}`);
+    print(`          members: ${c.members.join('; ')}`);
+    if (c.internal) {
+      print('          (this party\'s internal channel: drafts and approvals)');
+      continue;
+    }
+    print(`          ${c.board.frozen ? 'FROZEN by a principal: only heartbeats and unfreeze' : 'not frozen'}`);
+    for (const p of c.board.parties) {
+      print(`          ${p.party.padEnd(12)} ${p.state.toUpperCase().padEnd(6)} last heartbeat ${time(p.lastHeartbeat)}, last message ${time(p.lastMessage)}, co-signed the transcript to #${p.cosignedSeq}${p.reason === undefined ? '' : ` (shown silent: ${p.reason.split(':')[0]})`}`);
+    }
+    for (const d of c.board.deadlines.slice(-10)) {
+      print(`          ack ${d.precedence.padEnd(9)} #${d.seq} ${d.from} → ${d.to}: ${d.state === 'met' ? `acknowledged ${time(d.ackedAt)}` : d.state === 'pending' ? `due ${time(d.due)}` : `${d.state.toUpperCase()} (due ${time(d.due)}${d.ackedAt === undefined ? '' : `, acknowledged ${time(d.ackedAt)}`})`}`);
+    }
+    for (const a of c.board.alarms) print(`ALARM     ${a.code} ${a.level.toUpperCase()}: ${a.message}`);
+  }
+  if (b.alerts.length === 0) print('alerts    none');
+  for (const a of b.alerts) {
+    if (a.kind === 'condition') print(`ALERT     ${a.code} open for ${duration(a.durationSeconds * 1000)} (since ${a.since}): ${a.message}`);
+    else print(`ALERT     ${a.at}  ${a.code}${a.seq === null ? '' : ` seq ${a.seq}`}: ${a.message}`);
+  }
+  for (const r of b.resolved) print(`resolved  ${r.code} for ${duration(r.durationSeconds * 1000)} (${r.since} – ${r.ended}): ${r.message}`);
 }
 
 export async function runStatus(argv: readonly string[], print: (line: string) => void): Promise<number> {
   const args = parseArgs(argv, { values: ['home', 'alerts'], booleans: ['json'] });
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const shown = integerFlag(args, 'alerts', 10, 0, 10000);
-  return withTerminal(args, async (t) => {
-    await catchUp(t);
-    const held = t.monitor.held;
-    const witnesses = held === undefined ? 0 : held.note.split('\n').filter((l) => l.startsWith('— ')).length - 1;
-    const devices = new Map(t.directory.all().map((e) => [toHex(e.deviceKey), e]));
-    const channels = t.charters.all().map((c) => ({ ...channelStatus(t, c), internal: isInternal(c), board: channelBoard(c, t.archive, devices, t.now()) }));
-    const alerts = t.archive.alerts(shown);
-    const board = {
-      device: { party: t.certificate.party, member: t.certificate.member, roles: t.certificate.roles, key: toHex(t.deviceKey) },
-      relay: t.relayUrl,
-      log: held === undefined ? null : { origin: held.origin, size: held.size, root: toHex(held.rootHash).slice(0, 16), witnessCosignatures: Math.max(0, witnesses), cosignedAt: new Date(held.cosignedAt * 1000).toISOString() },
-      directory: { devices: t.directory.all().length },
-      channels,
-      alerts,
-    };
-    if (args.booleans.has('json')) {
-      print(JSON.stringify(board, null, 2));
-      return alerts.length > 0 ? 1 : 0;
+  const t = openTerminal(args);
+  try {
+    let reachable = true;
+    try {
+      await catchUp(t);
+    } catch (error) {
+      // An outage is exactly when a hotline matters: show what was verified, and the outage.
+      if (!isRelayUnreachable(error)) throw error;
+      reachable = false;
+      t.conditions.raise('unavailable', '', `cannot reach the relay at ${t.relayUrl}`);
     }
-    print(`device    ${board.device.party} / ${board.device.member} (${board.device.roles.join(', ')})  ${board.device.key.slice(0, 16)}…`);
-    print(`relay     ${board.relay}`);
-    print(board.log === null ? 'log       no verified checkpoint yet' : `log       ${board.log.origin} size ${board.log.size} root ${board.log.root}…  ${board.log.witnessCosignatures} witness cosignature(s), newest ${board.log.cosignedAt}`);
-    print(`directory ${board.directory.devices} verified device(s)`);
-    if (channels.length === 0) print('channels  none yet (hotline channel join, or hotline channel open)');
-    for (const c of channels) {
-      print(`channel   ${c.name}  (${c.id.slice(0, 8)})  ${c.parties.join(' ⇄ ')}`);
-      print(`          head seq ${c.head.seq} chain ${c.head.chain}…  epoch ${c.epoch}${c.keyUpdateDue ? '  (key update due)' : ''}${c.unsent > 0 ? `  ${c.unsent} unsent` : ''}`);
-      print(`          members: ${c.members.join('; ')}`);
-      if (c.internal) {
-        print('          (this party\'s internal channel: drafts and approvals)');
-        continue;
-      }
-      print(`          ${c.board.frozen ? 'FROZEN by a principal: only heartbeats and unfreeze' : 'not frozen'}`);
-      for (const p of c.board.parties) {
-        print(`          ${p.party.padEnd(12)} ${p.state.toUpperCase().padEnd(6)} last heartbeat ${time(p.lastHeartbeat)}, last message ${time(p.lastMessage)}, co-signed the transcript to #${p.cosignedSeq}`);
-      }
-      for (const d of c.board.deadlines.slice(-10)) {
-        print(`          ack ${d.precedence.padEnd(9)} #${d.seq} ${d.from} → ${d.to}: ${d.state === 'met' ? `acknowledged ${time(d.ackedAt)}` : d.state === 'pending' ? `due ${time(d.due)}` : `${d.state.toUpperCase()} (due ${time(d.due)}${d.ackedAt === undefined ? '' : `, acknowledged ${time(d.ackedAt)}`})`}`);
-      }
-      for (const a of c.board.alarms) print(`ALARM     ${a.code} ${a.level.toUpperCase()}: ${a.message}`);
-    }
-    if (alerts.length === 0) print('alerts    none');
-    for (const a of alerts) print(`ALERT     ${new Date(a.at).toISOString()}  ${a.code}${a.seq === null ? '' : ` seq ${a.seq}`}: ${a.message}`);
-    return alerts.length > 0 || channels.some((c) => c.board.alarms.length > 0) ? 1 : 0;
-  });
+    const b = board(t, shown, reachable);
+    if (args.booleans.has('json')) print(JSON.stringify(b, null, 2));
+    else printBoard(b, print);
+    return exitStatus(b);
+  } catch (error) {
+    throw explain(error, t.relayUrl);
+  } finally {
+    t.close();
+  }
 }

@@ -1,9 +1,10 @@
 /** `hotline watch CHANNEL` — stream the channel's messages as they are verified, and every alert. */
 import { spawn } from 'node:child_process';
 import { ReceiptKind, statementId, StatementType } from '@hotline/protocol';
-import { catchUp, CatchUpError, describeStatement, formatLine, ROUTINE_TYPES, sendReceipts, transcript, type Alarm, type Terminal } from '@hotline/terminal';
+import { catchUp, CatchUpError, formatLine, isRelayUnreachable, sendReceipts, transcript, type Alarm, type ArchivedAlert, type StoredCondition, type Terminal } from '@hotline/terminal';
+import type { Charter } from '@hotline/protocol';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
-import { explain, openTerminal } from '../session.js';
+import { EXIT, explain, openTerminal } from '../session.js';
 
 export const WATCH_HELP = `usage: hotline watch CHANNEL [--history N] [--once] [--all] [--on-alarm COMMAND] [--interval MS] [--home DIR]
 
@@ -18,17 +19,25 @@ the charter's interval, key updates and approved drafts go out automatically. Wh
 acknowledgement deadline passes or a party misses its liveness test, an ALARM line is printed
 (and --on-alarm runs). Ctrl-C stops.
 
+What is printed follows the archive's own order (a cursor over archived statements and stored
+alerts), so a message another process on this home verified first (hotline status, say) is
+printed here too, once. If the relay cannot be reached, watch says so once, keeps showing what
+is verified, and says when the relay is back; conditions (stale, coverage_overdue, unavailable)
+are printed when they open and when they are resolved.
+
 Options:
   --history N     transcript lines to print first (default 10)
-  --once          catch up, print, and exit (exit 1 if an alert was raised)
+  --once          catch up, print, and exit: 0, or 1 if an evidence alert or an open
+                  stale/coverage_overdue condition is on record, or 3 if the relay
+                  cannot be reached (what the archive verified is printed all the same)
   --all           also show receipts and heartbeats
   --on-alarm CMD  run CMD (through sh) for each new alarm, with HOTLINE_ALARM_CODE,
                   HOTLINE_ALARM_LEVEL, HOTLINE_ALARM_MESSAGE and HOTLINE_CHANNEL set
   --interval MS   how often to ask the relay (default 500)
   --home DIR      state directory (default: $HOTLINE_HOME, else ~/.hotline)`;
 
-function alertLine(code: string, message: string, seq?: number): string {
-  return `!! ALERT ${code}${seq === undefined ? '' : ` (seq ${seq})`}: ${message}`;
+function alertLine(code: string, message: string, seq?: number | null): string {
+  return `!! ALERT ${code}${seq === undefined || seq === null ? '' : ` (seq ${seq})`}: ${message}`;
 }
 
 function runHook(command: string, env: Record<string, string>, print: (line: string) => void): void {
@@ -44,35 +53,89 @@ interface WatchOptions {
   readonly onAlarm: string | undefined;
 }
 
-async function round(t: Terminal, channel: string, options: WatchOptions, print: (line: string) => void): Promise<number> {
-  const charter = t.charters.find(channel);
-  const result = await catchUp(t, { only: charter });
-  let alerts = 0;
-  for (const a of result.logAlerts) {
-    print(alertLine(a.code, a.message));
-    alerts++;
+/**
+ * Where watch is in the archive: the last seq of the channel printed, the last stored alert
+ * printed, and the conditions printed as open. Everything is read back from the archive, never
+ * from what this process happened to verify itself.
+ */
+class Cursor {
+  private conditions = new Map<number, StoredCondition>();
+
+  constructor(
+    private seq: number,
+    private alertId: number,
+  ) {}
+
+  /** Statements archived after the cursor (up to the channel's verified head), oldest first. */
+  statements(t: Terminal, charter: Charter, all: boolean): { lines: ReturnType<typeof transcript>; readIds: Uint8Array[] } {
+    const head = (t.archive.position(charter.channelId)?.nextSeq ?? 1) - 1;
+    if (head <= this.seq) return { lines: [], readIds: [] };
+    const lines = transcript(t, charter, this.seq + 1, 100_000, all).filter((l) => l.seq <= head);
+    const readIds = t.archive.ofTypes(charter.channelId, [StatementType.message], { fromSeq: this.seq + 1 })
+      .filter((m) => m.seq <= head && t.directory.device(m.statement.author, t.now())?.party !== t.certificate.party)
+      .map((m) => statementId(m.statement));
+    this.seq = head;
+    return { lines, readIds };
   }
-  for (const { outcome } of result.channels.values()) {
-    const shown: Uint8Array[] = [];
-    for (const s of outcome.accepted) {
-      if (!options.all && ROUTINE_TYPES.has(s.statement.type)) continue;
-      print(formatLine(describeStatement(t, s.seq, s.statement, s.breach === undefined)));
-      if (s.statement.type === StatementType.message && s.breach === undefined && t.directory.device(s.statement.author, t.now())?.party !== t.certificate.party) shown.push(statementId(s.statement));
-    }
-    for (const a of outcome.alerts) {
-      print(alertLine(a.code, a.message, a.seq));
-      alerts++;
-    }
-    // Shown to a person: a signed read receipt.
-    await sendReceipts(t, charter, shown, ReceiptKind.read);
+
+  /** Alerts stored after the cursor that concern this channel or the log as a whole. */
+  alerts(t: Terminal, channelHex: string): ArchivedAlert[] {
+    const fresh = t.archive.alertsAfter(this.alertId);
+    if (fresh.length > 0) this.alertId = fresh.at(-1)!.id;
+    return fresh.filter((a) => a.channel === null || a.channel === channelHex);
   }
-  for (const { charter: c, alarm } of result.alarms) announceAlarm(c.name, alarm, options, print);
-  return alerts;
+
+  /** Conditions opened and ended since the last look. */
+  conditionChanges(t: Terminal): { opened: StoredCondition[]; ended: StoredCondition[] } {
+    const open = new Map(t.conditions.current().map((c) => [c.id, c]));
+    const opened = [...open.values()].filter((c) => !this.conditions.has(c.id));
+    const ended = t.conditions.resolved(1000).filter((c) => this.conditions.has(c.id) && !open.has(c.id));
+    this.conditions = open;
+    return { opened, ended };
+  }
+}
+
+function seconds(ms: number): number {
+  return Math.max(0, Math.round(ms / 1000));
+}
+
+async function round(t: Terminal, charter: Charter, cursor: Cursor, options: WatchOptions, print: (line: string) => void): Promise<{ reachable: boolean }> {
+  let alarms: { charter: Charter; alarm: Alarm }[] = [];
+  let reachable = true;
+  try {
+    alarms = (await catchUp(t, { only: charter })).alarms;
+  } catch (error) {
+    if (error instanceof CatchUpError) alarms = error.alarms;
+    if (!isRelayUnreachable(error)) throw error;
+    reachable = false;
+    t.conditions.raise('unavailable', '', `cannot reach the relay at ${t.relayUrl}`);
+  }
+  const { lines, readIds } = cursor.statements(t, charter, options.all);
+  for (const line of lines) print(formatLine(line));
+  for (const a of cursor.alerts(t, toHexId(charter))) print(alertLine(a.code, a.message, a.seq));
+  const { opened, ended } = cursor.conditionChanges(t);
+  for (const c of opened) print(alertLine(c.code, `${c.message} (open since ${new Date(c.startedAt).toISOString()})`));
+  for (const c of ended) print(`-- resolved ${c.code} after ${seconds((c.endedAt ?? t.now()) - c.startedAt)} s: ${c.message}`);
+  // Shown to a person: a signed read receipt (it waits in the outbox while the relay is away).
+  if (reachable) await sendReceipts(t, charter, readIds, ReceiptKind.read);
+  for (const { charter: c, alarm } of alarms) announceAlarm(c.name, alarm, options, print);
+  return { reachable };
+}
+
+function toHexId(charter: Charter): string {
+  return Buffer.from(charter.channelId).toString('hex');
 }
 
 function announceAlarm(channel: string, alarm: Alarm, options: WatchOptions, print: (line: string) => void): void {
   print(`!! ALARM ${alarm.code} ${alarm.level.toUpperCase()}: ${alarm.message}`);
   if (options.onAlarm !== undefined) runHook(options.onAlarm, { HOTLINE_ALARM_CODE: alarm.code, HOTLINE_ALARM_LEVEL: alarm.level, HOTLINE_ALARM_MESSAGE: alarm.message, HOTLINE_CHANNEL: channel }, print);
+}
+
+/** What `watch --once` exits with: evidence or an open stale/coverage condition → 1, else unreachable → 3, else 0. */
+function onceStatus(t: Terminal, reachable: boolean): number {
+  const failing = t.archive.lastAlertId() > 0 || t.conditions.current().some((c) => c.code !== 'unavailable');
+  if (failing) return EXIT.alert;
+  return reachable ? EXIT.ok : EXIT.unreachable;
 }
 
 export async function runWatch(argv: readonly string[], print: (line: string) => void): Promise<number> {
@@ -83,6 +146,7 @@ export async function runWatch(argv: readonly string[], print: (line: string) =>
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   const history = integerFlag(args, 'history', 10, 0, 100000);
   const interval = integerFlag(args, 'interval', 500, 50, 60000);
+  const once = args.booleans.has('once');
   const t = openTerminal(args);
   let stopped = false;
   const stop = () => {
@@ -92,22 +156,23 @@ export async function runWatch(argv: readonly string[], print: (line: string) =>
   process.once('SIGTERM', stop);
   try {
     const charter = t.charters.find(channel);
-    const lines = transcript(t, charter, 1, 1_000_000, options.all);
-    print(`watching ${charter.name} (${charter.parties.map((p) => p.name).join(' ⇄ ')}); verified head seq ${(t.archive.position(charter.channelId)?.nextSeq ?? 1) - 1}. Ctrl-C stops.`);
+    const head = (t.archive.position(charter.channelId)?.nextSeq ?? 1) - 1;
+    const lines = transcript(t, charter, 1, 1_000_000, options.all).filter((l) => l.seq <= head);
+    print(`watching ${charter.name} (${charter.parties.map((p) => p.name).join(' ⇄ ')}); verified head seq ${head}. Ctrl-C stops.`);
     for (const line of lines.slice(Math.max(0, lines.length - history))) print(formatLine(line));
-    let alerts = 0;
+    // Alerts already on record are shown once at the start (the last few), then followed.
+    const recorded = t.archive.alerts(history).filter((a) => a.channel === null || a.channel === toHexId(charter)).reverse();
+    for (const a of recorded) print(`${alertLine(a.code, a.message, a.seq)}  (on record since ${new Date(a.at).toISOString()})`);
+    const cursor = new Cursor(head, t.archive.lastAlertId());
+    let wasReachable = true;
     do {
-      try {
-        alerts += await round(t, channel, options, print);
-      } catch (error) {
-        if (error instanceof CatchUpError) for (const { charter: c, alarm } of error.alarms) announceAlarm(c.name, alarm, options, print);
-        const explained = explain(error, t.relayUrl);
-        if (args.booleans.has('once') || !(explained instanceof Error) || explained.name !== 'CommandFailure') throw explained;
-        print(`(${explained.message}; retrying)`);
-      }
-      if (!args.booleans.has('once')) await new Promise((r) => setTimeout(r, interval));
-    } while (!stopped && !args.booleans.has('once'));
-    return alerts > 0 ? 1 : 0;
+      const { reachable } = await round(t, charter, cursor, options, print);
+      if (reachable !== wasReachable && !once) print(reachable ? `(the relay at ${t.relayUrl} answers again)` : `(cannot reach the relay at ${t.relayUrl}: showing what is verified; retrying every ${interval} ms)`);
+      wasReachable = reachable;
+      if (once) return onceStatus(t, reachable);
+      await new Promise((r) => setTimeout(r, interval));
+    } while (!stopped);
+    return onceStatus(t, wasReachable);
   } catch (error) {
     throw explain(error, t.relayUrl);
   } finally {

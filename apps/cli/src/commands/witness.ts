@@ -1,6 +1,7 @@
 /** `hotline witness` — runs a party's witness until SIGINT/SIGTERM. */
 import { KeyType, parseVerifierKey, type VerifierKey } from '@hotline/log';
 import { startWitness } from '@hotline/witness';
+import { seconds, systemClock } from '@hotline/node-files/clock';
 import { parseArgs, UsageError } from '../args.js';
 import { parseListen, startOrExplain, untilSignalled } from '../listen.js';
 
@@ -42,7 +43,7 @@ export async function runWitness(argv: readonly string[], print: (line: string) 
   const { host, port } = parseListen(args.values.get('listen') ?? '127.0.0.1:4790');
   const name = args.values.get('name');
   const logs = logKeys(args.repeated.get('log') ?? []);
-  const witness = await startOrExplain('witness', () => startWitness({ dataDir, host, port, logs, ...(name === undefined ? {} : { name }) }));
+  const witness = await startOrExplain('witness', () => startWitness({ dataDir, host, port, logs, now: seconds(systemClock()), ...(name === undefined ? {} : { name }) }));
   if (args.booleans.has('json')) print(JSON.stringify({ url: witness.url, name: witness.name, vkey: witness.vkey }));
   else print(`witness listening on ${witness.url}\nwitness key: ${witness.vkey}`);
   await untilSignalled();

@@ -51,6 +51,15 @@ export interface ArchivedStatement {
   readonly record: Uint8Array;
 }
 
+/** An alert to store: evidence, if given, is kept as JSON beside it (e.g. both notes of a fork). */
+export interface AlertInput {
+  readonly code: string;
+  readonly message: string;
+  readonly seq?: number;
+  readonly logIndex?: number;
+  readonly evidence?: Record<string, string>;
+}
+
 export interface ArchivedAlert {
   readonly id: number;
   readonly channel: string | null;
@@ -59,6 +68,7 @@ export interface ArchivedAlert {
   readonly seq: number | null;
   readonly logIndex: number | null;
   readonly at: number;
+  readonly evidence?: Record<string, string>;
 }
 
 /** A statement as the archive keeps it, decoded (it was verified before it was stored). */
@@ -84,6 +94,19 @@ function stored(row: StoredRow): StoredStatement {
   return { seq: Number(row.seq), statement: opened.value, receivedAt: Number(row.received_at), valid: row.valid === 1 };
 }
 
+function alertFromRow(r: Record<string, unknown>): ArchivedAlert {
+  return {
+    id: Number(r['id']),
+    channel: r['channel'] === null ? null : toHex(r['channel'] as Buffer),
+    code: String(r['code']),
+    message: String(r['message']),
+    seq: r['seq'] === null ? null : Number(r['seq']),
+    logIndex: r['log_index'] === null ? null : Number(r['log_index']),
+    at: Number(r['at']),
+    ...(r['evidence'] === null || r['evidence'] === undefined ? {} : { evidence: JSON.parse(String(r['evidence'])) as Record<string, string> }),
+  };
+}
+
 export class ArchiveError extends Error {
   override readonly name = 'ArchiveError';
 }
@@ -95,6 +118,9 @@ export class Archive {
   constructor(database: Database.Database | string, private readonly now: () => number = Date.now) {
     this.db = typeof database === 'string' ? openTerminalDb(database) : database;
     this.db.exec(SCHEMA);
+    // Evidence behind an alert (both checkpoints of a fork): added after the first homes were made.
+    const columns = new Set((this.db.prepare('PRAGMA table_info(alerts)').all() as { name: string }[]).map((c) => c.name));
+    if (!columns.has('evidence')) this.db.exec('ALTER TABLE alerts ADD COLUMN evidence TEXT');
   }
 
   position(channelId: Uint8Array): ChannelPosition | undefined {
@@ -140,8 +166,8 @@ export class Archive {
     prepared(this.db, 'INSERT INTO positions (channel, next_seq, chain, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (channel) DO UPDATE SET next_seq = excluded.next_seq, chain = excluded.chain, received_at = excluded.received_at').run(channelId, after.nextSeq, after.chain, after.receivedAt ?? 0);
   }
 
-  private insertAlert(channelId: Uint8Array | undefined, alert: { code: string; message: string; seq?: number; logIndex?: number }): void {
-    prepared(this.db, 'INSERT INTO alerts (channel, code, message, seq, log_index, at) VALUES (?, ?, ?, ?, ?, ?)').run(channelId ?? null, alert.code, alert.message, alert.seq ?? null, alert.logIndex ?? null, this.now());
+  private insertAlert(channelId: Uint8Array | undefined, alert: AlertInput): void {
+    prepared(this.db, 'INSERT INTO alerts (channel, code, message, seq, log_index, at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)').run(channelId ?? null, alert.code, alert.message, alert.seq ?? null, alert.logIndex ?? null, this.now(), alert.evidence === undefined ? null : JSON.stringify(alert.evidence));
   }
 
   /**
@@ -149,7 +175,7 @@ export class Archive {
    * same code about the same place is stored once: a relay that keeps withholding seq 7 raises
    * one alert, not one per sync. Returns whether the alert is new.
    */
-  alert(channelId: Uint8Array | undefined, alert: { code: string; message: string; seq?: number; logIndex?: number }): boolean {
+  alert(channelId: Uint8Array | undefined, alert: AlertInput): boolean {
     const seen = prepared(this.db, 'SELECT 1 FROM alerts WHERE channel IS ? AND code = ? AND seq IS ? AND log_index IS ? AND message = ?').get(channelId ?? null, alert.code, alert.seq ?? null, alert.logIndex ?? null, alert.message);
     if (seen !== undefined) return false;
     this.insertAlert(channelId, alert);
@@ -165,16 +191,19 @@ export class Archive {
     return prepared(this.db, 'INSERT INTO alarms (channel, code, message, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(channelId, alarm.code, alarm.message, this.now()).changes === 1;
   }
 
+  /** The most recent alerts, newest first. */
   alerts(limit = 100): ArchivedAlert[] {
-    return (prepared(this.db, 'SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map((r) => ({
-      id: Number(r['id']),
-      channel: r['channel'] === null ? null : toHex(r['channel'] as Buffer),
-      code: String(r['code']),
-      message: String(r['message']),
-      seq: r['seq'] === null ? null : Number(r['seq']),
-      logIndex: r['log_index'] === null ? null : Number(r['log_index']),
-      at: Number(r['at']),
-    }));
+    return (prepared(this.db, 'SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map(alertFromRow);
+  }
+
+  /** The newest alert's id (0 if none): a cursor for following what is stored after it. */
+  lastAlertId(): number {
+    return (prepared(this.db, 'SELECT coalesce(max(id), 0) AS m FROM alerts').get() as { m: number }).m;
+  }
+
+  /** Alerts stored after id `afterId` by any process on this home, oldest first. */
+  alertsAfter(afterId: number, limit = 1000): ArchivedAlert[] {
+    return (prepared(this.db, 'SELECT * FROM alerts WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Record<string, unknown>[]).map(alertFromRow);
   }
 
   /** Keeps each checkpoint that proved something, for the record and for later export. */

@@ -58,7 +58,7 @@ export async function catchUp(t: Terminal, options: { join?: boolean; only?: Cha
     // very case alarms exist for) must not silence them.
     const devices = new Map(t.directory.all().map((e) => [toHex(e.deviceKey), e]));
     for (const charter of charters()) {
-      for (const alarm of channelBoard(charter, t.archive, devices, t.now()).alarms) {
+      for (const alarm of channelBoard(charter, t.archive, devices, t.now(), t.cutOff()).alarms) {
         if (t.archive.raiseAlarm(charter.channelId, alarm)) alarms.push({ charter, alarm });
       }
     }

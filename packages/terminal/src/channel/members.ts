@@ -48,7 +48,7 @@ async function commitChange(t: Terminal, charter: Charter, proposals: Proposal[]
 
 async function submit(t: Terminal, charter: Charter, change: { envelope: Uint8Array; hash: Uint8Array }): Promise<RelayReceipt> {
   const receipt = await t.relay.submit(charter.channelId, change.envelope);
-  t.outbox.sent(change.hash, receipt.seq);
+  t.outbox.sent(change.hash, receipt, t.now());
   await sendInvitations(t);
   return receipt;
 }

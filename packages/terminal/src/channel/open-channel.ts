@@ -97,7 +97,7 @@ export async function openChannel(t: Terminal, charter: Charter): Promise<Opened
     t.keyPackages.remove(ownHash);
   });
   const receipt = await t.relay.submit(charter.channelId, envelope);
-  t.outbox.sent(hash, receipt.seq);
+  t.outbox.sent(hash, receipt, t.now());
   await sendInvitations(t);
   return { invited: adds.map((a) => a.entry), skipped, commitSeq: receipt.seq };
 }

@@ -28,6 +28,35 @@ CREATE TABLE IF NOT EXISTS outbox (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Receipts are promises by the relay (issue 10 item 1): where it said the envelope went (seq,
+ * log index) and when this device heard so, until the proven log confirms or contradicts it.
+ * proof: 0 waiting for a checkpoint, 1 proven by the log, 2 contradicted (receipt_broken).
+ */
+const RECEIPT_COLUMNS: [string, string][] = [
+  ['log_index', 'INTEGER'],
+  ['receipt_at', 'INTEGER'],
+  ['proof', 'INTEGER NOT NULL DEFAULT 0'],
+];
+
+export const enum ReceiptProof {
+  waiting = 0,
+  proven = 1,
+  broken = 2,
+}
+
+/** A receipt still to be checked against the proven log. */
+export interface HeldReceipt {
+  readonly envelopeHash: Uint8Array;
+  readonly channelId: Uint8Array;
+  readonly seq: number;
+  readonly logIndex: number;
+  /** When this device received the receipt (ms, terminal clock). */
+  readonly receiptAt: number;
+  /** The signed statement, for application messages. */
+  readonly statement: Uint8Array | undefined;
+}
+
 export interface Unsent {
   readonly envelopeHash: Uint8Array;
   readonly channelId: Uint8Array;
@@ -37,21 +66,63 @@ export interface Unsent {
 export class Outbox {
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
+    const have = new Set((db.prepare('PRAGMA table_info(outbox)').all() as { name: string }[]).map((c) => c.name));
+    for (const [name, type] of RECEIPT_COLUMNS) if (!have.has(name)) db.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
   }
 
   put(channelId: Uint8Array, envelopeHash: Uint8Array, envelope: Uint8Array, statement: Uint8Array | undefined, now: number): void {
     prepared(this.db, 'INSERT INTO outbox (envelope_hash, channel, statement, envelope, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(envelopeHash, channelId, statement ?? null, envelope, now);
   }
 
-  /** The relay acknowledged it (durably) at `seq`. */
-  sent(envelopeHash: Uint8Array, seq: number): void {
-    prepared(this.db, 'UPDATE outbox SET seq = ? WHERE envelope_hash = ?').run(seq, envelopeHash);
+  /** The relay acknowledged it (durably) at `seq` and `logIndex`: a promise to check against the log. */
+  sent(envelopeHash: Uint8Array, receipt: { seq: number; logIndex: number }, now: number): void {
+    prepared(this.db, 'UPDATE outbox SET seq = ?, log_index = ?, receipt_at = ?, proof = 0 WHERE envelope_hash = ?').run(receipt.seq, receipt.logIndex, now, envelopeHash);
+  }
+
+  /** Receipts not yet confirmed or contradicted by the proven log, oldest first. */
+  heldReceipts(): HeldReceipt[] {
+    const rows = prepared(this.db, 'SELECT envelope_hash, channel, seq, log_index, receipt_at, statement FROM outbox WHERE seq IS NOT NULL AND log_index IS NOT NULL AND proof = 0 ORDER BY receipt_at').all() as Record<string, Buffer | number | null>[];
+    return rows.map((r) => ({
+      envelopeHash: new Uint8Array(r['envelope_hash'] as Buffer),
+      channelId: new Uint8Array(r['channel'] as Buffer),
+      seq: Number(r['seq']),
+      logIndex: Number(r['log_index']),
+      receiptAt: Number(r['receipt_at']),
+      statement: r['statement'] === null ? undefined : new Uint8Array(r['statement'] as Buffer),
+    }));
+  }
+
+  /** The log proved the receipt: the envelope is where the relay said. */
+  proven(envelopeHash: Uint8Array): void {
+    prepared(this.db, 'UPDATE outbox SET proof = 1 WHERE envelope_hash = ?').run(envelopeHash);
+  }
+
+  /**
+   * The log contradicts the receipt: the relay lost or replaced the envelope. It is kept, as
+   * unsent, so the next flush hands it to the relay again and the new receipt is checked anew.
+   */
+  broken(envelopeHash: Uint8Array): void {
+    prepared(this.db, 'UPDATE outbox SET proof = 2, seq = NULL, log_index = NULL WHERE envelope_hash = ?').run(envelopeHash);
+  }
+
+  /**
+   * The relay refused the envelope for good (a commit for an epoch that already has one): it
+   * can never be sequenced, so it leaves the outbox rather than being resubmitted forever.
+   */
+  abandon(envelopeHash: Uint8Array): void {
+    prepared(this.db, 'DELETE FROM outbox WHERE envelope_hash = ? AND seq IS NULL').run(envelopeHash);
   }
 
   /** The statement this device put in its own envelope, if it is one of ours. */
   statement(envelopeHash: Uint8Array): Uint8Array | undefined {
     const row = prepared(this.db, 'SELECT statement FROM outbox WHERE envelope_hash = ?').get(envelopeHash) as { statement: Buffer | null } | undefined;
     return row?.statement === null || row === undefined ? undefined : new Uint8Array(row.statement);
+  }
+
+  /** Where the relay said it put this device's envelope, if it receipted it. */
+  receiptOf(envelopeHash: Uint8Array): { seq: number; logIndex: number } | undefined {
+    const row = prepared(this.db, 'SELECT seq, log_index FROM outbox WHERE envelope_hash = ? AND seq IS NOT NULL AND log_index IS NOT NULL').get(envelopeHash) as { seq: number; log_index: number } | undefined;
+    return row === undefined ? undefined : { seq: Number(row.seq), logIndex: Number(row.log_index) };
   }
 
   isOurs(envelopeHash: Uint8Array): boolean {

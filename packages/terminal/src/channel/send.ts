@@ -11,8 +11,9 @@
 import { randomBytes } from 'node:crypto';
 import { createApplicationMessage, createCommit, encode, mlsMessageEncoder } from 'ts-mls';
 import { encodeEnvelope, envelopeHash, EnvelopeKind, signStatement, statementCommitment, statementId, type Charter, type Statement, type StatementType } from '@hotline/protocol';
-import type { RelayReceipt } from '../relay-api.js';
-import type { Terminal } from '../terminal.js';
+import { isRelayUnreachable, type RelayReceipt } from '../relay-api.js';
+import { TerminalError, type Terminal } from '../terminal.js';
+import { allowedWhileFrozen, isFrozen } from '../rules/statement-rules.js';
 import { syncChannel } from './sync-channel.js';
 
 export interface Sent {
@@ -22,6 +23,8 @@ export interface Sent {
   /** Undefined if the relay could not be reached: the envelope waits in the outbox. */
   readonly receipt: RelayReceipt | undefined;
   readonly error?: string;
+  /** True if the relay could not be reached at all (the envelope is queued), false if it refused. */
+  readonly unreachable?: boolean;
 }
 
 /**
@@ -32,14 +35,28 @@ export interface Sent {
 async function settlePendingCommit(t: Terminal, charter: Charter, waitMs: number): Promise<void> {
   const deadline = Date.now() + waitMs;
   while (t.groups.pending(charter.channelId) !== undefined && Date.now() < deadline) {
-    await t.refresh();
-    await syncChannel(t, charter);
+    try {
+      await t.refresh();
+      await syncChannel(t, charter);
+    } catch (error) {
+      // Offline: the message is kept in the current epoch and queued; it must not be lost
+      // because a commit cannot be confirmed now.
+      if (isRelayUnreachable(error)) return;
+      throw error;
+    }
     if (t.groups.pending(charter.channelId) !== undefined) await new Promise((r) => setTimeout(r, 100));
   }
 }
 
+/** Refuses, before anything is signed, a statement every terminal would mark invalid in a frozen channel. */
+function refuseIfFrozen(t: Terminal, charter: Charter, type: StatementType): void {
+  if (allowedWhileFrozen(type) || !isFrozen(t.archive, charter.channelId)) return;
+  throw new TerminalError(`${charter.name} is frozen by a principal: only heartbeats and unfreeze may be sent until a principal unfreezes it (hotline unfreeze ${charter.name}); nothing was sent`);
+}
+
 export async function sendStatement(t: Terminal, charter: Charter, content: { type: StatementType; body: Uint8Array; parent?: Uint8Array }): Promise<Sent> {
   const channelId = charter.channelId;
+  refuseIfFrozen(t, charter, content.type);
   await settlePendingCommit(t, charter, 10_000);
   const context = await t.context(charter);
   const prepared = await t.exclusive.run(async () => {
@@ -66,10 +83,10 @@ export async function sendStatement(t: Terminal, charter: Charter, content: { ty
   const base = { statement: prepared.statement, statementId: statementId(prepared.statement), envelopeHash: prepared.hash };
   try {
     const receipt = await t.relay.submit(channelId, prepared.envelope);
-    t.outbox.sent(prepared.hash, receipt.seq);
+    t.outbox.sent(prepared.hash, receipt, t.now());
     return { ...base, receipt };
   } catch (error) {
-    return { ...base, receipt: undefined, error: error instanceof Error ? error.message : String(error) };
+    return { ...base, receipt: undefined, error: error instanceof Error ? error.message : String(error), unreachable: isRelayUnreachable(error) };
   }
 }
 
@@ -90,7 +107,7 @@ export async function updateKeys(t: Terminal, charter: Charter): Promise<RelayRe
   });
   if (prepared === undefined) return undefined;
   const receipt = await t.relay.submit(channelId, prepared.envelope);
-  t.outbox.sent(prepared.hash, receipt.seq);
+  t.outbox.sent(prepared.hash, receipt, t.now());
   return receipt;
 }
 

@@ -44,7 +44,7 @@ export async function flushOutbox(t: Terminal): Promise<number> {
   let sent = 0;
   for (const u of t.outbox.unsent()) {
     const receipt = await t.relay.submit(u.channelId, u.envelope);
-    t.outbox.sent(u.envelopeHash, receipt.seq);
+    t.outbox.sent(u.envelopeHash, receipt, t.now());
     sent++;
   }
   await sendInvitations(t);
@@ -166,9 +166,18 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
               changed = true;
               return 'handshake';
             }
-            if (t.outbox.isOurs(hash)) return 'handshake'; // our commit, already applied (a channel's opening commit) or void
+            if (t.outbox.isOurs(hash)) {
+              // Our commit, already applied (a channel's opening commit) — unless the log now
+              // carries it a second time: then this copy is a replay, void for every member.
+              const first = t.outbox.receiptOf(hash);
+              if (first !== undefined && at !== undefined && first.logIndex !== at.logIndex) return { voidCommit: `this device's own MLS commit, sequenced at log index ${first.logIndex}, sequenced again: a replay, ignored by every member` };
+              return 'handshake';
+            }
             const message = framed(envelope.payload);
-            if (epochOf(message) < state.groupContext.epoch) return 'handshake'; // lost its epoch to an earlier commit: void for everyone
+            // A commit for an epoch that already has one (a replayed opening commit, or the loser
+            // of a race the relay should have refused): void for every member, and named.
+            const epoch = epochOf(message);
+            if (epoch < state.groupContext.epoch) return { voidCommit: `an MLS commit for epoch ${epoch}, which already has one (the channel is at epoch ${state.groupContext.epoch}): the relay must accept one commit per epoch; ignored by every member` };
             const result = await processMessage({ context, state, message });
             if (result.kind !== 'newState') throw new Error('a handshake envelope carried an application message');
             state = result.newState;

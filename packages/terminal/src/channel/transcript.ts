@@ -143,7 +143,7 @@ export function channelStatus(t: Terminal, charter: Charter): ChannelStatus {
     name: charter.name,
     id: toHex(charter.channelId),
     parties: charter.parties.map((p) => p.name),
-    head: { seq: (position?.nextSeq ?? 1) - 1, chain: position === undefined ? '' : toHex(position.chain).slice(0, 16) },
+    head: { seq: (position?.nextSeq ?? 1) - 1, chain: position === undefined ? '' : toHex(position.chain) },
     members: members.sort(),
     epoch: state === undefined ? 0 : Number(state.groupContext.epoch),
     keyUpdateDue: t.now() - t.groups.keysUpdatedAt(charter.channelId) >= charter.keyUpdateSeconds * 1000,

@@ -32,6 +32,18 @@ export interface PartyBoard {
   readonly state: Liveness;
   /** The highest seq of the transcript this party has co-signed (acks and heartbeats cite it). */
   readonly cosignedSeq: number;
+  /** Why the party is shown silent whatever its heartbeats say (this terminal is cut off from it). */
+  readonly reason?: string;
+}
+
+/**
+ * This terminal cannot show that the other parties see what it sends: its receipts are not
+ * covered by a cosigned checkpoint (a fork, or a relay that lost them) or the log is stale.
+ * Their heartbeats then prove nothing about the shared transcript, so they are shown silent.
+ */
+export interface CutOff {
+  readonly ownParty: string;
+  readonly reason: string;
 }
 
 export interface Deadline {
@@ -83,7 +95,7 @@ function frozenBetween(toggles: readonly { frozen: boolean; at: number }[], from
   return total;
 }
 
-export function channelBoard(charter: Charter, archive: Archive, devices: ReadonlyMap<string, DirectoryEntry>, now: number): ChannelBoard {
+export function channelBoard(charter: Charter, archive: Archive, devices: ReadonlyMap<string, DirectoryEntry>, now: number, cutOff?: CutOff): ChannelBoard {
   const channelId = charter.channelId;
   const partyOf = (s: StoredStatement) => devices.get(toHex(s.statement.author))?.party;
   const frozen = isFrozen(archive, channelId);
@@ -108,6 +120,7 @@ export function channelBoard(charter: Charter, archive: Archive, devices: Readon
     // Heartbeats go on while a channel is frozen, so liveness is judged then too: a freeze must
     // not silence the alarm for a party that stopped answering.
     const age = now - (lastHeartbeat ?? charter.created);
+    if (cutOff !== undefined && name !== cutOff.ownParty) return { party: name, lastHeartbeat, lastMessage, state: 'silent', cosignedSeq, reason: cutOff.reason };
     const state: Liveness = age > charter.silentSeconds * 1000 ? 'silent' : age > charter.lateSeconds * 1000 ? 'late' : frozen ? 'frozen' : 'live';
     return { party: name, lastHeartbeat, lastMessage, state, cosignedSeq };
   });

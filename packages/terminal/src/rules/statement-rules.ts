@@ -76,6 +76,11 @@ export function isFrozen(archive: Archive, channelId: Uint8Array): boolean {
   return archive.lastOfTypes(channelId, [StatementType.freeze, StatementType.unfreeze]) === StatementType.freeze;
 }
 
+/** True if a statement of this type may be sent while the channel is frozen (heartbeats, unfreeze). */
+export function allowedWhileFrozen(type: number): boolean {
+  return FREEZE_EXEMPT.has(type);
+}
+
 export function isInternal(charter: Charter): boolean {
   return charter.parties.length === 1;
 }

@@ -40,7 +40,11 @@ export type EnvelopeAlertCode =
   /** The relay delivered the channel's envelopes out of seq order (verified in log order regardless). */
   | 'out_of_order'
   /** The checkpoint the terminal holds does not meet this channel's charter witness policy. */
-  | 'policy_not_met';
+  | 'policy_not_met'
+  /** The proven log contradicts a receipt the relay gave this device: the envelope was lost or replaced. */
+  | 'receipt_broken'
+  /** A second MLS commit for an epoch that already has one (the relay must refuse it; a replayed opening commit, say). */
+  | 'second_commit';
 
 export interface EnvelopeAlert {
   readonly code: EnvelopeAlertCode | RuleAlertCode;

@@ -38,10 +38,12 @@ export interface ChannelPosition {
 
 export interface ChannelVerifierDeps {
   /**
-   * MLS processing: an application message's plaintext, or `handshake` once a commit has been
-   * applied (or recognised as one that lost its epoch). Throws if MLS refuses the message.
+   * MLS processing: an application message's plaintext, `handshake` once a commit has been
+   * applied (or recognised as this device's own), or `{ voidCommit }` for a commit in an epoch
+   * that already has one — void for every member, and a relay fault since the relay must
+   * refuse it. Throws if MLS refuses the message.
    */
-  readonly decrypt: (envelope: Envelope, envelopeHash: Uint8Array) => Promise<Uint8Array | 'handshake'>;
+  readonly decrypt: (envelope: Envelope, envelopeHash: Uint8Array) => Promise<Uint8Array | 'handshake' | { readonly voidCommit: string }>;
   /** True if this statement was already accepted in the channel (a replay inside a new MLS message). */
   readonly isDuplicate?: (statement: Statement) => boolean;
   /** True if the device is a directory-verified, unrevoked member of this channel. */
@@ -98,22 +100,26 @@ export class ChannelVerifier {
     // Deadlines and liveness run on these times: the relay may not date a record before the
     // one it follows, nor after the witnesses cosigned a checkpoint containing it.
     if (r.receivedAt < (this.current.receivedAt ?? 0)) return alert('bad_receive_time', `seq ${r.seq} is dated ${r.receivedAt}, before seq ${r.seq - 1} (${this.current.receivedAt})`, r.seq);
-    const latest = this.deps.latestReceiveTime?.();
-    if (latest !== undefined && r.receivedAt > latest) return alert('bad_receive_time', `seq ${r.seq} is dated ${r.receivedAt}, after the witnesses cosigned the log holding it (${latest})`, r.seq);
     const included = await this.deps.inclusion(delivery.logIndex, delivery.record);
     if (included.state === 'pending') return { kind: 'pending', seq: r.seq, logIndex: delivery.logIndex };
     if (included.state === 'not_included') return alert('not_included', included.message, r.seq);
+    // Only now is the record under the held checkpoint, so only now does that checkpoint's
+    // cosignature time bound it. Checked earlier, a record received during a witness outage
+    // (after the held checkpoint was cosigned, before any new one) would be called a lie.
+    const latest = this.deps.latestReceiveTime?.();
+    if (latest !== undefined && r.receivedAt > latest) return alert('bad_receive_time', `seq ${r.seq} is dated ${r.receivedAt}, after the witnesses cosigned the log holding it (${latest})`, r.seq);
     this.current = { nextSeq: r.seq + 1, chain: r.chainHash, receivedAt: r.receivedAt };
     return this.verifyContent(envelope.value, r.itemHash, r.seq, delivery.logIndex, alert);
   }
 
   private async verifyContent(envelope: Envelope, hash: Uint8Array, seq: number, logIndex: number, alert: (code: EnvelopeAlertCode, message: string, seq?: number) => Verdict): Promise<Verdict> {
-    let plaintext: Uint8Array | 'handshake';
+    let plaintext: Uint8Array | 'handshake' | { readonly voidCommit: string };
     try {
       plaintext = await this.deps.decrypt(envelope, hash);
     } catch (error) {
       return alert('decryption_failed', `MLS refused envelope ${seq}: ${error instanceof Error ? error.message : String(error)}`, seq);
     }
+    if (typeof plaintext === 'object' && 'voidCommit' in plaintext) return alert('second_commit', `envelope ${seq}: ${plaintext.voidCommit}`, seq);
     if (plaintext === 'handshake') {
       return envelope.kind === EnvelopeKind.handshake ? { kind: 'handshake', seq, logIndex } : alert('bad_statement', `envelope ${seq} is marked as an application message but carries an MLS commit`, seq);
     }
