@@ -86,7 +86,8 @@ type Board = ReturnType<typeof board>;
 function exitStatus(b: Board): number {
   const failing = b.alerts.some((a) => a.kind === 'evidence' || a.code !== 'unavailable') || b.channels.some((c) => c.board.alarms.length > 0);
   if (failing) return EXIT.alert;
-  return b.relay.reachable ? EXIT.ok : EXIT.unreachable;
+  // A relay that answers but does not serve its quorum checkpoint cannot be relied on either.
+  return b.relay.reachable && !b.alerts.some((a) => a.code === 'unavailable') ? EXIT.ok : EXIT.unreachable;
 }
 
 function printBoard(b: Board, print: (line: string) => void): void {
