@@ -1,0 +1,141 @@
+/**
+ * What a user sees when the relay is away, and watch beside other commands (issue 10 items 5,
+ * 6 and 10), with real relay and witness processes and the `hotline` command as a user runs it:
+ *
+ * - `send` with the relay stopped queues the message durably, prints `queued (id <64 hex>)`,
+ *   exits 3; once the relay is back the next command sends it and the other party verifies it;
+ * - `status` with the relay stopped shows the last verified board from the archive, with the
+ *   outage as an open condition (exit 3);
+ * - a running `watch` prints a message that `status` on the same home verified first.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { Precedence } from '@hotline/protocol';
+import { acceptInvitations, openChannel, sendMessage, syncChannel, transcript, type Terminal } from '@hotline/terminal';
+import type { Charter } from '@hotline/protocol';
+import { HOTLINE_BIN } from './processes.js';
+import { witnessedWorld, type WitnessedWorld } from './witnessed-world.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function hotline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [HOTLINE_BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, out, err });
+    });
+  });
+}
+
+async function until(what: string, check: () => Promise<boolean> | boolean, tries = 200): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await sleep(50);
+  }
+  assert.fail(`timed out waiting until ${what}`);
+}
+
+async function seen(t: Terminal, charter: Charter, text: string): Promise<boolean> {
+  await t.refresh();
+  await syncChannel(t, charter);
+  return transcript(t, charter).some((l) => l.text === text);
+}
+
+async function opened(w: WitnessedWorld): Promise<Charter> {
+  const charter = w.charter();
+  const wp = w.open('wp');
+  const mp = w.open('mp');
+  try {
+    await openChannel(wp, charter);
+    await until('Moscow joins', async () => (await acceptInvitations(mp)).joined.length > 0);
+    const sent = await sendMessage(wp, charter, { precedence: Precedence.routine, language: 'en', text: 'hello' });
+    assert.ok(sent.receipt);
+    await until('Moscow verifies it', () => seen(mp, charter, 'hello'));
+  } finally {
+    wp.close();
+    mp.close();
+  }
+  return charter;
+}
+
+test('send with the relay down queues the message (exit 3) and it arrives once the relay is back; status shows the archive meanwhile', { timeout: 150_000 }, async () => {
+  const w = await witnessedWorld();
+  try {
+    await opened(w);
+    await w.stopRelay();
+    const queued = await hotline('send', 'washington-moscow', 'sent while the relay was down', '--home', w.homes.wp);
+    assert.equal(queued.code, 3, queued.err);
+    assert.match(queued.out, /^queued \(id [0-9a-f]{64}\)/);
+    const down = await hotline('status', '--home', w.homes.wp);
+    assert.equal(down.code, 3, down.err);
+    assert.match(down.out, /UNREACHABLE: showing the last verified state from the archive/);
+    assert.match(down.out, /head seq \d+/, 'the last verified board is shown');
+    assert.match(down.out, /1 unsent/, 'the queued message is shown waiting');
+    assert.match(down.out, /ALERT {5}unavailable open for/, 'the outage itself, with how long it has lasted');
+    const once = await hotline('watch', 'washington-moscow', '--once', '--home', w.homes.mp);
+    assert.equal(once.code, 3, once.err);
+    assert.match(once.out, /hello/, 'watch --once prints what the archive verified');
+
+    await w.startRelay();
+    const back = await hotline('status', '--home', w.homes.wp); // the next command sends it
+    assert.equal(back.code, 0, `${back.out}\n${back.err}`);
+    assert.doesNotMatch(back.out, /unsent/);
+    assert.match(back.out, /resolved {2}unavailable/);
+    const mp = w.open('mp');
+    await until('Moscow verifies the queued message', () => seen(mp, charter(w, mp), 'sent while the relay was down'));
+    mp.close();
+  } finally {
+    await w.close();
+  }
+});
+
+function charter(_w: WitnessedWorld, t: Terminal): Charter {
+  return t.charters.find('washington-moscow');
+}
+
+test('a running watch prints a message that status on the same home verified first, once', { timeout: 150_000 }, async () => {
+  const w = await witnessedWorld();
+  const watch = spawn(process.execPath, [HOTLINE_BIN, 'watch', 'washington-moscow', '--interval', '300', '--home', w.homes.mp], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    const c = await opened(w);
+    await until('watch is running', () => out.includes('watching washington-moscow'), 400);
+    // Interleave: a status on the watching home verifies each message before watch's next round.
+    for (const text of ['first, verified by status', 'second, verified by status']) {
+      const wp = w.open('wp');
+      const sent = await sendMessage(wp, c, { precedence: Precedence.routine, language: 'en', text });
+      assert.ok(sent.receipt);
+      wp.close();
+      let verified = false;
+      for (let i = 0; i < 100 && !verified; i++) {
+        const s = await hotline('status', '--json', '--home', w.homes.mp);
+        verified = s.out.includes('"seq"') && (await (async () => {
+          const mp = w.open('mp');
+          try {
+            return transcript(mp, c).some((l) => l.text === text);
+          } finally {
+            mp.close();
+          }
+        })());
+      }
+      assert.ok(verified, `status verified: ${text}`);
+    }
+    await until('watch prints both', () => out.includes('second, verified by status') && out.includes('first, verified by status'), 400);
+    await sleep(700); // a few more rounds: nothing is printed twice
+    for (const text of ['first, verified by status', 'second, verified by status']) {
+      assert.equal(out.split('\n').filter((l) => l.includes(text)).length, 1, `printed once: ${text}\n${out}`);
+    }
+  } finally {
+    watch.kill('SIGTERM');
+    await new Promise((r) => watch.once('exit', r));
+    await w.close();
+  }
+});
