@@ -6,7 +6,7 @@
 import { DeviceRelayClient, RelayRequestError } from '@hotline/relay/client';
 import { ChannelNotFound, KeyStoreError, Terminal, TerminalError } from '@hotline/terminal';
 import { UsageError, type ParsedArgs } from './args.js';
-import { passphrase, terminalHome } from './home.js';
+import { existingHome, passphrase } from './home.js';
 
 /** A failure to report in one line with exit status 1 (not a usage error). */
 export class CommandFailure extends Error {
@@ -14,9 +14,11 @@ export class CommandFailure extends Error {
 }
 
 export function openTerminal(args: ParsedArgs): Terminal {
+  // Before Terminal.open, which would create a missing home: a typo in --home must not.
+  const home = existingHome(args);
   try {
     const pass = passphrase();
-    return Terminal.open({ home: terminalHome(args), ...(pass === undefined ? {} : { passphrase: pass }), connect: (url, device) => new DeviceRelayClient(url, device) });
+    return Terminal.open({ home, ...(pass === undefined ? {} : { passphrase: pass }), connect: (url, device) => new DeviceRelayClient(url, device) });
   } catch (error) {
     if (error instanceof TerminalError || error instanceof KeyStoreError) throw new UsageError(error.message);
     throw error;
