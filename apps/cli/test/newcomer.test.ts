@@ -174,3 +174,12 @@ test('a home is created 0700 and terminal.db 0600; a home open to others is refu
     }
   });
 });
+
+test("the help says what 'hotline demo' is now, and how it stops", async () => {
+  const help = await run('--help');
+  assert.match(help.out, /demo {8}the two-party demo: starts a relay and a witness per party/);
+  assert.match(help.out, /demo log {4}walk through the transparency log alone/);
+  const demo = await run('demo', '--help');
+  assert.match(demo.out, /until Ctrl-C\n\(or SIGTERM\): then it stops the relay and the witnesses it started, by PID/);
+  assert.match(demo.out, /--exit {11}stop the servers and exit after printing/);
+});
