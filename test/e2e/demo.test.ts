@@ -47,6 +47,9 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     assert.match(out, /2 witness cosignature\(s\)/, 'checkpoints are cosigned by both parties\' witnesses');
 
     const printed = out.split('\n').filter((l) => l.startsWith('  npm run -s hotline -- ')).map((l) => l.trim());
+    assert.ok(printed.every((l) => !/ send .*acknowledges/i.test(l)), 'no printed send pretends to be an acknowledgement');
+    const prioritySeq = /#(\d+) .*Washington operator: PRIORITY/.exec(out)?.[1];
+    assert.ok(prioritySeq !== undefined, 'the transcript shows the PRIORITY and its seq');
     const find = (what: RegExp) => {
       const line = printed.find((l) => what.test(l));
       assert.ok(line !== undefined, `the demo prints a command matching ${what}:\n${printed.join('\n')}`);
@@ -62,21 +65,21 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     // Moscow's operator watches (the printed watch command, once, so it returns).
     const watchLine = find(/ watch /);
     let seen = '';
-    for (let i = 0; i < 50 && !/Moscow acknowledges\./.test(seen); i++) {
+    for (let i = 0; i < 50 && !/Moscow here: your message is received\./.test(seen); i++) {
       const watched = typed(`${watchLine} --once --history 100`);
       assert.equal(watched.code, 0, watched.err + watched.out);
       seen = watched.out;
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.match(seen, /washington \/ Principal {2}\[IMMEDIATE\] {2}Washington here: please acknowledge\./);
-    assert.match(seen, /moscow \/ Principal {2}\[ROUTINE\] {2}Moscow acknowledges\./);
+    assert.match(seen, /moscow \/ Principal {2}\[ROUTINE\] {2}Moscow here: your message is received\./);
     assert.doesNotMatch(seen, /ALERT/);
     // Washington's operator sees Moscow's reply too: both ways.
     // With the alarm hook: the PRIORITY deadline has passed unacknowledged.
     const alarmFile = join(dir, 'alarms.txt');
     const washingtonView = typed(`${watchLine.replace('moscow-operator', 'washington-operator')} --once --history 100 --on-alarm 'echo "$HOTLINE_ALARM_CODE $HOTLINE_ALARM_LEVEL $HOTLINE_CHANNEL" >> ${alarmFile}'`);
     assert.equal(washingtonView.code, 0, washingtonView.err);
-    assert.match(washingtonView.out, /Moscow acknowledges\./);
+    assert.match(washingtonView.out, /Moscow here: your message is received\./);
     assert.match(washingtonView.out, /!! ALARM ack_overdue OVERDUE/);
     for (let i = 0; i < 50 && !existsSync(alarmFile); i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(readFileSync(alarmFile, 'utf8'), 'ack_overdue overdue washington-moscow\n', 'the --on-alarm hook ran once, with the alarm in its environment');
@@ -84,6 +87,14 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     const ack = typed(find(/ ack /));
     assert.equal(ack.code, 0, ack.err + ack.out);
     assert.match(ack.out, /^acknowledged [0-9a-f]{12} in washington-moscow: seq \d+/);
+    assert.match(find(/ ack /), /^npm run -s hotline -- ack washington-moscow [0-9a-f]{12} --home \S+moscow-principal$/, 'a real ack command: CHANNEL and ID');
+    // What it signed is an acknowledgement of the PRIORITY, as every other terminal sees it.
+    let acked = '';
+    for (let i = 0; i < 50 && !/ACKNOWLEDGES/.test(acked.split('PRIORITY').at(-1) ?? ''); i++) {
+      acked = typed(`${watchLine} --once --history 100`).out;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(acked, new RegExp(`moscow / Principal {2}ACKNOWLEDGES #${prioritySeq}: received and understood`), acked);
     let status = typed(find(/ status /));
     for (let i = 0; i < 50 && status.code !== 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -96,8 +107,18 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     assert.equal(show.code, 0, show.err);
     assert.match(show.out, /party {5}moscow .* SIGNED/);
     // The demo itself, following as Moscow's principal, showed the new messages.
-    for (let i = 0; i < 50 && !out.includes("[moscow principal's terminal]"); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.match(out, /\[moscow principal's terminal\] .*Washington here: please acknowledge\./);
+    // It follows the archive, so it shows what other processes on its home archived (the send
+    // and the ack typed above, as moscow-principal) as well as what it verified itself: each
+    // once, in seq order, and nothing else.
+    const followed = () => out.split('\n').filter((l) => l.startsWith("[moscow principal's terminal] "));
+    for (let i = 0; i < 100 && !followed().some((l) => /ACKNOWLEDGES/.test(l)); i++) await new Promise((r) => setTimeout(r, 100));
+    const lines = followed();
+    for (const text of ['Washington here: please acknowledge.', 'Moscow here: your message is received.', `ACKNOWLEDGES #${prioritySeq}`]) {
+      assert.equal(lines.filter((l) => l.includes(text)).length, 1, `shown once: ${text}\n${lines.join('\n')}`);
+    }
+    const seqs = lines.map((l) => Number(/\] #(\d+) /.exec(l)?.[1]));
+    assert.ok(seqs.every((seq, i) => Number.isInteger(seq) && (i === 0 || seq > seqs[i - 1]!)), `in seq order, each a transcript line:\n${lines.join('\n')}`);
+    assert.doesNotMatch(out, /Cannot read properties|retrying/);
   } finally {
     demo.kill('SIGINT');
     const code = await exited;
@@ -105,4 +126,17 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     assert.equal(code, 0, err);
   }
   assert.match(out, /stopped the relay and the witnesses/);
+  for (const pid of [...out.matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]))) {
+    let gone = false;
+    for (let i = 0; i < 50 && !gone; i++) {
+      try {
+        process.kill(pid, 0);
+        await new Promise((r) => setTimeout(r, 100));
+      } catch {
+        gone = true;
+      }
+    }
+    if (!gone) process.kill(pid, 'SIGKILL'); // leave nothing running, then fail
+    assert.ok(gone, `server pid ${pid} stopped with the demo`);
+  }
 });

@@ -18,8 +18,11 @@ import { RULES_HELP, runRule } from './commands/rules.js';
 const HELP = `usage: hotline <command> [options]
 
 Commands:
-  demo        walk through the transparency log: checkpoint, witness cosignatures,
-              an offline receipt, and tampering caught (hotline demo --help)
+  demo        the two-party demo: starts a relay and a witness per party, sets up
+              Washington and Moscow, and runs a verified exchange under the hotline rules;
+              the servers run until Ctrl-C (hotline demo --help)
+  demo log    walk through the transparency log alone: checkpoint, witness
+              cosignatures, an offline receipt, and tampering caught
   relay       run a relay: sequencing, transparency log, tiles, checkpoints,
               fan-out (hotline relay --help)
   witness     run a party's witness: cosigns consistent checkpoints only

@@ -7,7 +7,7 @@ import { DeviceRelayClient, RelayRequestError } from '@hotline/relay/client';
 import { systemClock } from '@hotline/node-files/clock';
 import { BoundsError, ChannelNotFound, isRelayUnreachable, KeyStoreError, Terminal, TerminalError } from '@hotline/terminal';
 import { UsageError, type ParsedArgs } from './args.js';
-import { passphrase, terminalHome } from './home.js';
+import { existingHome, passphrase } from './home.js';
 
 /** A failure to report in one line with exit status 1 (not a usage error). */
 export class CommandFailure extends Error {
@@ -23,9 +23,11 @@ export class RelayUnreachable extends Error {
 export const EXIT = { ok: 0, alert: 1, usage: 2, unreachable: 3 } as const;
 
 export function openTerminal(args: ParsedArgs): Terminal {
+  // Before Terminal.open, which would create a missing home: a typo in --home must not.
+  const home = existingHome(args);
   try {
     const pass = passphrase();
-    return Terminal.open({ home: terminalHome(args), ...(pass === undefined ? {} : { passphrase: pass }), connect: (url, device) => new DeviceRelayClient(url, device), now: systemClock() });
+    return Terminal.open({ home, ...(pass === undefined ? {} : { passphrase: pass }), connect: (url, device) => new DeviceRelayClient(url, device), now: systemClock() });
   } catch (error) {
     if (error instanceof TerminalError || error instanceof KeyStoreError || error instanceof BoundsError) throw new UsageError(error.message);
     throw error;

@@ -4,7 +4,7 @@ export { Reader, Writer } from './codec.js';
 export { Label } from './labels.js';
 export { type Signer, signerFor, labelledHash, labelledSign, labelledVerify } from './hashing.js';
 export { ROLES, type Role, encodeRoles, decodeRoles, isRole } from './roles.js';
-export { isValidPartyName, isValidMemberName } from './names.js';
+export { isValidPartyName, isValidMemberName, partyNameProblem, suggestPartyName, PARTY_NAME_RULE } from './names.js';
 export { generatePartyRoot, partyRootSigner, parsePartyRoot } from './party.js';
 export {
   type DeviceCertificate,

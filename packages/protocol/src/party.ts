@@ -5,10 +5,11 @@
 import { generateSignerKey, KeyType, parseVerifierKey, type SignerKey, type VerifierKey } from '@hotline/log';
 import { fail, ok, type Result } from './errors.js';
 import { signerFor, type Signer } from './hashing.js';
-import { isValidPartyName } from './names.js';
+import { PARTY_NAME_RULE, partyNameProblem } from './names.js';
 
 export function generatePartyRoot(party: string): SignerKey {
-  if (!isValidPartyName(party)) throw new TypeError(`invalid party name ${JSON.stringify(party)}`);
+  const problem = partyNameProblem(party);
+  if (problem !== undefined) throw new TypeError(`invalid party name ${JSON.stringify(party)}: ${problem}`);
   return generateSignerKey(party, KeyType.ed25519);
 }
 
@@ -21,7 +22,9 @@ export function partyRootSigner(root: SignerKey): Signer & { readonly name: stri
 export function parsePartyRoot(vkey: string): Result<VerifierKey> {
   const key = parseVerifierKey(vkey);
   if (!key.ok) return fail('malformed_encoding', key.error.message);
+  if (key.value.type === KeyType.cosignatureV1) return fail('malformed_encoding', `${key.value.name} is a witness's cosignature key (type 0x04), not a party root: a party root is an Ed25519 note key (type 0x01), from 'hotline party export'`);
   if (key.value.type !== KeyType.ed25519) return fail('malformed_encoding', 'a party root must be an Ed25519 note key (type 0x01)');
-  if (!isValidPartyName(key.value.name)) return fail('malformed_encoding', `party name ${JSON.stringify(key.value.name)} is not valid`);
+  const problem = partyNameProblem(key.value.name);
+  if (problem !== undefined) return fail('malformed_encoding', `${JSON.stringify(key.value.name)} is not a party name: ${problem} (${PARTY_NAME_RULE})`);
   return ok(key.value);
 }

@@ -1,12 +1,14 @@
 /** `hotline channel` — charters signed by every party, and the MLS channels they create. */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { toHex } from '@hotline/log';
 import { writeSecretFile } from '@hotline/node-files';
 import { decodeCharter, draftCharter, isRole, partyRootSigner, signCharter, verifyCharter, type Charter, type Role } from '@hotline/protocol';
 import { acceptInvitations, addMembers, KeyStore, KeyStoreError, openChannel, removeMember, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError, type ParsedArgs } from '../args.js';
-import { passphrase, terminalHome } from '../home.js';
+import { existingHome, passphrase } from '../home.js';
+import { requirePartyName } from '../party-name.js';
 import { withTerminal } from '../session.js';
 
 export const CHANNEL_HELP = `usage: hotline channel <command> [options] [--home DIR]
@@ -127,13 +129,30 @@ function approvalsFrom(args: ParsedArgs, parties: readonly string[]): { party: n
   });
 }
 
+/**
+ * Where `channel create` writes the charter: --out FILE, else NAME.charter here. The file's
+ * directory must already exist — writing would otherwise create every missing directory on
+ * the way, wherever a typo points.
+ */
+function charterOut(args: ParsedArgs, name: string): string {
+  const out = args.values.get('out') ?? `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.charter`;
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(dirname(out)).isDirectory();
+  } catch {
+    isDirectory = false;
+  }
+  if (!isDirectory) throw new UsageError(`--out ${out}: the directory ${dirname(out)} does not exist (create it first, or choose another path)`);
+  return out;
+}
+
 function create(args: ParsedArgs, name: string | undefined, print: (line: string) => void): number {
   if (name === undefined) throw new UsageError('channel create needs a NAME');
-  const home = terminalHome(args);
-  const store = new KeyStore(home);
+  const out = charterOut(args, name);
+  const store = new KeyStore(existingHome(args));
   const root = store.party(passphrase());
   const pinned = new Map(store.trusted().map((k) => [k.name, k]));
-  const others = args.repeated.get('with') ?? [];
+  const others = (args.repeated.get('with') ?? []).map((p) => requirePartyName(p));
   const internal = args.booleans.has('internal');
   if (internal && others.length > 0) throw new UsageError('an --internal channel belongs to this party alone: no --with');
   if (!internal && others.length === 0) throw new UsageError('channel create needs --with PARTY (a party whose root this home pinned), or --internal');
@@ -174,7 +193,6 @@ function create(args: ParsedArgs, name: string | undefined, print: (line: string
   }
   const signed = signCharter(draft, partyRootSigner(root));
   if (!signed.ok) throw new UsageError(signed.error.message);
-  const out = args.values.get('out') ?? `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.charter`;
   writeCharterFile(out, signed.value);
   print(`${describeCharter(signed.value)}\n\nwrote ${out}, signed by ${root.name}. Send it to the other parties' administrators: hotline channel sign ${out}`);
   return 0;
@@ -183,7 +201,7 @@ function create(args: ParsedArgs, name: string | undefined, print: (line: string
 function sign(args: ParsedArgs, file: string | undefined, print: (line: string) => void): number {
   if (file === undefined) throw new UsageError('channel sign needs the charter FILE');
   const charter = readCharterFile(file);
-  const store = new KeyStore(terminalHome(args));
+  const store = new KeyStore(existingHome(args));
   const signed = signCharter(charter, partyRootSigner(store.party(passphrase())));
   if (!signed.ok) throw new UsageError(signed.error.message);
   writeCharterFile(file, signed.value);
@@ -219,10 +237,12 @@ async function join(args: ParsedArgs, print: (line: string) => void): Promise<nu
       for (const r of outcome.refused) print(`refused: ${r}`);
       joined += outcome.joined.length;
       refused += outcome.refused.length;
+      // Kept invitations need the user (party trust), not time: report them without waiting.
       if (outcome.waiting.length === 0 || Date.now() > deadline) {
         for (const w of outcome.waiting) print(`still waiting: ${w}`);
-        if (joined + refused + outcome.waiting.length === 0) print('no invitations in this device\'s mailbox');
-        return refused > 0 ? 1 : 0;
+        for (const u of outcome.untrusted) print(`kept, not joined: ${u}; then run hotline channel join again`);
+        if (joined + refused + outcome.waiting.length + outcome.untrusted.length === 0) print('no invitations in this device\'s mailbox');
+        return refused + outcome.untrusted.length > 0 ? 1 : 0;
       }
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -10,9 +10,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toHex } from '@hotline/log';
 import { Precedence, type Charter } from '@hotline/protocol';
+import type { HotlineProcess } from '@hotline/relay/child';
 import { acknowledge, approveDraft, catchUp, draftMessage, drafts, formatLine, sendMessage, transcript, type Sent, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
-import { untilSignalled } from '../listen.js';
+import { onStopSignal, type StopRequest } from '../listen.js';
+import { archivedSince, cursorAtEnd } from '../demo/follow.js';
 import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PEOPLE, PRIORITY_DEADLINE_SECONDS, type World } from '../demo/world.js';
 import { DEMO_LOG_HELP, runLogDemo } from './demo-log.js';
 import { runStatus } from './status.js';
@@ -35,12 +37,13 @@ Runs Hotline end to end on this machine:
      cosigned, chain, MLS, signatures, commitments, the hotline rules); the verified
      transcript and the status board are printed, with the commands to send, watch and
      acknowledge as either party from another shell.
-The servers keep running until Ctrl-C.
+The servers keep running, and the demo shows what Moscow's principal verifies, until Ctrl-C
+(or SIGTERM): then it stops the relay and the witnesses it started, by PID, and exits 0.
 
 Options:
   --dir DIR        where homes, relay and witness data go (default ./hotline-demo; a previous
                    demo there is replaced, any other non-empty directory is refused)
-  --exit           stop after printing, instead of running until Ctrl-C
+  --exit           stop the servers and exit after printing, instead of running until Ctrl-C
   --follow-ms MS   how often the demo shows new messages while running (default 1000)
 
 'hotline demo log': ${DEMO_LOG_HELP.split('\n').slice(2, 3).join('').trim()} (see hotline demo log --help)`;
@@ -124,46 +127,65 @@ async function syncEveryone(world: World, seq: number): Promise<void> {
   for (const name of PEOPLE.map((p) => p.home)) await as(world, name, (t) => verifiedTo(t, world.charter, seq));
 }
 
-function commands(world: World, overdueId: string): string[] {
+function commands(world: World, overdueId: string, keepRunning: boolean): string[] {
   const run = 'npm run -s hotline --';
   const at = (name: string) => `--home ${world.home(name)}`;
   return [
-    'Try it from another shell in this directory (the relay and both witnesses keep running here):',
+    keepRunning ? 'Try it from another shell in this directory (the relay and both witnesses keep running here):' : 'The commands to try, once the servers run (without --exit they keep running; this run stops them now):',
     `  ${run} watch ${CHANNEL_NAME} ${at('moscow-operator')}`,
-    `  ${run} ack ${CHANNEL_NAME} ${overdueId} ${at('moscow-principal')}`,
     `  ${run} send ${CHANNEL_NAME} "Washington here: please acknowledge." --precedence immediate ${at('washington-principal')}`,
-    `  ${run} send ${CHANNEL_NAME} "Moscow acknowledges." ${at('moscow-principal')}`,
+    `  ${run} send ${CHANNEL_NAME} "Moscow here: your message is received." ${at('moscow-principal')}`,
+    `  ${run} ack ${CHANNEL_NAME} ${overdueId} ${at('moscow-principal')}`,
+    `      (Moscow's principal acknowledges the overdue PRIORITY; 'watch' shows every message's id to ack)`,
     `  ${run} status ${at('washington-operator')}`,
     `  ${run} draft ${CHANNEL_NAME} "Washington: second FLASH." ${at('washington-principal')}   (then: approve <id>, from the operator's and the deputy's homes)`,
     `  ${run} channel show ${world.charterFile}`,
-    'Every command verifies what the relay says before showing it. Ctrl-C here stops the servers.',
+    keepRunning ? 'Every command verifies what the relay says before showing it. Ctrl-C here stops the servers.' : 'Every command verifies what the relay says before showing it.',
   ];
 }
 
-async function follow(world: World, everyMs: number, print: (line: string) => void): Promise<void> {
+/** Shows, until a stop signal, what Moscow's principal's archive gains (see demo/follow.ts). */
+async function follow(world: World, everyMs: number, print: (line: string) => void, stop: StopRequest): Promise<void> {
   const watcher: Terminal = world.open('moscow-principal');
-  let stopped = false;
-  const signalled = untilSignalled().then(() => {
-    stopped = true;
-  });
+  const say = (line: string) => print(`[moscow principal's terminal] ${line}`);
+  let cursor = cursorAtEnd(watcher);
   try {
-    while (!stopped) {
-      await Promise.race([signalled, new Promise((r) => setTimeout(r, everyMs))]);
-      if (stopped) break;
+    while (!stop.requested()) {
+      await Promise.race([stop.signalled, new Promise((r) => setTimeout(r, everyMs))]);
+      if (stop.requested()) break;
       try {
         const round = await catchUp(watcher);
-        for (const a of round.logAlerts) print(`[moscow principal's terminal] !! ALERT ${a.code}: ${a.message}`);
-        for (const { outcome } of round.channels.values()) {
-          for (const s of outcome.accepted) print(`[moscow principal's terminal] ${formatLine(transcript(watcher, world.charter, s.seq, 1)[0]!)}`);
-          for (const a of outcome.alerts) print(`[moscow principal's terminal] !! ALERT ${a.code}: ${a.message}`);
-        }
+        for (const a of round.logAlerts) say(`!! ALERT ${a.code}: ${a.message}`);
+        for (const { outcome } of round.channels.values()) for (const a of outcome.alerts) say(`!! ALERT ${a.code}: ${a.message}`);
       } catch (error) {
         print(`(demo: ${error instanceof Error ? error.message : String(error)}; retrying)`);
       }
+      // Whatever catch-up did, and whichever process archived it, the archive says what is new.
+      const since = archivedSince(watcher, cursor);
+      for (const { line } of since.lines) say(formatLine(line));
+      cursor = since.cursor;
     }
   } finally {
     watcher.close();
   }
+}
+
+/**
+ * Stops every server the demo started, by PID: SIGTERM, then SIGKILL for one that has not
+ * exited within 5 s. Safe to call more than once and for processes that already exited.
+ */
+async function stopServers(children: readonly HotlineProcess[]): Promise<void> {
+  await Promise.all(children.map(async (p) => {
+    if (p.child.exitCode !== null || p.child.signalCode !== null || p.child.pid === undefined) return;
+    try {
+      process.kill(p.child.pid, 'SIGTERM');
+    } catch {
+      return; // already gone
+    }
+    const timer = setTimeout(() => p.child.pid !== undefined && p.child.exitCode === null && p.child.kill('SIGKILL'), 5000);
+    await p.exited;
+    clearTimeout(timer);
+  }));
 }
 
 export async function runDemo(argv: readonly string[], print: (line: string) => void): Promise<number> {
@@ -171,38 +193,67 @@ export async function runDemo(argv: readonly string[], print: (line: string) => 
   const args = parseArgs(argv, { values: ['dir', 'follow-ms'], booleans: ['exit'] });
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])} (did you mean: hotline demo log?)`);
   const followMs = integerFlag(args, 'follow-ms', 1000, 100, 60_000);
-  print('Hotline demo: two parties, real processes, real keys, real MLS, every message verified.\n');
-  let world: World;
+  const keepRunning = !args.booleans.has('exit');
+  // From the first moment: a signal while the demo sets up must stop what it already started,
+  // not kill the demo alone and leave the relay and witnesses running.
+  const stop = onStopSignal();
+  const children: HotlineProcess[] = [];
+  const spawned = (p: HotlineProcess) => {
+    children.push(p);
+    if (stop.requested()) void stopServers([p]);
+  };
+  void stop.signalled.then(async () => {
+    await stopServers(children);
+    // Servers are stopped; if a step in flight keeps the event loop alive, do not hang for it.
+    setTimeout(() => process.exit(0), 5000).unref();
+  });
   try {
-    world = await buildWorld(args.values.get('dir') ?? 'hotline-demo', hotlineBin, print);
-  } catch (error) {
-    throw new UsageError(`the demo could not start: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  try {
-    const { last, overdueId } = await exchange(world, print);
-    await syncEveryone(world, last);
-    print(`   … waiting ${PRIORITY_DEADLINE_SECONDS} s for the PRIORITY deadline to pass …`);
-    await new Promise((r) => setTimeout(r, PRIORITY_DEADLINE_SECONDS * 1000 + 500));
-    const viewer = world.open('moscow-operator');
-    try {
-      const round = await catchUp(viewer);
-      for (const { alarm } of round.alarms) print(`   !! ALARM ${alarm.code} ${alarm.level.toUpperCase()}: ${alarm.message}`);
-      print(`\n8. The transcript as Moscow's operator verified it (receipts and heartbeats hidden; the same on every terminal):`);
-      for (const line of transcript(viewer, world.charter)) print(`   ${formatLine(line)}`);
-    } finally {
-      viewer.close();
+    print('Hotline demo: two parties, real processes, real keys, real MLS, every message verified.\n');
+    const world = await buildWorld(args.values.get('dir') ?? 'hotline-demo', hotlineBin, print, spawned).catch((error: unknown) => {
+      if (stop.requested()) return undefined;
+      throw new UsageError(`the demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    if (world === undefined) {
+      print('stopped while setting up: stopped the relay and the witnesses');
+      return 0;
     }
-    print(`\n9. Washington principal's status board (liveness, who co-signed how far, deadlines, alarms):`);
-    await runStatus(['--home', world.home('washington-principal')], (l) => print(l.split('\n').map((x) => `   ${x}`).join('\n')));
-    print('');
-    for (const line of commands(world, overdueId)) print(line);
-    if (!args.booleans.has('exit')) {
-      print(`\nShowing what Moscow's principal verifies from now on:`);
-      await follow(world, followMs, print);
+    try {
+      await show(world, print, stop, keepRunning, followMs);
+    } catch (error) {
+      if (!stop.requested()) throw error; // a step cut short by the stop is not a failure
+    } finally {
+      await world.stop();
+      await stopServers(children);
+      print('stopped the relay and the witnesses');
     }
     return 0;
   } finally {
-    await world.stop();
-    print('stopped the relay and the witnesses');
+    stop.dispose();
+  }
+}
+
+/** Steps 6 to 9, the commands to try, and (unless --exit) the live view until a stop signal. */
+async function show(world: World, print: (line: string) => void, stop: StopRequest, keepRunning: boolean, followMs: number): Promise<void> {
+  const { last, overdueId } = await exchange(world, print);
+  await syncEveryone(world, last);
+  print(`   … waiting ${PRIORITY_DEADLINE_SECONDS} s for the PRIORITY deadline to pass …`);
+  await Promise.race([stop.signalled, new Promise((r) => setTimeout(r, PRIORITY_DEADLINE_SECONDS * 1000 + 500))]);
+  if (stop.requested()) return;
+  const viewer = world.open('moscow-operator');
+  try {
+    const round = await catchUp(viewer);
+    for (const { alarm } of round.alarms) print(`   !! ALARM ${alarm.code} ${alarm.level.toUpperCase()}: ${alarm.message}`);
+    print(`\n8. The transcript as Moscow's operator verified it (receipts and heartbeats hidden; the same on every terminal):`);
+    for (const line of transcript(viewer, world.charter)) print(`   ${formatLine(line)}`);
+  } finally {
+    viewer.close();
+  }
+  print(`\n9. Washington principal's status board (liveness, who co-signed how far, deadlines, alarms):`);
+  await runStatus(['--home', world.home('washington-principal')], (l) => print(l.split('\n').map((x) => `   ${x}`).join('\n')));
+  print('');
+  for (const line of commands(world, overdueId, keepRunning)) print(line);
+  if (keepRunning) {
+    print(`\nShowing what Moscow's principal verifies from now on:`);
+    await follow(world, followMs, print, stop);
   }
 }

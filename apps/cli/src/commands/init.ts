@@ -51,8 +51,8 @@ export async function runInit(argv: readonly string[], print: (line: string) => 
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const relay = args.values.get('relay') ?? undefined;
   if (relay === undefined || !/^https?:\/\/[^\s]+$/.test(relay)) throw new UsageError('--relay URL is required (http:// or https://)');
-  const store = new KeyStore(terminalHome(args));
   try {
+    const store = new KeyStore(terminalHome(args));
     const { signer, created } = store.device(passphrase());
     const policyFile = args.values.get('policy');
     const policy = policyFile === undefined ? store.config()?.policy : readPolicy(policyFile);

@@ -4,7 +4,8 @@ import { fromHex } from '@hotline/log';
 import { isRole } from '@hotline/protocol';
 import { enrolDevice, KeyStore, KeyStoreError } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
-import { passphrase, terminalHome } from '../home.js';
+import { existingHome, passphrase, terminalHome } from '../home.js';
+import { requirePartyName } from '../party-name.js';
 
 export const PARTY_HELP = `usage: hotline party <command> [--home DIR]
 
@@ -30,17 +31,27 @@ Environment:
   HOTLINE_PASSPHRASE   if set at 'create', the key file is sealed with it (scrypt + AES-256-GCM),
                        and it is then needed to use the key. Key files are always mode 0600.`;
 
+const PARTY_COMMANDS = ['create', 'export', 'trust', 'list', 'enrol'];
+
 export async function runParty(argv: readonly string[], print: (line: string) => void): Promise<number> {
   const args = parseArgs(argv, { values: ['home', 'member', 'days'], repeatable: ['role'], booleans: ['json'] });
   const [command, operand, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-  const store = new KeyStore(terminalHome(args));
   const json = args.booleans.has('json');
   try {
+    if (command === undefined || !PARTY_COMMANDS.includes(command)) {
+      throw new UsageError(command === undefined ? 'party needs a command: create, export, trust, list or enrol' : `unknown party command ${JSON.stringify(command)}`);
+    }
+    // Checked before the key store opens (and makes the home): bad input creates nothing.
+    if (command === 'create') {
+      if (operand === undefined) throw new UsageError('party create needs a NAME');
+      requirePartyName(operand);
+    }
+    // Only 'create' makes a home; every other command needs one that exists.
+    const store = new KeyStore(command === 'create' ? terminalHome(args) : existingHome(args));
     switch (command) {
       case 'create': {
-        if (operand === undefined) throw new UsageError('party create needs a NAME');
-        const key = store.createParty(operand, passphrase());
+        const key = store.createParty(operand!, passphrase());
         const vkey = store.exportParty(passphrase());
         print(json ? JSON.stringify({ party: key.name, vkey }) : `created party ${key.name}${passphrase() === undefined ? '' : ' (key sealed with HOTLINE_PASSPHRASE)'}\nroot vkey (give it to the other parties): ${vkey}`);
         return 0;

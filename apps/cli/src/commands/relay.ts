@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS, jsonLogger, startRelay } from '@hotline/relay';
 import type { VerifierKey } from '@hotline/log';
 import { systemClock } from '@hotline/node-files/clock';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
-import { parseListen, startOrExplain, untilSignalled } from '../listen.js';
+import { parseListen, serveUntilSignalled, startOrExplain } from '../listen.js';
 
 export const RELAY_HELP = `usage: hotline relay --data DIR [--listen HOST:PORT] [--party VKEY]... [options]
 
@@ -33,8 +33,8 @@ Options:
   --json                   print the start-up line as JSON ({"url","origin","logKey"})
   --help                   this text
 
-Stops cleanly on SIGINT or SIGTERM: in-flight envelopes are committed and a final checkpoint
-is signed before the process exits.`;
+Stops cleanly on SIGINT, SIGTERM or SIGHUP (also while starting): in-flight envelopes are
+committed and a final checkpoint is signed, then it exits 0.`;
 
 function partyRoots(vkeys: readonly string[]): VerifierKey[] {
   return vkeys.map((vkey) => {
@@ -78,7 +78,7 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
       throw new UsageError(`--witness-policy ${policyFile}: ${(error as Error).message}`);
     }
   }
-  const relay = await startOrExplain('relay', () => startRelay({
+  return serveUntilSignalled(() => startOrExplain('relay', () => startRelay({
     dataDir,
     host,
     port,
@@ -93,10 +93,8 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
     },
     logger: jsonLogger(),
     now: systemClock(),
-  }));
-  if (args.booleans.has('json')) print(JSON.stringify({ url: relay.url, origin: relay.origin, logKey: relay.logVkey }));
-  else print(`relay listening on ${relay.url}\nlog key: ${relay.logVkey}\ntrusted parties: ${vkeys.length === 0 ? 'none (no device can register)' : vkeys.map((v) => v.split('+')[0]).join(', ')}`);
-  await untilSignalled();
-  await relay.close();
-  return 0;
+  })), (relay) => {
+    if (args.booleans.has('json')) print(JSON.stringify({ url: relay.url, origin: relay.origin, logKey: relay.logVkey }));
+    else print(`relay listening on ${relay.url}\nlog key: ${relay.logVkey}\ntrusted parties: ${vkeys.length === 0 ? 'none (no device can register)' : vkeys.map((v) => v.split('+')[0]).join(', ')}`);
+  });
 }

@@ -3,7 +3,7 @@ import { KeyType, parseVerifierKey, type VerifierKey } from '@hotline/log';
 import { startWitness } from '@hotline/witness';
 import { seconds, systemClock } from '@hotline/node-files/clock';
 import { parseArgs, UsageError } from '../args.js';
-import { parseListen, startOrExplain, untilSignalled } from '../listen.js';
+import { parseListen, serveUntilSignalled, startOrExplain } from '../listen.js';
 
 export const WITNESS_HELP = `usage: hotline witness --data DIR --log VKEY [--log VKEY]... [options]
 
@@ -23,7 +23,8 @@ Options:
   --json               print the start-up line as JSON ({"url","name","vkey"})
   --help               this text
 
-Endpoints: POST /add-checkpoint, GET /<sha256(origin) hex>/checkpoint.`;
+Endpoints: POST /add-checkpoint, GET /<sha256(origin) hex>/checkpoint.
+Stops cleanly on SIGINT, SIGTERM or SIGHUP, and exits 0.`;
 
 function logKeys(vkeys: readonly string[]): VerifierKey[] {
   if (vkeys.length === 0) throw new UsageError('at least one --log VKEY is required');
@@ -43,10 +44,8 @@ export async function runWitness(argv: readonly string[], print: (line: string) 
   const { host, port } = parseListen(args.values.get('listen') ?? '127.0.0.1:4790');
   const name = args.values.get('name');
   const logs = logKeys(args.repeated.get('log') ?? []);
-  const witness = await startOrExplain('witness', () => startWitness({ dataDir, host, port, logs, now: seconds(systemClock()), ...(name === undefined ? {} : { name }) }));
-  if (args.booleans.has('json')) print(JSON.stringify({ url: witness.url, name: witness.name, vkey: witness.vkey }));
-  else print(`witness listening on ${witness.url}\nwitness key: ${witness.vkey}`);
-  await untilSignalled();
-  await witness.close();
-  return 0;
+  return serveUntilSignalled(() => startOrExplain('witness', () => startWitness({ dataDir, host, port, logs, now: seconds(systemClock()), ...(name === undefined ? {} : { name }) })), (witness) => {
+    if (args.booleans.has('json')) print(JSON.stringify({ url: witness.url, name: witness.name, vkey: witness.vkey }));
+    else print(`witness listening on ${witness.url}\nwitness key: ${witness.vkey}`);
+  });
 }

@@ -66,7 +66,11 @@ async function eventually<T>(what: string, attempt: () => Promise<T | undefined>
   }
 }
 
-export async function buildWorld(dirArg: string, hotlineBin: string, say: (line: string) => void): Promise<World> {
+/**
+ * `spawned` hears of every server process as soon as it starts, so that a caller stopping on a
+ * signal mid-setup can stop it by PID (buildWorld's own clean-up runs only if it fails).
+ */
+export async function buildWorld(dirArg: string, hotlineBin: string, say: (line: string) => void, spawned: (p: HotlineProcess) => void = () => {}): Promise<World> {
   const dir = resolve(dirArg);
   freshDirectory(dir);
   const home = (name: string) => join(dir, 'homes', name);
@@ -86,19 +90,23 @@ export async function buildWorld(dirArg: string, hotlineBin: string, say: (line:
     const relayDir = join(dir, 'relay');
     const partyArgs = Object.values(roots).flatMap((r) => ['--party', formatVerifierKey(verifierKeyOf(r))]);
     const first = await spawnRelayProcess(hotlineBin, ['--data', relayDir, '--listen', '127.0.0.1:0', ...partyArgs]);
+    spawned(first);
     const logKey = first.logKey;
     await stopRelayProcess(first, 'SIGTERM');
     for (const party of ['washington', 'moscow']) {
-      processes.push(await spawnHotlineProcess(hotlineBin, 'witness', ['--data', join(dir, `witness-${party}`), '--listen', '127.0.0.1:0', '--log', logKey, '--name', `witness.${party}.example`]));
+      const witness = await spawnHotlineProcess(hotlineBin, 'witness', ['--data', join(dir, `witness-${party}`), '--listen', '127.0.0.1:0', '--log', logKey, '--name', `witness.${party}.example`]);
+      spawned(witness);
+      processes.push(witness);
     }
     const witnessArgs = processes.flatMap((w) => ['--witness', `${w.url}=${w.info['vkey']}`]);
     const relay = await spawnRelayProcess(hotlineBin, ['--data', relayDir, '--listen', '127.0.0.1:0', ...partyArgs, ...witnessArgs]);
+    spawned(relay);
     processes.push(relay);
     const policy = [`log ${logKey}`, `witness washington ${processes[0]!.info['vkey']}`, `witness moscow ${processes[1]!.info['vkey']}`, 'group both all washington moscow', 'quorum both', ''].join('\n');
     writeFileSync(join(dir, 'witness-policy.txt'), policy);
-    say(`2. A relay (SQLite) at ${relay.url}, and each party's own witness, which must both cosign every checkpoint:`);
+    say(`2. A relay (SQLite) at ${relay.url} (pid ${relay.child.pid}), and each party's own witness, which must both cosign every checkpoint:`);
     say(`   relay log  ${logKey}`);
-    for (const w of processes.slice(0, 2)) say(`   witness    ${w.info['vkey']}  at ${w.url}`);
+    for (const w of processes.slice(0, 2)) say(`   witness    ${w.info['vkey']}  at ${w.url} (pid ${w.child.pid})`);
 
     say('3. Each device gets a key; its party root certifies it; the certificate goes into the relay\'s logged directory:');
     const client = new RelayClient(relay.url);

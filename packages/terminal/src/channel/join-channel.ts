@@ -19,18 +19,24 @@ export interface JoinOutcome {
   readonly refused: string[];
   /** Invitations kept for a later try (e.g. no checkpoint covers the commit yet). */
   readonly waiting: string[];
+  /**
+   * Invitations kept until this terminal pins the root of every party their charter names
+   * (`hotline party trust`): the terminal cannot judge them yet, and deleting them would leave
+   * nothing to accept once it can.
+   */
+  readonly untrusted: string[];
 }
 
-type Verdict = { kind: 'joined'; charter: Charter } | { kind: 'refused' | 'waiting'; reason: string };
+type Verdict = { kind: 'joined'; charter: Charter } | { kind: 'refused' | 'waiting' | 'untrusted'; reason: string };
 
 export async function acceptInvitations(t: Terminal): Promise<JoinOutcome> {
-  const outcome: JoinOutcome = { joined: [], refused: [], waiting: [] };
+  const outcome: JoinOutcome = { joined: [], refused: [], waiting: [], untrusted: [] };
   const mail = await t.relay.welcomes();
   if (mail.length === 0) return outcome;
   for (const item of mail) {
     const verdict = await acceptOne(t, item.body);
-    if (verdict.kind === 'waiting') {
-      outcome.waiting.push(verdict.reason);
+    if (verdict.kind === 'waiting' || verdict.kind === 'untrusted') {
+      outcome[verdict.kind].push(verdict.reason);
       continue;
     }
     if (verdict.kind === 'joined') outcome.joined.push(verdict.charter);
@@ -52,6 +58,9 @@ async function acceptOne(t: Terminal, body: Uint8Array): Promise<Verdict> {
   if (!decoded.ok) return refuse(`invitation with a bad charter: ${decoded.error.message}`);
   const charter = decoded.value;
   const inForce = verifyCharter(charter, t.roots());
+  // A party whose root is not pinned here yet is the user's next step, not a fault of the
+  // invitation; a root that differs from the pinned one, or a missing signature, is a fault.
+  if (!inForce.ok && inForce.error.code === 'unknown_party') return { kind: 'untrusted', reason: `invitation to ${charter.name}: ${inForce.error.message}` };
   if (!inForce.ok) return refuse(`invitation to ${charter.name}: the charter is not in force here: ${inForce.error.message}`);
   if (t.charters.get(charter.channelId) !== undefined) return refuse(`invitation to ${charter.name}: already a member`);
   if (!charter.parties.some((p) => p.name === t.certificate.party) || !t.certificate.roles.some((r) => charter.memberRoles.includes(r))) {

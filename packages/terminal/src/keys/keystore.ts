@@ -11,13 +11,23 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatSignerKey, formatVerifierKey, generateSignerKey, KeyType, parseSignerKey, verifierKeyOf, type SignerKey, type VerifierKey } from '@hotline/log';
-import { readSecretFile, writeSecretFile } from '@hotline/node-files';
+import { bytesEqual, formatSignerKey, formatVerifierKey, generateSignerKey, KeyType, parsePolicy, parseSignerKey, parseVerifierKey, verifierKeyOf, type SignerKey, type VerifierKey } from '@hotline/log';
+import { ensurePrivateDirectory, InsecureFileError, readSecretFile as readFileChecked, writeSecretFile } from '@hotline/node-files';
 import { generatePartyRoot, parsePartyRoot, signerFor, type Signer } from '@hotline/protocol';
 import { isSealed, seal, unseal } from './sealed-key.js';
 
 export class KeyStoreError extends Error {
   override readonly name = 'KeyStoreError';
+}
+
+/** A key file's text (undefined if absent); one that others can read is a KeyStoreError naming the fix. */
+function readSecretFile(file: string): string | undefined {
+  try {
+    return readFileChecked(file);
+  } catch (error) {
+    if (error instanceof InsecureFileError) throw new KeyStoreError(error.message);
+    throw error;
+  }
 }
 
 /** Writes a key file: 0600, sealed with the passphrase when one is set. */
@@ -42,8 +52,17 @@ export interface TerminalConfig {
 }
 
 export class KeyStore {
+  /**
+   * Opens (creating it 0700 if missing) the home. A home other users can read or write is
+   * refused: it holds keys and, in terminal.db, the plaintext archive.
+   */
   constructor(readonly home: string) {
-    mkdirSync(home, { recursive: true, mode: 0o700 });
+    try {
+      ensurePrivateDirectory(home);
+    } catch (error) {
+      if (error instanceof InsecureFileError) throw new KeyStoreError(`this home holds keys and the plaintext archive, so other users must not reach it: ${error.message}`);
+      throw error;
+    }
   }
 
   private get partyFile(): string {
@@ -76,6 +95,7 @@ export class KeyStore {
    * replacing a root is a decision for people, not a side effect.
    */
   trust(vkey: string): VerifierKey {
+    this.refuseServerKey(vkey.trim());
     const root = parsePartyRoot(vkey.trim());
     if (!root.ok) throw new KeyStoreError(root.error.message);
     const existing = this.trusted().find((t) => t.name === root.value.name);
@@ -85,6 +105,24 @@ export class KeyStore {
     mkdirSync(join(this.home, 'trusted'), { recursive: true, mode: 0o700 });
     writeFileSync(join(this.home, 'trusted', `${encodeURIComponent(root.value.name)}.vkey`), `${formatVerifierKey(root.value)}\n`, { mode: 0o644 });
     return root.value;
+  }
+
+  /**
+   * Refuses the relay's log key or a witness key from this home's witness policy: both are
+   * valid Ed25519 vkeys, easy to paste by mistake where a party root belongs, and a server key
+   * pinned as a party root would let that server certify devices for a "party".
+   */
+  private refuseServerKey(vkey: string): void {
+    const key = parseVerifierKey(vkey);
+    const text = this.config()?.policy;
+    if (!key.ok || text === undefined) return;
+    const policy = parsePolicy(text);
+    if (!policy.ok) return;
+    const same = (k: VerifierKey) => bytesEqual(k.publicKey, key.value.publicKey);
+    const what = policy.value.logs.some((l) => same(l.key)) ? "the relay's log key" : policy.value.witnesses.find((w) => same(w.key))?.name;
+    if (what === undefined) return;
+    const label = what === "the relay's log key" ? what : `the key of witness ${what}`;
+    throw new KeyStoreError(`${key.value.name} is ${label} in this home's witness policy, not a party root: pin the root vkey that party's administrator prints with 'hotline party export'`);
   }
 
   private get deviceFile(): string {

@@ -8,13 +8,22 @@
  * one in-process queue, and SQLite's write lock (BEGIN IMMEDIATE, waiting up to 30 s) across
  * processes, so two processes never advance the same ratchet from the same state.
  */
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
+/**
+ * Opens the database file, created 0600: it holds the plaintext archive. SQLite gives the
+ * -wal and -shm files it creates the mode of the database file; a database made before this
+ * rule (0644) is tightened, with its -wal and -shm, on open.
+ */
 export function openTerminalDb(path: string): Database.Database {
+  const onDisk = path !== ':memory:' && !path.startsWith('file:');
+  if (onDisk) closeSync(openSync(path, 'a', 0o600));
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 30000');
+  if (onDisk) for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
   return db;
 }
 
