@@ -9,7 +9,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { generatePartyRoot, channelTag, encodeMessageBody, encodeRecord, nextChain, partyTag, Precedence, RecordKind, StatementType, certificateHash, issueDeviceCertificate, partyRootSigner, signerFor, type Charter } from '@hotline/protocol';
+import { decodeEnvelope, encodeEnvelope, generatePartyRoot, channelTag, encodeMessageBody, encodeRecord, nextChain, partyTag, Precedence, RecordKind, StatementType, certificateHash, issueDeviceCertificate, partyRootSigner, signerFor, type Charter } from '@hotline/protocol';
 import { acceptInvitations, openChannel, sendStatement, syncChannel, transcript, type Terminal } from '../src/index.js';
 import { hotline, type Hotline } from './hotline-fixture.js';
 
@@ -188,3 +188,43 @@ test('the log rolled back to an earlier copy: rollback', async () => {
     await s.close();
   }
 });
+
+/**
+ * The channel's opening MLS commit sequenced a second time (issue 10 item 7): the same commit
+ * in a new envelope, which a relay must refuse (one commit per epoch). One that gets through —
+ * here, past a relay whose record of committed epochs was edited away — is void for every
+ * member and raised as `second_commit`, never applied or passed over silently.
+ */
+test('a replayed opening commit: second_commit on every terminal, and the channel goes on', async () => {
+  const s = await scene(2);
+  try {
+    await settled(s);
+    const opening = s.sender.db.prepare('SELECT envelope FROM outbox WHERE seq = 1').get() as { envelope: Buffer };
+    const decoded = decodeEnvelope(new Uint8Array(opening.envelope));
+    assert.ok(decoded.ok);
+    // The same MLS commit in an envelope that differs in its (unused) commitment field, so it is
+    // not an idempotent resubmission of the first.
+    const replay = encodeEnvelope({ ...decoded.value, commitment: new Uint8Array(randomBytes(32)) });
+    await s.h.restartRelay((db) => forgetCommittedEpochs(db));
+    const receipt = await s.sender.relay.submit(s.charter.channelId, replay);
+    const after = await sendStatement(s.sender, s.charter, { type: StatementType.message, body: encodeMessageBody({ precedence: Precedence.routine, language: 'en', text: 'after the replay' }) });
+    assert.ok(after.receipt);
+    const { texts } = await syncUntilAlert(s, 'second_commit');
+    const stored = s.victim.archive.alerts().find((a) => a.code === 'second_commit')!;
+    assert.equal(stored.seq, receipt.seq, 'the alert names the replayed envelope');
+    for (let i = 0; i < 100 && !transcript(s.victim, s.charter).some((l) => l.text === 'after the replay'); i++) {
+      await s.victim.refresh();
+      await syncChannel(s.victim, s.charter);
+      await sleep(25);
+    }
+    assert.deepEqual(transcript(s.victim, s.charter).map((l) => l.text), [...texts.filter((t) => t !== 'after the replay'), 'after the replay'], 'the channel goes on past the void commit');
+  } finally {
+    await s.close();
+  }
+});
+
+/** Removes the relay's record of which epochs have a commit (if it keeps one), as an attacker with its database could. */
+function forgetCommittedEpochs(db: Database.Database): void {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%epoch%'").all() as { name: string }[]).map((t) => t.name);
+  for (const table of tables) db.prepare(`DELETE FROM ${table}`).run();
+}
