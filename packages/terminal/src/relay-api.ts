@@ -53,3 +53,12 @@ export function isRelayUnreachable(error: unknown): boolean {
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
   return error instanceof TypeError && /fetch failed/.test(error.message);
 }
+
+/**
+ * True if the relay refused a handshake because its epoch already has a commit (relay-api.md:
+ * 409 `epoch_committed`). That commit lost a race, or is a replay: it can never be sequenced.
+ */
+export function isEpochCommitted(error: unknown): boolean {
+  const e = error as { status?: unknown; code?: unknown } | undefined;
+  return e !== undefined && e !== null && e.status === 409 && e.code === 'epoch_committed';
+}

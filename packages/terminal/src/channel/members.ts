@@ -10,7 +10,8 @@ import { createCommit, defaultProposalTypes, encode, getGroupMembers, mlsMessage
 import { encodeEnvelope, envelopeHash, EnvelopeKind, openMembership, signMembership, type Charter } from '@hotline/protocol';
 import type { DirectoryEntry } from '../directory/directory.js';
 import { keyPackageHash } from '../mls/key-packages.js';
-import type { RelayReceipt } from '../relay-api.js';
+import { isEpochCommitted, type RelayReceipt } from '../relay-api.js';
+import { dropLostCommit } from './lost-commit.js';
 import { TerminalError, type Terminal } from '../terminal.js';
 import { claimKeyPackages, sendInvitations } from './open-channel.js';
 
@@ -47,7 +48,14 @@ async function commitChange(t: Terminal, charter: Charter, proposals: Proposal[]
 }
 
 async function submit(t: Terminal, charter: Charter, change: { envelope: Uint8Array; hash: Uint8Array }): Promise<RelayReceipt> {
-  const receipt = await t.relay.submit(charter.channelId, change.envelope);
+  let receipt: RelayReceipt;
+  try {
+    receipt = await t.relay.submit(charter.channelId, change.envelope);
+  } catch (error) {
+    if (!isEpochCommitted(error)) throw error;
+    dropLostCommit(t, charter.channelId, change.hash);
+    throw new TerminalError(`another member changed ${charter.name} first (its epoch already has a commit): catch up and try again`);
+  }
   t.outbox.sent(change.hash, receipt, t.now());
   await sendInvitations(t);
   return receipt;

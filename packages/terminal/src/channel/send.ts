@@ -11,10 +11,11 @@
 import { randomBytes } from 'node:crypto';
 import { createApplicationMessage, createCommit, encode, mlsMessageEncoder } from 'ts-mls';
 import { encodeEnvelope, envelopeHash, EnvelopeKind, signStatement, statementCommitment, statementId, type Charter, type Statement, type StatementType } from '@hotline/protocol';
-import { isRelayUnreachable, type RelayReceipt } from '../relay-api.js';
+import { isEpochCommitted, isRelayUnreachable, type RelayReceipt } from '../relay-api.js';
 import { TerminalError, type Terminal } from '../terminal.js';
 import { allowedWhileFrozen, isFrozen } from '../rules/statement-rules.js';
 import { syncChannel } from './sync-channel.js';
+import { dropLostCommit } from './lost-commit.js';
 
 export interface Sent {
   readonly statement: Statement;
@@ -106,7 +107,14 @@ export async function updateKeys(t: Terminal, charter: Charter): Promise<RelayRe
     return { envelope, hash };
   });
   if (prepared === undefined) return undefined;
-  const receipt = await t.relay.submit(channelId, prepared.envelope);
+  let receipt: RelayReceipt;
+  try {
+    receipt = await t.relay.submit(channelId, prepared.envelope);
+  } catch (error) {
+    if (!isEpochCommitted(error)) throw error;
+    dropLostCommit(t, channelId, prepared.hash);
+    return undefined; // another member committed first; the schedule tries again later
+  }
   t.outbox.sent(prepared.hash, receipt, t.now());
   return receipt;
 }

@@ -7,6 +7,8 @@
  */
 import { bytesEqual, parsePolicy, toHex, verifyCheckpointWithPolicy } from '@hotline/log';
 import { terminalInclusion } from './inclusion.js';
+import { isEpochCommitted } from '../relay-api.js';
+import { dropLostCommit } from './lost-commit.js';
 import { memberKeys } from './members.js';
 import type { InclusionCheck, InclusionVerdict } from '../verify/inclusion.js';
 import { sendInvitations } from './open-channel.js';
@@ -43,7 +45,14 @@ const MAX_CLOCK_SKEW_MS = 300_000;
 export async function flushOutbox(t: Terminal): Promise<number> {
   let sent = 0;
   for (const u of t.outbox.unsent()) {
-    const receipt = await t.relay.submit(u.channelId, u.envelope);
+    let receipt;
+    try {
+      receipt = await t.relay.submit(u.channelId, u.envelope);
+    } catch (error) {
+      if (!isEpochCommitted(error)) throw error;
+      dropLostCommit(t, u.channelId, u.envelopeHash); // a commit that lost its epoch while queued
+      continue;
+    }
     t.outbox.sent(u.envelopeHash, receipt, t.now());
     sent++;
   }
