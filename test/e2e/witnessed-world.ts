@@ -33,6 +33,8 @@ export interface WitnessedWorld {
   /** Copies the relay's data directory (the relay must be stopped). */
   snapshotRelay(name: string): void;
   restoreRelay(name: string): void;
+  /** Starts a second relay process on another port from a copy of snapshot `name` (same log key): a fork. */
+  startRelayCopy(name: string): Promise<RelayProcess>;
   open(home: HomeName, wrap?: (api: RelayApi) => RelayApi): Terminal;
   charter(): Charter;
   close(): Promise<void>;
@@ -98,6 +100,14 @@ export async function witnessedWorld(): Promise<WitnessedWorld> {
     restoreRelay(name) {
       rmSync(dirs.relay, { recursive: true, force: true });
       cpSync(join(base, `snapshot-${name}`), dirs.relay, { recursive: true });
+    },
+    async startRelayCopy(name) {
+      const copy = join(base, `copy-${name}`);
+      cpSync(join(base, `snapshot-${name}`), copy, { recursive: true });
+      const args = relayArgs.map((a) => (a === dirs.relay ? copy : a));
+      const other = await startRelayProcess([...args, ...witnessArgs, '--listen', '127.0.0.1:0']);
+      started.push(other);
+      return other;
     },
     open(home, wrap) {
       return Terminal.open({ home: homes[home], connect: (url, device) => (wrap ?? ((a) => a))(new DeviceRelayClient(url, device)), now: systemClock() });
