@@ -88,6 +88,14 @@ test('send with the relay down queues the message (exit 3) and it arrives once t
     assert.equal(back.code, 0, `${back.out}\n${back.err}`);
     assert.doesNotMatch(back.out, /unsent/);
     assert.match(back.out, /resolved {2}unavailable/);
+    // The CLI contract (docs/spec/cli.md): whole values, not prefixes.
+    const sent = await hotline('send', 'washington-moscow', 'and one more', '--home', w.homes.wp);
+    assert.equal(sent.code, 0, sent.err);
+    assert.match(sent.out, /^sent to washington-moscow: seq \d+, log index \d+, statement [0-9a-f]{64}$/m);
+    const json = JSON.parse((await hotline('status', '--json', '--home', w.homes.wp)).out) as { log: { root: string }; channels: { head: { chain: string } }[]; bounds: { freshnessSeconds: number; coverageSeconds: number } };
+    assert.match(json.log.root, /^[0-9a-f]{64}$/);
+    assert.match(json.channels[0]!.head.chain, /^[0-9a-f]{64}$/);
+    assert.deepEqual(json.bounds, { freshnessSeconds: 600, coverageSeconds: 30 });
     const mp = w.open('mp');
     await until('Moscow verifies the queued message', () => seen(mp, charter(w, mp), 'sent while the relay was down'));
     mp.close();
