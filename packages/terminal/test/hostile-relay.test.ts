@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { decodeEnvelope, encodeEnvelope, generatePartyRoot, channelTag, encodeMessageBody, encodeRecord, nextChain, partyTag, Precedence, RecordKind, StatementType, certificateHash, issueDeviceCertificate, partyRootSigner, signerFor, type Charter } from '@hotline/protocol';
-import { acceptInvitations, openChannel, sendStatement, syncChannel, transcript, type Terminal } from '../src/index.js';
+import { acceptInvitations, flushOutbox, openChannel, sendStatement, syncChannel, transcript, type Terminal } from '../src/index.js';
 import { hotline, type Hotline } from './hotline-fixture.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -228,3 +228,63 @@ function forgetCommittedEpochs(db: Database.Database): void {
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%epoch%'").all() as { name: string }[]).map((t) => t.name);
   for (const table of tables) db.prepare(`DELETE FROM ${table}`).run();
 }
+
+/** Copies every table of the relay's database to `path` (VACUUM INTO: a consistent snapshot). */
+function snapshot(db: Database.Database, path: string): void {
+  db.prepare('VACUUM INTO ?').run(path);
+}
+
+/** Puts every table back as it was in the snapshot: the relay "lost" everything after it. */
+function restore(db: Database.Database, path: string): void {
+  db.prepare('ATTACH DATABASE ? AS snap').run(path);
+  db.pragma('foreign_keys = OFF'); // tables are replaced whole, in any order
+  try {
+    const tables = (db.prepare("SELECT name FROM snap.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
+    db.transaction(() => {
+      for (const table of tables) {
+        db.prepare(`DELETE FROM main."${table}"`).run();
+        db.prepare(`INSERT INTO main."${table}" SELECT * FROM snap."${table}"`).run();
+      }
+    })();
+  } finally {
+    db.prepare('DETACH DATABASE snap').run();
+  }
+}
+
+test('a receipted envelope lost before it was witnessed, its seq given to another author: receipt_broken, kept, and sent again', async () => {
+  const s = await scene(1);
+  const copy = join(s.h.relayDir, '..', 'before-the-loss.db');
+  try {
+    await s.sender.refresh();
+    await s.h.restartRelay((db) => snapshot(db, copy));
+    const lost = await sendStatement(s.sender, s.charter, { type: StatementType.message, body: encodeMessageBody({ precedence: Precedence.flash, language: 'en', text: 'the FLASH the relay loses' }) });
+    assert.ok(lost.receipt, 'the relay receipted it as durable');
+    await s.h.restartRelay((db) => restore(db, copy));
+    // Another author's envelope now gets the lost one's seq (and log index).
+    const other = await sendStatement(s.victim, s.charter, { type: StatementType.message, body: encodeMessageBody({ precedence: Precedence.routine, language: 'en', text: 'Moscow, on the reused seq' }) });
+    assert.equal(other.receipt?.seq, lost.receipt.seq, 'the relay reused the seq');
+    let codes: string[] = [];
+    for (let i = 0; i < 200 && !codes.includes('receipt_broken'); i++) {
+      codes = (await s.sender.refresh()).map((a) => a.code);
+      await sleep(25);
+    }
+    assert.ok(codes.includes('receipt_broken'), `expected receipt_broken, got ${JSON.stringify(codes)}`);
+    const stored = s.sender.archive.alerts().find((a) => a.code === 'receipt_broken')!;
+    assert.equal(stored.seq, lost.receipt.seq);
+    assert.match(stored.message, new RegExp(`statement ${Buffer.from(lost.statementId).toString('hex')}`), 'the alert names the statement');
+    assert.equal(s.sender.outbox.unsent().length, 1, 'kept in the outbox, as unsent');
+    // The next round sends it again, and the other party receives it after all.
+    await syncChannel(s.sender, s.charter);
+    for (let i = 0; i < 200 && !transcript(s.victim, s.charter).some((l) => l.text === 'the FLASH the relay loses'); i++) {
+      await s.sender.refresh();
+      await syncChannel(s.sender, s.charter).catch(() => undefined);
+      await flushOutbox(s.sender);
+      await s.victim.refresh();
+      await syncChannel(s.victim, s.charter);
+      await sleep(25);
+    }
+    assert.ok(transcript(s.victim, s.charter).some((l) => l.text === 'the FLASH the relay loses'), 'resent, and verified by the other party');
+  } finally {
+    await s.close();
+  }
+});
