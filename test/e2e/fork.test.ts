@@ -9,44 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Precedence } from '@hotline/protocol';
-import { acceptInvitations, KeyStore, openChannel, sendMessage, syncChannel, transcript, type Terminal } from '@hotline/terminal';
+import { KeyStore, sendMessage, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
-import { witnessedWorld, type HomeName, type WitnessedWorld } from './witnessed-world.js';
+import { until } from './helpers.js';
+import { openedChannel, witnessedWorld, type HomeName, type WitnessedWorld } from './witnessed-world.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, check: () => Promise<boolean> | boolean, tries = 200): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
-
-async function opened(w: WitnessedWorld): Promise<Charter> {
-  const charter = w.charter();
-  const wp = w.open('wp');
-  const mp = w.open('mp');
-  try {
-    await openChannel(wp, charter);
-    await until('Moscow joins', async () => (await acceptInvitations(mp)).joined.length > 0);
-    const sent = await sendMessage(wp, charter, { precedence: Precedence.routine, language: 'en', text: 'before the fork' });
-    assert.ok(sent.receipt);
-    await until('Moscow verifies it', async () => {
-      await mp.refresh();
-      await syncChannel(mp, charter);
-      return transcript(mp, charter).some((l) => l.text === 'before the fork');
-    });
-    await until('Washington holds a checkpoint covering it', async () => {
-      await wp.refresh();
-      return (wp.monitor.held?.size ?? 0) > sent.receipt!.logIndex;
-    });
-  } finally {
-    wp.close();
-    mp.close();
-  }
-  return charter;
-}
 
 async function sendMany(t: Terminal, charter: Charter, n: number, text: string): Promise<void> {
   for (let i = 0; i < n; i++) assert.ok((await sendMessage(t, charter, { precedence: Precedence.routine, language: 'en', text: `${text} ${i}` })).receipt);
@@ -66,7 +33,7 @@ async function alertsOf(w: WitnessedWorld, home: HomeName): Promise<string[]> {
 test('a forked relay: Washington on the original, Moscow on a copy under the same key — named alerts within the coverage bound, a fork at once', { timeout: 150_000 }, async () => {
   const w = await witnessedWorld();
   try {
-    const charter = await opened(w);
+    const charter = await openedChannel(w, 'before the fork');
     await w.stopRelay();
     w.snapshotRelay('split');
     await w.startRelay();

@@ -12,63 +12,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Precedence } from '@hotline/protocol';
-import { acceptInvitations, openChannel, sendMessage, syncChannel, transcript, type Terminal } from '@hotline/terminal';
+import { sendMessage, transcript, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import { HOTLINE_BIN } from './processes.js';
-import { witnessedWorld, type WitnessedWorld } from './witnessed-world.js';
+import { hotline, sleep, until } from './helpers.js';
+import { openedChannel, verified, witnessedWorld, type WitnessedWorld } from './witnessed-world.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function hotline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [HOTLINE_BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, out, err });
-    });
-  });
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, tries = 200): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
-
-async function seen(t: Terminal, charter: Charter, text: string): Promise<boolean> {
-  await t.refresh();
-  await syncChannel(t, charter);
-  return transcript(t, charter).some((l) => l.text === text);
-}
-
-async function opened(w: WitnessedWorld): Promise<Charter> {
-  const charter = w.charter();
-  const wp = w.open('wp');
-  const mp = w.open('mp');
-  try {
-    await openChannel(wp, charter);
-    await until('Moscow joins', async () => (await acceptInvitations(mp)).joined.length > 0);
-    const sent = await sendMessage(wp, charter, { precedence: Precedence.routine, language: 'en', text: 'hello' });
-    assert.ok(sent.receipt);
-    await until('Moscow verifies it', () => seen(mp, charter, 'hello'));
-  } finally {
-    wp.close();
-    mp.close();
-  }
-  return charter;
-}
 
 test('send with the relay down queues the message (exit 3) and it arrives once the relay is back; status shows the archive meanwhile', { timeout: 150_000 }, async () => {
   const w = await witnessedWorld();
   try {
-    await opened(w);
+    await openedChannel(w);
     await w.stopRelay();
     const queued = await hotline('send', 'washington-moscow', 'sent while the relay was down', '--home', w.homes.wp);
     assert.equal(queued.code, 3, queued.err);
@@ -97,7 +51,7 @@ test('send with the relay down queues the message (exit 3) and it arrives once t
     assert.match(json.channels[0]!.head.chain, /^[0-9a-f]{64}$/);
     assert.deepEqual(json.bounds, { freshnessSeconds: 600, coverageSeconds: 30 });
     const mp = w.open('mp');
-    await until('Moscow verifies the queued message', () => seen(mp, charter(w, mp), 'sent while the relay was down'));
+    await until('Moscow verifies the queued message', () => verified(mp, charter(w, mp), 'sent while the relay was down'));
     mp.close();
   } finally {
     await w.close();
@@ -114,7 +68,7 @@ test('a running watch prints a message that status on the same home verified fir
   let out = '';
   watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
   try {
-    const c = await opened(w);
+    const c = await openedChannel(w);
     await until('watch is running', () => out.includes('watching washington-moscow'), 400);
     // Interleave: a status on the watching home verifies each message before watch's next round.
     for (const text of ['first, verified by status', 'second, verified by status']) {

@@ -13,40 +13,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Precedence } from '@hotline/protocol';
-import { acceptInvitations, KeyStore, openChannel, sendMessage, syncChannel, transcript, type Terminal } from '@hotline/terminal';
+import { acceptInvitations, KeyStore, sendMessage, syncChannel, transcript, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
-import { HOTLINE_BIN } from './processes.js';
-import { witnessedWorld, type WitnessedWorld } from './witnessed-world.js';
+import { hotline, sleep, until } from './helpers.js';
+import { openedChannel, verified, witnessedWorld } from './witnessed-world.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface StatusJson {
   alerts: { kind: string; code: string; message: string }[];
   resolved: { code: string; message: string; durationSeconds: number }[];
   channels: { board: { parties: { party: string; state: string }[] } }[];
-}
-
-/**
- * A `hotline` command as a user runs it: its own process, the same clock file. Asynchronous, so
- * the lying proxy in this process keeps answering while it runs.
- */
-function hotline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [HOTLINE_BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, out, err });
-    });
-  });
 }
 
 async function status(home: string): Promise<{ code: number; json: StatusJson | undefined; err: string }> {
@@ -60,41 +39,10 @@ async function status(home: string): Promise<{ code: number; json: StatusJson | 
   return { code: r.code, json, err: r.err };
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean, tries = 200): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
-
-/** Washington opens the channel, Moscow joins, and one message is verified by both. */
-async function opened(w: WitnessedWorld): Promise<Charter> {
-  const charter = w.charter();
-  const wp = w.open('wp');
-  const mp = w.open('mp');
-  try {
-    await openChannel(wp, charter);
-    await until('Moscow joins', async () => (await acceptInvitations(mp)).joined.length > 0);
-    await send(wp, charter, 'before the outage');
-    await until('Moscow verifies the first message', () => seen(mp, charter, 'before the outage'));
-  } finally {
-    wp.close();
-    mp.close();
-  }
-  return charter;
-}
-
 async function send(t: Terminal, charter: Charter, text: string) {
   const sent = await sendMessage(t, charter, { precedence: Precedence.routine, language: 'en', text });
   assert.ok(sent.receipt !== undefined, `sent: ${sent.error}`);
   return sent.receipt;
-}
-
-async function seen(t: Terminal, charter: Charter, text: string): Promise<boolean> {
-  await t.refresh();
-  await syncChannel(t, charter);
-  return transcript(t, charter).some((l) => l.text === text);
 }
 
 function codes(list: { code: string }[] | undefined): string[] {
@@ -104,7 +52,7 @@ function codes(list: { code: string }[] | undefined): string[] {
 test('a witness outage longer than coverage, shorter than freshness, with traffic: no false alert, and status ends at 0 with the outage resolved', { timeout: 150_000 }, async () => {
   const w = await witnessedWorld();
   try {
-    const charter = await opened(w);
+    const charter = await openedChannel(w, 'before the outage');
     await w.stopWitnesses();
     await w.setClock(360_000); // six minutes later: past the 5-minute skew the receive-time bound allows
     const wp = w.open('wp');
@@ -196,7 +144,7 @@ test('a relay that answers 503 for its quorum checkpoint is stale once freshness
   const w = await witnessedWorld();
   const proxy = await lyingProxy(`http://127.0.0.1:${w.relayPort}`);
   try {
-    const charter = await opened(w);
+    const charter = await openedChannel(w, 'before the outage');
     new KeyStore(w.homes.mp).saveConfig({ relay: proxy.url, policy: w.policy });
     proxy.setLying(true);
     const early = await status(w.homes.mp);
@@ -232,7 +180,7 @@ test('a relay that answers 503 for its quorum checkpoint is stale once freshness
 test('a relay restored from an older copy while the witnesses refuse it: the sender\'s receipt is broken at once, the other side goes stale', { timeout: 150_000 }, async () => {
   const w = await witnessedWorld();
   try {
-    const charter = await opened(w);
+    const charter = await openedChannel(w, 'before the outage');
     await w.stopRelay();
     w.snapshotRelay('s0');
     await w.startRelay();
@@ -245,7 +193,7 @@ test('a relay restored from an older copy while the witnesses refuse it: the sen
     });
     wp.close();
     const mp = w.open('mp');
-    await until('Moscow verified them', () => seen(mp, charter, 'three'));
+    await until('Moscow verified them', () => verified(mp, charter, 'three'));
     mp.close();
 
     await w.stopRelay();

@@ -13,7 +13,10 @@ import { formatVerifierKey, verifierKeyOf } from '@hotline/log';
 import { draftCharter, partyRootSigner, signCharter, type Charter, type Role } from '@hotline/protocol';
 import { CLOCK_OFFSET_ENV, systemClock } from '@hotline/node-files/clock';
 import { DeviceRelayClient, RelayClient } from '@hotline/relay/client';
-import { enrolDevice, KeyStore, Terminal, type RelayApi } from '@hotline/terminal';
+import { Precedence } from '@hotline/protocol';
+import { acceptInvitations, enrolDevice, KeyStore, openChannel, sendMessage, syncChannel, Terminal, transcript, type RelayApi } from '@hotline/terminal';
+import assert from 'node:assert/strict';
+import { until } from './helpers.js';
 import { kill, startRelayProcess, startWitnessProcess, type HotlineProcess, type RelayProcess } from './processes.js';
 
 export type HomeName = 'wp' | 'mp' | 'mo';
@@ -167,4 +170,36 @@ export async function witnessedWorld(): Promise<WitnessedWorld> {
     throw error;
   }
   return world;
+}
+
+/** True once `t` has verified a message with this text (refreshing and syncing first). */
+export async function verified(t: Terminal, charter: Charter, text: string): Promise<boolean> {
+  await t.refresh();
+  await syncChannel(t, charter);
+  return transcript(t, charter).some((l) => l.text === text);
+}
+
+/**
+ * Washington's principal opens the channel, Moscow's joins, and a first message is verified
+ * by Moscow and covered by a cosigned checkpoint Washington holds.
+ */
+export async function openedChannel(w: WitnessedWorld, text = 'hello'): Promise<Charter> {
+  const charter = w.charter();
+  const wp = w.open('wp');
+  const mp = w.open('mp');
+  try {
+    await openChannel(wp, charter);
+    await until('Moscow joins', async () => (await acceptInvitations(mp)).joined.length > 0);
+    const sent = await sendMessage(wp, charter, { precedence: Precedence.routine, language: 'en', text });
+    assert.ok(sent.receipt, `sent: ${sent.error}`);
+    await until('Moscow verifies the first message', () => verified(mp, charter, text));
+    await until('Washington holds a checkpoint covering it', async () => {
+      await wp.refresh();
+      return (wp.monitor.held?.size ?? 0) > sent.receipt!.logIndex;
+    });
+  } finally {
+    wp.close();
+    mp.close();
+  }
+  return charter;
 }
