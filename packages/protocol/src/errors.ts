@@ -14,6 +14,7 @@ export type ProtocolErrorCode =
   | 'malformed_charter'
   | 'unsigned_charter'
   | 'malformed_invitation'
+  | 'malformed_mls_framing'
   | 'bad_signature'
   | 'unknown_party'
   | 'certificate_not_yet_valid'

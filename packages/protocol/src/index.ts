@@ -20,6 +20,7 @@ export { type Revocation, issueRevocation, decodeRevocation, verifyRevocation, r
 export { type Delivery, encodeDelivery, decodeDeliveries } from './delivery.js';
 export { type ClientFrame, type RelayFrame, ClientFrameType, RelayFrameType, encodeClientFrame, decodeClientFrame, encodeRelayFrame, decodeRelayFrame } from './relay-frames.js';
 export { type Envelope, EnvelopeKind, CHANNEL_ID_SIZE, MAX_PAYLOAD_BYTES, encodeEnvelope, decodeEnvelope, envelopeHash } from './envelope.js';
+export { type MlsFraming, MlsWireFormat, MlsContentType, readMlsFraming } from './mls-framing.js';
 export { channelTag, partyTag, genesisChain, nextChain } from './streams.js';
 export { type LogRecord, RecordKind, RECORD_SIZE, encodeRecord, decodeRecord } from './log-record.js';
 export { type Membership, MAX_CHANNEL_MEMBERS, signMembership, openMembership } from './membership.js';

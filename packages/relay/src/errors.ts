@@ -2,6 +2,9 @@
  * Errors the relay answers with. Every rejection names what is wrong with a stable code; the
  * HTTP layer maps them to status codes, the WebSocket layer to ERROR frames.
  */
+import { RelayErrorCode } from './client/error-codes.js';
+import type { EpochRefusal } from './storage/store.js';
+
 export class RelayError extends Error {
   override readonly name = 'RelayError';
   constructor(
@@ -22,4 +25,27 @@ export const notFound = (code: string, message: string) => new RelayError(404, c
 export const conflict = (code: string, message: string) => new RelayError(409, code, message);
 export const tooLarge = (message: string) => new RelayError(413, 'too_large', message);
 export const tooMany = (message: string, retryAfter: number) => new RelayError(429, 'rate_limited', message, retryAfter);
+/**
+ * Why a relay refuses to start over the data it found. Thrown by `startRelay`; an operator must
+ * act (restore the database, or start a new log), so it is not retried.
+ */
+export class RelayStartError extends Error {
+  override readonly name = 'RelayStartError';
+  constructor(
+    readonly code: 'log_truncated',
+    message: string,
+    /** Records in the log, and the tree size the relay's own latest checkpoint signed. */
+    readonly sizes: { readonly logSize: number; readonly checkpointSize: number },
+  ) {
+    super(message);
+  }
+}
+
+/** 409 epoch_committed: see RelayErrorCode.epochCommitted. */
+export function epochCommitted(refusal: EpochRefusal): RelayError {
+  return conflict(
+    RelayErrorCode.epochCommitted,
+    `epoch ${refusal.epoch} of this channel already has a commit (seq ${refusal.committedSeq}); the channel is at epoch ${refusal.streamEpoch}: one commit per epoch, nothing stored`,
+  );
+}
 export const overloaded = (message: string, retryAfter = 1) => new RelayError(503, 'overloaded', message, retryAfter);

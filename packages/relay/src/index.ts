@@ -3,4 +3,5 @@ export { startRelay, DEFAULT_LIMITS, type RelayOptions, type RunningRelay } from
 export type { RelayLimits } from './context.js';
 export { jsonLogger, silentLogger, type Logger } from './logger.js';
 export { LOG_KEY_FILE } from './log-key.js';
+export { RelayStartError } from './errors.js';
 export { MailKind } from './http/mailbox-routes.js';

@@ -11,7 +11,7 @@
 import { MessageChannel, Worker, type Transferable } from 'node:worker_threads';
 import type { SignerKey } from '@hotline/log';
 import { decodePlaced, encodeBatch } from './storage/batch-codec.js';
-import type { Sequenced, SequenceItem } from './storage/store.js';
+import type { Placement, SequenceItem } from './storage/store.js';
 
 type FromWriter =
   | { type: 'ready'; logSize: number }
@@ -59,7 +59,7 @@ function closeThread(worker: Worker, message: object): Promise<void> {
 
 export class LogWriter {
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (placed: Sequenced[]) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (placed: Placement[]) => void; reject: (error: Error) => void }>();
   private latest: { size: number; note: string } | undefined;
   private logSize: number;
   private dead: Error | undefined;
@@ -127,8 +127,8 @@ export class LogWriter {
     else if (message.type === 'error') this.options.onError(`integration: ${message.message}`);
   }
 
-  /** Durable placements for a batch, in order; rejects if the batch could not be committed. */
-  append(items: readonly SequenceItem[], receivedAt: number): Promise<Sequenced[]> {
+  /** Durable placements (or epoch refusals) for a batch, in order; rejects if the batch could not be committed. */
+  append(items: readonly SequenceItem[], receivedAt: number): Promise<Placement[]> {
     if (this.dead !== undefined) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

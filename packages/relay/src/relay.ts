@@ -11,7 +11,7 @@ import { formatVerifierKey, parsePolicy, verifierKeyOf, type Policy, type Verifi
 import { WebSocketServer } from 'ws';
 import type { RelayContext, RelayLimits } from './context.js';
 import { deviceIsActive } from './directory.js';
-import { RelayError } from './errors.js';
+import { RelayError, RelayStartError } from './errors.js';
 import { Fanout } from './fanout.js';
 import { channelRoutes } from './http/channel-routes.js';
 import { deviceRoutes } from './http/device-routes.js';
@@ -27,6 +27,7 @@ import { RateLimiter } from './rate-limit.js';
 import { Sequencer } from './sequencer.js';
 import { Sessions } from './sessions.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+import type { RelayStore } from './storage/store.js';
 import { WitnessCollector, type WitnessEndpoint } from './witnesses.js';
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -78,6 +79,12 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const { key, created } = loadOrCreateLogKey(options.dataDir, options.origin);
   const logVkey = formatVerifierKey(verifierKeyOf(key));
   const store = new SqliteStore(join(options.dataDir, 'relay.db'));
+  try {
+    refuseTruncatedLog(store);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   const metrics = new Metrics();
@@ -163,6 +170,22 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       logger.log('info', 'relay stopped', { logSize: log.size, checkpointSize: log.checkpoint?.size ?? 0 });
     })());
   return { url, port, origin: key.name, logVkey, context: ctx, close };
+}
+
+/**
+ * A log shorter than its own signed checkpoint lost records the relay already vouched for
+ * (rows deleted, or the file restored from an older copy). Starting would hand out those log
+ * indexes again, to new records: a fork of the signed tree. Refuse and say so.
+ */
+function refuseTruncatedLog(store: RelayStore): void {
+  const checkpoint = store.checkpoint();
+  const logSize = store.logSize();
+  if (checkpoint === undefined || logSize >= checkpoint.size) return;
+  throw new RelayStartError(
+    'log_truncated',
+    `the log holds ${logSize} records but its own signed checkpoint covers ${checkpoint.size}: the database was truncated or restored from an older copy; refusing to start`,
+    { logSize, checkpointSize: checkpoint.size },
+  );
 }
 
 /** The witness endpoints and the policy judging their cosignatures. */

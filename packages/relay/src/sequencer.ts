@@ -5,11 +5,11 @@
  * sequencer refuses new work (the caller answers 503 with Retry-After): memory stays bounded
  * and acknowledged work is never dropped.
  */
-import type { Sequenced, SequenceItem } from './storage/store.js';
-import { overloaded, RelayError } from './errors.js';
+import { isRefusal, type Placement, type Sequenced, type SequenceItem } from './storage/store.js';
+import { epochCommitted, overloaded, RelayError } from './errors.js';
 
-/** Commits a batch durably (the log writer thread) and returns each item's placement. */
-export type CommitBatch = (items: readonly SequenceItem[], receivedAt: number) => Promise<Sequenced[]>;
+/** Commits a batch durably (the log writer thread) and returns each item's placement or refusal. */
+export type CommitBatch = (items: readonly SequenceItem[], receivedAt: number) => Promise<Placement[]>;
 
 export interface SequencerOptions {
   readonly maxPending: number;
@@ -88,7 +88,7 @@ export class Sequencer {
     this.inFlight++;
     this.committing += batch.length;
     const start = performance.now();
-    let placed: Sequenced[] | undefined;
+    let placed: Placement[] | undefined;
     try {
       placed = await this.commitBatch(
         batch.map((p) => p.item),
@@ -106,6 +106,11 @@ export class Sequencer {
       const committed: { item: SequenceItem; placed: Sequenced }[] = [];
       for (let i = 0; i < batch.length; i++) {
         const at = placed[i]!;
+        // A refused handshake stored nothing; only its submitter hears of it.
+        if (isRefusal(at)) {
+          batch[i]!.reject(epochCommitted(at));
+          continue;
+        }
         if (!at.duplicate) committed.push({ item: batch[i]!.item, placed: at });
         batch[i]!.resolve(at);
       }

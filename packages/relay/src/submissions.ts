@@ -3,11 +3,12 @@
  * sequence. Nothing is stored unless every check passes.
  */
 import { bytesEqual, toHex } from '@hotline/log';
-import { channelTag, decodeEnvelope, envelopeHash, RecordKind } from '@hotline/protocol';
+import { channelTag, decodeEnvelope, envelopeHash, EnvelopeKind, MlsContentType, readMlsFraming, RecordKind, type Envelope } from '@hotline/protocol';
+import { RelayErrorCode } from './client/error-codes.js';
 import type { RelayContext } from './context.js';
 import { deviceIsActive } from './directory.js';
 import { badRequest, forbidden, tooMany, unauthorized } from './errors.js';
-import type { Sequenced } from './storage/store.js';
+import type { HandshakeEpoch, Sequenced } from './storage/store.js';
 
 // Channels are few and hot: hashing the tag once per channel, not once per envelope.
 const tags = new Map<string, Uint8Array>();
@@ -29,6 +30,7 @@ export async function submitEnvelope(ctx: RelayContext, deviceKey: Uint8Array, b
   if (pathChannelId !== undefined && !bytesEqual(pathChannelId, envelope.channelId)) {
     throw badRequest('channel_mismatch', 'envelope channel id differs from the channel in the URL');
   }
+  const handshake = envelope.kind === EnvelopeKind.handshake ? handshakeEpoch(envelope) : undefined;
   // WebSocket sessions outlive revocations and certificate expiry: check on every submission.
   if (!deviceIsActive(ctx, deviceKey)) throw unauthorized('device is revoked, expired or unknown');
   if (!ctx.store.isMember(envelope.channelId, deviceKey)) {
@@ -42,9 +44,25 @@ export async function submitEnvelope(ctx: RelayContext, deviceKey: Uint8Array, b
     itemHash: envelopeHash(bytes),
     aux: envelope.commitment,
     body: bytes,
+    ...(handshake === undefined ? {} : { handshake }),
   });
   ctx.count.sequenced(1, { kind: 'envelope', duplicate: String(placed.duplicate) });
   return placed;
+}
+
+/**
+ * The epoch a handshake envelope is for, and whether it is a commit (protocol.md §5.1). The
+ * sequencer refuses it, atomically with every other write, if that epoch is already committed.
+ */
+function handshakeEpoch(envelope: Envelope): HandshakeEpoch {
+  const framing = readMlsFraming(envelope.payload);
+  if (!framing.ok) throw badRequest(RelayErrorCode.malformedMlsFraming, `handshake envelope: ${framing.error.message}`);
+  const { groupId, epoch, contentType } = framing.value;
+  // Terminals create each channel's group with group id = channel id: a commit of another
+  // group is either misaddressed or replayed from another channel.
+  if (!bytesEqual(groupId, envelope.channelId)) throw badRequest(RelayErrorCode.groupMismatch, `handshake is for MLS group ${toHex(groupId).slice(0, 32)}, not this channel's group`);
+  if (contentType === MlsContentType.application) throw badRequest(RelayErrorCode.notAHandshake, `handshake envelope carries an MLS application message (epoch ${epoch})`);
+  return { epoch, commit: contentType === MlsContentType.commit };
 }
 
 export function receiptJson(placed: Sequenced): Record<string, unknown> {

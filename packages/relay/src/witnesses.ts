@@ -91,6 +91,11 @@ export class WitnessCollector {
     return this.quorum === undefined ? undefined : withLines(this.quorum);
   }
 
+  /** The same checkpoint with its tree size: what receipts are proven against. */
+  get quorumCheckpoint(): { readonly size: number; readonly note: string } | undefined {
+    return this.quorum === undefined ? undefined : { size: this.quorum.size, note: withLines(this.quorum) };
+  }
+
   private promoteIfQuorum(candidate: Cosigned): void {
     if (this.quorum !== undefined && candidate.size < this.quorum.size) return;
     if (quorumSatisfied(this.options.policy, new Set(candidate.lines.keys()))) this.quorum = { ...candidate, lines: new Map(candidate.lines) };

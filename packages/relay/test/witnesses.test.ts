@@ -137,3 +137,20 @@ test('a witness that sends a junk line before its valid one cannot get the junk 
     await sneaky.close();
   }
 });
+
+test('no receipt before the witness quorum: /v1/proof answers 404 not_yet_checkpointed with Retry-After even once the log has signed', async () => {
+  const key = generateSignerKey('witness.example/w1', KeyType.cosignatureV1);
+  const hanging = await standIn(key, 'hang');
+  try {
+    await withRelay(async (relay) => {
+      const { logIndex, anyone } = await submitOne(relay);
+      await checkpointCovering(anyone, '/checkpoint', logIndex); // signed by the log, cosigned by no one
+      const response = await fetch(`${relay.url}/v1/proof/${logIndex}`);
+      assert.equal(response.status, 404);
+      assert.equal(response.headers.get('retry-after'), '1');
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'not_yet_checkpointed');
+    }, { witnesses: [{ url: hanging.url, vkey: hanging.vkey }], witnessTimeoutMs: 300 });
+  } finally {
+    await hanging.close();
+  }
+});

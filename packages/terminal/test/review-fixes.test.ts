@@ -68,7 +68,11 @@ test('withheld: the relay stops delivering a channel the log proves is longer', 
     // …then the relay stops serving the last two envelopes (their rows are gone).
     await h.restartRelay((db) => {
       const stream = (db.prepare('SELECT id FROM streams WHERE tag = ?').get(channelTag(charter.channelId)) as { id: number }).id;
-      db.prepare('DELETE FROM log WHERE stream = ? AND seq >= 3').run(stream);
+      // Hide seq 3 onwards from the channel's reads by moving the rows to another stream: the
+      // log keeps every record (a relay refuses to start on a log shorter than its checkpoint),
+      // but the relay no longer delivers them — withholding, as a lying relay would.
+      const hidden = Number(db.prepare('INSERT INTO streams (tag, last_seq, chain) VALUES (?, 0, ?)').run(Buffer.alloc(32, 0xee), Buffer.alloc(32)).lastInsertRowid);
+      db.prepare('UPDATE log SET stream = ? WHERE stream = ? AND seq >= 3').run(hidden, stream);
     });
     const codes = await syncUntil(mp, charter, (c) => c.includes('withheld'));
     assert.ok(codes.includes('withheld'), JSON.stringify(codes));

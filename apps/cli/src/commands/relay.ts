@@ -1,11 +1,12 @@
 /** `hotline relay` — runs a relay until SIGINT/SIGTERM, then shuts down gracefully. */
 import { readFileSync } from 'node:fs';
 import { parsePartyRoot } from '@hotline/protocol';
-import { DEFAULT_LIMITS, jsonLogger, startRelay } from '@hotline/relay';
+import { DEFAULT_LIMITS, jsonLogger, RelayStartError, startRelay } from '@hotline/relay';
 import type { VerifierKey } from '@hotline/log';
 import { systemClock } from '@hotline/node-files/clock';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
 import { parseListen, serveUntilSignalled, startOrExplain } from '../listen.js';
+import { CommandFailure } from '../session.js';
 
 export const RELAY_HELP = `usage: hotline relay --data DIR [--listen HOST:PORT] [--party VKEY]... [options]
 
@@ -54,6 +55,20 @@ function readPartyFile(path: string): string[] {
   return text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
 }
 
+/**
+ * As startOrExplain, except that a relay refusing its own data (a truncated log) is not a
+ * usage mistake: it fails with exit 1 and the relay's one-line reason, like a verification
+ * failure, and no stack trace.
+ */
+async function startOrFail<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (error instanceof RelayStartError) throw new CommandFailure(`cannot start the relay: ${error.message}`);
+    return startOrExplain('relay', () => Promise.reject(error));
+  }
+}
+
 export async function runRelay(argv: readonly string[], print: (line: string) => void): Promise<number> {
   const args = parseArgs(argv, { values: ['data', 'listen', 'origin', 'checkpoint-ms', 'rate', 'burst', 'party-file', 'witness-policy'], repeatable: ['party', 'witness'], booleans: ['json'] });
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
@@ -78,7 +93,7 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
       throw new UsageError(`--witness-policy ${policyFile}: ${(error as Error).message}`);
     }
   }
-  return serveUntilSignalled(() => startOrExplain('relay', () => startRelay({
+  return serveUntilSignalled(() => startOrFail(() => startRelay({
     dataDir,
     host,
     port,

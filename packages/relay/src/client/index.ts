@@ -1,2 +1,3 @@
 export { RelayClient, RelaySocket, RelayRequestError, type Receipt } from './relay-client.js';
 export { DeviceRelayClient } from './device-client.js';
+export { RelayErrorCode } from './error-codes.js';

@@ -1,7 +1,7 @@
 /**
  * The transparency log over HTTP, exactly per c2sp.org/tlog-tiles: `/checkpoint`,
  * `/tile/<L>/<N>[.p/<W>]`, `/tile/entries/<N>[.p/<W>]`; plus `/v1/proof/<index>`, a
- * c2sp.org/tlog-proof receipt against the current checkpoint.
+ * c2sp.org/tlog-proof receipt against the newest checkpoint that meets the witness policy.
  */
 import { encodeEntryBundle, formatTlogProof, inclusionProof, parseTilePath, TileHashReader, TILE_WIDTH } from '@hotline/log';
 import type { RelayContext } from '../context.js';
@@ -39,12 +39,18 @@ function tile(path: string, ctx: RelayContext): Reply {
   return { headers: IMMUTABLE, body: stored.hashes.subarray(0, width * 32) };
 }
 
+/**
+ * log.md §7: a receipt carries the signed, *cosigned* checkpoint, so it verifies offline under
+ * the witness policy alone. The proof is therefore built at the size of the newest checkpoint
+ * that met the quorum — older than the log's latest while witnesses catch up — from the same
+ * tiles (a partial tile at an older size is a prefix of the stored one).
+ */
 async function proof(indexText: string, ctx: RelayContext): Promise<Reply> {
   if (!/^(0|[1-9][0-9]{0,15})$/.test(indexText)) throw badRequest('malformed_path', 'index must be a decimal number without leading zeros');
   const index = Number(indexText);
-  const current = ctx.log.checkpoint;
+  const current = ctx.witnesses.quorumCheckpoint;
   if (current === undefined || index >= current.size) {
-    throw new RelayError(404, 'not_yet_checkpointed', `log index ${index} is not covered by a checkpoint yet; retry shortly`, 1);
+    throw new RelayError(404, 'not_yet_checkpointed', `log index ${index} is not covered by a witness-cosigned checkpoint yet; retry shortly`, 1);
   }
   const reader = new TileHashReader(current.size, (level, i, width) => {
     const stored = ctx.store.getTile(level, i);

@@ -4,11 +4,13 @@
  * the commit; one contiguous, transferred buffer costs a copy of each body.
  *
  * Batch:  u32 count, then per item: u8 kind | [32] stream tag | [32] item hash | [32] aux
- *         | u32 body length | body. Directory side effects travel alongside (rare).
- * Placed: per item: u8 duplicate | u64 log index | [146] record (seq, chain and time inside).
+ *         | u32 body length | body. Directory effects and handshake epochs travel alongside (rare).
+ * Placed: per item, 155 bytes: u8 status, then
+ *         status 0 (new) or 1 (duplicate): u64 log index | [146] record (seq, chain and time inside);
+ *         status 2 (epoch refused): u64 epoch | u64 committed seq | u64 stream epoch | zeros.
  */
 import { decodeRecord, RECORD_SIZE, type RecordKind } from '@hotline/protocol';
-import type { DeviceRow, Sequenced, SequenceItem } from './store.js';
+import { isRefusal, type DeviceRow, type HandshakeEpoch, type Placement, type SequenceItem } from './store.js';
 
 export type DirectoryEffect = NonNullable<SequenceItem['directory']>;
 
@@ -16,6 +18,8 @@ export interface EncodedBatch {
   readonly buffer: ArrayBuffer;
   /** Directory effects by item position (certificates and revocations only). */
   readonly directory: readonly (readonly [number, DirectoryEffect])[];
+  /** Handshake epochs by item position (MLS handshake envelopes only). */
+  readonly handshakes: readonly (readonly [number, HandshakeEpoch])[];
 }
 
 export function encodeBatch(items: readonly SequenceItem[]): EncodedBatch {
@@ -27,6 +31,7 @@ export function encodeBatch(items: readonly SequenceItem[]): EncodedBatch {
   view.setUint32(0, items.length);
   let at = 4;
   const directory: [number, DirectoryEffect][] = [];
+  const handshakes: [number, HandshakeEpoch][] = [];
   items.forEach((item, i) => {
     bytes[at] = item.kind;
     bytes.set(item.streamTag, at + 1);
@@ -36,19 +41,22 @@ export function encodeBatch(items: readonly SequenceItem[]): EncodedBatch {
     bytes.set(item.body, at + 101);
     at += 101 + item.body.length;
     if (item.directory !== undefined) directory.push([i, item.directory]);
+    if (item.handshake !== undefined) handshakes.push([i, item.handshake]);
   });
-  return { buffer, directory };
+  return { buffer, directory, handshakes };
 }
 
 export function decodeBatch(batch: EncodedBatch): SequenceItem[] {
   const bytes = new Uint8Array(batch.buffer);
   const view = new DataView(batch.buffer);
   const effects = new Map(batch.directory);
+  const handshakes = new Map(batch.handshakes);
   const items: SequenceItem[] = [];
   let at = 4;
   for (let i = 0; i < view.getUint32(0); i++) {
     const length = view.getUint32(at + 97);
     const effect = effects.get(i);
+    const handshake = handshakes.get(i);
     items.push({
       kind: bytes[at]! as RecordKind,
       streamTag: bytes.subarray(at + 1, at + 33),
@@ -56,6 +64,7 @@ export function decodeBatch(batch: EncodedBatch): SequenceItem[] {
       aux: bytes.subarray(at + 65, at + 97),
       body: bytes.subarray(at + 101, at + 101 + length),
       ...(effect === undefined ? {} : { directory: effect as DeviceRow }),
+      ...(handshake === undefined ? {} : { handshake }),
     });
     at += 101 + length;
   }
@@ -64,29 +73,43 @@ export function decodeBatch(batch: EncodedBatch): SequenceItem[] {
 
 const PLACED_SIZE = 1 + 8 + RECORD_SIZE;
 
-export function encodePlaced(placed: readonly Sequenced[]): ArrayBuffer {
+const Status = { new: 0, duplicate: 1, refused: 2 } as const;
+
+export function encodePlaced(placed: readonly Placement[]): ArrayBuffer {
   const buffer = new ArrayBuffer(placed.length * PLACED_SIZE);
   const bytes = new Uint8Array(buffer);
   const view = new DataView(buffer);
   placed.forEach((p, i) => {
     const at = i * PLACED_SIZE;
-    bytes[at] = p.duplicate ? 1 : 0;
+    if (isRefusal(p)) {
+      bytes[at] = Status.refused;
+      view.setBigUint64(at + 1, BigInt(p.epoch));
+      view.setBigUint64(at + 9, BigInt(p.committedSeq));
+      view.setBigUint64(at + 17, BigInt(p.streamEpoch));
+      return;
+    }
+    bytes[at] = p.duplicate ? Status.duplicate : Status.new;
     view.setBigUint64(at + 1, BigInt(p.logIndex));
     bytes.set(p.record, at + 9);
   });
   return buffer;
 }
 
-export function decodePlaced(buffer: ArrayBuffer): Sequenced[] {
+export function decodePlaced(buffer: ArrayBuffer): Placement[] {
   const bytes = new Uint8Array(buffer);
   const view = new DataView(buffer);
-  const out: Sequenced[] = [];
+  const out: Placement[] = [];
   for (let at = 0; at < bytes.length; at += PLACED_SIZE) {
+    if (bytes[at] === Status.refused) {
+      const u64 = (offset: number) => Number(view.getBigUint64(at + offset));
+      out.push({ refused: 'epoch_committed', epoch: u64(1), committedSeq: u64(9), streamEpoch: u64(17) });
+      continue;
+    }
     const record = bytes.subarray(at + 9, at + 9 + RECORD_SIZE);
     const decoded = decodeRecord(record);
     if (!decoded.ok) throw new Error(`log writer returned a malformed record: ${decoded.error.message}`);
     out.push({
-      duplicate: bytes[at] === 1,
+      duplicate: bytes[at] === Status.duplicate,
       logIndex: Number(view.getBigUint64(at + 1)),
       seq: decoded.value.seq,
       chainHash: decoded.value.chainHash,

@@ -19,6 +19,32 @@ export interface SequenceItem {
   readonly body: Uint8Array;
   /** Directory side effect applied in the same transaction as the log row. */
   readonly directory?: DeviceRow | { readonly revokeKey: Uint8Array; readonly revokedAt: number };
+  /** An MLS handshake envelope's epoch (protocol.md §5.1); a commit claims the epoch. */
+  readonly handshake?: HandshakeEpoch;
+}
+
+export interface HandshakeEpoch {
+  readonly epoch: number;
+  readonly commit: boolean;
+}
+
+/**
+ * A handshake refused at sequencing time because its epoch of the stream already has a commit
+ * (one commit per epoch, protocol.md §5.1). Nothing of it was stored.
+ */
+export interface EpochRefusal {
+  readonly refused: 'epoch_committed';
+  readonly epoch: number;
+  /** Seq of the commit that claimed the epoch. */
+  readonly committedSeq: number;
+  /** One past the stream's highest committed epoch: the epoch its members are in. */
+  readonly streamEpoch: number;
+}
+
+export type Placement = Sequenced | EpochRefusal;
+
+export function isRefusal(placement: Placement): placement is EpochRefusal {
+  return 'refused' in placement;
 }
 
 /** Where an item landed: what the relay promises back (the receipt). */
@@ -76,10 +102,13 @@ export interface RelayStore {
    * Sequences a batch atomically: each item gets the next seq of its stream, the next chain
    * hash (protocol `nextChain`, from `genesisChain` for a new stream), the next log index and
    * its 146-byte log record — unless the same item hash is already in that stream, in which
-   * case its original placement is returned with `duplicate: true`. Durable on return; on
+   * case its original placement is returned with `duplicate: true`. A handshake whose epoch
+   * of its stream already has a commit (sequenced earlier, or earlier in this batch) is not
+   * stored and gets an `EpochRefusal` — unless it is that very item again (a duplicate). The
+   * first commit of an epoch claims it, durably with its log row. Durable on return; on
    * failure nothing of the batch is stored.
    */
-  appendBatch(items: readonly SequenceItem[], receivedAt: number): Sequenced[];
+  appendBatch(items: readonly SequenceItem[], receivedAt: number): Placement[];
 
   /** Number of log entries sequenced (durable). */
   logSize(): number;

@@ -3,7 +3,10 @@
  * commit returns only after the WAL is fsync'd, so an acknowledged envelope survives power loss.
  * Group commit (many envelopes per transaction) amortises the fsync.
  */
-export const SCHEMA_VERSION = 2;
+import type Database from 'better-sqlite3';
+import { decodeEnvelope, decodeRecord, EnvelopeKind, MlsContentType, readMlsFraming, RecordKind } from '@hotline/protocol';
+
+export const SCHEMA_VERSION = 3;
 
 export const PRAGMAS = [
   'PRAGMA journal_mode = WAL',
@@ -42,6 +45,15 @@ CREATE TABLE IF NOT EXISTS log (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS log_stream_seq  ON log (stream, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS log_stream_item ON log (stream, item_hash);
+
+-- One MLS commit per epoch (protocol.md §5.1): the first commit sequenced for (stream, epoch)
+-- claims it, in the same transaction as its log row; later handshakes for that epoch are refused.
+CREATE TABLE IF NOT EXISTS epochs (
+  stream INTEGER NOT NULL REFERENCES streams (id),
+  epoch  INTEGER NOT NULL,
+  seq    INTEGER NOT NULL,
+  PRIMARY KEY (stream, epoch)
+) WITHOUT ROWID;
 
 -- Only the widest version of each tile is kept; narrower partial tiles are its prefixes.
 CREATE TABLE IF NOT EXISTS tiles (
@@ -92,3 +104,36 @@ CREATE TABLE IF NOT EXISTS mailbox (
 );
 CREATE INDEX IF NOT EXISTS mailbox_recipient ON mailbox (recipient, kind, id);
 `;
+
+/**
+ * Steps from an older schema version to the next, run at open inside one transaction after
+ * SCHEMA (whose CREATE … IF NOT EXISTS adds new tables). Each step fills what its new tables
+ * owe to rows written before it existed.
+ */
+export const MIGRATIONS: Readonly<Record<number, (db: Database.Database) => void>> = {
+  // 2 → 3: `epochs` is new; claim each epoch for the first commit already in the log, so a
+  // replay of an old commit is refused after the upgrade as it would have been before it.
+  2: (db) => {
+    const insert = db.prepare('INSERT INTO epochs (stream, epoch, seq) VALUES (?, ?, ?) ON CONFLICT (stream, epoch) DO NOTHING');
+    // Paged, not iterated: better-sqlite3 cannot write on a connection while a read is open.
+    const page = db.prepare('SELECT idx, stream, seq, record, body FROM log WHERE idx >= ? ORDER BY idx LIMIT 4096');
+    for (let from = 0; ; ) {
+      const rows = page.all(from) as { idx: number; stream: number; seq: number; record: Buffer; body: Buffer }[];
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const record = decodeRecord(row.record);
+        const epoch = record.ok && record.value.kind === RecordKind.envelope ? committedEpoch(row.body) : undefined;
+        if (epoch !== undefined) insert.run(row.stream, epoch, row.seq);
+      }
+      from = rows[rows.length - 1]!.idx + 1;
+    }
+  },
+};
+
+/** The epoch a log body commits, if it is a handshake envelope carrying a readable commit. */
+function committedEpoch(body: Uint8Array): number | undefined {
+  const envelope = decodeEnvelope(body);
+  if (!envelope.ok || envelope.value.kind !== EnvelopeKind.handshake) return undefined;
+  const framing = readMlsFraming(envelope.value.payload);
+  return framing.ok && framing.value.contentType === MlsContentType.commit ? framing.value.epoch : undefined;
+}

@@ -5,8 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import { decodeRecord, encodeRecord, genesisChain, nextChain } from '@hotline/protocol';
-import type { ChannelRow, DeviceRow, MailItem, RelayStore, Sequenced, SequenceItem, StoredTile, StreamItem } from '../store.js';
-import { PRAGMAS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import type { ChannelRow, DeviceRow, EpochRefusal, MailItem, Placement, RelayStore, Sequenced, SequenceItem, StoredTile, StreamItem } from '../store.js';
+import { MIGRATIONS, PRAGMAS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
 
@@ -44,13 +44,25 @@ export class SqliteStore implements RelayStore {
     this.size = Number((this.db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM log').get() as Row)['n']);
   }
 
+  /**
+   * Stamps a new database with SCHEMA_VERSION, or brings an older one up to it through
+   * MIGRATIONS in one IMMEDIATE transaction (the relay's threads open the file concurrently:
+   * the first migrates, the others then read the new version). Refuses versions it cannot reach.
+   */
   private checkSchemaVersion(): void {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get('schema_version') as Row | undefined;
-    if (row === undefined) {
-      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', Buffer.from(String(SCHEMA_VERSION)));
-    } else if (Buffer.from(row['value'] as Buffer).toString() !== String(SCHEMA_VERSION)) {
-      throw new Error(`relay database has schema version ${Buffer.from(row['value'] as Buffer).toString()}, this relay needs ${SCHEMA_VERSION}`);
-    }
+    this.db.transaction(() => {
+      const read = this.db.prepare('SELECT value FROM meta WHERE key = ?');
+      const write = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+      const row = read.get('schema_version') as Row | undefined;
+      // A database without a version row is new: SCHEMA just created it at the current version.
+      const stored = row === undefined ? SCHEMA_VERSION : Number(Buffer.from(row['value'] as Buffer).toString());
+      let version = stored;
+      while (version < SCHEMA_VERSION && MIGRATIONS[version] !== undefined) MIGRATIONS[version++]!(this.db);
+      if (version !== SCHEMA_VERSION) {
+        throw new Error(`relay database has schema version ${Buffer.from((row?.['value'] as Buffer | undefined) ?? '').toString()}, this relay needs ${SCHEMA_VERSION}`);
+      }
+      if (row === undefined || stored !== version) write.run('schema_version', Buffer.from(String(SCHEMA_VERSION)));
+    }).immediate();
   }
 
   private prepare() {
@@ -59,6 +71,9 @@ export class SqliteStore implements RelayStore {
       findItem: db.prepare('SELECT idx, seq, record FROM log WHERE stream = ? AND item_hash = ?'),
       // A conflict on (stream, item_hash) inserts nothing: the caller then looks the original up.
       insertLog: db.prepare('INSERT INTO log (idx, stream, seq, item_hash, record, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stream, item_hash) DO NOTHING'),
+      epochCommit: db.prepare('SELECT seq FROM epochs WHERE stream = ? AND epoch = ?'),
+      streamEpoch: db.prepare('SELECT COALESCE(MAX(epoch) + 1, 0) AS epoch FROM epochs WHERE stream = ?'),
+      claimEpoch: db.prepare('INSERT INTO epochs (stream, epoch, seq) VALUES (?, ?, ?)'),
       streamHead: db.prepare('SELECT id, last_seq, chain FROM streams WHERE tag = ?'),
       newStream: db.prepare('INSERT INTO streams (tag, last_seq, chain) VALUES (?, 0, ?)'),
       updateStream: db.prepare('UPDATE streams SET last_seq = ?, chain = ? WHERE id = ?'),
@@ -102,12 +117,12 @@ export class SqliteStore implements RelayStore {
     return state;
   }
 
-  appendBatch(items: readonly SequenceItem[], receivedAt: number): Sequenced[] {
+  appendBatch(items: readonly SequenceItem[], receivedAt: number): Placement[] {
     const touched = new Map<string, { tag: Uint8Array; state: StreamState }>();
     const inBatch = new Map<string, Sequenced>();
     const startSize = this.size;
     const run = this.db.transaction(() => {
-      const out: Sequenced[] = [];
+      const out: Placement[] = [];
       for (const item of items) {
         const dupKey = key(item.streamTag, item.itemHash);
         const earlier = inBatch.get(dupKey);
@@ -122,6 +137,13 @@ export class SqliteStore implements RelayStore {
           entry = { tag: item.streamTag, state: { ...head } };
           touched.set(tagHex, entry);
         }
+        // Read inside this transaction, so a commit earlier in the batch has already claimed.
+        const refusal = item.handshake === undefined ? undefined : this.epochRefusal(entry.state.id, item.handshake.epoch);
+        if (refusal !== undefined) {
+          const again = this.statements.findItem.get(entry.state.id, item.itemHash) !== undefined;
+          out.push(again ? this.existing(entry.state.id, item) : refusal); // the same commit again keeps its receipt
+          continue;
+        }
         const seq = entry.state.lastSeq + 1;
         const chainHash = nextChain(entry.state.chain, item.itemHash);
         const record = encodeRecord({ kind: item.kind, streamTag: item.streamTag, seq, itemHash: item.itemHash, aux: item.aux, chainHash, receivedAt });
@@ -132,6 +154,7 @@ export class SqliteStore implements RelayStore {
         }
         this.size++;
         this.applyDirectory(item);
+        if (item.handshake?.commit === true) this.statements.claimEpoch.run(entry.state.id, item.handshake.epoch, seq);
         entry.state.lastSeq = seq;
         entry.state.chain = chainHash;
         const placed: Sequenced = { seq, logIndex, chainHash, receivedAt, record, duplicate: false };
@@ -152,6 +175,14 @@ export class SqliteStore implements RelayStore {
       for (const tagHex of touched.keys()) this.streams.delete(tagHex);
       throw error;
     }
+  }
+
+  /** Why a handshake for `epoch` of a stream may not be sequenced, if its epoch has a commit. */
+  private epochRefusal(streamId: number, epoch: number): EpochRefusal | undefined {
+    const claimed = this.statements.epochCommit.get(streamId, epoch) as Row | undefined;
+    if (claimed === undefined) return undefined;
+    const streamEpoch = Number((this.statements.streamEpoch.get(streamId) as Row)['epoch']);
+    return { refused: 'epoch_committed', epoch, committedSeq: Number(claimed['seq']), streamEpoch };
   }
 
   /** A new stream's row, inside the caller's transaction; its chain starts at genesis. */
