@@ -100,6 +100,10 @@ export async function main(argv: readonly string[], print = (line: string) => co
       printError(`hotline: ${error.message}`);
       return EXIT.alert;
     }
+    if (error instanceof Error && error.name === 'ClockError') {
+      printError(`hotline: ${error.message}`); // HOTLINE_CLOCK_OFFSET_FILE is set but unreadable: a setup error
+      return EXIT.usage;
+    }
     if (error instanceof UsageError) {
       printError(`hotline: ${error.message}\nRun 'hotline --help' for usage.`);
       return 2;
