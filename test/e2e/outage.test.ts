@@ -13,12 +13,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Precedence } from '@hotline/protocol';
 import { acceptInvitations, KeyStore, sendMessage, syncChannel, transcript, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import { hotline, sleep, until } from './helpers.js';
+import { lyingProxy } from './lying-proxy.js';
 import { openedChannel, verified, witnessedWorld } from './witnessed-world.js';
 
 
@@ -100,53 +99,13 @@ test('a witness outage longer than coverage, shorter than freshness, with traffi
   }
 });
 
-/** A lying proxy in front of the relay: 503 for the quorum checkpoint while `lying`, the rest passed through. */
-async function lyingProxy(upstream: string): Promise<{ url: string; setLying(on: boolean): void; close(): Promise<void> }> {
-  let lying = false;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (lying && req.url === '/v1/quorum-checkpoint') {
-        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
-        res.end(JSON.stringify({ error: { code: 'no_quorum_checkpoint', message: 'no checkpoint has been cosigned by the witness quorum yet' } }));
-        return;
-      }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length' && k !== 'connection').map(([k, v]) => [k, String(v)]));
-      const body = chunks.length === 0 || req.method === 'GET' ? undefined : Buffer.concat(chunks);
-      fetch(`${upstream}${req.url}`, { method: req.method!, headers, ...(body === undefined ? {} : { body }) })
-        .then(async (r) => {
-          const bytes = Buffer.from(await r.arrayBuffer());
-          res.writeHead(r.status, Object.fromEntries([...r.headers].filter(([k]) => k !== 'content-length' && k !== 'content-encoding' && k !== 'transfer-encoding' && k !== 'connection')));
-          res.end(bytes);
-        })
-        .catch(() => {
-          res.writeHead(502);
-          res.end();
-        });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    setLying(on) {
-      lying = on;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
 test('a relay that answers 503 for its quorum checkpoint is stale once freshness passes: stored, shown, exit 1; resolved when it serves a fresh one', { timeout: 150_000 }, async () => {
   const w = await witnessedWorld();
   const proxy = await lyingProxy(`http://127.0.0.1:${w.relayPort}`);
   try {
     const charter = await openedChannel(w, 'before the outage');
     new KeyStore(w.homes.mp).saveConfig({ relay: proxy.url, policy: w.policy });
-    proxy.setLying(true);
+    proxy.setLie((method, path) => (path === '/v1/quorum-checkpoint' ? { status: 503 } : undefined));
     const early = await status(w.homes.mp);
     assert.equal(early.code, 3, `within freshness, a relay that does not serve the checkpoint counts as unreachable (3):\n${early.err}`);
     assert.deepEqual(codes(early.json?.alerts), ['unavailable']);
@@ -159,7 +118,7 @@ test('a relay that answers 503 for its quorum checkpoint is stale once freshness
     assert.equal(watched.code, 1, watched.err);
     assert.match(watched.out, /!! ALERT stale/, 'watch shows it too');
 
-    proxy.setLying(false);
+    proxy.setLie(undefined);
     const wp = w.open('wp');
     await send(wp, charter, 'fresh again'); // a new checkpoint, cosigned at the moved time
     wp.close();

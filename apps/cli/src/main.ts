@@ -1,6 +1,6 @@
 /**
  * hotline — drives Hotline's relay, witnesses and terminals (DESIGN.md §7).
- * Exit status: 0 success, 1 a verification failure or open evidence alert, 2 bad usage, 3 relay unreachable.
+ * Exit status (docs/spec/cli.md): 0 success, 1 a verification failure or an open alert, 2 bad usage, 3 relay not serving.
  */
 import { UsageError } from './args.js';
 import { DEMO_HELP, runDemo } from './commands/demo.js';
@@ -49,9 +49,10 @@ Options:
   --help      show help for hotline or for a command
   --version   print the version
 
-Exit status: 0 on success; 1 on a verification failure or an open evidence alert;
-2 on bad usage; 3 when the relay cannot be reached (send queues the message, status
-and watch --once show the last verified state from the archive). 1 wins over 3.`;
+Exit status: 0 on success; 1 on a verification failure or an open evidence alert
+(or an open stale or coverage_overdue condition); 2 on bad usage; 3 when the relay
+cannot be reached or is not serving (send queues the message, status and watch --once
+show the last verified state from the archive). 1 wins over 3.`;
 
 const NOT_YET = new Set(['export', 'verify', 'leak-check', 'console', 'bench']);
 

@@ -1,11 +1,12 @@
 /**
  * Opening this home's terminal for a command, and turning the ways that can fail into one-line
- * answers: a home that is not set up is a usage error (exit 2); an unreachable or refusing
- * relay is exit 1 with what was tried.
+ * answers (docs/spec/cli.md): a home that is not set up is a usage error (exit 2); a relay that
+ * refuses is exit 1; a relay that cannot be reached or is not serving (5xx, 429) is exit 3.
  */
 import { DeviceRelayClient, RelayRequestError } from '@hotline/relay/client';
 import { systemClock } from '@hotline/node-files/clock';
-import { BoundsError, ChannelNotFound, isRelayUnreachable, KeyStoreError, Terminal, TerminalError } from '@hotline/terminal';
+import { BoundsError, catchUp, CatchUpError, ChannelNotFound, isRelayAnswer, isRelayUnavailable, KeyStoreError, Terminal, TerminalError, type Alarm } from '@hotline/terminal';
+import type { Charter } from '@hotline/protocol';
 import { UsageError, type ParsedArgs } from './args.js';
 import { existingHome, passphrase } from './home.js';
 
@@ -19,7 +20,10 @@ export class RelayUnreachable extends Error {
   override readonly name = 'RelayUnreachable';
 }
 
-/** Exit statuses (docs/spec/cli.md): 0 ok, 1 a verification failure or an open evidence alert, 2 bad usage, 3 relay unreachable. */
+/**
+ * Exit statuses (docs/spec/cli.md): 0 ok; 1 a verification failure, evidence on record, or an
+ * open stale/coverage_overdue condition; 2 bad usage; 3 the relay unreachable or not serving.
+ */
 export const EXIT = { ok: 0, alert: 1, usage: 2, unreachable: 3 } as const;
 
 export function openTerminal(args: ParsedArgs): Terminal {
@@ -46,11 +50,34 @@ export async function withTerminal<T>(args: ParsedArgs, work: (t: Terminal) => P
   }
 }
 
+/**
+ * One catch-up round for status and watch. If the relay is not serving (unreachable, 5xx, 429,
+ * or refusing a request), the outage is recorded as the condition `unavailable` and false is
+ * returned: the caller shows what the archive verified. Alarms raised either way go to `alarms`.
+ */
+export async function catchUpOrShowArchive(t: Terminal, only?: Charter, alarms?: (raised: { charter: Charter; alarm: Alarm }[]) => void): Promise<boolean> {
+  try {
+    const round = await catchUp(t, only === undefined ? {} : { only });
+    alarms?.(round.alarms);
+    t.conditions.end('unavailable', '');
+    return true;
+  } catch (error) {
+    if (error instanceof CatchUpError) alarms?.(error.alarms);
+    if (!isRelayUnavailable(error) && !isRelayAnswer(error)) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    t.conditions.raise('unavailable', '', isRelayAnswer(error) ? `the relay at ${t.relayUrl} is not serving: ${why}` : `cannot reach the relay at ${t.relayUrl}`);
+    return false;
+  }
+}
+
 export function explain(error: unknown, relayUrl: string): unknown {
   if (error instanceof Error && error.name === 'CatchUpError') return explain((error as Error & { cause: unknown }).cause, relayUrl);
   if (error instanceof ChannelNotFound || error instanceof TerminalError || error instanceof KeyStoreError) return new UsageError(error.message);
   if (error instanceof RelayRequestError) return new CommandFailure(`the relay refused: ${error.message}`);
-  if (isRelayUnreachable(error)) return new RelayUnreachable((error as Error).name === 'TypeError' ? `cannot reach the relay at ${relayUrl}` : `the relay at ${relayUrl} did not answer in time`);
+  if (isRelayUnavailable(error)) {
+    const e = error as Error;
+    return new RelayUnreachable(e.name === 'TypeError' ? `cannot reach the relay at ${relayUrl}` : e.name === 'RelayRequestError' ? `the relay at ${relayUrl} is not serving: ${e.message}` : `the relay at ${relayUrl} did not answer in time`);
+  }
   if (error instanceof Error && (error as { code?: string }).code === 'SQLITE_BUSY') return new CommandFailure('this home is busy: another hotline process has held it for 30 s; try again');
   if (error instanceof Error && error.name === 'SealError') return new CommandFailure(`a sealed value in this home does not open: ${error.message}`);
   if (error instanceof Error && error.name === 'GroupStateError') return new CommandFailure(error.message);

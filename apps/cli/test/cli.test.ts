@@ -19,7 +19,7 @@ test('--help explains the commands and exit codes', async () => {
   const { code, out } = await run('--help');
   assert.equal(code, 0);
   assert.match(out, /demo/);
-  assert.match(out, /Exit status: 0 on success; 1 on a verification failure or an open evidence alert;\s+2 on bad usage; 3 when the relay cannot be reached/);
+  assert.match(out, /Exit status: 0 on success; 1 on a verification failure or an open evidence alert\s+\(or an open stale or coverage_overdue condition\); 2 on bad usage; 3 when the relay\s+cannot be reached or is not serving/);
   assert.equal((await run()).code, 2, 'no command is a usage error');
 });
 

@@ -14,7 +14,7 @@ export { Archive, ArchiveError, type ArchivedStatement, type ArchivedAlert, type
 export { ingest } from './sync/ingest.js';
 export { GroupStateStore, GroupStateError } from './mls/group-store.js';
 export { Terminal, TerminalError, type TerminalOptions, type LogAlert } from './terminal.js';
-export { type RelayApi, type RelayReceipt, type Mail, isRelayUnreachable, isEpochCommitted } from './relay-api.js';
+export { type RelayApi, type RelayReceipt, type Mail, isRelayUnavailable, isRelayAnswer, isEpochCommitted } from './relay-api.js';
 export { Conditions, type ConditionCode, type StoredCondition } from './archive/conditions.js';
 export { bounds, DEFAULT_BOUNDS, BoundsError, type Bounds } from './log-checks/bounds.js';
 export { checkReceipts, type ReceiptCheckDeps } from './log-checks/receipts.js';

@@ -43,15 +43,24 @@ export interface RelayApi {
 }
 
 /**
- * True if `error` says the relay could not be reached at all (connection refused or reset, DNS,
- * a timeout) — as opposed to a relay that answered and refused. Nothing was proven either way:
- * the caller keeps what it has and tries again later (exit status 3 in the CLI).
+ * True if `error` says the relay is not serving: it could not be reached at all (connection
+ * refused or reset, DNS, a timeout), or it answered 5xx or 429 — as opposed to a relay that
+ * answered and refused this request (other 4xx). Nothing was proven either way: the caller
+ * keeps what it has, shows what the archive verified, and tries again later (exit 3 in the CLI).
  */
-export function isRelayUnreachable(error: unknown): boolean {
+export function isRelayUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (error.name === 'CatchUpError') return isRelayUnreachable((error as Error & { cause?: unknown }).cause);
+  if (error.name === 'CatchUpError') return isRelayUnavailable((error as Error & { cause?: unknown }).cause);
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number') return status >= 500 || status === 429;
   return error instanceof TypeError && /fetch failed/.test(error.message);
+}
+
+/** True if `error` is an answer from the relay (it has an HTTP status), whatever it said. */
+export function isRelayAnswer(error: unknown): boolean {
+  const e = error instanceof Error && error.name === 'CatchUpError' ? (error as Error & { cause?: unknown }).cause : error;
+  return typeof (e as { status?: unknown } | undefined)?.status === 'number';
 }
 
 /**

@@ -17,7 +17,8 @@ import { Archive } from './archive/archive.js';
 import { Conditions } from './archive/conditions.js';
 import type { CutOff } from './rules/board.js';
 import { bounds, type Bounds } from './log-checks/bounds.js';
-import { checkFreshness, noteCheckpointAnswer, type LogHealthDeps } from './log-checks/log-health.js';
+import { checkFreshness, ENTRY_BUNDLES, noteCheckpointAnswer, type LogHealthDeps } from './log-checks/log-health.js';
+import { checkUnsent } from './log-checks/unsent.js';
 import { checkReceipts } from './log-checks/receipts.js';
 import { compareWitnessViews } from './log-checks/witness-view.js';
 import { Charters } from './channel/charters.js';
@@ -170,6 +171,17 @@ export class Terminal {
     return this.monitorInstance;
   }
 
+  /**
+   * The newest checkpoint any process on this home verified (this process's monitor may be
+   * behind another's): records another process proved are bounded by its cosignature time.
+   */
+  newestHeldCheckpoint(): HeldCheckpoint | undefined {
+    const stored = this.heldCheckpoint();
+    const mine = this.monitorInstance?.held;
+    if (stored === undefined) return mine;
+    return mine !== undefined && mine.size > stored.size ? mine : stored;
+  }
+
   private heldCheckpoint(): HeldCheckpoint | undefined {
     const row = prepared(this.db, "SELECT value FROM meta WHERE key = 'held_checkpoint'").get() as { value: string } | undefined;
     if (row === undefined) return undefined;
@@ -227,10 +239,11 @@ export class Terminal {
     if (scanner.size >= held.size) return;
     const scanned = await scanner.scan(held);
     if (!scanned.ok) {
-      if (scanned.code === 'unavailable') this.conditions.raise('unavailable', '', scanned.message);
+      if (scanned.code === 'unavailable') this.conditions.raise('unavailable', ENTRY_BUNDLES, scanned.message);
       else raise({ code: scanned.code, message: scanned.message });
       return;
     }
+    this.conditions.end('unavailable', ENTRY_BUNDLES);
     const tags = new Set(this.charters.all().map((c) => toHex(channelTag(c.channelId))));
     const insert = prepared(this.db, 'INSERT INTO channel_records (log_index, record, tag, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
     this.db.transaction(() => {
@@ -271,6 +284,7 @@ export class Terminal {
       coverageSeconds: this.bounds.coverageSeconds,
     });
     alerts.push(...receipts.broken);
+    checkUnsent({ outbox: this.outbox, conditions: this.conditions, now: this.now(), coverageSeconds: this.bounds.coverageSeconds });
     return alerts;
   }
 

@@ -1,7 +1,7 @@
 /** `hotline send CHANNEL [TEXT]` — a signed, MLS-encrypted statement, acknowledged only when durable. */
 import { toHex } from '@hotline/log';
 import { Precedence, StatementType } from '@hotline/protocol';
-import { catchUp, findStatement, isRelayUnreachable, sendMessage } from '@hotline/terminal';
+import { catchUp, findStatement, isRelayAnswer, isRelayUnavailable, sendMessage } from '@hotline/terminal';
 import { statementId } from '@hotline/protocol';
 import { parseArgs, UsageError } from '../args.js';
 import { CommandFailure, EXIT, withTerminal } from '../session.js';
@@ -60,7 +60,8 @@ export async function runSend(argv: readonly string[], print: (line: string) => 
     try {
       await catchUp(t, { only: charter, join: false });
     } catch (error) {
-      if (!isRelayUnreachable(error)) throw error;
+      // Whatever the relay did (not reachable, 5xx, a refusal), the message is signed and kept.
+      if (!isRelayUnavailable(error) && !isRelayAnswer(error)) throw error;
     }
     const replyTo = args.values.get('reply-to');
     const parent = replyTo === undefined ? undefined : statementId(findStatement(t, charter, replyTo, [StatementType.message]).statement);

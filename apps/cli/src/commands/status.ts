@@ -1,8 +1,8 @@
 /** `hotline status` — the board: the log as verified, this device, each channel, and every alert. */
 import { toHex } from '@hotline/log';
-import { catchUp, channelBoard, channelStatus, isInternal, isoTime, isRelayUnreachable, type StoredCondition, type Terminal } from '@hotline/terminal';
+import { channelBoard, channelStatus, isInternal, isoTime, type StoredCondition, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
-import { EXIT, explain, openTerminal } from '../session.js';
+import { catchUpOrShowArchive, EXIT, explain, openTerminal } from '../session.js';
 
 export const STATUS_HELP = `usage: hotline status [--json] [--alerts N] [--home DIR]
 
@@ -83,16 +83,20 @@ function board(t: Terminal, shown: number, reachable: boolean) {
 
 type Board = ReturnType<typeof board>;
 
-function exitStatus(b: Board): number {
-  const failing = b.alerts.some((a) => a.kind === 'evidence' || a.code !== 'unavailable') || b.channels.some((c) => c.board.alarms.length > 0);
-  if (failing) return EXIT.alert;
-  // A relay that answers but does not serve its quorum checkpoint cannot be relied on either.
+/**
+ * docs/spec/cli.md: 1 for evidence on record (however few are shown), an open stale or
+ * coverage_overdue condition, an alarm, or — with the relay answering — a message it will not
+ * receipt; else 3 while the relay is not serving; else 0.
+ */
+export function exitStatus(t: Terminal, b: Board): number {
+  const failing = (code: string) => code === 'stale' || code === 'coverage_overdue' || (code === 'unsent_overdue' && b.relay.reachable);
+  if (t.archive.lastAlertId() > 0 || b.alerts.some((a) => a.kind === 'condition' && failing(a.code)) || b.channels.some((c) => c.board.alarms.length > 0)) return EXIT.alert;
   return b.relay.reachable && !b.alerts.some((a) => a.code === 'unavailable') ? EXIT.ok : EXIT.unreachable;
 }
 
 function printBoard(b: Board, print: (line: string) => void): void {
   print(`device    ${b.device.party} / ${b.device.member} (${b.device.roles.join(', ')})  ${b.device.key.slice(0, 16)}…`);
-  print(`relay     ${b.relay.url}${b.relay.reachable ? '' : '  UNREACHABLE: showing the last verified state from the archive'}`);
+  print(`relay     ${b.relay.url}${b.relay.reachable ? '' : '  NOT SERVING: showing the last verified state from the archive'}`);
   print(b.log === null ? 'log       no verified checkpoint yet' : `log       ${b.log.origin} size ${b.log.size} root ${b.log.root.slice(0, 16)}…  ${b.log.witnessCosignatures} witness cosignature(s), newest ${b.log.cosignedAt}`);
   print(`bounds    freshness ${b.bounds.freshnessSeconds} s, coverage ${b.bounds.coverageSeconds} s`);
   print(`directory ${b.directory.devices} verified device(s)`);
@@ -128,19 +132,11 @@ export async function runStatus(argv: readonly string[], print: (line: string) =
   const shown = integerFlag(args, 'alerts', 10, 0, 10000);
   const t = openTerminal(args);
   try {
-    let reachable = true;
-    try {
-      await catchUp(t);
-    } catch (error) {
-      // An outage is exactly when a hotline matters: show what was verified, and the outage.
-      if (!isRelayUnreachable(error)) throw error;
-      reachable = false;
-      t.conditions.raise('unavailable', '', `cannot reach the relay at ${t.relayUrl}`);
-    }
+    const reachable = await catchUpOrShowArchive(t);
     const b = board(t, shown, reachable);
     if (args.booleans.has('json')) print(JSON.stringify(b, null, 2));
     else printBoard(b, print);
-    return exitStatus(b);
+    return exitStatus(t, b);
   } catch (error) {
     throw explain(error, t.relayUrl);
   } finally {

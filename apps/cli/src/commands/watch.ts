@@ -1,10 +1,10 @@
 /** `hotline watch CHANNEL` — stream the channel's messages as they are verified, and every alert. */
 import { spawn } from 'node:child_process';
 import { ReceiptKind, statementId, StatementType } from '@hotline/protocol';
-import { catchUp, CatchUpError, formatLine, isRelayUnreachable, sendReceipts, transcript, type Alarm, type ArchivedAlert, type StoredCondition, type Terminal } from '@hotline/terminal';
+import { formatLine, sendReceipts, transcript, type Alarm, type ArchivedAlert, type StoredCondition, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
-import { EXIT, explain, openTerminal } from '../session.js';
+import { catchUpOrShowArchive, EXIT, explain, openTerminal } from '../session.js';
 
 export const WATCH_HELP = `usage: hotline watch CHANNEL [--history N] [--once] [--all] [--on-alarm COMMAND] [--interval MS] [--home DIR]
 
@@ -101,15 +101,7 @@ function seconds(ms: number): number {
 
 async function round(t: Terminal, charter: Charter, cursor: Cursor, options: WatchOptions, print: (line: string) => void): Promise<{ reachable: boolean }> {
   let alarms: { charter: Charter; alarm: Alarm }[] = [];
-  let reachable = true;
-  try {
-    alarms = (await catchUp(t, { only: charter })).alarms;
-  } catch (error) {
-    if (error instanceof CatchUpError) alarms = error.alarms;
-    if (!isRelayUnreachable(error)) throw error;
-    reachable = false;
-    t.conditions.raise('unavailable', '', `cannot reach the relay at ${t.relayUrl}`);
-  }
+  const reachable = await catchUpOrShowArchive(t, charter, (raised) => (alarms = raised));
   const { lines, readIds } = cursor.statements(t, charter, options.all);
   for (const line of lines) print(formatLine(line));
   for (const a of cursor.alerts(t, toHexId(charter))) print(alertLine(a.code, a.message, a.seq));
@@ -131,11 +123,11 @@ function announceAlarm(channel: string, alarm: Alarm, options: WatchOptions, pri
   if (options.onAlarm !== undefined) runHook(options.onAlarm, { HOTLINE_ALARM_CODE: alarm.code, HOTLINE_ALARM_LEVEL: alarm.level, HOTLINE_ALARM_MESSAGE: alarm.message, HOTLINE_CHANNEL: channel }, print);
 }
 
-/** What `watch --once` exits with: evidence or an open stale/coverage condition → 1, else unreachable → 3, else 0. */
+/** What `watch --once` exits with (docs/spec/cli.md), as status does but without its alarms. */
 function onceStatus(t: Terminal, reachable: boolean): number {
-  const failing = t.archive.lastAlertId() > 0 || t.conditions.current().some((c) => c.code !== 'unavailable');
-  if (failing) return EXIT.alert;
-  return reachable ? EXIT.ok : EXIT.unreachable;
+  const failing = (code: string) => code === 'stale' || code === 'coverage_overdue' || (code === 'unsent_overdue' && reachable);
+  if (t.archive.lastAlertId() > 0 || t.conditions.current().some((c) => failing(c.code))) return EXIT.alert;
+  return reachable && !t.conditions.current().some((c) => c.code === 'unavailable') ? EXIT.ok : EXIT.unreachable;
 }
 
 export async function runWatch(argv: readonly string[], print: (line: string) => void): Promise<number> {

@@ -14,7 +14,7 @@ import type Database from 'better-sqlite3';
 import { toHex } from '@hotline/log';
 import { prepared } from '../store/terminal-db.js';
 
-export type ConditionCode = 'stale' | 'unavailable' | 'coverage_overdue';
+export type ConditionCode = 'stale' | 'unavailable' | 'coverage_overdue' | 'unsent_overdue';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conditions (

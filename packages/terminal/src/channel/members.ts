@@ -11,7 +11,7 @@ import { encodeEnvelope, envelopeHash, EnvelopeKind, openMembership, signMembers
 import type { DirectoryEntry } from '../directory/directory.js';
 import { keyPackageHash } from '../mls/key-packages.js';
 import { isEpochCommitted, type RelayReceipt } from '../relay-api.js';
-import { dropLostCommit } from './lost-commit.js';
+import { dropLostCommit, recordReceipt } from './receipt.js';
 import { TerminalError, type Terminal } from '../terminal.js';
 import { claimKeyPackages, sendInvitations } from './open-channel.js';
 
@@ -56,7 +56,7 @@ async function submit(t: Terminal, charter: Charter, change: { envelope: Uint8Ar
     dropLostCommit(t, charter.channelId, change.hash);
     throw new TerminalError(`another member changed ${charter.name} first (its epoch already has a commit): catch up and try again`);
   }
-  t.outbox.sent(change.hash, receipt, t.now());
+  recordReceipt(t, charter.channelId, change.hash, receipt);
   await sendInvitations(t);
   return receipt;
 }

@@ -12,6 +12,7 @@ import type { DirectoryEntry } from '../directory/directory.js';
 import { keyPackageHash } from '../mls/key-packages.js';
 import type { Terminal } from '../terminal.js';
 import { TerminalError } from '../terminal.js';
+import { recordReceipt } from './receipt.js';
 
 export interface OpenedChannel {
   readonly invited: DirectoryEntry[];
@@ -97,7 +98,7 @@ export async function openChannel(t: Terminal, charter: Charter): Promise<Opened
     t.keyPackages.remove(ownHash);
   });
   const receipt = await t.relay.submit(charter.channelId, envelope);
-  t.outbox.sent(hash, receipt, t.now());
+  recordReceipt(t, charter.channelId, hash, receipt);
   await sendInvitations(t);
   return { invited: adds.map((a) => a.entry), skipped, commitSeq: receipt.seq };
 }

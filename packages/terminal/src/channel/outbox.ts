@@ -61,6 +61,8 @@ export interface Unsent {
   readonly envelopeHash: Uint8Array;
   readonly channelId: Uint8Array;
   readonly envelope: Uint8Array;
+  /** When it was put in the outbox (ms, terminal clock). */
+  readonly createdAt: number;
 }
 
 export class Outbox {
@@ -154,10 +156,13 @@ export class Outbox {
 
   /** Envelopes the relay has not acknowledged yet, oldest first. */
   unsent(): Unsent[] {
-    return (prepared(this.db, 'SELECT envelope_hash, channel, envelope FROM outbox WHERE seq IS NULL ORDER BY created_at').all() as { envelope_hash: Buffer; channel: Buffer; envelope: Buffer }[]).map((r) => ({
+    // A row with a seq but no log index predates receipts being held to the log: resubmitting
+    // it gets the relay's original receipt back, index included, so it can be checked too.
+    return (prepared(this.db, 'SELECT envelope_hash, channel, envelope, created_at FROM outbox WHERE seq IS NULL OR log_index IS NULL ORDER BY created_at').all() as { envelope_hash: Buffer; channel: Buffer; envelope: Buffer; created_at: number }[]).map((r) => ({
       envelopeHash: new Uint8Array(r.envelope_hash),
       channelId: new Uint8Array(r.channel),
       envelope: new Uint8Array(r.envelope),
+      createdAt: Number(r.created_at),
     }));
   }
 }

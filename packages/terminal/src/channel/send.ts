@@ -11,11 +11,11 @@
 import { randomBytes } from 'node:crypto';
 import { createApplicationMessage, createCommit, encode, mlsMessageEncoder } from 'ts-mls';
 import { encodeEnvelope, envelopeHash, EnvelopeKind, signStatement, statementCommitment, statementId, type Charter, type Statement, type StatementType } from '@hotline/protocol';
-import { isEpochCommitted, isRelayUnreachable, type RelayReceipt } from '../relay-api.js';
+import { isEpochCommitted, isRelayUnavailable, type RelayReceipt } from '../relay-api.js';
 import { TerminalError, type Terminal } from '../terminal.js';
 import { allowedWhileFrozen, isFrozen } from '../rules/statement-rules.js';
 import { syncChannel } from './sync-channel.js';
-import { dropLostCommit } from './lost-commit.js';
+import { dropLostCommit, recordReceipt } from './receipt.js';
 
 export interface Sent {
   readonly statement: Statement;
@@ -42,7 +42,7 @@ async function settlePendingCommit(t: Terminal, charter: Charter, waitMs: number
     } catch (error) {
       // Offline: the message is kept in the current epoch and queued; it must not be lost
       // because a commit cannot be confirmed now.
-      if (isRelayUnreachable(error)) return;
+      if (isRelayUnavailable(error)) return;
       throw error;
     }
     if (t.groups.pending(charter.channelId) !== undefined) await new Promise((r) => setTimeout(r, 100));
@@ -84,10 +84,10 @@ export async function sendStatement(t: Terminal, charter: Charter, content: { ty
   const base = { statement: prepared.statement, statementId: statementId(prepared.statement), envelopeHash: prepared.hash };
   try {
     const receipt = await t.relay.submit(channelId, prepared.envelope);
-    t.outbox.sent(prepared.hash, receipt, t.now());
+    recordReceipt(t, channelId, prepared.hash, receipt);
     return { ...base, receipt };
   } catch (error) {
-    return { ...base, receipt: undefined, error: error instanceof Error ? error.message : String(error), unreachable: isRelayUnreachable(error) };
+    return { ...base, receipt: undefined, error: error instanceof Error ? error.message : String(error), unreachable: isRelayUnavailable(error) };
   }
 }
 
@@ -115,7 +115,7 @@ export async function updateKeys(t: Terminal, charter: Charter): Promise<RelayRe
     dropLostCommit(t, channelId, prepared.hash);
     return undefined; // another member committed first; the schedule tries again later
   }
-  t.outbox.sent(prepared.hash, receipt, t.now());
+  recordReceipt(t, channelId, prepared.hash, receipt);
   return receipt;
 }
 

@@ -8,7 +8,7 @@
 import { bytesEqual, parsePolicy, toHex, verifyCheckpointWithPolicy } from '@hotline/log';
 import { terminalInclusion } from './inclusion.js';
 import { isEpochCommitted } from '../relay-api.js';
-import { dropLostCommit } from './lost-commit.js';
+import { dropLostCommit, MalformedReceipt, recordReceipt } from './receipt.js';
 import { memberKeys } from './members.js';
 import type { InclusionCheck, InclusionVerdict } from '../verify/inclusion.js';
 import { sendInvitations } from './open-channel.js';
@@ -53,7 +53,12 @@ export async function flushOutbox(t: Terminal): Promise<number> {
       dropLostCommit(t, u.channelId, u.envelopeHash); // a commit that lost its epoch while queued
       continue;
     }
-    t.outbox.sent(u.envelopeHash, receipt, t.now());
+    try {
+      recordReceipt(t, u.channelId, u.envelopeHash, receipt);
+    } catch (error) {
+      if (error instanceof MalformedReceipt) continue; // stored as evidence; the rest of the queue goes on
+      throw error;
+    }
     sent++;
   }
   await sendInvitations(t);
@@ -151,7 +156,9 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
       const verifier = new ChannelVerifier(channelId, {
         inclusion: provenInclusion,
         latestReceiveTime: () => {
-          const held = t.monitor.held;
+          // The newest checkpoint on this home, not just this process's: another process may
+          // have proven the record (channel_records) under a checkpoint this one has not seen.
+          const held = t.newestHeldCheckpoint();
           return held === undefined || held.cosignedAt === 0 ? undefined : held.cosignedAt * 1000 + MAX_CLOCK_SKEW_MS;
         },
         isMemberDevice: (key) => {

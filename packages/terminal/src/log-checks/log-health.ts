@@ -11,6 +11,16 @@ import type { HeldCheckpoint, LogAlertCode, PolicyCheckpoint, Result } from '@ho
 import type { Conditions } from '../archive/conditions.js';
 import type { Bounds } from './bounds.js';
 
+/**
+ * Subjects of `unavailable`: the checkpoint, the entry bundles a scan reads, and everything else
+ * (a command that could not reach the relay at all). Each ends only when that part answers, so
+ * a relay that serves checkpoints but not entry bundles keeps one condition open, not a new one
+ * every refresh.
+ */
+export const CHECKPOINT = 'checkpoint';
+export const ENTRY_BUNDLES = 'entry-bundles';
+export const RELAY = '';
+
 export interface LogHealthAlert {
   readonly code: string;
   readonly message: string;
@@ -31,15 +41,15 @@ export interface LogHealthDeps {
  */
 export function noteCheckpointAnswer(deps: LogHealthDeps, answer: Result<PolicyCheckpoint, LogAlertCode>): LogHealthAlert[] {
   if (answer.ok) {
-    deps.conditions.end('unavailable');
+    deps.conditions.end('unavailable', CHECKPOINT);
     deps.conditions.end('stale'); // the monitor accepted it only with a fresh quorum
     return [];
   }
   const { code, message } = answer.error;
   if (code === 'unavailable') {
-    return deps.conditions.raise('unavailable', '', message) ? [{ code, message }] : [];
+    return deps.conditions.raise('unavailable', CHECKPOINT, message) ? [{ code, message }] : [];
   }
-  deps.conditions.end('unavailable'); // it answered, if not well
+  deps.conditions.end('unavailable', CHECKPOINT); // it answered, if not well: what it said is judged below
   if (code === 'stale') {
     return deps.conditions.raise('stale', '', message) ? [{ code, message }] : [];
   }

@@ -43,6 +43,8 @@ export type EnvelopeAlertCode =
   | 'policy_not_met'
   /** The proven log contradicts a receipt the relay gave this device: the envelope was lost or replaced. */
   | 'receipt_broken'
+  /** The relay answered a submission with a receipt that is not well formed (no log index, say). */
+  | 'malformed_receipt'
   /** A second MLS commit for an epoch that already has one (the relay must refuse it; a replayed opening commit, say). */
   | 'second_commit';
 
