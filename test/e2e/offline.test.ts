@@ -29,7 +29,7 @@ test('send with the relay down queues the message (exit 3) and it arrives once t
     assert.match(queued.out, /^queued \(id [0-9a-f]{64}\)/);
     const down = await hotline('status', '--home', w.homes.wp);
     assert.equal(down.code, 3, down.err);
-    assert.match(down.out, /UNREACHABLE: showing the last verified state from the archive/);
+    assert.match(down.out, /NOT SERVING: showing the last verified state from the archive/);
     assert.match(down.out, /head seq \d+/, 'the last verified board is shown');
     assert.match(down.out, /1 unsent/, 'the queued message is shown waiting');
     assert.match(down.out, /ALERT {5}unavailable open for/, 'the outage itself, with how long it has lasted');

@@ -65,7 +65,8 @@ export async function catchUpOrShowArchive(t: Terminal, only?: Charter, alarms?:
     if (error instanceof CatchUpError) alarms?.(error.alarms);
     if (!isRelayUnavailable(error) && !isRelayAnswer(error)) throw error;
     const why = error instanceof Error ? error.message : String(error);
-    t.conditions.raise('unavailable', '', isRelayAnswer(error) ? `the relay at ${t.relayUrl} is not serving: ${why}` : `cannot reach the relay at ${t.relayUrl}`);
+    // One outage, one line: if the refresh already recorded the relay as unavailable, that is it.
+    if (!t.conditions.isOpen('unavailable')) t.conditions.raise('unavailable', '', isRelayAnswer(error) ? `the relay at ${t.relayUrl} is not serving: ${why}` : `cannot reach the relay at ${t.relayUrl}`);
     return false;
   }
 }

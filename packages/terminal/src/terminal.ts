@@ -236,7 +236,10 @@ export class Terminal {
       prepared(this.db, "INSERT INTO meta (key, value) VALUES ('scan_roots', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(roots);
     }
     const scanner = new LogScanner((index, width) => this.relay.entryBundle(index, width), this.directory.scanState());
-    if (scanner.size >= held.size) return;
+    if (scanner.size >= held.size) {
+      this.conditions.end('unavailable', ENTRY_BUNDLES); // nothing left to read from them
+      return;
+    }
     const scanned = await scanner.scan(held);
     if (!scanned.ok) {
       if (scanned.code === 'unavailable') this.conditions.raise('unavailable', ENTRY_BUNDLES, scanned.message);
