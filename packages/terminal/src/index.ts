@@ -33,3 +33,5 @@ export { channelBoard, type ChannelBoard, type CutOff, type PartyBoard, type Dea
 export { acknowledge, approveDraft, closeThread, draftMessage, drafts, editMessage, findStatement, heartbeatIfDue, internalChannel, sendApprovedDrafts, sendMessage, sendReceipts, setFrozen, type DraftStatus } from './channel/rule-actions.js';
 export { type StoredStatement } from './archive/archive.js';
 export { addMembers, removeMember, memberKeys } from './channel/members.js';
+export { Feed, type FeedEvent, type FeedEventKind } from './views/feed.js';
+export { transcriptEntry, shownByDefault, wantsReadReceipt, type TranscriptEntry, type StatementEvidence } from './views/transcript-view.js';

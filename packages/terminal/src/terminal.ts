@@ -91,7 +91,7 @@ export class Terminal {
     const sealer = new Sealer(keys.storageKey(options.passphrase));
     this.bounds = bounds(options.bounds);
     this.archive = new Archive(db, this.now);
-    this.conditions = new Conditions(db, this.now);
+    this.conditions = new Conditions(db, this.now, this.archive.feed);
     this.directory = new Directory(db, () => this.roots());
     this.groups = new GroupStateStore(db, keys.storageKey(options.passphrase));
     this.outbox = new Outbox(db);

@@ -1,7 +1,7 @@
 /** `hotline watch CHANNEL` — stream the channel's messages as they are verified, and every alert. */
 import { spawn } from 'node:child_process';
-import { ReceiptKind, statementId, StatementType } from '@hotline/protocol';
-import { formatLine, sendReceipts, transcript, type Alarm, type ArchivedAlert, type StoredCondition, type Terminal } from '@hotline/terminal';
+import { ReceiptKind } from '@hotline/protocol';
+import { describeStatement, formatLine, sendReceipts, shownByDefault, transcript, wantsReadReceipt, type Alarm, type FeedEvent, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import { integerFlag, parseArgs, UsageError } from '../args.js';
 import { catchUpOrShowArchive, EXIT, explain, openTerminal } from '../session.js';
@@ -54,60 +54,56 @@ interface WatchOptions {
 }
 
 /**
- * Where watch is in the archive: the last seq of the channel printed, the last stored alert
- * printed, and the conditions printed as open. Everything is read back from the archive, never
- * from what this process happened to verify itself.
+ * Where watch is in the home's change feed (docs/design/terminal.md): the id of the last event
+ * it printed. Everything comes from the feed and the archive, in the order the changes were
+ * made — by this process or any other on the home — never from what this process happened to
+ * verify itself.
  */
-class Cursor {
-  private conditions = new Map<number, StoredCondition>();
+class FeedCursor {
+  constructor(private id: number) {}
 
-  constructor(
-    private seq: number,
-    private alertId: number,
-  ) {}
-
-  /** Statements archived after the cursor (up to the channel's verified head), oldest first. */
-  statements(t: Terminal, charter: Charter, all: boolean): { lines: ReturnType<typeof transcript>; readIds: Uint8Array[] } {
-    const head = (t.archive.position(charter.channelId)?.nextSeq ?? 1) - 1;
-    if (head <= this.seq) return { lines: [], readIds: [] };
-    const lines = transcript(t, charter, this.seq + 1, 100_000, all).filter((l) => l.seq <= head);
-    const readIds = t.archive.ofTypes(charter.channelId, [StatementType.message], { fromSeq: this.seq + 1 })
-      .filter((m) => m.seq <= head && t.directory.device(m.statement.author, t.now())?.party !== t.certificate.party)
-      .map((m) => statementId(m.statement));
-    this.seq = head;
-    return { lines, readIds };
+  take(t: Terminal): FeedEvent[] {
+    const events = t.archive.feed.after(this.id, 10_000);
+    if (events.length > 0) this.id = events.at(-1)!.id;
+    return events;
   }
+}
 
-  /** Alerts stored after the cursor that concern this channel or the log as a whole. */
-  alerts(t: Terminal, channelHex: string): ArchivedAlert[] {
-    const fresh = t.archive.alertsAfter(this.alertId);
-    if (fresh.length > 0) this.alertId = fresh.at(-1)!.id;
-    return fresh.filter((a) => a.channel === null || a.channel === channelHex);
+/** Prints one feed event for this channel (or the log as a whole); returns the read receipt it calls for, if any. */
+function printEvent(t: Terminal, charter: Charter, e: FeedEvent, options: WatchOptions, print: (line: string) => void): Uint8Array | undefined {
+  if (e.channel !== null && e.channel !== toHexId(charter)) return undefined;
+  if (e.kind === 'statement' && e.seq !== null) {
+    const stored = t.archive.at(charter.channelId, e.seq);
+    if (stored === undefined || (!options.all && !shownByDefault(stored.statement.type))) return undefined;
+    print(formatLine(describeStatement(t, stored.seq, stored.statement, stored.valid)));
+    return wantsReadReceipt(t, charter, stored.seq);
   }
-
-  /** Conditions opened and ended since the last look. */
-  conditionChanges(t: Terminal): { opened: StoredCondition[]; ended: StoredCondition[] } {
-    const open = new Map(t.conditions.current().map((c) => [c.id, c]));
-    const opened = [...open.values()].filter((c) => !this.conditions.has(c.id));
-    const ended = t.conditions.resolved(1000).filter((c) => this.conditions.has(c.id) && !open.has(c.id));
-    this.conditions = open;
-    return { opened, ended };
+  if (e.kind === 'alert' && e.ref !== null) {
+    const a = t.archive.alertById(e.ref);
+    if (a !== undefined) print(alertLine(a.code, a.message, a.seq));
+  } else if (e.kind === 'condition_opened' && e.ref !== null) {
+    const c = t.conditions.byId(e.ref);
+    if (c !== undefined) print(alertLine(c.code, `${c.message} (open since ${new Date(c.startedAt).toISOString()})`));
+  } else if (e.kind === 'condition_ended' && e.ref !== null) {
+    const c = t.conditions.byId(e.ref);
+    if (c !== undefined) print(`-- resolved ${c.code} after ${seconds((c.endedAt ?? t.now()) - c.startedAt)} s: ${c.message}`);
   }
+  // Alarms are announced by the round that raised them, with --on-alarm.
+  return undefined;
 }
 
 function seconds(ms: number): number {
   return Math.max(0, Math.round(ms / 1000));
 }
 
-async function round(t: Terminal, charter: Charter, cursor: Cursor, options: WatchOptions, print: (line: string) => void): Promise<{ reachable: boolean }> {
+async function round(t: Terminal, charter: Charter, cursor: FeedCursor, options: WatchOptions, print: (line: string) => void): Promise<{ reachable: boolean }> {
   let alarms: { charter: Charter; alarm: Alarm }[] = [];
   const reachable = await catchUpOrShowArchive(t, charter, (raised) => (alarms = raised));
-  const { lines, readIds } = cursor.statements(t, charter, options.all);
-  for (const line of lines) print(formatLine(line));
-  for (const a of cursor.alerts(t, toHexId(charter))) print(alertLine(a.code, a.message, a.seq));
-  const { opened, ended } = cursor.conditionChanges(t);
-  for (const c of opened) print(alertLine(c.code, `${c.message} (open since ${new Date(c.startedAt).toISOString()})`));
-  for (const c of ended) print(`-- resolved ${c.code} after ${seconds((c.endedAt ?? t.now()) - c.startedAt)} s: ${c.message}`);
+  const readIds: Uint8Array[] = [];
+  for (const e of cursor.take(t)) {
+    const read = printEvent(t, charter, e, options, print);
+    if (read !== undefined) readIds.push(read);
+  }
   // Shown to a person: a signed read receipt (it waits in the outbox while the relay is away).
   if (reachable) await sendReceipts(t, charter, readIds, ReceiptKind.read);
   for (const { charter: c, alarm } of alarms) announceAlarm(c.name, alarm, options, print);
@@ -148,14 +144,20 @@ export async function runWatch(argv: readonly string[], print: (line: string) =>
   process.once('SIGTERM', stop);
   try {
     const charter = t.charters.find(channel);
-    const head = (t.archive.position(charter.channelId)?.nextSeq ?? 1) - 1;
-    const lines = transcript(t, charter, 1, 1_000_000, options.all).filter((l) => l.seq <= head);
-    print(`watching ${charter.name} (${charter.parties.map((p) => p.name).join(' ⇄ ')}); verified head seq ${head}. Ctrl-C stops.`);
-    for (const line of lines.slice(Math.max(0, lines.length - history))) print(formatLine(line));
+    // One read transaction: the history printed and the feed position it ends at are the same
+    // snapshot, so nothing archived meanwhile is printed twice or skipped.
+    const start = t.db.transaction(() => {
+      const head = (t.archive.position(charter.channelId)?.nextSeq ?? 1) - 1;
+      const lines = transcript(t, charter, 1, 1_000_000, options.all).filter((l) => l.seq <= head);
+      const recorded = t.archive.alerts(history).filter((a) => a.channel === null || a.channel === toHexId(charter)).reverse();
+      return { head, lines, recorded, open: t.conditions.current(), feed: t.archive.feed.last() };
+    })();
+    print(`watching ${charter.name} (${charter.parties.map((p) => p.name).join(' ⇄ ')}); verified head seq ${start.head}. Ctrl-C stops.`);
+    for (const line of start.lines.slice(Math.max(0, start.lines.length - history))) print(formatLine(line));
     // Alerts already on record are shown once at the start (the last few), then followed.
-    const recorded = t.archive.alerts(history).filter((a) => a.channel === null || a.channel === toHexId(charter)).reverse();
-    for (const a of recorded) print(`${alertLine(a.code, a.message, a.seq)}  (on record since ${new Date(a.at).toISOString()})`);
-    const cursor = new Cursor(head, t.archive.lastAlertId());
+    for (const a of start.recorded) print(`${alertLine(a.code, a.message, a.seq)}  (on record since ${new Date(a.at).toISOString()})`);
+    for (const c of start.open) print(alertLine(c.code, `${c.message} (open since ${new Date(c.startedAt).toISOString()})`));
+    const cursor = new FeedCursor(start.feed);
     let wasReachable = true;
     do {
       const { reachable } = await round(t, charter, cursor, options, print);

@@ -11,6 +11,7 @@ import { decodeRecord, decodeVerifiedStatement, statementId, type Statement } fr
 import { openTerminalDb, prepared } from '../store/terminal-db.js';
 import type { EnvelopeAlert } from '../verify/alerts.js';
 import type { ChannelPosition } from '../verify/channel-verifier.js';
+import { Feed } from '../views/feed.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS positions (channel BLOB PRIMARY KEY, next_seq INTEGER NOT NULL, chain BLOB NOT NULL, received_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
@@ -114,10 +115,14 @@ export class ArchiveError extends Error {
 export class Archive {
   private readonly db: Database.Database;
 
+  /** Every change below is also appended to this feed, in the same transaction. */
+  readonly feed: Feed;
+
   /** `database`: the terminal database, or a path to open one. */
   constructor(database: Database.Database | string, private readonly now: () => number = Date.now) {
     this.db = typeof database === 'string' ? openTerminalDb(database) : database;
     this.db.exec(SCHEMA);
+    this.feed = new Feed(this.db, now);
     // Evidence behind an alert (both checkpoints of a fork): added after the first homes were made.
     const columns = new Set((this.db.prepare('PRAGMA table_info(alerts)').all() as { name: string }[]).map((c) => c.name));
     if (!columns.has('evidence')) this.db.exec('ALTER TABLE alerts ADD COLUMN evidence TEXT');
@@ -143,6 +148,7 @@ export class Archive {
       const record = decodeRecord(accepted.record);
       prepared(this.db, 'INSERT INTO statements (channel, seq, log_index, statement_id, author, type, time, statement, record, received_at, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(channelId, accepted.seq, accepted.logIndex, statementId(s), s.author, s.type, s.time, s.bytes, accepted.record, record.ok ? record.value.receivedAt : 0, broken === undefined ? 1 : 0);
+      this.feed.append('statement', { channel: channelId, seq: accepted.seq });
       if (broken !== undefined) this.insertAlert(channelId, { ...broken, seq: accepted.seq, logIndex: accepted.logIndex });
       this.setPosition(channelId, after);
     }).immediate();
@@ -167,7 +173,8 @@ export class Archive {
   }
 
   private insertAlert(channelId: Uint8Array | undefined, alert: AlertInput): void {
-    prepared(this.db, 'INSERT INTO alerts (channel, code, message, seq, log_index, at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)').run(channelId ?? null, alert.code, alert.message, alert.seq ?? null, alert.logIndex ?? null, this.now(), alert.evidence === undefined ? null : JSON.stringify(alert.evidence));
+    const row = prepared(this.db, 'INSERT INTO alerts (channel, code, message, seq, log_index, at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)').run(channelId ?? null, alert.code, alert.message, alert.seq ?? null, alert.logIndex ?? null, this.now(), alert.evidence === undefined ? null : JSON.stringify(alert.evidence));
+    this.feed.append('alert', { channel: channelId ?? null, ...(alert.seq === undefined ? {} : { seq: alert.seq }), ref: Number(row.lastInsertRowid) });
   }
 
   /**
@@ -176,10 +183,12 @@ export class Archive {
    * one alert, not one per sync. Returns whether the alert is new.
    */
   alert(channelId: Uint8Array | undefined, alert: AlertInput): boolean {
-    const seen = prepared(this.db, 'SELECT 1 FROM alerts WHERE channel IS ? AND code = ? AND seq IS ? AND log_index IS ? AND message = ?').get(channelId ?? null, alert.code, alert.seq ?? null, alert.logIndex ?? null, alert.message);
-    if (seen !== undefined) return false;
-    this.insertAlert(channelId, alert);
-    return true;
+    return this.db.transaction(() => {
+      const seen = prepared(this.db, 'SELECT 1 FROM alerts WHERE channel IS ? AND code = ? AND seq IS ? AND log_index IS ? AND message = ?').get(channelId ?? null, alert.code, alert.seq ?? null, alert.logIndex ?? null, alert.message);
+      if (seen !== undefined) return false;
+      this.insertAlert(channelId, alert);
+      return true;
+    })();
   }
 
   /**
@@ -188,12 +197,34 @@ export class Archive {
    * whether it is new.
    */
   raiseAlarm(channelId: Uint8Array, alarm: { code: string; message: string }): boolean {
-    return prepared(this.db, 'INSERT INTO alarms (channel, code, message, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(channelId, alarm.code, alarm.message, this.now()).changes === 1;
+    return this.db.transaction(() => {
+      const raised = prepared(this.db, 'INSERT INTO alarms (channel, code, message, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(channelId, alarm.code, alarm.message, this.now()).changes === 1;
+      if (raised) this.feed.append('alarm', { channel: channelId });
+      return raised;
+    })();
   }
 
   /** The most recent alerts, newest first. */
   alerts(limit = 100): ArchivedAlert[] {
     return (prepared(this.db, 'SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map(alertFromRow);
+  }
+
+  /** One stored alert by id (for a feed event). */
+  alertById(id: number): ArchivedAlert | undefined {
+    const r = prepared(this.db, 'SELECT * FROM alerts WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    return r === undefined ? undefined : alertFromRow(r);
+  }
+
+  /** The archived statement at a channel's seq, if it is one (not a commit). */
+  at(channelId: Uint8Array, seq: number): (StoredStatement & { logIndex: number }) | undefined {
+    const row = prepared(this.db, 'SELECT seq, statement, received_at, valid, log_index FROM statements WHERE channel = ? AND seq = ?').get(channelId, seq) as (StoredRow & { log_index: number }) | undefined;
+    return row === undefined ? undefined : { ...stored(row), logIndex: Number(row.log_index) };
+  }
+
+  /** The smallest checkpoint this terminal verified that covers log index `logIndex`: the evidence of inclusion. */
+  checkpointCovering(logIndex: number): { size: number; note: string } | undefined {
+    const row = prepared(this.db, 'SELECT size, note FROM checkpoints WHERE size > ? ORDER BY size LIMIT 1').get(logIndex) as { size: number; note: string } | undefined;
+    return row === undefined ? undefined : { size: Number(row.size), note: row.note };
   }
 
   /** The newest alert's id (0 if none): a cursor for following what is stored after it. */

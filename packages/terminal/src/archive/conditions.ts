@@ -13,6 +13,7 @@
 import type Database from 'better-sqlite3';
 import { toHex } from '@hotline/log';
 import { prepared } from '../store/terminal-db.js';
+import type { Feed } from '../views/feed.js';
 
 export type ConditionCode = 'stale' | 'unavailable' | 'coverage_overdue' | 'unsent_overdue';
 
@@ -59,6 +60,8 @@ export class Conditions {
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => number,
+    /** Openings and endings are appended to the change feed in the same transaction. */
+    private readonly feed?: Feed,
   ) {
     db.exec(SCHEMA);
   }
@@ -68,18 +71,35 @@ export class Conditions {
    * time, keeping its start. Returns true if it was not open before.
    */
   raise(code: ConditionCode, subject: string, message: string, channel?: Uint8Array): boolean {
-    const now = this.now();
-    const updated = prepared(this.db, 'UPDATE conditions SET message = ?, last_seen_at = ? WHERE code = ? AND subject = ? AND ended_at IS NULL').run(message, now, code, subject);
-    if (updated.changes > 0) return false;
-    prepared(this.db, 'INSERT INTO conditions (code, subject, channel, message, started_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)').run(code, subject, channel ?? null, message, now, now);
-    return true;
+    return this.db.transaction(() => {
+      const now = this.now();
+      const updated = prepared(this.db, 'UPDATE conditions SET message = ?, last_seen_at = ? WHERE code = ? AND subject = ? AND ended_at IS NULL').run(message, now, code, subject);
+      if (updated.changes > 0) return false;
+      const row = prepared(this.db, 'INSERT INTO conditions (code, subject, channel, message, started_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)').run(code, subject, channel ?? null, message, now, now);
+      this.feed?.append('condition_opened', { channel: channel ?? null, ref: Number(row.lastInsertRowid) });
+      return true;
+    })();
   }
 
   /** Ends the open condition (every open one of `code` if no subject is given). Returns how many ended. */
   end(code: ConditionCode, subject?: string): number {
-    const now = this.now();
-    if (subject === undefined) return prepared(this.db, 'UPDATE conditions SET ended_at = ? WHERE code = ? AND ended_at IS NULL').run(now, code).changes;
-    return prepared(this.db, 'UPDATE conditions SET ended_at = ? WHERE code = ? AND subject = ? AND ended_at IS NULL').run(now, code, subject).changes;
+    return this.db.transaction(() => {
+      const now = this.now();
+      const open = (subject === undefined
+        ? prepared(this.db, 'SELECT id, channel FROM conditions WHERE code = ? AND ended_at IS NULL').all(code)
+        : prepared(this.db, 'SELECT id, channel FROM conditions WHERE code = ? AND subject = ? AND ended_at IS NULL').all(code, subject)) as { id: number; channel: Buffer | null }[];
+      for (const c of open) {
+        prepared(this.db, 'UPDATE conditions SET ended_at = ? WHERE id = ?').run(now, c.id);
+        this.feed?.append('condition_ended', { channel: c.channel === null ? null : new Uint8Array(c.channel), ref: Number(c.id) });
+      }
+      return open.length;
+    })();
+  }
+
+  /** One condition by row id (for a feed event). */
+  byId(id: number): StoredCondition | undefined {
+    const r = prepared(this.db, 'SELECT * FROM conditions WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    return r === undefined ? undefined : row(r);
   }
 
   isOpen(code: ConditionCode, subject?: string): boolean {
