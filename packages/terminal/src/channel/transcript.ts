@@ -104,10 +104,8 @@ export function describeStatement(t: Terminal, seq: number, statement: Statement
 }
 
 /** An ISO time for display; a time no Date can hold (an author may claim any u64) is shown as such. */
-export function isoTime(ms: number): string {
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? `(time ${ms} out of range)` : date.toISOString();
-}
+export { isoTime } from '../time.js';
+import { isoTime } from '../time.js';
 
 export function formatLine(line: TranscriptLine): string {
   const at = isoTime(line.time).replace('T', ' ').slice(0, 19);

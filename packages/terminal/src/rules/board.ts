@@ -17,7 +17,7 @@ import { decodeAckBody, decodeMessageBody, statementId, StatementType, type Char
 import type { Archive, StoredStatement } from '../archive/archive.js';
 import type { DirectoryEntry } from '../directory/directory.js';
 import { isFrozen, precedenceName } from './statement-rules.js';
-import { isoTime } from '../channel/transcript.js';
+import { isoTime } from '../time.js';
 
 /** How many recent messages the board considers. */
 export const BOARD_WINDOW = 10_000;
