@@ -12,6 +12,7 @@ import { CHANNEL_HELP, runChannel } from './commands/channel.js';
 import { SEND_HELP, runSend } from './commands/send.js';
 import { WATCH_HELP, runWatch } from './commands/watch.js';
 import { STATUS_HELP, runStatus } from './commands/status.js';
+import { TERMINAL_HELP, runTerminal } from './commands/terminal.js';
 import { CommandFailure, EXIT, RelayUnreachable } from './session.js';
 import { RULES_HELP, runRule } from './commands/rules.js';
 
@@ -30,6 +31,8 @@ Commands:
   party       create this party's root key, export it, pin other parties' roots,
               certify devices (hotline party --help)
   init        set up this terminal's device key and register it (hotline init --help)
+  terminal    run this home's terminal, always connected: verifies as envelopes arrive,
+              heartbeats, receipts, alarms, --on-message hooks (hotline terminal --help)
   channel     charters signed by every party; open, join and list channels
   send        send a signed, end-to-end encrypted message to a channel
   watch       stream a channel's verified messages and any alert
@@ -77,6 +80,7 @@ export async function main(argv: readonly string[], print = (line: string) => co
       send: { help: SEND_HELP, run: runSend },
       watch: { help: WATCH_HELP, run: runWatch },
       status: { help: STATUS_HELP, run: runStatus },
+      terminal: { help: TERMINAL_HELP, run: runTerminal },
       ...Object.fromEntries(Object.entries(RULES_HELP).map(([name, help]) => [name, { help, run: (argv: readonly string[], p: (line: string) => void) => runRule(name, argv, p) }])),
     };
     const selected = commands[command];

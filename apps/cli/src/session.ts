@@ -26,11 +26,12 @@ export class RelayUnreachable extends Error {
  */
 export const EXIT = { ok: 0, alert: 1, usage: 2, unreachable: 3 } as const;
 
-export function openTerminal(args: ParsedArgs): Terminal {
+/** `passphraseOverride`: the service's --passphrase-file contents, instead of HOTLINE_PASSPHRASE. */
+export function openTerminal(args: ParsedArgs, passphraseOverride?: string): Terminal {
   // Before Terminal.open, which would create a missing home: a typo in --home must not.
   const home = existingHome(args);
   try {
-    const pass = passphrase();
+    const pass = passphraseOverride ?? passphrase();
     return Terminal.open({ home, ...(pass === undefined ? {} : { passphrase: pass }), connect: (url, device) => new DeviceRelayClient(url, device), now: systemClock() });
   } catch (error) {
     if (error instanceof TerminalError || error instanceof KeyStoreError || error instanceof BoundsError) throw new UsageError(error.message);

@@ -35,3 +35,4 @@ export { type StoredStatement } from './archive/archive.js';
 export { addMembers, removeMember, memberKeys } from './channel/members.js';
 export { Feed, type FeedEvent, type FeedEventKind } from './views/feed.js';
 export { transcriptEntry, shownByDefault, wantsReadReceipt, type TranscriptEntry, type StatementEvidence } from './views/transcript-view.js';
+export { TerminalService, type IncomingMessage, type ServiceHooks, type ServiceOptions } from './service/terminal-service.js';

@@ -40,6 +40,18 @@ export interface RelayApi {
   sendWelcome(recipient: Uint8Array, body: Uint8Array): Promise<void>;
   welcomes(): Promise<Mail[]>;
   deleteMail(id: number): Promise<void>;
+  /**
+   * A push subscription (WebSocket) to these channels: `onDelivery` runs when the relay pushes
+   * an envelope. Used as a wake-up only; everything is still read and verified as above.
+   * Optional: without it, the running terminal polls on its tick.
+   */
+  subscribe?(channels: readonly { channelId: Uint8Array; fromSeq: number }[], onDelivery: () => void): Promise<Subscription>;
+}
+
+export interface Subscription {
+  /** Resolves when the socket closes, for whatever reason. */
+  readonly closed: Promise<void>;
+  close(): Promise<void>;
 }
 
 /**

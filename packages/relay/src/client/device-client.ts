@@ -5,7 +5,7 @@
  */
 import { entriesPath, fromBase64, tilePath, toHex } from '@hotline/log';
 import type { Delivery, Signer } from '@hotline/protocol';
-import { RelayClient, RelayRequestError, type Receipt } from './relay-client.js';
+import { RelayClient, RelayRequestError, RelaySocket, type Receipt } from './relay-client.js';
 
 export class DeviceRelayClient {
   readonly client: RelayClient;
@@ -41,6 +41,37 @@ export class DeviceRelayClient {
       await this.login();
       return this.client.request(method, path, body);
     }
+  }
+
+  /**
+   * A WebSocket subscription to these channels from their next seqs: `onDelivery` runs for each
+   * delivery the relay pushes. The terminal treats a delivery as a wake-up only — it reads and
+   * verifies envelopes through the same path as ever — so a lying socket can delay, never forge.
+   */
+  async subscribe(channels: readonly { channelId: Uint8Array; fromSeq: number }[], onDelivery: () => void): Promise<{ readonly closed: Promise<void>; close(): Promise<void> }> {
+    await this.login();
+    let socket: RelaySocket;
+    try {
+      socket = await this.client.connect();
+    } catch (error) {
+      if (!(error instanceof RelayRequestError) || error.status !== 401) throw error;
+      this.loggedIn = undefined; // the session ended: log in again, once
+      await this.login();
+      socket = await this.client.connect();
+    }
+    const closed = new Promise<void>((resolve) => {
+      if (socket.closed !== undefined) resolve();
+      socket.ws.once('close', () => resolve());
+    });
+    socket.ws.on('error', () => undefined); // a reset connection ends in 'close', which the caller awaits
+    socket.onDelivery = () => onDelivery();
+    try {
+      for (const c of channels) await socket.subscribe(c.channelId, c.fromSeq);
+    } catch (error) {
+      await socket.close();
+      throw error;
+    }
+    return { closed, close: () => socket.close() };
   }
 
   /** The newest checkpoint that met the relay's witness policy (the terminal checks its own). */

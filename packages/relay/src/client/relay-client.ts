@@ -165,7 +165,12 @@ export class RelaySocket {
 
   private onMessage(bytes: Uint8Array): void {
     const frame = decodeRelayFrame(bytes);
-    if (!frame.ok) throw new Error(`relay sent a malformed frame: ${frame.error.message}`);
+    if (!frame.ok) {
+      // Thrown here it would kill the process from inside an event handler: a relay must not
+      // be able to do that. Close the socket (1002: protocol error); callers see the close.
+      this.ws.close(1002, 'malformed frame');
+      return;
+    }
     const f = frame.value;
     if (f.type === RelayFrameType.delivery) {
       this.onDelivery(f);

@@ -42,7 +42,10 @@ export async function catchUp(t: Terminal, options: { join?: boolean; only?: Cha
       if (t.charters.removedAt(charter.channelId) !== undefined) continue; // removed from it: read-only history
       const outcome = await syncChannel(t, charter);
       channels.set(toHex(charter.channelId), { charter, outcome });
-      const settled = outcome.pending === 0 && outcome.alerts.every((a) => !STREAM_ALERTS.has(a.code));
+      // Envelopes still waiting for a cosigned checkpoint are no lie: the liveness test and the
+      // receipts for what was verified go out regardless (citing the verified head), or a lag of
+      // the witnesses would silence the heartbeat that tells the other side this one is alive.
+      const settled = outcome.alerts.every((a) => !STREAM_ALERTS.has(a.code));
       if (act && settled) {
         const delivered = outcome.accepted.filter((a) => a.breach === undefined && a.statement.type === StatementType.message && t.directory.device(a.statement.author, t.now())?.party !== t.certificate.party);
         await sendReceipts(t, charter, delivered.map((a) => statementId(a.statement)), ReceiptKind.delivered);

@@ -1,0 +1,112 @@
+/** `hotline terminal` — the always-on terminal for one home: connected, verifying, on time. */
+import { spawn } from 'node:child_process';
+import { InsecureFileError, readSecretFile } from '@hotline/node-files';
+import { Precedence } from '@hotline/protocol';
+import { TerminalService, type Alarm, type IncomingMessage } from '@hotline/terminal';
+import { integerFlag, parseArgs, UsageError } from '../args.js';
+import { onStopSignal } from '../listen.js';
+import { explain, openTerminal } from '../session.js';
+
+export const TERMINAL_HELP = `usage: hotline terminal [--on-message CMD] [--on-message-precedence P] [--with-text]
+                        [--on-alarm CMD] [--passphrase-file FILE] [--tick-ms MS] [--home DIR]
+
+Runs this home's terminal until SIGINT or SIGTERM: it holds the relay's WebSocket subscription
+(reconnecting with backoff), and on every push and on a tick verifies the log and every
+channel, archives what arrives, sends delivered receipts (read receipts only when a person is
+shown a message: hotline watch, the console), heartbeats at the charter's interval, approved
+drafts and key updates, and raises alarms at deadlines — with no command typed. Other hotline
+commands on this home keep working while it runs; each takes the home's lock before it touches
+MLS state, so no two processes ever encrypt from the same state.
+
+Options:
+  --on-message CMD           run CMD (through sh) for each valid message from another party at
+                             or above --on-message-precedence, with HOTLINE_CHANNEL,
+                             HOTLINE_CHANNEL_ID, HOTLINE_SEQ, HOTLINE_STATEMENT_ID (64 hex),
+                             HOTLINE_PRECEDENCE and HOTLINE_AUTHOR set; never the text, unless
+  --with-text                the message text is given to CMD on its standard input
+  --on-message-precedence P  flash, immediate, priority or routine (default immediate)
+  --on-alarm CMD             run CMD (through sh) for each new alarm, once per level, with
+                             HOTLINE_ALARM_CODE, HOTLINE_ALARM_LEVEL, HOTLINE_ALARM_MESSAGE and
+                             HOTLINE_CHANNEL set
+  --passphrase-file FILE     the passphrase for sealed keys, from a 0600 file (never argv or
+                             the environment: a service's environment is too widely readable)
+  --tick-ms MS               how often to run a round with nothing pushed (default 1000)
+  --home DIR                 state directory (default: $HOTLINE_HOME, else ~/.hotline)
+
+It logs one JSON line per event on standard error (subscribed, disconnected, message, alarm,
+alert): channel names, seqs, codes — never message text or key material.
+
+Exit status: 0 stopped by SIGINT or SIGTERM, 2 bad usage or a home that is not set up.`;
+
+const PRECEDENCES: Record<string, number> = { flash: Precedence.flash, immediate: Precedence.immediate, priority: Precedence.priority, routine: Precedence.routine };
+
+function precedenceName(p: number): string {
+  return Object.entries(PRECEDENCES).find(([, v]) => v === p)?.[0] ?? String(p);
+}
+
+/** Runs a hook through sh; its failure is logged, never fatal to the service. */
+function runHook(command: string, env: Record<string, string>, stdin: string | undefined, log: (event: string, fields: Record<string, unknown>) => void): void {
+  const child = spawn('sh', ['-c', command], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+  child.once('error', (error) => log('hook_failed', { error: error.message }));
+  child.once('exit', (code) => {
+    if (code !== 0) log('hook_exit', { code });
+  });
+  if (stdin !== undefined) {
+    child.stdin!.on('error', () => undefined); // a hook that does not read its input is not an error
+    child.stdin!.end(stdin);
+  }
+}
+
+function readPassphraseFile(path: string): string {
+  let text: string | undefined;
+  try {
+    text = readSecretFile(path);
+  } catch (error) {
+    if (error instanceof InsecureFileError) throw new UsageError(`--passphrase-file ${path}: ${error.message}`);
+    throw new UsageError(`--passphrase-file ${path}: ${(error as Error).message}`);
+  }
+  if (text === undefined) throw new UsageError(`--passphrase-file ${path}: no such file`);
+  return text.replace(/\r?\n$/, '');
+}
+
+export async function runTerminal(argv: readonly string[], print: (line: string) => void): Promise<number> {
+  const args = parseArgs(argv, { values: ['home', 'on-message', 'on-message-precedence', 'on-alarm', 'passphrase-file', 'tick-ms'], booleans: ['with-text'] });
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
+  const precedenceText = (args.values.get('on-message-precedence') ?? 'immediate').toLowerCase();
+  const minPrecedence = PRECEDENCES[precedenceText];
+  if (minPrecedence === undefined) throw new UsageError(`--on-message-precedence must be flash, immediate, priority or routine, got ${JSON.stringify(precedenceText)}`);
+  const tickMs = integerFlag(args, 'tick-ms', 1000, 20, 60_000);
+  const passFile = args.values.get('passphrase-file');
+  const stop = onStopSignal(); // before anything slow: a signal while starting still ends cleanly
+  const t = openTerminal(args, passFile === undefined ? undefined : readPassphraseFile(passFile));
+  const log = (event: string, fields: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date(t.now()).toISOString(), event, ...fields })}\n`);
+  const onMessage = args.values.get('on-message');
+  const onAlarm = args.values.get('on-alarm');
+  const withText = args.booleans.has('with-text');
+  const service = new TerminalService(t, {
+    minPrecedence,
+    log,
+    ...(onMessage === undefined ? {} : {
+      onMessage: (m: IncomingMessage) => runHook(onMessage, { HOTLINE_CHANNEL: m.channel, HOTLINE_CHANNEL_ID: m.channelId, HOTLINE_SEQ: String(m.seq), HOTLINE_STATEMENT_ID: m.statementId, HOTLINE_PRECEDENCE: precedenceName(m.precedence), HOTLINE_AUTHOR: m.author }, withText ? m.text : undefined, log),
+    }),
+    ...(onAlarm === undefined ? {} : {
+      onAlarm: (channel: string, a: Alarm) => runHook(onAlarm, { HOTLINE_ALARM_CODE: a.code, HOTLINE_ALARM_LEVEL: a.level, HOTLINE_ALARM_MESSAGE: a.message, HOTLINE_CHANNEL: channel }, undefined, log),
+    }),
+  }, { tickMs });
+  void stop.signalled.then((signal) => {
+    log('stopping', { signal });
+    service.stop();
+  });
+  try {
+    print(`terminal running for ${t.certificate.party} / ${t.certificate.member} (relay ${t.relayUrl}); SIGINT or SIGTERM stops it`);
+    if (stop.requested()) service.stop();
+    await service.run();
+    log('stopped', {});
+    return 0;
+  } catch (error) {
+    throw explain(error, t.relayUrl);
+  } finally {
+    stop.dispose();
+    t.close();
+  }
+}
