@@ -3,7 +3,7 @@ import type { SignerKey, VerifierKey } from '@hotline/log';
 import type { Fanout } from './fanout.js';
 import type { LogWriter } from './log-writer.js';
 import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '@hotline/node-files/metrics';
 import type { RateLimiter } from './rate-limit.js';
 import type { Sequencer } from './sequencer.js';
 import type { Sessions } from './sessions.js';

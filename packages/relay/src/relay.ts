@@ -22,7 +22,7 @@ import { bearerToken, dispatcher } from './http/router.js';
 import { loadOrCreateLogKey } from './log-key.js';
 import { LogWriter } from './log-writer.js';
 import { jsonLogger, type Logger } from './logger.js';
-import { Metrics } from './metrics.js';
+import { Metrics } from '@hotline/node-files/metrics';
 import { RateLimiter } from './rate-limit.js';
 import { Sequencer } from './sequencer.js';
 import { Sessions } from './sessions.js';

@@ -24,6 +24,7 @@ import {
 import { addCheckpoint, type WitnessResponse } from './add-checkpoint.js';
 import { WitnessStore } from './witness-store.js';
 import { readSecretFile, writeSecretFile } from '@hotline/node-files';
+import { Metrics } from '@hotline/node-files/metrics';
 
 export const WITNESS_KEY_FILE = 'witness.key';
 const MAX_BODY = 64 * 1024;
@@ -82,6 +83,11 @@ function reply(res: ServerResponse, r: WitnessResponse): void {
   res.end(r.body);
 }
 
+/** `GET /healthz`: up, and the size it last cosigned for each log (no key material, no notes). */
+function health(store: WitnessStore, origins: readonly string[]): { status: 'ok'; logs: { origin: string; size: number | null }[] } {
+  return { status: 'ok', logs: origins.map((origin) => ({ origin, size: store.latest(origin)?.size ?? null })) };
+}
+
 export async function startWitness(options: WitnessOptions): Promise<RunningWitness> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const key = loadOrCreateKey(options.dataDir, options.name);
@@ -92,6 +98,9 @@ export async function startWitness(options: WitnessOptions): Promise<RunningWitn
     logs.set(log.name, [...(logs.get(log.name) ?? []), noteVerifier(log)]);
   }
   const identity = { cosigner: cosigner(key, options.now), logs };
+  const metrics = new Metrics();
+  const requests = metrics.counter('hotline_witness_add_checkpoint', 'add-checkpoint requests by status');
+  metrics.gauge('hotline_witness_logs', 'logs this witness cosigns for', () => logs.size);
   const byOriginHash = new Map([...logs.keys()].map((origin) => [createHash('sha256').update(origin).digest('hex'), origin]));
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://witness.invalid').pathname;
@@ -104,10 +113,17 @@ export async function startWitness(options: WitnessOptions): Promise<RunningWitn
           // Storage failed (disk full, I/O error): nothing was cosigned; say so instead of dying.
           response = { status: 500, body: `witness storage error: ${(error as Error).message}\n`, contentType: 'text/plain; charset=utf-8' };
         }
+        requests(1, { status: String(response.status) });
         options.onRequest?.(response.status, undefined);
         res.writeHead(response.status, { 'content-type': response.contentType });
         res.end(response.body);
       }, () => res.destroy());
+      return;
+    }
+    if (req.method === 'GET' && (path === '/healthz' || path === '/metrics')) {
+      req.resume();
+      if (path === '/metrics') reply(res, { status: 200, body: metrics.render(), contentType: 'application/openmetrics-text; version=1.0.0; charset=utf-8' } as WitnessResponse);
+      else reply(res, { status: 200, body: `${JSON.stringify(health(store, [...logs.keys()]))}\n`, contentType: 'application/json' } as WitnessResponse);
       return;
     }
     const monitor = /^\/([0-9a-f]{64})\/checkpoint$/.exec(path);

@@ -149,3 +149,22 @@ test('concurrent requests cannot both pass the old-size check', async () => {
     assert.equal(results.filter((s) => s === 409).length, 3);
   });
 });
+
+test('/healthz says what it last cosigned for each log; /metrics counts add-checkpoint by status in OpenMetrics', async () => {
+  await withWitness(async (w) => {
+    const before = (await (await fetch(`${w.url}/healthz`)).json()) as { status: string; logs: { origin: string; size: number | null }[] };
+    assert.deepEqual(before, { status: 'ok', logs: [{ origin: LOG.name, size: null }] });
+    const t = tree(9);
+    assert.equal((await post(w, formatAddCheckpoint(0, [], await checkpoint(t, 9)))).status, 200);
+    assert.equal((await post(w, formatAddCheckpoint(3, [], await checkpoint(t, 9)))).status, 409);
+    const after = (await (await fetch(`${w.url}/healthz`)).json()) as typeof before;
+    assert.equal(after.logs[0]!.size, 9);
+    const metrics = await fetch(`${w.url}/metrics`);
+    assert.match(metrics.headers.get('content-type') ?? '', /^application\/openmetrics-text/);
+    const text = await metrics.text();
+    assert.match(text, /^hotline_witness_add_checkpoint_total\{status="200"\} 1$/m);
+    assert.match(text, /^hotline_witness_add_checkpoint_total\{status="409"\} 1$/m);
+    assert.match(text, /^hotline_witness_logs 1$/m);
+    assert.match(text, /# EOF\n$/);
+  });
+});
