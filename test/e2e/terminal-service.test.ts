@@ -84,7 +84,7 @@ test('two running terminals: a FLASH wakes --on-message, alarms fire once per le
     assert.equal(flash.code, 0, flash.err);
     const id = /statement ([0-9a-f]{64})/.exec(flash.out)![1]!;
     await until('Moscow\'s --on-message hook runs for the FLASH', () => lines(messages).some((l) => l === `flash ${id} washington-moscow`), 400);
-    assert.ok(readFileSync(texts, 'utf8').includes('FLASH: confirm the line'), 'the text reaches the hook on its standard input, as asked');
+    await until('the text reaches the hook on its standard input, as asked', () => existsSync(texts) && readFileSync(texts, 'utf8').includes('FLASH: confirm the line'), 200);
     assert.doesNotMatch(services[0]!.log(), /confirm the line/, 'never in the service log');
     const routine = await hotline('send', 'washington-moscow', 'routine traffic', '--home', w.homes.wp);
     assert.equal(routine.code, 0, routine.err);
