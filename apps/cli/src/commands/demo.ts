@@ -16,7 +16,7 @@ import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args
 import { onStopSignal, type StopRequest } from '../listen.js';
 import { archivedSince, cursorAtEnd } from '../demo/follow.js';
 import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PEOPLE, PRIORITY_DEADLINE_SECONDS, type World } from '../demo/world.js';
-import { DEMO_LOG, runLogDemo } from './demo-log.js';
+import { runLogDemo } from './demo-log.js';
 import { runStatus } from './status.js';
 
 export const DEMO: CommandSpec = {
