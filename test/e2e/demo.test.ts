@@ -62,6 +62,21 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     // Moscow → Washington, as printed.
     const sendMoscow = typed(find(/send .*--home \S+moscow-principal/));
     assert.equal(sendMoscow.code, 0, sendMoscow.err);
+    // `--` ends the options: text that looks like an option is sent as text, even --help.
+    const washingtonHome = /--home (\S+washington-principal)/.exec(find(/send .*--home \S+washington-principal/))?.[1];
+    for (const text of ['--- STOP ---', '--help']) {
+      const sent = typed(`npm run -s hotline -- send washington-moscow --home ${washingtonHome} -- '${text}'`);
+      assert.equal(sent.code, 0, sent.err + sent.out);
+      assert.match(sent.out, /^sent to washington-moscow: seq \d+/);
+    }
+    // The drafts, as data: the FLASH the demo drafted, with whole ids and its approvals.
+    const listed = typed(`npm run -s hotline -- drafts --json --home ${washingtonHome}`);
+    assert.equal(listed.code, 0, listed.err);
+    const flash = (JSON.parse(listed.out) as { drafts: { id: string; precedence: string; approvedBy: string[]; required: number; sent: string | null }[] }).drafts.find((d) => d.precedence === 'flash');
+    assert.ok(flash !== undefined, listed.out);
+    assert.match(flash.id, /^[0-9a-f]{64}$/);
+    assert.match(flash.sent ?? '', /^[0-9a-f]{64}$/);
+    assert.equal(flash.approvedBy.length, flash.required);
     // Moscow's operator watches (the printed watch command, once, so it returns).
     const watchLine = find(/ watch /);
     let seen = '';
@@ -73,6 +88,12 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     }
     assert.match(seen, /washington \/ Principal {2}\[IMMEDIATE\] {2}Washington here: please acknowledge\./);
     assert.match(seen, /moscow \/ Principal {2}\[ROUTINE\] {2}Moscow here: your message is received\./);
+    for (let i = 0; i < 50 && !/\[ROUTINE\] {2}--help$/m.test(seen); i++) {
+      seen = typed(`${watchLine} --once --history 100`).out;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(seen, /washington \/ Principal {2}\[ROUTINE\] {2}--- STOP ---$/m, 'text after -- is sent as typed');
+    assert.match(seen, /washington \/ Principal {2}\[ROUTINE\] {2}--help$/m, '--help after -- is text, not help');
     assert.doesNotMatch(seen, /ALERT/);
     // Washington's operator sees Moscow's reply too: both ways.
     // With the alarm hook: the PRIORITY deadline has passed unacknowledged.

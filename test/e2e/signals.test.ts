@@ -3,7 +3,8 @@
  * processes on 127.0.0.1, each test bounded in time and killing (by PID) whatever it started.
  * `hotline relay` and `hotline witness` close and exit 0; `hotline demo` stops the relay and
  * witnesses it started on either signal, even in the middle of setting up, and on its own
- * exit with --exit; through `npm run hotline`, npm's forwarded SIGTERM reaches the server.
+ * exit with --exit; through `npm run hotline`, npm's forwarded SIGTERM reaches the server, and
+ * node_modules/.bin/hotline (the README's server form) is the server process itself.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -97,6 +98,21 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     }
   });
 }
+
+test('node_modules/.bin/hotline relay, as the README starts servers, closes on SIGTERM and exits 0', { timeout: 30_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-signals-bin-'));
+  // The shim imports the CLI in its own process: the signal reaches the relay, with no parent to forward it.
+  const relay = start(join(ROOT, 'node_modules', '.bin', 'hotline'), ['relay', '--data', join(dir, 'relay'), '--listen', '127.0.0.1:0']);
+  try {
+    await waitFor(relay, /relay listening on http:\/\/127\.0\.0\.1:\d+/, 15_000);
+    assert.deepEqual(childrenOf(relay.child.pid!), [], 'no child process between the signal and the relay');
+    relay.child.kill('SIGTERM');
+    assert.deepEqual(await exitWithin(relay, 10_000), { code: 0, signal: null }, relay.out());
+    assert.match(relay.out(), /"msg":"relay stopped"/);
+  } finally {
+    cleanUp(dir, relay);
+  }
+});
 
 test('through npm run hotline, npm forwards SIGTERM to the relay itself, which exits', { timeout: 30_000, skip: !existsSync('/proc/self/task') && 'needs /proc to find npm\'s child' }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-signals-npm-'));

@@ -2,7 +2,10 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError, type ParsedArgs } from './args.js';
+import { UsageError, type OptionSpec, type ParsedArgs } from './args.js';
+
+/** --home, in every table of a command that works on a home. */
+export const HOME_OPTION: OptionSpec = { name: 'home', type: 'string', placeholder: 'DIR', description: 'state directory (default: $HOTLINE_HOME, else ~/.hotline)' };
 
 export function terminalHome(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): string {
   return args.values.get('home') ?? env['HOTLINE_HOME'] ?? join(homedir(), '.hotline');

@@ -2,19 +2,24 @@
  * hotline — drives Hotline's relay, witnesses and terminals (DESIGN.md §7).
  * Exit status (docs/spec/cli.md): 0 success, 1 a verification failure or an open alert, 2 bad usage, 3 relay not serving.
  */
-import { UsageError } from './args.js';
-import { DEMO_HELP, runDemo } from './commands/demo.js';
-import { RELAY_HELP, runRelay } from './commands/relay.js';
-import { WITNESS_HELP, runWitness } from './commands/witness.js';
-import { PARTY_HELP, runParty } from './commands/party.js';
-import { INIT_HELP, runInit } from './commands/init.js';
-import { CHANNEL_HELP, runChannel } from './commands/channel.js';
-import { SEND_HELP, runSend } from './commands/send.js';
-import { WATCH_HELP, runWatch } from './commands/watch.js';
-import { STATUS_HELP, runStatus } from './commands/status.js';
-import { TERMINAL_HELP, runTerminal } from './commands/terminal.js';
+import { HelpRequested, UsageError, type CommandSpec } from './args.js';
+import { DEMO, runDemo } from './commands/demo.js';
+import { DEMO_LOG } from './commands/demo-log.js';
+import { RELAY, runRelay } from './commands/relay.js';
+import { WITNESS, runWitness } from './commands/witness.js';
+import { PARTY, runParty } from './commands/party.js';
+import { INIT, runInit } from './commands/init.js';
+import { CHANNEL, runChannel } from './commands/channel.js';
+import { SEND, runSend } from './commands/send.js';
+import { WATCH, runWatch } from './commands/watch.js';
+import { STATUS, runStatus } from './commands/status.js';
+import { TERMINAL, runTerminal } from './commands/terminal.js';
 import { CommandFailure, EXIT, RelayUnreachable } from './session.js';
-import { RULES_HELP, runRule } from './commands/rules.js';
+import { RULES, runRule } from './commands/rules.js';
+import { renderHelp } from './help.js';
+
+/** Every command's table, subcommands included: what --help is generated from (and tested against). */
+export const COMMAND_SPECS: readonly CommandSpec[] = [DEMO, DEMO_LOG, RELAY, WITNESS, PARTY, ...(PARTY.subcommands ?? []), INIT, CHANNEL, ...(CHANNEL.subcommands ?? []), SEND, WATCH, STATUS, TERMINAL, ...Object.values(RULES)];
 
 const HELP = `usage: hotline <command> [options]
 
@@ -70,33 +75,33 @@ export async function main(argv: readonly string[], print = (line: string) => co
       print('hotline 0.1.0');
       return 0;
     }
-    const commands: Record<string, { help: string; run: (argv: readonly string[], print: (line: string) => void) => Promise<number> }> = {
-      demo: { help: DEMO_HELP, run: runDemo },
-      relay: { help: RELAY_HELP, run: runRelay },
-      witness: { help: WITNESS_HELP, run: runWitness },
-      party: { help: PARTY_HELP, run: runParty },
-      init: { help: INIT_HELP, run: (argv, p) => runInit(argv, p, printError) },
-      channel: { help: CHANNEL_HELP, run: runChannel },
-      send: { help: SEND_HELP, run: runSend },
-      watch: { help: WATCH_HELP, run: runWatch },
-      status: { help: STATUS_HELP, run: runStatus },
-      terminal: { help: TERMINAL_HELP, run: runTerminal },
-      ...Object.fromEntries(Object.entries(RULES_HELP).map(([name, help]) => [name, { help, run: (argv: readonly string[], p: (line: string) => void) => runRule(name, argv, p) }])),
+    // Each command parses its own arguments with its table: --help is found there, as an
+    // option before `--`, never as a word inside a message's text.
+    const commands: Record<string, (argv: readonly string[], print: (line: string) => void) => Promise<number>> = {
+      demo: runDemo,
+      relay: runRelay,
+      witness: runWitness,
+      party: runParty,
+      init: (argv, p) => runInit(argv, p, printError),
+      channel: runChannel,
+      send: runSend,
+      watch: runWatch,
+      status: runStatus,
+      terminal: runTerminal,
+      ...Object.fromEntries(Object.keys(RULES).map((name) => [name, (argv: readonly string[], p: (line: string) => void) => runRule(name, argv, p)])),
     };
-    const selected = commands[command];
-    if (selected !== undefined) {
-      if (rest.includes('--help') || rest.includes('-h')) {
-        print(selected.help);
-        return 0;
-      }
-      return await selected.run(rest, print);
-    }
+    const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
+    if (run !== undefined) return await run(rest, print);
     if (NOT_YET.has(command)) {
       printError(`hotline: '${command}' is not built yet; see the README's status table.`);
       return 2;
     }
     throw new UsageError(`unknown command '${command}'`);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      print(renderHelp(error.spec));
+      return 0;
+    }
     if (error instanceof RelayUnreachable) {
       printError(`hotline: ${error.message}`);
       return EXIT.unreachable;

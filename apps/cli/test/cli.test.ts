@@ -83,7 +83,9 @@ test('hotline party: create, export, trust and list in a home directory', async 
     assert.equal(statSync(join(washington, 'party.key')).mode & 0o777, 0o600);
     assert.equal((await run('party', 'export', '--home', washington)).out, vkey);
     assert.equal((await run('party', 'create', 'moscow', '--home', moscow)).code, 0);
-    assert.equal((await run('party', 'trust', vkey, '--home', moscow)).code, 0);
+    const pinned = await run('party', 'trust', vkey, '--home', moscow, '--json');
+    assert.equal(pinned.code, 0, pinned.err);
+    assert.deepEqual(JSON.parse(pinned.out), { party: 'washington', vkey });
     const listed = JSON.parse((await run('party', 'list', '--home', moscow, '--json')).out) as { party: string; trusted: string[] };
     assert.deepEqual(listed.trusted, [listed.party, vkey], 'its own root is pinned at creation, then the counterparty');
     const again = await run('party', 'create', 'washington', '--home', washington);

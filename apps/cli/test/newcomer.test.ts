@@ -159,6 +159,7 @@ test('a home is created 0700 and terminal.db 0600; a home open to others is refu
       chmodSync(join(home, 'terminal.db'), 0o644);
       assert.equal((await run('channel', 'list', '--home', home)).code, 0);
       assert.equal(mode(join(home, 'terminal.db')), 0o600);
+      assert.deepEqual(JSON.parse((await run('channel', 'list', '--json', '--home', home)).out), { channels: [] }, 'channel list --json: no channel yet');
 
       chmodSync(home, 0o755);
       for (const argv of [['status'], ['party', 'list'], ['init', '--relay', relay.url], ['party', 'create', 'other']]) {

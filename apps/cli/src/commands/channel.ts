@@ -6,53 +6,77 @@ import { toHex } from '@hotline/log';
 import { writeSecretFile } from '@hotline/node-files';
 import { decodeCharter, draftCharter, isRole, partyRootSigner, signCharter, verifyCharter, type Charter, type Role } from '@hotline/protocol';
 import { acceptInvitations, addMembers, KeyStore, KeyStoreError, openChannel, removeMember, type Terminal } from '@hotline/terminal';
-import { integerFlag, parseArgs, UsageError, type ParsedArgs } from '../args.js';
-import { existingHome, passphrase } from '../home.js';
+import { integerFlag, parseCommand, splitSubcommand, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from '../args.js';
+import { existingHome, HOME_OPTION, passphrase } from '../home.js';
 import { requirePartyName } from '../party-name.js';
 import { withTerminal } from '../session.js';
 
-export const CHANNEL_HELP = `usage: hotline channel <command> [options] [--home DIR]
-
-A channel is created by a charter that every party's root key signs (DESIGN.md §4). The
-charter travels between the parties' administrators as a file; then one member device opens
-the channel and every other admitted device joins it.
-
-Commands:
-  create NAME --with PARTY [--with PARTY]... [--out FILE] [--policy FILE]
-                 draft a charter for a channel with the pinned PARTY (or parties), sign it
-                 with this home's party root, and write it to FILE (default NAME.charter)
-  create NAME --internal [--out FILE]
-                 this party's internal channel, where drafts circulate for approval (the
-                 two-person rule); the counterparty never sees it
-  show FILE      print what a charter says and who has signed it
-  sign FILE      sign the charter with this home's party root (after reading 'show')
-  open FILE      on a member device: create the channel from a charter every party signed,
-                 adding every device the verified directory admits, and invite them
-  join [--wait SECONDS]
-                 join the channels this device was invited to (waits up to SECONDS, default
-                 15, for the log to cover an invitation)
-  list           the channels this terminal belongs to
-  add CHANNEL    on the device that opened it: add every device the verified directory has
-                 admitted since (members enrolled later), and invite them
-  remove CHANNEL DEVICE
-                 on the device that opened it: remove a device (64 hex digits, or a prefix of
-                 at least 8) — it reads nothing sent after, and the relay stops serving it
-
-Charter options (create):
-  --role ROLE               roles admitted as members (repeatable; default principal, operator)
-  --ack-role ROLE           roles that may acknowledge (repeatable; default principal)
-  --ack-deadline P=SECONDS  how fast a message of precedence P must be acknowledged
-                            (repeatable; defaults flash=300, immediate=1800, priority=3600,
-                            routine=0 meaning none)
-  --approval PARTY:P:K:ROLE[+ROLE]
-                            the two-person rule: messages of precedence P from PARTY need K
-                            approvals from members with one of the roles (repeatable)
-  --policy FILE             witness policy (c2sp.org/tlog-policy); default: this home's
-  --key-update-hours N      how often each device replaces its MLS keys (default 24)
-  --heartbeat-minutes N     liveness test interval (default 60)
-
-Environment: HOTLINE_PASSPHRASE opens sealed keys.
+const CHANNEL_FOOTER = `Environment: HOTLINE_PASSPHRASE opens sealed keys.
 Exit status: 0 success, 1 the relay or a verification refused, 2 bad usage.`;
+
+function channelCommand(name: string, spec: Omit<CommandSpec, 'command' | 'options' | 'footer'>, options: readonly OptionSpec[] = [HOME_OPTION]): CommandSpec {
+  return { command: `channel ${name}`, ...spec, options, footer: CHANNEL_FOOTER };
+}
+
+/** The charter's terms, as `channel create` takes them. */
+const CHARTER_OPTIONS: readonly OptionSpec[] = [
+  { name: 'with', type: 'string', multiple: true, placeholder: 'PARTY', description: 'a party whose root this home pinned, to share the channel with' },
+  { name: 'internal', type: 'boolean', description: "this party's internal channel, where drafts circulate for approval (the two-person rule); the counterparty never sees it" },
+  { name: 'out', type: 'string', placeholder: 'FILE', description: 'where to write the charter (default NAME.charter)' },
+  { name: 'role', type: 'string', multiple: true, placeholder: 'ROLE', description: 'roles admitted as members (default principal, operator)' },
+  { name: 'ack-role', type: 'string', multiple: true, placeholder: 'ROLE', description: 'roles that may acknowledge (default principal)' },
+  { name: 'ack-deadline', type: 'string', multiple: true, placeholder: 'P=SECONDS', description: 'how fast a message of precedence P must be acknowledged (defaults flash=300, immediate=1800, priority=3600, routine=0 meaning none)' },
+  { name: 'approval', type: 'string', multiple: true, placeholder: 'PARTY:P:K:ROLE[+ROLE]', description: 'the two-person rule: messages of precedence P from PARTY need K approvals from members with one of the roles' },
+  { name: 'policy', type: 'string', placeholder: 'FILE', description: "witness policy (c2sp.org/tlog-policy); default: this home's" },
+  { name: 'key-update-hours', type: 'string', placeholder: 'N', default: '24', description: 'how often each device replaces its MLS keys' },
+  { name: 'heartbeat-minutes', type: 'string', placeholder: 'N', default: '60', description: 'liveness test interval' },
+  HOME_OPTION,
+];
+
+export const CHANNEL: CommandSpec = {
+  command: 'channel',
+  summary: 'charters signed by every party; open, join and list channels',
+  description: `A channel is created by a charter that every party's root key signs (DESIGN.md §4). The
+charter travels between the parties' administrators as a file; then one member device opens
+the channel and every other admitted device joins it.`,
+  options: [],
+  footer: CHANNEL_FOOTER,
+  subcommands: [
+    channelCommand('create', {
+      operands: 'NAME',
+      summary: "draft a charter for a channel with the pinned parties (--with), or this party's internal channel (--internal), sign it with this home's party root, and write it to a file",
+      description: `Drafts a charter for a channel with the pinned PARTY (or parties), signs it with this home's
+party root, and writes it to FILE (default NAME.charter). With --internal instead of --with:
+this party's internal channel, where drafts circulate for approval (the two-person rule); the
+counterparty never sees it.`,
+    }, CHARTER_OPTIONS),
+    channelCommand('show', { operands: 'FILE', summary: 'print what a charter says and who has signed it', description: 'Prints what a charter says and who has signed it.' }, []),
+    channelCommand('sign', { operands: 'FILE', summary: "sign the charter with this home's party root (after reading 'show')", description: "Signs the charter with this home's party root (after reading 'show')." }),
+    channelCommand('open', {
+      operands: 'FILE',
+      summary: 'on a member device: create the channel from a charter every party signed, adding every device the verified directory admits, and invite them',
+      description: `On a member device: creates the channel from a charter every party signed, adding every
+device the verified directory admits, and invites them.`,
+    }),
+    channelCommand('join', {
+      summary: 'join the channels this device was invited to',
+      description: 'Joins the channels this device was invited to, waiting up to SECONDS for the log to cover an invitation.',
+    }, [{ name: 'wait', type: 'string', placeholder: 'SECONDS', default: '15', description: 'how long to wait for the log to cover an invitation' }, HOME_OPTION]),
+    channelCommand('list', { summary: 'the channels this terminal belongs to', description: 'Lists the channels this terminal belongs to.' }, [HOME_OPTION, { name: 'json', type: 'boolean', description: 'machine-readable output: {"channels":[{"name","id","parties"}]}, whole ids' }]),
+    channelCommand('add', {
+      operands: 'CHANNEL',
+      summary: 'on the device that opened it: add every device the verified directory has admitted since (members enrolled later), and invite them',
+      description: `On the device that opened it: adds every device the verified directory has admitted since
+(members enrolled later), and invites them.`,
+    }),
+    channelCommand('remove', {
+      operands: 'CHANNEL DEVICE',
+      summary: 'on the device that opened it: remove a device (64 hex digits, or a prefix of at least 8) — it reads nothing sent after, and the relay stops serving it',
+      description: `On the device that opened it: removes a device (64 hex digits, or a prefix of at least 8) —
+it reads nothing sent after, and the relay stops serving it.`,
+    }),
+  ],
+};
 
 const ARMOR = 'hotline charter v1';
 
@@ -252,6 +276,10 @@ async function join(args: ParsedArgs, print: (line: string) => void): Promise<nu
 async function list(args: ParsedArgs, print: (line: string) => void): Promise<number> {
   return withTerminal(args, async (t) => {
     const charters = t.charters.all();
+    if (args.booleans.has('json')) {
+      print(JSON.stringify({ channels: charters.map((c) => ({ name: c.name, id: toHex(c.channelId), parties: c.parties.map((p) => p.name) })) }));
+      return 0;
+    }
     if (charters.length === 0) print('this terminal belongs to no channel yet');
     for (const c of charters) print(`${toHex(c.channelId).slice(0, 8)}  ${c.name}  (${c.parties.map((p) => p.name).join(', ')})`);
     return 0;
@@ -285,8 +313,10 @@ async function remove(args: ParsedArgs, channel: string | undefined, device: str
 }
 
 export async function runChannel(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['home', 'out', 'policy', 'key-update-hours', 'heartbeat-minutes', 'wait'], repeatable: ['with', 'role', 'ack-role', 'ack-deadline', 'approval'], booleans: ['internal'] });
-  const [command, operand, ...extra] = args.positionals;
+  const { name: command, spec, rest } = splitSubcommand(argv, CHANNEL);
+  if (spec === undefined) throw new UsageError(command === undefined ? 'channel needs a command: create, show, sign, open, join, list, add or remove' : `unknown channel command ${JSON.stringify(command)}`);
+  const args = parseCommand(rest, spec);
+  const [operand, ...extra] = args.positionals;
   if (extra.length > (command === 'remove' ? 1 : 0)) throw new UsageError(`unexpected argument ${JSON.stringify(extra.at(-1))}`);
   try {
     switch (command) {

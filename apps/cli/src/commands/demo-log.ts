@@ -27,24 +27,24 @@ import {
   type Result,
   type SignerKey,
 } from '@hotline/log';
-import { integerFlag, parseArgs } from '../args.js';
+import { integerFlag, parseCommand, type CommandSpec } from '../args.js';
 
-export const DEMO_LOG_HELP = `usage: hotline demo log [--entries N] [--json]
-
-Walks through the transparency log every Hotline exchange lands in:
+export const DEMO_LOG: CommandSpec = {
+  command: 'demo log',
+  summary: 'walk through the transparency log alone: checkpoint, witness cosignatures, an offline receipt, and tampering caught',
+  description: `Walks through the transparency log every Hotline exchange lands in:
   1. a relay log with a fresh Ed25519 key appends N entries and publishes C2SP tiles;
   2. it signs a checkpoint; the Washington and Moscow witnesses each cosign it;
   3. an offline receipt (c2sp.org/tlog-proof) for one entry is issued;
   4. the receipt verifies against the parties' policy (log + both witnesses);
   5. a changed entry, a changed checkpoint and a missing cosignature are each caught
-     and named.
-
-Options:
-  --entries N   entries to append (1–1000000, default 1000)
-  --json        print the results as JSON
-  --help        this text
-
-Exit status: 0 when every honest check passed and every tampered one failed, 1 otherwise.`;
+     and named.`,
+  options: [
+    { name: 'entries', type: 'string', placeholder: 'N', default: '1000', description: 'entries to append (1–1000000)' },
+    { name: 'json', type: 'boolean', description: 'print the results as JSON' },
+  ],
+  footer: 'Exit status: 0 when every honest check passed and every tampered one failed, 1 otherwise.',
+};
 
 interface Check {
   readonly what: string;
@@ -77,7 +77,7 @@ function cosign(body: string, witnesses: readonly SignerKey[]): string[] {
 }
 
 export async function runLogDemo(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['entries'], booleans: ['json'] });
+  const args = parseCommand(argv, DEMO_LOG);
   const entries = integerFlag(args, 'entries', 1000, 1, 1_000_000);
   const json = args.booleans.has('json');
   const say = json ? () => undefined : print;

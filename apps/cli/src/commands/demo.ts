@@ -12,17 +12,17 @@ import { toHex } from '@hotline/log';
 import { Precedence, type Charter } from '@hotline/protocol';
 import type { HotlineProcess } from '@hotline/relay/child';
 import { acknowledge, approveDraft, catchUp, draftMessage, drafts, formatLine, sendMessage, transcript, type Sent, type Terminal } from '@hotline/terminal';
-import { integerFlag, parseArgs, UsageError } from '../args.js';
+import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { onStopSignal, type StopRequest } from '../listen.js';
 import { archivedSince, cursorAtEnd } from '../demo/follow.js';
 import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PEOPLE, PRIORITY_DEADLINE_SECONDS, type World } from '../demo/world.js';
-import { DEMO_LOG_HELP, runLogDemo } from './demo-log.js';
+import { runLogDemo } from './demo-log.js';
 import { runStatus } from './status.js';
 
-export const DEMO_HELP = `usage: hotline demo [--dir DIR] [--exit] [--follow-ms MS]
-       hotline demo log [--entries N] [--json]
-
-Runs Hotline end to end on this machine:
+export const DEMO: CommandSpec = {
+  command: 'demo',
+  summary: 'the two-party demo: a relay and a witness per party, Washington and Moscow, a verified exchange under the hotline rules',
+  description: `Runs Hotline end to end on this machine:
   1. Washington and Moscow create root keys and pin each other's;
   2. a relay (SQLite, transparency log) and one witness per party start as processes;
   3. a principal and an operator per party (and a deputy for Washington) get device keys,
@@ -38,15 +38,14 @@ Runs Hotline end to end on this machine:
      transcript and the status board are printed, with the commands to send, watch and
      acknowledge as either party from another shell.
 The servers keep running, and the demo shows what Moscow's principal verifies, until Ctrl-C
-(or SIGTERM): then it stops the relay and the witnesses it started, by PID, and exits 0.
-
-Options:
-  --dir DIR        where homes, relay and witness data go (default ./hotline-demo; a previous
-                   demo there is replaced, any other non-empty directory is refused)
-  --exit           stop the servers and exit after printing, instead of running until Ctrl-C
-  --follow-ms MS   how often the demo shows new messages while running (default 1000)
-
-'hotline demo log': ${DEMO_LOG_HELP.split('\n').slice(2, 3).join('').trim()} (see hotline demo log --help)`;
+(or SIGTERM): then it stops the relay and the witnesses it started, by PID, and exits 0.`,
+  options: [
+    { name: 'dir', type: 'string', placeholder: 'DIR', default: 'hotline-demo', description: 'where homes, relay and witness data go (a previous demo there is replaced, any other non-empty directory is refused)' },
+    { name: 'exit', type: 'boolean', description: 'stop the servers and exit after printing, instead of running until Ctrl-C' },
+    { name: 'follow-ms', type: 'string', placeholder: 'MS', default: '1000', description: 'how often the demo shows new messages while running' },
+  ],
+  footer: "'hotline demo log' walks through the transparency log alone (see hotline demo log --help).",
+};
 
 const hotlineBin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin.js');
 
@@ -190,7 +189,7 @@ async function stopServers(children: readonly HotlineProcess[]): Promise<void> {
 
 export async function runDemo(argv: readonly string[], print: (line: string) => void): Promise<number> {
   if (argv[0] === 'log') return runLogDemo(argv.slice(1), print);
-  const args = parseArgs(argv, { values: ['dir', 'follow-ms'], booleans: ['exit'] });
+  const args = parseCommand(argv, DEMO);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])} (did you mean: hotline demo log?)`);
   const followMs = integerFlag(args, 'follow-ms', 1000, 100, 60_000);
   const keepRunning = !args.booleans.has('exit');

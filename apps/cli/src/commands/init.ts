@@ -18,12 +18,13 @@ function readPolicy(path: string): string {
   if (!parsed.ok) throw new UsageError(`${path}: ${parsed.error.message}`);
   return text;
 }
-import { parseArgs, UsageError } from '../args.js';
-import { passphrase, terminalHome } from '../home.js';
+import { parseCommand, UsageError, type CommandSpec } from '../args.js';
+import { HOME_OPTION, passphrase, terminalHome } from '../home.js';
 
-export const INIT_HELP = `usage: hotline init --relay URL [--policy FILE] [--certificate BASE64 | --member NAME --role ROLE...] [--home DIR]
-
-Sets up this terminal's device, in up to two steps:
+export const INIT: CommandSpec = {
+  command: 'init',
+  summary: "set up this terminal's device key and register it",
+  description: `Sets up this terminal's device, in up to two steps:
 
   1. hotline init --relay URL
        creates the device key (0600) and prints it with the command your party's
@@ -32,25 +33,24 @@ Sets up this terminal's device, in up to two steps:
        checks the certificate names this device and registers it in the relay's directory.
 
 On the administrator's own terminal (a home holding party.key), one step does both:
-  hotline init --relay URL --member NAME --role ROLE [--role ROLE]...
-
-Options:
-  --relay URL          the relay this terminal uses (saved in the home)
-  --policy FILE        the witness policy (c2sp.org/tlog-policy) checkpoints must meet; without
-                       it, the policy of the first channel this terminal opens or joins
-  --certificate B64    the certificate from 'hotline party enrol'
-  --member NAME        with --role: certify this device with the home's party key
-  --role ROLE          principal, operator, translator, observer, admin (repeatable)
-  --home DIR           state directory (default: $HOTLINE_HOME, else ~/.hotline)
-
-Environment: HOTLINE_PASSPHRASE seals the device key at creation and opens sealed keys.
-Exit status: 0 registered (or key created, step 1), 1 the relay refused, 2 bad usage.`;
+  hotline init --relay URL --member NAME --role ROLE [--role ROLE]...`,
+  options: [
+    { name: 'relay', type: 'string', placeholder: 'URL', required: true, description: 'the relay this terminal uses (saved in the home)' },
+    { name: 'policy', type: 'string', placeholder: 'FILE', description: 'the witness policy (c2sp.org/tlog-policy) checkpoints must meet; without it, the policy of the first channel this terminal opens or joins' },
+    { name: 'certificate', type: 'string', placeholder: 'B64', description: "the certificate from 'hotline party enrol'" },
+    { name: 'member', type: 'string', placeholder: 'NAME', description: "with --role: certify this device with the home's party key" },
+    { name: 'role', type: 'string', multiple: true, placeholder: 'ROLE', description: 'principal, operator, translator, observer, admin' },
+    HOME_OPTION,
+  ],
+  footer: `Environment: HOTLINE_PASSPHRASE seals the device key at creation and opens sealed keys.
+Exit status: 0 registered (or key created, step 1), 1 the relay refused, 2 bad usage.`,
+};
 
 export async function runInit(argv: readonly string[], print: (line: string) => void, printError: (line: string) => void = (l) => console.error(l)): Promise<number> {
-  const args = parseArgs(argv, { values: ['home', 'relay', 'certificate', 'member', 'policy'], repeatable: ['role'] });
+  const args = parseCommand(argv, INIT);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
-  const relay = args.values.get('relay') ?? undefined;
-  if (relay === undefined || !/^https?:\/\/[^\s]+$/.test(relay)) throw new UsageError('--relay URL is required (http:// or https://)');
+  const relay = args.values.get('relay')!; // required by the table
+  if (!/^https?:\/\/[^\s]+$/.test(relay)) throw new UsageError('--relay URL is required (http:// or https://)');
   try {
     const store = new KeyStore(terminalHome(args));
     const { signer, created } = store.device(passphrase());

@@ -3,45 +3,53 @@ import { formatVerifierKey } from '@hotline/log';
 import { fromHex } from '@hotline/log';
 import { isRole } from '@hotline/protocol';
 import { enrolDevice, KeyStore, KeyStoreError } from '@hotline/terminal';
-import { integerFlag, parseArgs, UsageError } from '../args.js';
-import { existingHome, passphrase, terminalHome } from '../home.js';
+import { integerFlag, parseCommand, splitSubcommand, UsageError, type CommandSpec, type OptionSpec } from '../args.js';
+import { existingHome, HOME_OPTION, passphrase, terminalHome } from '../home.js';
 import { requirePartyName } from '../party-name.js';
 
-export const PARTY_HELP = `usage: hotline party <command> [--home DIR]
+const JSON_OPTION: OptionSpec = { name: 'json', type: 'boolean', description: 'machine-readable output' };
 
-Manage this terminal's party root key and the roots of the parties it talks to. Parties
-exchange root keys once, out of band (in person, by a call you trust), as C2SP vkeys.
-
-Commands:
-  create NAME    create the party root key for NAME (e.g. washington) and print its vkey
-  export         print this party's root vkey, to give to the other parties
-  trust VKEY     pin another party's root vkey, as received out of band
-  list           show this party and the pinned parties
-  enrol DEVICE --member NAME --role ROLE [--role ROLE]... [--days N]
-                 certify a device key (64 hex digits, from 'hotline init') for a member;
-                 prints the certificate (base64) to hand back to that device. Roles:
-                 principal, operator, translator, observer, admin. Default 365 days.
-
-Options:
-  --home DIR     the terminal's state directory (default: $HOTLINE_HOME, else ~/.hotline)
-  --json         machine-readable output (export, list)
-  --help         this text
-
-Environment:
+const PASSPHRASE = `Environment:
   HOTLINE_PASSPHRASE   if set at 'create', the key file is sealed with it (scrypt + AES-256-GCM),
                        and it is then needed to use the key. Key files are always mode 0600.`;
 
-const PARTY_COMMANDS = ['create', 'export', 'trust', 'list', 'enrol'];
+function partyCommand(name: string, spec: Omit<CommandSpec, 'command' | 'options' | 'footer'>, options: readonly OptionSpec[] = []): CommandSpec {
+  return { command: `party ${name}`, ...spec, options: [...options, HOME_OPTION, JSON_OPTION], footer: PASSPHRASE };
+}
+
+export const PARTY: CommandSpec = {
+  command: 'party',
+  summary: "create this party's root key, export it, pin other parties' roots, certify devices",
+  description: `Manage this terminal's party root key and the roots of the parties it talks to. Parties
+exchange root keys once, out of band (in person, by a call you trust), as C2SP vkeys.`,
+  options: [],
+  footer: PASSPHRASE,
+  subcommands: [
+    partyCommand('create', { operands: 'NAME', summary: 'create the party root key for NAME (e.g. washington) and print its vkey', description: 'Creates the party root key for NAME (e.g. washington) and prints its vkey.' }),
+    partyCommand('export', { summary: "print this party's root vkey, to give to the other parties", description: "Prints this party's root vkey, to give to the other parties." }),
+    partyCommand('trust', { operands: 'VKEY', summary: "pin another party's root vkey, as received out of band", description: "Pins another party's root vkey, as received out of band." }),
+    partyCommand('list', { summary: 'show this party and the pinned parties', description: 'Shows this party and the pinned parties.' }),
+    partyCommand('enrol', {
+      operands: 'DEVICE',
+      summary: "certify a device key (64 hex digits, from 'hotline init') for a member; prints the certificate (base64) to hand back to that device",
+      description: `Certifies a device key (64 hex digits, from 'hotline init') for a member; prints the
+certificate (base64) to hand back to that device.`,
+    }, [
+      { name: 'member', type: 'string', placeholder: 'NAME', required: true, description: 'the member the device belongs to' },
+      { name: 'role', type: 'string', multiple: true, placeholder: 'ROLE', description: 'principal, operator, translator, observer, admin' },
+      { name: 'days', type: 'string', placeholder: 'N', default: '365', description: 'how long the certificate is valid (1–3650)' },
+    ]),
+  ],
+};
 
 export async function runParty(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['home', 'member', 'days'], repeatable: ['role'], booleans: ['json'] });
-  const [command, operand, ...extra] = args.positionals;
+  const { name: command, spec, rest } = splitSubcommand(argv, PARTY);
+  if (spec === undefined) throw new UsageError(command === undefined ? 'party needs a command: create, export, trust, list or enrol' : `unknown party command ${JSON.stringify(command)}`);
+  const args = parseCommand(rest, spec);
+  const [operand, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   const json = args.booleans.has('json');
   try {
-    if (command === undefined || !PARTY_COMMANDS.includes(command)) {
-      throw new UsageError(command === undefined ? 'party needs a command: create, export, trust, list or enrol' : `unknown party command ${JSON.stringify(command)}`);
-    }
     // Checked before the key store opens (and makes the home): bad input creates nothing.
     if (command === 'create') {
       if (operand === undefined) throw new UsageError('party create needs a NAME');
@@ -62,7 +70,7 @@ export async function runParty(argv: readonly string[], print: (line: string) =>
       case 'trust': {
         if (operand === undefined) throw new UsageError('party trust needs a VKEY');
         const root = store.trust(operand);
-        print(`pinned party ${root.name}: ${formatVerifierKey(root)}`);
+        print(json ? JSON.stringify({ party: root.name, vkey: formatVerifierKey(root) }) : `pinned party ${root.name}: ${formatVerifierKey(root)}`);
         return 0;
       }
       case 'list': {
@@ -79,8 +87,7 @@ export async function runParty(argv: readonly string[], print: (line: string) =>
       case 'enrol': {
         const deviceKey = operand === undefined ? undefined : fromHex(operand);
         if (deviceKey === undefined || deviceKey.length !== 32) throw new UsageError('party enrol needs the device key: 64 lowercase hex digits');
-        const member = args.values.get('member');
-        if (member === undefined) throw new UsageError('party enrol needs --member NAME');
+        const member = args.values.get('member')!; // required by the table
         const roles = (args.repeated.get('role') ?? []).map((r) => {
           if (!isRole(r)) throw new UsageError(`unknown role ${JSON.stringify(r)} (principal, operator, translator, observer, admin)`);
           return r;

@@ -4,38 +4,37 @@ import { parsePartyRoot } from '@hotline/protocol';
 import { DEFAULT_LIMITS, jsonLogger, RelayStartError, startRelay } from '@hotline/relay';
 import type { VerifierKey } from '@hotline/log';
 import { systemClock } from '@hotline/node-files/clock';
-import { integerFlag, parseArgs, UsageError } from '../args.js';
+import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { parseListen, serveUntilSignalled, startOrExplain } from '../listen.js';
 import { CommandFailure } from '../session.js';
 
-export const RELAY_HELP = `usage: hotline relay --data DIR [--listen HOST:PORT] [--party VKEY]... [options]
-
-Runs a Hotline relay: it authenticates devices, sequences envelopes per channel, appends a
+export const RELAY: CommandSpec = {
+  command: 'relay',
+  summary: 'run a relay: sequencing, transparency log, tiles, checkpoints, fan-out',
+  description: `Runs a Hotline relay: it authenticates devices, sequences envelopes per channel, appends a
 record of each to its transparency log, serves the log as C2SP tiles with signed checkpoints,
 and fans envelopes out over WebSocket. The relay is untrusted: it never sees plaintext, and
 terminals verify everything it says.
 
 On first start the relay creates DIR (mode 0700), a log key in DIR/log.key (mode 0600) and a
 SQLite database; it prints its URL and log key (a C2SP vkey, give it to every party) and then
-logs JSON lines to stderr.
-
-Options:
-  --data DIR               state directory (required)
-  --listen HOST:PORT       address to listen on (default 127.0.0.1:4780; port 0 = any free)
-  --party VKEY             trust device certificates signed by this party root (repeatable)
-  --party-file FILE        read party root vkeys from FILE, one per line (# comments allowed)
-  --origin NAME            the log's origin on first start (default relay.hotline.invalid/<random>)
-  --checkpoint-ms N        sign a checkpoint at most every N ms while the log grows (default 250)
-  --witness URL=VKEY       ask this witness to cosign every checkpoint (repeatable); by default
-                           a checkpoint reaches quorum when every witness has cosigned it
-  --witness-policy FILE    a c2sp.org/tlog-policy file instead: witness lines must carry URLs
-  --rate N                 per-device envelopes per second (default ${DEFAULT_LIMITS.ratePerSecond})
-  --burst N                per-device burst (default ${DEFAULT_LIMITS.burst})
-  --json                   print the start-up line as JSON ({"url","origin","logKey"})
-  --help                   this text
-
-Stops cleanly on SIGINT, SIGTERM or SIGHUP (also while starting): in-flight envelopes are
-committed and a final checkpoint is signed, then it exits 0.`;
+logs JSON lines to stderr.`,
+  options: [
+    { name: 'data', type: 'string', placeholder: 'DIR', required: true, description: 'state directory' },
+    { name: 'listen', type: 'string', placeholder: 'HOST:PORT', default: '127.0.0.1:4780', description: 'address to listen on (port 0 = any free)' },
+    { name: 'party', type: 'string', multiple: true, placeholder: 'VKEY', description: 'trust device certificates signed by this party root' },
+    { name: 'party-file', type: 'string', placeholder: 'FILE', description: 'read party root vkeys from FILE, one per line (# comments allowed)' },
+    { name: 'origin', type: 'string', placeholder: 'NAME', description: "the log's origin on first start (default relay.hotline.invalid/<random>)" },
+    { name: 'checkpoint-ms', type: 'string', placeholder: 'N', default: '250', description: 'sign a checkpoint at most every N ms while the log grows' },
+    { name: 'witness', type: 'string', multiple: true, placeholder: 'URL=VKEY', description: 'ask this witness to cosign every checkpoint; by default a checkpoint reaches quorum when every witness has cosigned it' },
+    { name: 'witness-policy', type: 'string', placeholder: 'FILE', description: 'a c2sp.org/tlog-policy file instead: witness lines must carry URLs' },
+    { name: 'rate', type: 'string', placeholder: 'N', default: String(DEFAULT_LIMITS.ratePerSecond), description: 'per-device envelopes per second' },
+    { name: 'burst', type: 'string', placeholder: 'N', default: String(DEFAULT_LIMITS.burst), description: 'per-device burst' },
+    { name: 'json', type: 'boolean', description: 'print the start-up line as JSON ({"url","origin","logKey"})' },
+  ],
+  footer: `Stops cleanly on SIGINT, SIGTERM or SIGHUP (also while starting): in-flight envelopes are
+committed and a final checkpoint is signed, then it exits 0.`,
+};
 
 function partyRoots(vkeys: readonly string[]): VerifierKey[] {
   return vkeys.map((vkey) => {
@@ -70,10 +69,9 @@ async function startOrFail<T>(start: () => Promise<T>): Promise<T> {
 }
 
 export async function runRelay(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['data', 'listen', 'origin', 'checkpoint-ms', 'rate', 'burst', 'party-file', 'witness-policy'], repeatable: ['party', 'witness'], booleans: ['json'] });
+  const args = parseCommand(argv, RELAY);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
-  const dataDir = args.values.get('data');
-  if (dataDir === undefined) throw new UsageError('--data DIR is required');
+  const dataDir = args.values.get('data')!; // required by the table
   const { host, port } = parseListen(args.values.get('listen') ?? '127.0.0.1:4780');
   const vkeys = [...(args.repeated.get('party') ?? [])];
   const partyFile = args.values.get('party-file');

@@ -6,45 +6,33 @@
 import { toHex } from '@hotline/log';
 import { Precedence } from '@hotline/protocol';
 import { acknowledge, approveDraft, catchUp, closeThread, draftMessage, drafts, editMessage, internalChannel, setFrozen, type Sent, type Terminal } from '@hotline/terminal';
-import { parseArgs, UsageError } from '../args.js';
+import { parseCommand, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from '../args.js';
+import { HOME_OPTION } from '../home.js';
 import { CommandFailure, withTerminal } from '../session.js';
 
-const HOME = '  --home DIR   state directory (default: $HOTLINE_HOME, else ~/.hotline)';
+function rule(command: string, operands: string | undefined, summary: string, description: string, options: readonly OptionSpec[] = []): CommandSpec {
+  return { command, ...(operands === undefined ? {} : { operands }), summary, description, options: [...options, HOME_OPTION] };
+}
 
-export const RULES_HELP: Record<string, string> = {
-  ack: `usage: hotline ack CHANNEL ID [--home DIR]
-
-Acknowledges message ID ("received and understood"): a signed statement that also co-signs
+export const RULES: Record<string, CommandSpec> = {
+  ack: rule('ack', 'CHANNEL ID', 'acknowledge a message ("received and understood"; co-signs the transcript)', `Acknowledges message ID ("received and understood"): a signed statement that also co-signs
 the transcript up to this terminal's verified head. Only roles the charter allows (by default
-principals) may acknowledge. ID is the 12-digit id hotline watch shows (6 digits suffice if unique).
-${HOME}`,
-  draft: `usage: hotline draft CHANNEL [TEXT] [--precedence P] [--language TAG] [--home DIR]
-
-Drafts a message that the charter's two-person rule says needs approvals. The draft goes only to
+principals) may acknowledge. ID is the 12-digit id hotline watch shows (6 digits suffice if unique).`),
+  draft: rule('draft', 'CHANNEL [TEXT]', "draft a message the two-person rule covers, in the party's internal channel", `Drafts a message that the charter's two-person rule says needs approvals. The draft goes only to
 this party's internal channel; once enough members approve it (hotline approve), this terminal
-sends it carrying their approvals, and every receiving terminal checks them.
-${HOME}`,
-  drafts: `usage: hotline drafts [--home DIR]
-
-Lists this party's drafts, who approved each, how many approvals the rule needs, and whether it
-was sent.
-${HOME}`,
-  approve: `usage: hotline approve DRAFT [--home DIR]
-
-Approves draft DRAFT (its id from hotline drafts): a signed approval of exactly that content for
-that channel, in this party's internal channel.
-${HOME}`,
-  freeze: `usage: hotline freeze CHANNEL [--home DIR]
-
-A principal freezes the channel: every terminal then refuses everything but heartbeats and
-unfreeze (marked invalid, with an alert) until a principal unfreezes it.
-${HOME}`,
-  unfreeze: `usage: hotline unfreeze CHANNEL [--home DIR]\n\nA principal unfreezes the channel.\n${HOME}`,
-  edit: `usage: hotline edit CHANNEL ID TEXT [--home DIR]
-
-Sends a new version of message ID (yours only); earlier versions stay in the transcript.
-${HOME}`,
-  close: `usage: hotline close CHANNEL ID [--home DIR]\n\nCloses the thread that message ID starts.\n${HOME}`,
+sends it carrying their approvals, and every receiving terminal checks them.`, [
+    { name: 'precedence', type: 'string', placeholder: 'P', default: 'flash', description: 'flash, immediate, priority or routine' },
+    { name: 'language', type: 'string', placeholder: 'TAG', default: 'en', description: 'BCP 47 language of the text' },
+  ]),
+  drafts: rule('drafts', undefined, "list this party's drafts and their approvals", `Lists this party's drafts, who approved each, how many approvals the rule needs, and whether it
+was sent.`, [{ name: 'json', type: 'boolean', description: 'machine-readable output: {"drafts":[…]} with whole ids' }]),
+  approve: rule('approve', 'DRAFT', 'approve a draft (the two-person rule)', `Approves draft DRAFT (its id from hotline drafts): a signed approval of exactly that content for
+that channel, in this party's internal channel.`),
+  freeze: rule('freeze', 'CHANNEL', 'a principal freezes a channel', `A principal freezes the channel: every terminal then refuses everything but heartbeats and
+unfreeze (marked invalid, with an alert) until a principal unfreezes it.`),
+  unfreeze: rule('unfreeze', 'CHANNEL', 'a principal unfreezes a channel', 'A principal unfreezes the channel.'),
+  edit: rule('edit', 'CHANNEL ID TEXT', 'send a new version of a message', `Sends a new version of message ID (yours only); earlier versions stay in the transcript.`),
+  close: rule('close', 'CHANNEL ID', 'close the thread a message starts', 'Closes the thread that message ID starts.'),
 };
 
 function report(print: (line: string) => void, what: string, sent: Sent): number {
@@ -53,7 +41,7 @@ function report(print: (line: string) => void, what: string, sent: Sent): number
   return 0;
 }
 
-async function onChannel(args: ReturnType<typeof parseArgs>, channel: string | undefined, work: (t: Terminal, charter: ReturnType<Terminal['charters']['find']>) => Promise<number>): Promise<number> {
+async function onChannel(args: ParsedArgs, channel: string | undefined, work: (t: Terminal, charter: ReturnType<Terminal['charters']['find']>) => Promise<number>): Promise<number> {
   if (channel === undefined) throw new UsageError('a CHANNEL is required');
   return withTerminal(args, async (t) => {
     const charter = t.charters.find(channel);
@@ -62,8 +50,16 @@ async function onChannel(args: ReturnType<typeof parseArgs>, channel: string | u
   });
 }
 
+/** A draft as --json prints it: whole ids, the precedence by name. */
+function draftJson(d: ReturnType<typeof drafts>[number]) {
+  const precedence = Object.entries(Precedence).find(([, value]) => value === d.body.precedence)?.[0] ?? null;
+  return { id: d.id, channel: d.channel, author: d.author, precedence, language: d.body.language, text: d.body.text, approvedBy: d.approvedBy, required: d.required, sent: d.sent ?? null, mine: d.mine };
+}
+
 export async function runRule(command: string, argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['home', 'precedence', 'language'] });
+  const spec = RULES[command];
+  if (spec === undefined) throw new UsageError(`unknown command ${command}`);
+  const args = parseCommand(argv, spec);
   const [a, b, c, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: quote the text`);
   switch (command) {
@@ -102,6 +98,10 @@ export async function runRule(command: string, argv: readonly string[], print: (
       return withTerminal(args, async (t) => {
         await catchUp(t);
         const list = drafts(t);
+        if (args.booleans.has('json')) {
+          print(JSON.stringify({ drafts: list.map(draftJson) }));
+          return 0;
+        }
         if (list.length === 0) print('no drafts');
         for (const d of list) {
           print(`${d.id.slice(0, 12)}  ${d.channel}  by ${d.author}  approvals ${d.approvedBy.length}/${d.required}${d.approvedBy.length > 0 ? ` (${d.approvedBy.join(', ')})` : ''}  ${d.sent !== undefined ? `SENT as ${d.sent.slice(0, 12)}` : d.approvedBy.length >= d.required ? 'ready: its author\'s terminal sends it' : 'waiting for approval'}`);

@@ -3,12 +3,15 @@ import { toHex } from '@hotline/log';
 import { Precedence, StatementType } from '@hotline/protocol';
 import { catchUp, findStatement, isRelayAnswer, isRelayUnavailable, sendMessage } from '@hotline/terminal';
 import { statementId } from '@hotline/protocol';
-import { parseArgs, UsageError } from '../args.js';
+import { parseCommand, UsageError, type CommandSpec } from '../args.js';
+import { HOME_OPTION } from '../home.js';
 import { CommandFailure, EXIT, withTerminal } from '../session.js';
 
-export const SEND_HELP = `usage: hotline send CHANNEL [TEXT] [--precedence P] [--reply-to ID] [--language TAG] [--home DIR]
-
-Signs TEXT (or standard input, if TEXT is omitted) with this device's key, encrypts it for the
+export const SEND: CommandSpec = {
+  command: 'send',
+  operands: 'CHANNEL [TEXT]',
+  summary: 'send a signed, end-to-end encrypted message to a channel',
+  description: `Signs TEXT (or standard input, if TEXT is omitted) with this device's key, encrypts it for the
 channel's members with MLS, and hands it to the relay. Prints the relay's receipt once the
 envelope is durable: "seq N, log index M, statement <64 hex>". The receipt is a promise the
 terminal checks against the log: if no cosigned checkpoint covers it within the coverage bound,
@@ -21,15 +24,18 @@ hotline command that reaches the relay (or the running terminal).
 CHANNEL is the channel's name or a prefix of its id (hotline channel list). A precedence the
 charter's two-person rule covers is refused here: use hotline draft.
 
-Options:
-  --precedence P   flash, immediate, priority or routine (default routine)
-  --language TAG   BCP 47 language of the text (default en)
-  --reply-to ID    a reply to message ID (its thread)
-  --home DIR       state directory (default: $HOTLINE_HOME, else ~/.hotline)
-
-Exit status: 0 sent, 1 refused by the relay (kept in the outbox) or an alert, 2 bad usage
+Text that begins with "-" goes after "--", which ends the options:
+  hotline send CHANNEL -- "--- STOP ---"`,
+  options: [
+    { name: 'precedence', type: 'string', placeholder: 'P', default: 'routine', description: 'flash, immediate, priority or routine' },
+    { name: 'language', type: 'string', placeholder: 'TAG', default: 'en', description: 'BCP 47 language of the text' },
+    { name: 'reply-to', type: 'string', placeholder: 'ID', description: 'a reply to message ID (its thread)' },
+    HOME_OPTION,
+  ],
+  footer: `Exit status: 0 sent, 1 refused by the relay (kept in the outbox) or an alert, 2 bad usage
 (including a channel frozen by a principal, or a message the two-person rule covers),
-3 relay unreachable (queued).`;
+3 relay unreachable (queued).`,
+};
 
 /** A statement body holds at most 64 KiB; leave room for the rest of the message body. */
 const MAX_TEXT_BYTES = 60_000;
@@ -41,7 +47,7 @@ async function readStdin(): Promise<string> {
 }
 
 export async function runSend(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['home', 'precedence', 'language', 'reply-to'] });
+  const args = parseCommand(argv, SEND);
   const [channel, text, ...extra] = args.positionals;
   if (channel === undefined) throw new UsageError('send needs a CHANNEL');
   if (extra.length > 0) throw new UsageError('send takes one TEXT argument: quote it');

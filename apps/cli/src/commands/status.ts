@@ -1,12 +1,14 @@
 /** `hotline status` — the board: the log as verified, this device, each channel, and every alert. */
 import { toHex } from '@hotline/log';
 import { channelBoard, channelStatus, isInternal, isoTime, type StoredCondition, type Terminal } from '@hotline/terminal';
-import { integerFlag, parseArgs, UsageError } from '../args.js';
+import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
+import { HOME_OPTION } from '../home.js';
 import { catchUpOrShowArchive, EXIT, explain, openTerminal } from '../session.js';
 
-export const STATUS_HELP = `usage: hotline status [--json] [--alerts N] [--home DIR]
-
-Catches up (verifies the newest checkpoint, the directory and every channel), then shows:
+export const STATUS: CommandSpec = {
+  command: 'status',
+  summary: 'the board: log, device, channels, members, verified heads, liveness, acknowledgement deadlines, alarms and alerts',
+  description: `Catches up (verifies the newest checkpoint, the directory and every channel), then shows:
 the log checkpoint this terminal holds and its witnesses; the time bounds it holds the relay
 to; this device; each channel with its parties, members (from the MLS group, named by the
 verified directory), the verified head (seq and chain hash) and MLS epoch; open alerts; and
@@ -21,22 +23,21 @@ unavailable) begin and end; once a consistent cosigned checkpoint clears one it 
 resolved and no longer counts.
 
 Bounds: freshness — no quorum checkpoint cosigned within it is "stale" (default 600 s);
-coverage — a receipt no cosigned checkpoint covers within it is "coverage_overdue" (30 s).
-
-Options:
-  --json       machine-readable output (docs/spec/cli.md): alerts[] and resolved[] with code
-               and message; whole hashes and keys
-  --alerts N   how many recent evidence alerts and resolved conditions to show (default 10)
-  --home DIR   state directory (default: $HOTLINE_HOME, else ~/.hotline)
-
-Per channel the board shows, for each party, its liveness (LIVE, LATE, SILENT from the charter's
+coverage — a receipt no cosigned checkpoint covers within it is "coverage_overdue" (30 s).`,
+  options: [
+    { name: 'json', type: 'boolean', description: 'machine-readable output (docs/spec/cli.md): alerts[] and resolved[] with code and message; whole hashes and keys' },
+    { name: 'alerts', type: 'string', placeholder: 'N', default: '10', description: 'how many recent evidence alerts and resolved conditions to show' },
+    HOME_OPTION,
+  ],
+  footer: `Per channel the board shows, for each party, its liveness (LIVE, LATE, SILENT from the charter's
 thresholds, or FROZEN — and SILENT while this terminal's receipts are not covered, since the
 other side may then be on another history), its last heartbeat and message, and up to which seq
 it has co-signed the transcript (its acks and heartbeats cite it); each acknowledgement deadline
 and its state (due, acknowledged, OVERDUE, ESCALATED at 2x, CRITICAL at 4x); and the alarms.
 
 Exit status: 0 nothing open; 1 an evidence alert on record, an open stale or coverage_overdue
-condition, or an alarm now; 2 bad usage; 3 the relay cannot be reached (and nothing of 1).`;
+condition, or an alarm now; 2 bad usage; 3 the relay cannot be reached (and nothing of 1).`,
+};
 
 function time(ms: number | undefined): string {
   return ms === undefined ? 'never' : `${isoTime(ms).slice(11, 19)}Z`;
@@ -127,7 +128,7 @@ function printBoard(b: Board, print: (line: string) => void): void {
 }
 
 export async function runStatus(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['home', 'alerts'], booleans: ['json'] });
+  const args = parseCommand(argv, STATUS);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const shown = integerFlag(args, 'alerts', 10, 0, 10000);
   const t = openTerminal(args);

@@ -3,14 +3,15 @@ import { spawn } from 'node:child_process';
 import { InsecureFileError, readSecretFile } from '@hotline/node-files';
 import { Precedence } from '@hotline/protocol';
 import { TerminalService, type Alarm, type IncomingMessage } from '@hotline/terminal';
-import { integerFlag, parseArgs, UsageError } from '../args.js';
+import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
+import { HOME_OPTION } from '../home.js';
 import { onStopSignal } from '../listen.js';
 import { explain, openTerminal } from '../session.js';
 
-export const TERMINAL_HELP = `usage: hotline terminal [--on-message CMD] [--on-message-precedence P] [--with-text]
-                        [--on-alarm CMD] [--passphrase-file FILE] [--tick-ms MS] [--home DIR]
-
-Runs this home's terminal until SIGINT or SIGTERM: it holds the relay's WebSocket subscription
+export const TERMINAL: CommandSpec = {
+  command: 'terminal',
+  summary: 'run this home\'s terminal, always connected: verifies as envelopes arrive, heartbeats, receipts, alarms, --on-message hooks',
+  description: `Runs this home's terminal until SIGINT or SIGTERM: it holds the relay's WebSocket subscription
 (reconnecting with backoff), and on every push and on a tick verifies the log and every
 channel, archives what arrives, sends delivered receipts (read receipts only when a person is
 shown a message: hotline watch, the console), heartbeats at the charter's interval, approved
@@ -18,25 +19,26 @@ drafts and key updates, and raises alarms at deadlines — with no command typed
 commands on this home keep working while it runs; each takes the home's lock before it touches
 MLS state, so no two processes ever encrypt from the same state.
 
-Options:
-  --on-message CMD           run CMD (through sh) for each valid message from another party at
-                             or above --on-message-precedence, with HOTLINE_CHANNEL,
-                             HOTLINE_CHANNEL_ID, HOTLINE_SEQ, HOTLINE_STATEMENT_ID (64 hex),
-                             HOTLINE_PRECEDENCE and HOTLINE_AUTHOR set; never the text, unless
-  --with-text                the message text is given to CMD on its standard input
-  --on-message-precedence P  flash, immediate, priority or routine (default immediate)
-  --on-alarm CMD             run CMD (through sh) for each new alarm, once per level, with
-                             HOTLINE_ALARM_CODE, HOTLINE_ALARM_LEVEL, HOTLINE_ALARM_MESSAGE and
-                             HOTLINE_CHANNEL set
-  --passphrase-file FILE     the passphrase for sealed keys, from a 0600 file (never argv or
-                             the environment: a service's environment is too widely readable)
-  --tick-ms MS               how often to run a round with nothing pushed (default 1000)
-  --home DIR                 state directory (default: $HOTLINE_HOME, else ~/.hotline)
-
-It logs one JSON line per event on standard error (subscribed, disconnected, message, alarm,
+--on-message CMD runs (through sh) for each valid message from another party at or above
+--on-message-precedence, with HOTLINE_CHANNEL, HOTLINE_CHANNEL_ID, HOTLINE_SEQ,
+HOTLINE_STATEMENT_ID (64 hex), HOTLINE_PRECEDENCE and HOTLINE_AUTHOR set: never the text,
+unless --with-text gives it to CMD on its standard input. --on-alarm CMD runs for each new
+alarm, once per level, with HOTLINE_ALARM_CODE, HOTLINE_ALARM_LEVEL, HOTLINE_ALARM_MESSAGE and
+HOTLINE_CHANNEL set.`,
+  options: [
+    { name: 'on-message', type: 'string', placeholder: 'CMD', description: 'run CMD for each incoming message at or above --on-message-precedence' },
+    { name: 'on-message-precedence', type: 'string', placeholder: 'P', default: 'immediate', description: 'flash, immediate, priority or routine' },
+    { name: 'with-text', type: 'boolean', description: 'give the message text to --on-message on its standard input' },
+    { name: 'on-alarm', type: 'string', placeholder: 'CMD', description: 'run CMD for each new alarm, once per level' },
+    { name: 'passphrase-file', type: 'string', placeholder: 'FILE', description: 'the passphrase for sealed keys, from a 0600 file (never argv or the environment)' },
+    { name: 'tick-ms', type: 'string', placeholder: 'MS', default: '1000', description: 'how often to run a round with nothing pushed' },
+    HOME_OPTION,
+  ],
+  footer: `It logs one JSON line per event on standard error (subscribed, disconnected, message, alarm,
 alert): channel names, seqs, codes — never message text or key material.
 
-Exit status: 0 stopped by SIGINT or SIGTERM, 2 bad usage or a home that is not set up.`;
+Exit status: 0 stopped by SIGINT or SIGTERM, 2 bad usage or a home that is not set up.`,
+};
 
 const PRECEDENCES: Record<string, number> = { flash: Precedence.flash, immediate: Precedence.immediate, priority: Precedence.priority, routine: Precedence.routine };
 
@@ -70,7 +72,7 @@ function readPassphraseFile(path: string): string {
 }
 
 export async function runTerminal(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['home', 'on-message', 'on-message-precedence', 'on-alarm', 'passphrase-file', 'tick-ms'], booleans: ['with-text'] });
+  const args = parseCommand(argv, TERMINAL);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const precedenceText = (args.values.get('on-message-precedence') ?? 'immediate').toLowerCase();
   const minPrecedence = PRECEDENCES[precedenceText];

@@ -3,12 +3,15 @@ import { spawn } from 'node:child_process';
 import { ReceiptKind } from '@hotline/protocol';
 import { describeStatement, formatLine, sendReceipts, shownByDefault, transcript, wantsReadReceipt, type Alarm, type FeedEvent, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
-import { integerFlag, parseArgs, UsageError } from '../args.js';
+import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
+import { HOME_OPTION } from '../home.js';
 import { catchUpOrShowArchive, EXIT, explain, openTerminal } from '../session.js';
 
-export const WATCH_HELP = `usage: hotline watch CHANNEL [--history N] [--once] [--all] [--on-alarm COMMAND] [--interval MS] [--home DIR]
-
-Prints the channel's verified transcript (the last N lines, default 10), then every new message
+export const WATCH: CommandSpec = {
+  command: 'watch',
+  operands: 'CHANNEL',
+  summary: "stream a channel's verified messages and any alert",
+  description: `Prints the channel's verified transcript (the last N lines, default 10), then every new message
 once it is verified: included under a witness-cosigned checkpoint, in seq order with an
 unbroken chain, decrypted by MLS, signed by a member device the directory verified, and
 matching its commitment in the log. Anything that fails is printed as an ALERT line naming
@@ -23,18 +26,16 @@ What is printed follows the archive's own order (a cursor over archived statemen
 alerts), so a message another process on this home verified first (hotline status, say) is
 printed here too, once. If the relay cannot be reached, watch says so once, keeps showing what
 is verified, and says when the relay is back; conditions (stale, coverage_overdue, unavailable)
-are printed when they open and when they are resolved.
-
-Options:
-  --history N     transcript lines to print first (default 10)
-  --once          catch up, print, and exit: 0, or 1 if an evidence alert or an open
-                  stale/coverage_overdue condition is on record, or 3 if the relay
-                  cannot be reached (what the archive verified is printed all the same)
-  --all           also show receipts and heartbeats
-  --on-alarm CMD  run CMD (through sh) for each new alarm, with HOTLINE_ALARM_CODE,
-                  HOTLINE_ALARM_LEVEL, HOTLINE_ALARM_MESSAGE and HOTLINE_CHANNEL set
-  --interval MS   how often to ask the relay (default 500)
-  --home DIR      state directory (default: $HOTLINE_HOME, else ~/.hotline)`;
+are printed when they open and when they are resolved.`,
+  options: [
+    { name: 'history', type: 'string', placeholder: 'N', default: '10', description: 'transcript lines to print first' },
+    { name: 'once', type: 'boolean', description: 'catch up, print, and exit: 0, or 1 if an evidence alert or an open stale/coverage_overdue condition is on record, or 3 if the relay cannot be reached (what the archive verified is printed all the same)' },
+    { name: 'all', type: 'boolean', description: 'also show receipts and heartbeats' },
+    { name: 'on-alarm', type: 'string', placeholder: 'CMD', description: 'run CMD (through sh) for each new alarm, with HOTLINE_ALARM_CODE, HOTLINE_ALARM_LEVEL, HOTLINE_ALARM_MESSAGE and HOTLINE_CHANNEL set' },
+    { name: 'interval', type: 'string', placeholder: 'MS', default: '500', description: 'how often to ask the relay' },
+    HOME_OPTION,
+  ],
+};
 
 function alertLine(code: string, message: string, seq?: number | null): string {
   return `!! ALERT ${code}${seq === undefined || seq === null ? '' : ` (seq ${seq})`}: ${message}`;
@@ -127,7 +128,7 @@ function onceStatus(t: Terminal, reachable: boolean): number {
 }
 
 export async function runWatch(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['home', 'history', 'interval', 'on-alarm'], booleans: ['once', 'all'] });
+  const args = parseCommand(argv, WATCH);
   const options: WatchOptions = { all: args.booleans.has('all'), onAlarm: args.values.get('on-alarm') };
   const [channel, ...extra] = args.positionals;
   if (channel === undefined) throw new UsageError('watch needs a CHANNEL');

@@ -2,32 +2,31 @@
 import { KeyType, parseVerifierKey, type VerifierKey } from '@hotline/log';
 import { startWitness } from '@hotline/witness';
 import { seconds, systemClock } from '@hotline/node-files/clock';
-import { parseArgs, UsageError } from '../args.js';
+import { parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { parseListen, serveUntilSignalled, startOrExplain } from '../listen.js';
 
-export const WITNESS_HELP = `usage: hotline witness --data DIR --log VKEY [--log VKEY]... [options]
-
-Runs a transparency-log witness (c2sp.org/tlog-witness). A witness cosigns a relay's checkpoint
+export const WITNESS: CommandSpec = {
+  command: 'witness',
+  summary: "run a party's witness: cosigns consistent checkpoints only",
+  description: `Runs a transparency-log witness (c2sp.org/tlog-witness). A witness cosigns a relay's checkpoint
 only if it is consistent with the last one it cosigned, so a relay cannot show one history to
 one party and another to another, or rewrite history, without every party noticing. Each party
 runs its own.
 
 On first start it creates DIR (0700) and its cosigning key in DIR/witness.key (0600), and
-prints its vkey: give it to the relay (--witness URL=VKEY) and to every party's policy.
-
-Options:
-  --data DIR           state directory (required)
-  --log VKEY           a relay log key to witness (repeatable; from 'hotline relay' output)
-  --listen HOST:PORT   address (default 127.0.0.1:4790; port 0 = any free)
-  --name NAME          the witness's key name on first start (default witness.hotline.invalid/<random>)
-  --json               print the start-up line as JSON ({"url","name","vkey"})
-  --help               this text
-
-Endpoints: POST /add-checkpoint, GET /<sha256(origin) hex>/checkpoint.
-Stops cleanly on SIGINT, SIGTERM or SIGHUP, and exits 0.`;
+prints its vkey: give it to the relay (--witness URL=VKEY) and to every party's policy.`,
+  options: [
+    { name: 'data', type: 'string', placeholder: 'DIR', required: true, description: 'state directory' },
+    { name: 'log', type: 'string', multiple: true, required: true, placeholder: 'VKEY', description: "a relay log key to witness, from 'hotline relay' output" },
+    { name: 'listen', type: 'string', placeholder: 'HOST:PORT', default: '127.0.0.1:4790', description: 'address (port 0 = any free)' },
+    { name: 'name', type: 'string', placeholder: 'NAME', description: "the witness's key name on first start (default witness.hotline.invalid/<random>)" },
+    { name: 'json', type: 'boolean', description: 'print the start-up line as JSON ({"url","name","vkey"})' },
+  ],
+  footer: `Endpoints: POST /add-checkpoint, GET /<sha256(origin) hex>/checkpoint.
+Stops cleanly on SIGINT, SIGTERM or SIGHUP, and exits 0.`,
+};
 
 function logKeys(vkeys: readonly string[]): VerifierKey[] {
-  if (vkeys.length === 0) throw new UsageError('at least one --log VKEY is required');
   return vkeys.map((vkey) => {
     const key = parseVerifierKey(vkey);
     if (!key.ok) throw new UsageError(`--log ${JSON.stringify(vkey.slice(0, 60))}: ${key.error.message}`);
@@ -37,10 +36,9 @@ function logKeys(vkeys: readonly string[]): VerifierKey[] {
 }
 
 export async function runWitness(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, { values: ['data', 'listen', 'name'], repeatable: ['log'], booleans: ['json'] });
+  const args = parseCommand(argv, WITNESS);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
-  const dataDir = args.values.get('data');
-  if (dataDir === undefined) throw new UsageError('--data DIR is required');
+  const dataDir = args.values.get('data')!; // required by the table
   const { host, port } = parseListen(args.values.get('listen') ?? '127.0.0.1:4790');
   const name = args.values.get('name');
   const logs = logKeys(args.repeated.get('log') ?? []);
