@@ -119,7 +119,12 @@ test('two running terminals: a FLASH wakes --on-message, alarms fire once per le
       assert.deepEqual(feedSeqs, [...feedSeqs].sort((a, b) => a - b), `${home}: the feed is in seq order`);
     }
     for (const s of services) assert.equal(await s.stop(), 0, `SIGTERM drains and exits 0:\n${s.log()}`);
-    assert.doesNotMatch(services.map((s) => s.log()).join('\n'), /FLASH: confirm|routine traffic/, 'no plaintext in any service log');
+    const logs = [...services.map((s) => s.log()), w.relay.stderr()].join('\n');
+    assert.doesNotMatch(logs, /FLASH: confirm|routine traffic|sent while the relay/, 'no plaintext in any service or relay log');
+    for (const line of services.flatMap((s) => s.log().split('\n')).filter((l) => l !== '')) {
+      const event = JSON.parse(line) as { time: string; level: string; msg: string };
+      assert.ok(event.time && event.level && event.msg, `a JSON log line with time, level and msg: ${line}`);
+    }
   } finally {
     for (const s of services) await s.stop();
     await w.close();

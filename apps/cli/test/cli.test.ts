@@ -99,3 +99,24 @@ test('hotline party: create, export, trust and list in a home directory', async 
     rmSync(moscow, { recursive: true, force: true });
   }
 });
+
+test('--log-format takes json or text, and nothing else (exit 2, nothing started)', async () => {
+  const { formatVerifierKey, generateSignerKey, verifierKeyOf } = await import('@hotline/log');
+  const logKey = formatVerifierKey(verifierKeyOf(generateSignerKey('relay.example/log')));
+  const attempts = [
+    ['relay', '--data', '/nonexistent-hotline-dir'],
+    ['witness', '--data', '/nonexistent-hotline-dir', '--log', logKey],
+    ['terminal', '--home', '/nonexistent-hotline-home'],
+  ];
+  for (const argv of attempts) {
+    const bad = await run(...argv, '--log-format', 'yaml');
+    assert.equal(bad.code, 2, `${argv[0]}: ${bad.err}`);
+    assert.match(bad.err, /--log-format must be json or text, got "yaml"/, argv[0]);
+  }
+  const { textLogger, jsonLogger } = await import('@hotline/relay');
+  const lines: string[] = [];
+  textLogger((l) => lines.push(l)).log('info', 'add-checkpoint', { status: 200, origin: 'relay.example/log', note: 'two\nlines' });
+  assert.match(lines[0]!, /^\S+Z info add-checkpoint status=200 origin=relay\.example\/log note="two\\nlines"\n$/, 'one line, whatever a field holds');
+  jsonLogger((l) => lines.push(l)).log('warn', 'alert', { code: 'fork' });
+  assert.deepEqual(Object.keys(JSON.parse(lines[1]!) as object), ['time', 'level', 'msg', 'code']);
+});

@@ -1,7 +1,8 @@
 /** `hotline relay` — runs a relay until SIGINT/SIGTERM, then shuts down gracefully. */
 import { readFileSync } from 'node:fs';
 import { parsePartyRoot } from '@hotline/protocol';
-import { DEFAULT_LIMITS, jsonLogger, RelayStartError, startRelay } from '@hotline/relay';
+import { DEFAULT_LIMITS, RelayStartError, startRelay } from '@hotline/relay';
+import { LOG_FORMAT_OPTION, serverLogger } from '../log-format.js';
 import type { VerifierKey } from '@hotline/log';
 import { systemClock } from '@hotline/node-files/clock';
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
@@ -31,6 +32,7 @@ logs JSON lines to stderr.`,
     { name: 'rate', type: 'string', placeholder: 'N', default: String(DEFAULT_LIMITS.ratePerSecond), description: 'per-device envelopes per second' },
     { name: 'burst', type: 'string', placeholder: 'N', default: String(DEFAULT_LIMITS.burst), description: 'per-device burst' },
     { name: 'json', type: 'boolean', description: 'print the start-up line as JSON ({"url","origin","logKey"})' },
+    LOG_FORMAT_OPTION,
   ],
   footer: `Stops cleanly on SIGINT, SIGTERM or SIGHUP (also while starting): in-flight envelopes are
 committed and a final checkpoint is signed, then it exits 0.`,
@@ -91,6 +93,7 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
       throw new UsageError(`--witness-policy ${policyFile}: ${(error as Error).message}`);
     }
   }
+  const logger = serverLogger(args);
   return serveUntilSignalled(() => startOrFail(() => startRelay({
     dataDir,
     host,
@@ -104,7 +107,7 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
       ratePerSecond: integerFlag(args, 'rate', DEFAULT_LIMITS.ratePerSecond, 1, 10_000_000),
       burst: integerFlag(args, 'burst', DEFAULT_LIMITS.burst, 1, 10_000_000),
     },
-    logger: jsonLogger(),
+    logger,
     now: systemClock(),
   })), (relay) => {
     if (args.booleans.has('json')) print(JSON.stringify({ url: relay.url, origin: relay.origin, logKey: relay.logVkey }));

@@ -6,6 +6,7 @@ import { TerminalService, type Alarm, type IncomingMessage } from '@hotline/term
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { HOME_OPTION } from '../home.js';
 import { onStopSignal } from '../listen.js';
+import { LOG_FORMAT_OPTION, serverLogger } from '../log-format.js';
 import { explain, openTerminal } from '../session.js';
 
 export const TERMINAL: CommandSpec = {
@@ -32,9 +33,10 @@ HOTLINE_CHANNEL set.`,
     { name: 'on-alarm', type: 'string', placeholder: 'CMD', description: 'run CMD for each new alarm, once per level' },
     { name: 'passphrase-file', type: 'string', placeholder: 'FILE', description: 'the passphrase for sealed keys, from a 0600 file (never argv or the environment)' },
     { name: 'tick-ms', type: 'string', placeholder: 'MS', default: '1000', description: 'how often to run a round with nothing pushed' },
+    LOG_FORMAT_OPTION,
     HOME_OPTION,
   ],
-  footer: `It logs one JSON line per event on standard error (subscribed, disconnected, message, alarm,
+  footer: `It logs one line per event (JSON unless --log-format text) on standard error (subscribed, disconnected, message, alarm,
 alert): channel names, seqs, codes — never message text or key material.
 
 Exit status: 0 stopped by SIGINT or SIGTERM, 2 bad usage or a home that is not set up.`,
@@ -79,9 +81,10 @@ export async function runTerminal(argv: readonly string[], print: (line: string)
   if (minPrecedence === undefined) throw new UsageError(`--on-message-precedence must be flash, immediate, priority or routine, got ${JSON.stringify(precedenceText)}`);
   const tickMs = integerFlag(args, 'tick-ms', 1000, 20, 60_000);
   const passFile = args.values.get('passphrase-file');
+  const logger = serverLogger(args);
   const stop = onStopSignal(); // before anything slow: a signal while starting still ends cleanly
   const t = openTerminal(args, passFile === undefined ? undefined : readPassphraseFile(passFile));
-  const log = (event: string, fields: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date(t.now()).toISOString(), event, ...fields })}\n`);
+  const log = (event: string, fields: Record<string, unknown>) => logger.log(event === 'alert' || event.endsWith('_failed') ? 'warn' : 'info', event, fields);
   const onMessage = args.values.get('on-message');
   const onAlarm = args.values.get('on-alarm');
   const withText = args.booleans.has('with-text');

@@ -4,6 +4,7 @@ import { startWitness } from '@hotline/witness';
 import { seconds, systemClock } from '@hotline/node-files/clock';
 import { parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { parseListen, serveUntilSignalled, startOrExplain } from '../listen.js';
+import { LOG_FORMAT_OPTION, serverLogger } from '../log-format.js';
 
 export const WITNESS: CommandSpec = {
   command: 'witness',
@@ -21,6 +22,7 @@ prints its vkey: give it to the relay (--witness URL=VKEY) and to every party's 
     { name: 'listen', type: 'string', placeholder: 'HOST:PORT', default: '127.0.0.1:4790', description: 'address (port 0 = any free)' },
     { name: 'name', type: 'string', placeholder: 'NAME', description: "the witness's key name on first start (default witness.hotline.invalid/<random>)" },
     { name: 'json', type: 'boolean', description: 'print the start-up line as JSON ({"url","name","vkey"})' },
+    LOG_FORMAT_OPTION,
   ],
   footer: `Endpoints: POST /add-checkpoint, GET /<sha256(origin) hex>/checkpoint.
 Stops cleanly on SIGINT, SIGTERM or SIGHUP, and exits 0.`,
@@ -42,7 +44,8 @@ export async function runWitness(argv: readonly string[], print: (line: string) 
   const { host, port } = parseListen(args.values.get('listen') ?? '127.0.0.1:4790');
   const name = args.values.get('name');
   const logs = logKeys(args.repeated.get('log') ?? []);
-  return serveUntilSignalled(() => startOrExplain('witness', () => startWitness({ dataDir, host, port, logs, now: seconds(systemClock()), ...(name === undefined ? {} : { name }) })), (witness) => {
+  const logger = serverLogger(args);
+  return serveUntilSignalled(() => startOrExplain('witness', () => startWitness({ dataDir, host, port, logs, now: seconds(systemClock()), onRequest: (status) => logger.log(status >= 500 ? 'error' : 'info', 'add-checkpoint', { status }), ...(name === undefined ? {} : { name }) })), (witness) => {
     if (args.booleans.has('json')) print(JSON.stringify({ url: witness.url, name: witness.name, vkey: witness.vkey }));
     else print(`witness listening on ${witness.url}\nwitness key: ${witness.vkey}`);
   });
