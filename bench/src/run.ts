@@ -50,7 +50,7 @@ async function main(): Promise<number> {
   for (const suite of args.suites) {
     if (suite === 'log') reports.push(await logSuite({ treeSize: args.quick ? 300_000 : 10_000_000, minMs: args.quick ? 200 : 1500 }));
     if (suite === 'relay') reports.push(await relaySuite({ durationMs: args.quick ? 500 : 3000, fanoutMessages: args.quick ? 200 : 2000 }));
-    if (suite === 'terminal') reports.push(await terminalSuite({ durationMs: args.quick ? 500 : 3000, syncEnvelopes: args.quick ? 5000 : 100_000 }));
+    if (suite === 'terminal') reports.push(await terminalSuite({ durationMs: args.quick ? 500 : 3000, syncEnvelopes: args.quick ? 5000 : 100_000, hookMessages: args.quick ? 200 : 1000 }));
     if (suite === 'witness') reports.push(await witnessSuite({ steps: args.quick ? 50 : 400, durationMs: args.quick ? 2000 : 5000 }));
   }
   if (args.json) console.log(toJson(reports));

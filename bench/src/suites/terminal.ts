@@ -22,6 +22,7 @@ import { cryptoProvider } from '@hotline/log';
 import { signerFor } from '@hotline/protocol';
 import { nowMs, rate, type Figure } from '../measure.js';
 import { syncAndVerify } from '../terminal/sync-bench.js';
+import { deliveryToHook } from '../terminal/service-bench.js';
 import type { SuiteReport } from '../report.js';
 
 interface Member {
@@ -99,7 +100,7 @@ async function addFiftieth(provider: CryptoProvider): Promise<{ commitMs: number
   return add(creator!, group[49]!, [follower!]);
 }
 
-export async function terminalSuite(options: { durationMs: number; syncEnvelopes: number }): Promise<SuiteReport> {
+export async function terminalSuite(options: { durationMs: number; syncEnvelopes: number; hookMessages: number }): Promise<SuiteReport> {
   process.stderr.write('[bench terminal] MLS round trips, default provider…\n');
   const viaDefault = await roundTrips(defaultCryptoProvider, options.durationMs);
   process.stderr.write('[bench terminal] MLS round trips, node:crypto provider…\n');
@@ -109,6 +110,7 @@ export async function terminalSuite(options: { durationMs: number; syncEnvelopes
   process.stderr.write('[bench terminal] Ed25519 verification reference…\n');
   const verifies = await ed25519VerifyRate(options.durationMs);
   const sync = await syncAndVerify(options.syncEnvelopes);
+  const hook = await deliveryToHook(100, options.hookMessages);
   // Each envelope carries two Ed25519 signatures by its author's device key (the MLS framing's
   // and the statement's); with both cores verifying and nothing else, 100,000 take this long.
   const floorSeconds = (100_000 * 2) / (verifies * 2);
@@ -123,7 +125,9 @@ export async function terminalSuite(options: { durationMs: number; syncEnvelopes
     { name: '  of which: verify, decrypt and archive each envelope', value: sync.verifyMs / 1000, unit: 's' },
     { name: 'Ed25519 verifications (node:crypto, one core)', value: verifies, unit: '/s', note: 'reference' },
     { name: 'floor for 100,000: 2 signature checks each, on 2 cores', value: floorSeconds, unit: 's', note: 'signatures alone, nothing else' },
+    { name: 'delivery → --on-message p50 at 100 msg/s', value: hook.p50Ms, unit: 'ms', note: `hotline terminal as a process, ${hook.messages} messages` },
+    { name: 'delivery → --on-message p99 at 100 msg/s', value: hook.p99Ms, unit: 'ms', note: 'target ≤ 1,000 ms' },
   ];
   const per100k = (sync.totalMs / 1000) * (100_000 / sync.envelopes);
-  return { suite: 'terminal', figures, ratios: { 'node:crypto provider / ts-mls default': viaNode / viaDefault, 'sync of 100,000 (s) / 10 s target': per100k / 10, 'sync of 100,000 / signature floor': per100k / floorSeconds } };
+  return { suite: 'terminal', figures, ratios: { 'node:crypto provider / ts-mls default': viaNode / viaDefault, 'sync of 100,000 (s) / 10 s target': per100k / 10, 'sync of 100,000 / signature floor': per100k / floorSeconds, 'delivery → --on-message p99 / 1 s target': hook.p99Ms / 1000 } };
 }

@@ -8,19 +8,15 @@
  * commitment, duplicates — archiving each statement. Witnesses are left out (they change the
  * cost of one checkpoint verification per refresh, not of an envelope).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { formatVerifierKey, verifierKeyOf } from '@hotline/log';
-import { draftCharter, encodeEnvelope, encodeMessageBody, EnvelopeKind, partyRootSigner, Precedence, signCharter, signStatement, statementCommitment, StatementType, type Charter } from '@hotline/protocol';
-import { spawnRelayProcess, stopRelayProcess } from '@hotline/relay/child';
-import { DeviceRelayClient, RelayClient } from '@hotline/relay/client';
-import { acceptInvitations, enrolDevice, KeyStore, openChannel, syncChannel, Terminal } from '@hotline/terminal';
+import { encodeEnvelope, encodeMessageBody, EnvelopeKind, Precedence, signStatement, statementCommitment, StatementType } from '@hotline/protocol';
+import { RelayClient } from '@hotline/relay/client';
+import { syncChannel } from '@hotline/terminal';
 import { createApplicationMessage, encode, mlsMessageEncoder } from 'ts-mls';
+import { twoParties } from './two-parties.js';
 import { nowMs } from '../measure.js';
-import { HOTLINE_BIN } from '../relay/harness.js';
 
 export interface SyncFigures {
   readonly envelopes: number;
@@ -49,49 +45,9 @@ async function startProfiler(): Promise<{ stop(): Promise<void> } | undefined> {
 const log = (line: string) => process.stderr.write(`[bench terminal] ${line}\n`);
 
 export async function syncAndVerify(count: number): Promise<SyncFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-sync-'));
-  const homes = { sender: join(dir, 'sender'), receiver: join(dir, 'receiver') };
-  const roots = { washington: new KeyStore(homes.sender).createParty('washington'), moscow: new KeyStore(homes.receiver).createParty('moscow') };
-  const relay = await spawnRelayProcess(HOTLINE_BIN, [
-    '--data', join(dir, 'relay'), '--listen', '127.0.0.1:0', '--rate', '10000000', '--burst', '10000000', '--checkpoint-ms', '250',
-    ...Object.values(roots).flatMap((r) => ['--party', formatVerifierKey(verifierKeyOf(r))]),
-  ]);
-  const terminals: Terminal[] = [];
+  const world = await twoParties('hotline-bench-sync-');
+  const { relay, client, sender, receiver, charter } = world;
   try {
-    const policy = `log ${relay.logKey}\nquorum none\n`;
-    const client = new RelayClient(relay.url);
-    for (const [home, root] of [[homes.sender, roots.washington], [homes.receiver, roots.moscow]] as const) {
-      const store = new KeyStore(home);
-      for (const r of Object.values(roots)) store.trust(formatVerifierKey(verifierKeyOf(r)));
-      const cert = enrolDevice(root, { deviceKey: store.device().signer.publicKey, member: 'Principal', roles: ['principal'], days: 2 }, store);
-      await client.registerDevice(cert.bytes);
-      store.saveCertificate(cert.bytes);
-      store.saveConfig({ relay: relay.url, policy });
-    }
-    const open = (home: string) => {
-      const t = Terminal.open({ home, connect: (url, device) => new DeviceRelayClient(url, device) });
-      terminals.push(t);
-      return t;
-    };
-    const sender = open(homes.sender);
-    const receiver = open(homes.receiver);
-    await receiver.topUpKeyPackages(1);
-    const charter: Charter = [roots.washington, roots.moscow].reduce((c, r) => {
-      const signed = signCharter(c, partyRootSigner(r));
-      if (!signed.ok) throw new Error(signed.error.message);
-      return signed.value;
-    }, draftCharter({
-      channelId: new Uint8Array(randomBytes(16)), name: 'bench', created: Date.now(),
-      parties: Object.values(roots).map((r) => ({ name: r.name, rootKey: verifierKeyOf(r).publicKey })),
-      memberRoles: ['principal'], ackDeadlines: [300, 1800, 3600, 86400], heartbeatSeconds: 3600, keyUpdateSeconds: 86400, approvals: [], witnessPolicy: policy,
-    }));
-    for (let i = 0; i < 600 && (await sender.refresh(), sender.directory.all().length < 2); i++) await new Promise((r) => setTimeout(r, 50));
-    await openChannel(sender, charter);
-    for (let i = 0; (await acceptInvitations(receiver)).joined.length === 0; i++) {
-      if (i > 400) throw new Error('the receiver did not join');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-
     log(`posting ${count.toLocaleString('en-US')} signed, MLS-encrypted statements…`);
     const context = await sender.context(charter);
     let state = sender.groups.load(charter.channelId)!;
@@ -144,8 +100,6 @@ export async function syncAndVerify(count: number): Promise<SyncFigures> {
     if (verified !== count) throw new Error(`verified ${verified} of ${count}`);
     return { envelopes: count, totalMs: end - start, scanMs: scanned - start, verifyMs: end - scanned };
   } finally {
-    for (const t of terminals) t.close();
-    await stopRelayProcess(relay);
-    rmSync(dir, { recursive: true, force: true });
+    await world.close();
   }
 }

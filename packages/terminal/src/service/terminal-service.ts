@@ -50,6 +50,7 @@ export interface ServiceOptions {
 }
 
 const CURSOR_KEY = 'service_feed_cursor';
+const PENDING_RETRY_MS = 100;
 
 export class TerminalService {
   private subscription: Subscription | undefined;
@@ -70,8 +71,10 @@ export class TerminalService {
     if (this.cursor() === undefined) this.saveCursor(this.t.archive.feed.last()); // hooks are for what comes next, not the history
     while (!this.stopped) {
       await this.ensureSubscription();
-      await this.round();
-      if (!this.stopped) await this.sleepUntilWoken(this.options.tickMs ?? 1000);
+      const pending = await this.round();
+      // Envelopes waiting for a cosigned checkpoint: look again soon, not a whole tick later
+      // (the relay signs every 250 ms by default; no push announces the checkpoint).
+      if (!this.stopped) await this.sleepUntilWoken(pending ? Math.min(PENDING_RETRY_MS, this.options.tickMs ?? 1000) : (this.options.tickMs ?? 1000));
     }
     await this.subscription?.close().catch(() => undefined);
     this.subscription = undefined;
@@ -82,10 +85,14 @@ export class TerminalService {
     this.wake?.();
   }
 
-  private async round(): Promise<void> {
+  /** One round; true if envelopes are waiting for a checkpoint to cover them. */
+  private async round(): Promise<boolean> {
     let alarms: { charter: Charter; alarm: Alarm }[] = [];
+    let pending = false;
     try {
-      alarms = (await catchUp(this.t)).alarms;
+      const result = await catchUp(this.t);
+      alarms = result.alarms;
+      pending = [...result.channels.values()].some((c) => c.outcome.pending > 0);
       this.t.conditions.end('unavailable', '');
     } catch (error) {
       if (error instanceof CatchUpError) alarms = error.alarms;
@@ -97,6 +104,7 @@ export class TerminalService {
       this.hooks.log?.('alarm', { channel: charter.name, code: alarm.code, level: alarm.level });
       this.hooks.onAlarm?.(charter.name, alarm);
     }
+    return pending;
   }
 
   /** Hands what the round archived to the hooks, from the durable cursor. */
