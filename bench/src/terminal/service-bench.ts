@@ -37,7 +37,7 @@ function hookTimes(file: string): Map<number, number> {
 export async function deliveryToHook(ratePerSecond: number, messages: number): Promise<HookLatency> {
   const world = await twoParties('hotline-bench-service-');
   const file = join(world.dir, 'hook-times.txt');
-  const service = spawn(process.execPath, [HOTLINE_BIN, 'terminal', '--home', world.homes.receiver, '--on-message-precedence', 'routine', '--on-message', `echo "$HOTLINE_SEQ $(date +%s%3N)" >> ${file}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const service = spawn(process.execPath, [...(process.env['HOTLINE_SERVICE_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''), HOTLINE_BIN, 'terminal', '--home', world.homes.receiver, '--on-message-precedence', 'routine', '--on-message', `echo "$HOTLINE_SEQ $(date +%s%3N)" >> ${file}`], { stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     let out = '';
     service.stdout!.on('data', (d: Buffer) => (out += d.toString()));

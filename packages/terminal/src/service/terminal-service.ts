@@ -110,23 +110,25 @@ export class TerminalService {
   /** Hands what the round archived to the hooks, from the durable cursor. */
   private dispatch(): void {
     let cursor = this.cursor() ?? 0;
+    // Charters decode and verify on every read: look them up once per dispatch, not per event.
+    const charters = new Map(this.t.charters.all().map((c) => [toHex(c.channelId), c]));
     for (;;) {
       const events = this.t.archive.feed.after(cursor, 1000);
       if (events.length === 0) return;
-      for (const e of events) this.handle(e);
+      for (const e of events) this.handle(e, charters);
       cursor = events.at(-1)!.id;
       this.saveCursor(cursor);
     }
   }
 
-  private handle(e: FeedEvent): void {
+  private handle(e: FeedEvent, charters: ReadonlyMap<string, Charter>): void {
     if (e.kind === 'alert' && e.ref !== null) {
       const a = this.t.archive.alertById(e.ref);
       if (a !== undefined) this.hooks.log?.('alert', { code: a.code, channel: a.channel, seq: a.seq, logIndex: a.logIndex });
       return;
     }
     if (e.kind !== 'statement' || e.seq === null || e.channel === null) return;
-    const charter = this.t.charters.all().find((c) => toHex(c.channelId) === e.channel);
+    const charter = charters.get(e.channel);
     if (charter === undefined) return;
     const stored = this.t.archive.at(charter.channelId, e.seq);
     if (stored === undefined || !stored.valid || stored.statement.type !== StatementType.message) return;
