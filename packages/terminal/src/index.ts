@@ -36,3 +36,4 @@ export { addMembers, removeMember, memberKeys } from './channel/members.js';
 export { Feed, type FeedEvent, type FeedEventKind } from './views/feed.js';
 export { transcriptEntry, shownByDefault, wantsReadReceipt, type TranscriptEntry, type StatementEvidence } from './views/transcript-view.js';
 export { TerminalService, type IncomingMessage, type ServiceHooks, type ServiceOptions } from './service/terminal-service.js';
+export { findOwnDevice, removeRevokedMembers, revokeDevice } from './channel/revocations.js';

@@ -45,6 +45,8 @@ export interface RelayApi {
    * an envelope. Used as a wake-up only; everything is still read and verified as above.
    * Optional: without it, the running terminal polls on its tick.
    */
+  /** POST /v1/revocations: a revocation signed by a party root, appended to the logged directory. */
+  revokeDevice?(revocation: Uint8Array): Promise<RelayReceipt>;
   subscribe?(channels: readonly { channelId: Uint8Array; fromSeq: number }[], onDelivery: () => void): Promise<Subscription>;
 }
 

@@ -1,8 +1,9 @@
 /** `hotline party` — a party's root key and the counterparty roots it trusts. */
 import { formatVerifierKey } from '@hotline/log';
-import { fromHex } from '@hotline/log';
+import { fromHex, toHex } from '@hotline/log';
 import { isRole } from '@hotline/protocol';
-import { enrolDevice, KeyStore, KeyStoreError } from '@hotline/terminal';
+import { enrolDevice, findOwnDevice, KeyStore, KeyStoreError, revokeDevice } from '@hotline/terminal';
+import { withTerminal } from '../session.js';
 import { integerFlag, parseCommand, splitSubcommand, UsageError, type CommandSpec, type OptionSpec } from '../args.js';
 import { existingHome, HOME_OPTION, passphrase, terminalHome } from '../home.js';
 import { requirePartyName } from '../party-name.js';
@@ -39,12 +40,25 @@ certificate (base64) to hand back to that device.`,
       { name: 'role', type: 'string', multiple: true, placeholder: 'ROLE', description: 'principal, operator, translator, observer, admin' },
       { name: 'days', type: 'string', placeholder: 'N', default: '365', description: 'how long the certificate is valid (1–3650)' },
     ]),
+    partyCommand('revoke', {
+      operands: 'DEVICE',
+      summary: "revoke one of this party's devices (its key in hex, or a unique prefix of at least 8 hex digits) in the logged directory",
+      description: `Signs a revocation of one of this party's devices with the party root and hands it to the
+relay, which appends it to the logged directory: from that point of the log every terminal
+refuses the device as an author. The running terminal of the device that opened each channel
+the revoked device is in then removes it from the MLS group (one removal commit per channel),
+so it cannot read what follows. DEVICE is the device key in hex (hotline status shows keys) or
+a unique prefix of at least 8 hex digits among this party's verified devices. Run it on the
+administrator's home: it needs the party root and this home's relay.`,
+    }, [
+      { name: 'reason', type: 'string', placeholder: 'TEXT', default: 'revoked by the party administrator', description: 'why, recorded in the signed revocation' },
+    ]),
   ],
 };
 
 export async function runParty(argv: readonly string[], print: (line: string) => void): Promise<number> {
   const { name: command, spec, rest } = splitSubcommand(argv, PARTY);
-  if (spec === undefined) throw new UsageError(command === undefined ? 'party needs a command: create, export, trust, list or enrol' : `unknown party command ${JSON.stringify(command)}`);
+  if (spec === undefined) throw new UsageError(command === undefined ? 'party needs a command: create, export, trust, list, enrol or revoke' : `unknown party command ${JSON.stringify(command)}`);
   const args = parseCommand(rest, spec);
   const [operand, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
@@ -97,8 +111,19 @@ export async function runParty(argv: readonly string[], print: (line: string) =>
         print(json ? JSON.stringify({ certificate: encoded }) : encoded);
         return 0;
       }
+      case 'revoke': {
+        if (operand === undefined) throw new UsageError('party revoke needs the DEVICE: its key in hex, or a unique prefix of at least 8 hex digits');
+        const root = store.party(passphrase());
+        return await withTerminal(args, async (t) => {
+          await t.refresh();
+          const deviceKey = findOwnDevice(t, operand.toLowerCase());
+          const receipt = await revokeDevice(t, root, deviceKey, args.values.get('reason') ?? 'revoked by the party administrator');
+          print(json ? JSON.stringify({ revoked: toHex(deviceKey), logIndex: receipt.logIndex }) : `revoked device ${toHex(deviceKey)} of ${root.name}: log index ${receipt.logIndex}; the running terminal of each channel's opener removes it from the channel`);
+          return 0;
+        });
+      }
       default:
-        throw new UsageError(command === undefined ? 'party needs a command: create, export, trust, list or enrol' : `unknown party command ${JSON.stringify(command)}`);
+        throw new UsageError(command === undefined ? 'party needs a command: create, export, trust, list, enrol or revoke' : `unknown party command ${JSON.stringify(command)}`);
     }
   } catch (error) {
     if (error instanceof KeyStoreError) throw new UsageError(error.message);

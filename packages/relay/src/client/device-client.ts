@@ -74,6 +74,11 @@ export class DeviceRelayClient {
     return { closed, close: () => socket.close() };
   }
 
+  /** Hands a revocation signed by a party root to the relay's logged directory. */
+  revokeDevice(revocation: Uint8Array): Promise<Receipt> {
+    return this.client.revokeDevice(revocation);
+  }
+
   /** The newest checkpoint that met the relay's witness policy (the terminal checks its own). */
   checkpoint(): Promise<string> {
     return this.client.text('/v1/quorum-checkpoint');

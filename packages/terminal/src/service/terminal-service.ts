@@ -19,6 +19,7 @@ import { isRelayAnswer, isRelayUnavailable, type Subscription } from '../relay-a
 import type { Terminal } from '../terminal.js';
 import type { FeedEvent } from '../views/feed.js';
 import { prepared } from '../store/terminal-db.js';
+import { removeRevokedMembers } from '../channel/revocations.js';
 
 /** A message that reached the archive, for `--on-message`: references and, only if asked, the text. */
 export interface IncomingMessage {
@@ -93,6 +94,7 @@ export class TerminalService {
       const result = await catchUp(this.t);
       alarms = result.alarms;
       pending = [...result.channels.values()].some((c) => c.outcome.pending > 0);
+      for (const r of await removeRevokedMembers(this.t)) this.hooks.log?.('removed_revoked', r);
       this.t.conditions.end('unavailable', '');
     } catch (error) {
       if (error instanceof CatchUpError) alarms = error.alarms;
