@@ -10,17 +10,7 @@ import { encodeMessageBody, Precedence, StatementType, type Charter } from '@hot
 import { join } from 'node:path';
 import { DeviceRelayClient, RelayClient } from '@hotline/relay/client';
 import { acceptInvitations, addMembers, channelStatus, enrolDevice, KeyStore, openChannel, removeMember, sendStatement, syncChannel, Terminal, transcript, updateKeys } from '../src/index.js';
-import { hotline, type Hotline } from './hotline-fixture.js';
-
-async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { eventually, hotline, type Hotline } from './hotline-fixture.js';
 
 async function joinAll(h: Hotline, homes: (keyof Hotline['homes'])[]): Promise<Record<string, Terminal>> {
   const terminals: Record<string, Terminal> = {};

@@ -106,3 +106,14 @@ export async function hotline(): Promise<Hotline> {
     },
   };
 }
+
+/** Polls `attempt` every 25 ms until it returns a value, or fails naming `what` after `ms`. */
+export async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

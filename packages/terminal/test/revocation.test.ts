@@ -9,19 +9,8 @@ import assert from 'node:assert/strict';
 import { toHex } from '@hotline/log';
 import { encodeMessageBody, Precedence, StatementType, type Charter } from '@hotline/protocol';
 import { acceptInvitations, findOwnDevice, KeyStore, memberKeys, openChannel, removeRevokedMembers, revokeDevice, sendStatement, syncChannel, transcript, type Terminal } from '../src/index.js';
-import { hotline } from './hotline-fixture.js';
+import { eventually, hotline } from './hotline-fixture.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 async function caughtUp(t: Terminal, charter: Charter): Promise<void> {
   await t.refresh();
