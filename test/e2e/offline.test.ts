@@ -33,6 +33,11 @@ test('send with the relay down queues the message (exit 3) and it arrives once t
     assert.match(down.out, /head seq \d+/, 'the last verified board is shown');
     assert.match(down.out, /1 unsent/, 'the queued message is shown waiting');
     assert.match(down.out, /ALERT {5}unavailable open for/, 'the outage itself, with how long it has lasted');
+    const queuedJson = await hotline('send', 'washington-moscow', 'queued, as JSON', '--json', '--home', w.homes.wp);
+    assert.equal(queuedJson.code, 3, queuedJson.err);
+    const q = JSON.parse(queuedJson.out) as { queued: boolean; statement: string };
+    assert.equal(q.queued, true);
+    assert.match(q.statement, /^[0-9a-f]{64}$/);
     const once = await hotline('watch', 'washington-moscow', '--once', '--home', w.homes.mp);
     assert.equal(once.code, 3, once.err);
     assert.match(once.out, /hello/, 'watch --once prints what the archive verified');
@@ -40,12 +45,15 @@ test('send with the relay down queues the message (exit 3) and it arrives once t
     await w.startRelay();
     const back = await hotline('status', '--home', w.homes.wp); // the next command sends it
     assert.equal(back.code, 0, `${back.out}\n${back.err}`);
-    assert.doesNotMatch(back.out, /unsent/);
+    assert.doesNotMatch(back.out, /\d+ unsent/);
     assert.match(back.out, /resolved {2}unavailable/);
     // The CLI contract (docs/spec/cli.md): whole values, not prefixes.
     const sent = await hotline('send', 'washington-moscow', 'and one more', '--home', w.homes.wp);
     assert.equal(sent.code, 0, sent.err);
     assert.match(sent.out, /^sent to washington-moscow: seq \d+, log index \d+, statement [0-9a-f]{64}$/m);
+    const sentJson = JSON.parse((await hotline('send', 'washington-moscow', 'and one as JSON', '--json', '--home', w.homes.wp)).out) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(sentJson).sort(), ['channel', 'duplicate', 'logIndex', 'seq', 'statement']);
+    assert.match(String(sentJson['statement']), /^[0-9a-f]{64}$/);
     const json = JSON.parse((await hotline('status', '--json', '--home', w.homes.wp)).out) as { log: { root: string }; channels: { head: { chain: string } }[]; bounds: { freshnessSeconds: number; coverageSeconds: number } };
     assert.match(json.log.root, /^[0-9a-f]{64}$/);
     assert.match(json.channels[0]!.head.chain, /^[0-9a-f]{64}$/);

@@ -30,6 +30,7 @@ Text that begins with "-" goes after "--", which ends the options:
     { name: 'precedence', type: 'string', placeholder: 'P', default: 'routine', description: 'flash, immediate, priority or routine' },
     { name: 'language', type: 'string', placeholder: 'TAG', default: 'en', description: 'BCP 47 language of the text' },
     { name: 'reply-to', type: 'string', placeholder: 'ID', description: 'a reply to message ID (its thread)' },
+    { name: 'json', type: 'boolean', description: 'print {"channel","seq","logIndex","statement","duplicate"}, or {"queued","statement"} when the relay cannot be reached' },
     HOME_OPTION,
   ],
   footer: `Exit status: 0 sent, 1 refused by the relay (kept in the outbox) or an alert, 2 bad usage
@@ -74,11 +75,12 @@ export async function runSend(argv: readonly string[], print: (line: string) => 
     const sent = await sendMessage(t, charter, { precedence, language, text: message }, parent);
     const id = toHex(sent.statementId);
     if (sent.receipt === undefined && sent.unreachable === true) {
-      print(`queued (id ${id}): the relay at ${t.relayUrl} cannot be reached; the message is kept in this home's outbox and goes out with the next hotline command that reaches it`);
+      print(args.booleans.has('json') ? JSON.stringify({ queued: true, statement: id }) : `queued (id ${id}): the relay at ${t.relayUrl} cannot be reached; the message is kept in this home's outbox and goes out with the next hotline command that reaches it`);
       return EXIT.unreachable;
     }
     if (sent.receipt === undefined) throw new CommandFailure(`the relay refused the message (${sent.error}); it is kept in the outbox (id ${id}) and resubmitted by the next hotline command`);
-    print(`sent to ${charter.name}: seq ${sent.receipt.seq}, log index ${sent.receipt.logIndex}, statement ${id}${sent.receipt.duplicate ? ' (already there)' : ''}`);
+    if (args.booleans.has('json')) print(JSON.stringify({ channel: charter.name, seq: sent.receipt.seq, logIndex: sent.receipt.logIndex, statement: id, duplicate: sent.receipt.duplicate }));
+    else print(`sent to ${charter.name}: seq ${sent.receipt.seq}, log index ${sent.receipt.logIndex}, statement ${id}${sent.receipt.duplicate ? ' (already there)' : ''}`);
     return EXIT.ok;
   });
 }
