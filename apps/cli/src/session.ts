@@ -5,7 +5,7 @@
  */
 import { DeviceRelayClient, RelayRequestError } from '@hotline/relay/client';
 import { systemClock } from '@hotline/node-files/clock';
-import { BoundsError, catchUp, CatchUpError, ChannelNotFound, isRelayAnswer, isRelayUnavailable, KeyStoreError, Terminal, TerminalError, type Alarm } from '@hotline/terminal';
+import { BoundsError, catchUpOrRecordOutage, ChannelNotFound, isRelayUnavailable, KeyStoreError, Terminal, TerminalError, type Alarm } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import { UsageError, type ParsedArgs } from './args.js';
 import { existingHome, passphrase } from './home.js';
@@ -51,25 +51,23 @@ export async function withTerminal<T>(args: ParsedArgs, work: (t: Terminal) => P
   }
 }
 
-/**
- * One catch-up round for status and watch. If the relay is not serving (unreachable, 5xx, 429,
- * or refusing a request), the outage is recorded as the condition `unavailable` and false is
- * returned: the caller shows what the archive verified. Alarms raised either way go to `alarms`.
- */
+/** One catch-up round for status and watch (catchUpOrRecordOutage); true if the relay served it. */
 export async function catchUpOrShowArchive(t: Terminal, only?: Charter, alarms?: (raised: { charter: Charter; alarm: Alarm }[]) => void): Promise<boolean> {
-  try {
-    const round = await catchUp(t, only === undefined ? {} : { only });
-    alarms?.(round.alarms);
-    t.conditions.end('unavailable', '');
-    return true;
-  } catch (error) {
-    if (error instanceof CatchUpError) alarms?.(error.alarms);
-    if (!isRelayUnavailable(error) && !isRelayAnswer(error)) throw error;
-    const why = error instanceof Error ? error.message : String(error);
-    // One outage, one line: if the refresh already recorded the relay as unavailable, that is it.
-    if (!t.conditions.isOpen('unavailable')) t.conditions.raise('unavailable', '', isRelayAnswer(error) ? `the relay at ${t.relayUrl} is not serving: ${why}` : `cannot reach the relay at ${t.relayUrl}`);
-    return false;
-  }
+  const { round, alarms: raised } = await catchUpOrRecordOutage(t, only === undefined ? {} : { only });
+  alarms?.(raised);
+  return round !== undefined;
+}
+
+/**
+ * The exit status of status and watch --once (docs/spec/cli.md): 1 for evidence on record, an
+ * open stale or coverage_overdue condition, an alarm now, or — with the relay answering — a
+ * message it will not receipt; else 3 while the relay is not serving; else 0.
+ */
+export function boardExitStatus(t: Terminal, reachable: boolean, alarmsNow: boolean): number {
+  const open = t.conditions.current();
+  const failing = (code: string) => code === 'stale' || code === 'coverage_overdue' || (code === 'unsent_overdue' && reachable);
+  if (t.archive.lastAlertId() > 0 || open.some((c) => failing(c.code)) || alarmsNow) return EXIT.alert;
+  return reachable && !open.some((c) => c.code === 'unavailable') ? EXIT.ok : EXIT.unreachable;
 }
 
 export function explain(error: unknown, relayUrl: string): unknown {

@@ -27,7 +27,7 @@ export { acceptInvitations, type JoinOutcome } from './channel/join-channel.js';
 export { sendStatement, updateKeys, updateKeysIfDue, type Sent } from './channel/send.js';
 export { syncChannel, flushOutbox, type SyncOutcome, type AcceptedStatement } from './channel/sync-channel.js';
 export { transcript, describeStatement, formatLine, isoTime, channelStatus, deviceLabel, ROUTINE_TYPES, type TranscriptLine, type ChannelStatus } from './channel/transcript.js';
-export { catchUp, CatchUpError, type CatchUp } from './channel/catch-up.js';
+export { catchUp, catchUpOrRecordOutage, CatchUpError, type CatchUp } from './channel/catch-up.js';
 export { checkRules, isFrozen, isInternal, typeName, precedenceName, type RuleAlertCode, type RuleBreach, type RuleContext } from './rules/statement-rules.js';
 export { channelBoard, type ChannelBoard, type CutOff, type PartyBoard, type Deadline, type Alarm, type Liveness, type DeadlineState } from './rules/board.js';
 export { acknowledge, approveDraft, closeThread, draftMessage, drafts, editMessage, findStatement, heartbeatIfDue, internalChannel, sendApprovedDrafts, sendMessage, sendReceipts, setFrozen, type DraftStatus } from './channel/rule-actions.js';

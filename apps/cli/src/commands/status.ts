@@ -3,7 +3,7 @@ import { toHex } from '@hotline/log';
 import { channelBoard, channelStatus, isInternal, isoTime, type StoredCondition, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { HOME_OPTION } from '../home.js';
-import { catchUpOrShowArchive, EXIT, explain, openTerminal } from '../session.js';
+import { boardExitStatus, catchUpOrShowArchive, explain, openTerminal } from '../session.js';
 
 export const STATUS: CommandSpec = {
   command: 'status',
@@ -84,17 +84,6 @@ function board(t: Terminal, shown: number, reachable: boolean) {
 
 type Board = ReturnType<typeof board>;
 
-/**
- * docs/spec/cli.md: 1 for evidence on record (however few are shown), an open stale or
- * coverage_overdue condition, an alarm, or — with the relay answering — a message it will not
- * receipt; else 3 while the relay is not serving; else 0.
- */
-export function exitStatus(t: Terminal, b: Board): number {
-  const failing = (code: string) => code === 'stale' || code === 'coverage_overdue' || (code === 'unsent_overdue' && b.relay.reachable);
-  if (t.archive.lastAlertId() > 0 || b.alerts.some((a) => a.kind === 'condition' && failing(a.code)) || b.channels.some((c) => c.board.alarms.length > 0)) return EXIT.alert;
-  return b.relay.reachable && !b.alerts.some((a) => a.code === 'unavailable') ? EXIT.ok : EXIT.unreachable;
-}
-
 function printBoard(b: Board, print: (line: string) => void): void {
   print(`device    ${b.device.party} / ${b.device.member} (${b.device.roles.join(', ')})  ${b.device.key.slice(0, 16)}…`);
   print(`relay     ${b.relay.url}${b.relay.reachable ? '' : '  NOT SERVING: showing the last verified state from the archive'}`);
@@ -137,7 +126,7 @@ export async function runStatus(argv: readonly string[], print: (line: string) =
     const b = board(t, shown, reachable);
     if (args.booleans.has('json')) print(JSON.stringify(b, null, 2));
     else printBoard(b, print);
-    return exitStatus(t, b);
+    return boardExitStatus(t, b.relay.reachable, b.channels.some((c) => c.board.alarms.length > 0));
   } catch (error) {
     throw explain(error, t.relayUrl);
   } finally {

@@ -1,11 +1,12 @@
 /** `hotline watch CHANNEL` — stream the channel's messages as they are verified, and every alert. */
 import { spawn } from 'node:child_process';
+import { toHex } from '@hotline/log';
 import { ReceiptKind } from '@hotline/protocol';
 import { describeStatement, formatLine, sendReceipts, shownByDefault, transcript, wantsReadReceipt, type Alarm, type FeedEvent, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { HOME_OPTION } from '../home.js';
-import { catchUpOrShowArchive, EXIT, explain, openTerminal } from '../session.js';
+import { boardExitStatus, catchUpOrShowArchive, explain, openTerminal } from '../session.js';
 
 export const WATCH: CommandSpec = {
   command: 'watch',
@@ -72,7 +73,7 @@ class FeedCursor {
 
 /** Prints one feed event for this channel (or the log as a whole); returns the read receipt it calls for, if any. */
 function printEvent(t: Terminal, charter: Charter, e: FeedEvent, options: WatchOptions, print: (line: string) => void): Uint8Array | undefined {
-  if (e.channel !== null && e.channel !== toHexId(charter)) return undefined;
+  if (e.channel !== null && e.channel !== toHex(charter.channelId)) return undefined;
   if (e.kind === 'statement' && e.seq !== null) {
     const stored = t.archive.at(charter.channelId, e.seq);
     if (stored === undefined || (!options.all && !shownByDefault(stored.statement.type))) return undefined;
@@ -111,20 +112,9 @@ async function round(t: Terminal, charter: Charter, cursor: FeedCursor, options:
   return { reachable };
 }
 
-function toHexId(charter: Charter): string {
-  return Buffer.from(charter.channelId).toString('hex');
-}
-
 function announceAlarm(channel: string, alarm: Alarm, options: WatchOptions, print: (line: string) => void): void {
   print(`!! ALARM ${alarm.code} ${alarm.level.toUpperCase()}: ${alarm.message}`);
   if (options.onAlarm !== undefined) runHook(options.onAlarm, { HOTLINE_ALARM_CODE: alarm.code, HOTLINE_ALARM_LEVEL: alarm.level, HOTLINE_ALARM_MESSAGE: alarm.message, HOTLINE_CHANNEL: channel }, print);
-}
-
-/** What `watch --once` exits with (docs/spec/cli.md), as status does but without its alarms. */
-function onceStatus(t: Terminal, reachable: boolean): number {
-  const failing = (code: string) => code === 'stale' || code === 'coverage_overdue' || (code === 'unsent_overdue' && reachable);
-  if (t.archive.lastAlertId() > 0 || t.conditions.current().some((c) => failing(c.code))) return EXIT.alert;
-  return reachable && !t.conditions.current().some((c) => c.code === 'unavailable') ? EXIT.ok : EXIT.unreachable;
 }
 
 export async function runWatch(argv: readonly string[], print: (line: string) => void): Promise<number> {
@@ -150,7 +140,7 @@ export async function runWatch(argv: readonly string[], print: (line: string) =>
     const start = t.db.transaction(() => {
       const head = (t.archive.position(charter.channelId)?.nextSeq ?? 1) - 1;
       const lines = transcript(t, charter, 1, 1_000_000, options.all).filter((l) => l.seq <= head);
-      const recorded = t.archive.alerts(history).filter((a) => a.channel === null || a.channel === toHexId(charter)).reverse();
+      const recorded = t.archive.alerts(history).filter((a) => a.channel === null || a.channel === toHex(charter.channelId)).reverse();
       return { head, lines, recorded, open: t.conditions.current(), feed: t.archive.feed.last() };
     })();
     print(`watching ${charter.name} (${charter.parties.map((p) => p.name).join(' ⇄ ')}); verified head seq ${start.head}. Ctrl-C stops.`);
@@ -164,10 +154,10 @@ export async function runWatch(argv: readonly string[], print: (line: string) =>
       const { reachable } = await round(t, charter, cursor, options, print);
       if (reachable !== wasReachable && !once) print(reachable ? `(the relay at ${t.relayUrl} answers again)` : `(cannot reach the relay at ${t.relayUrl}: showing what is verified; retrying every ${interval} ms)`);
       wasReachable = reachable;
-      if (once) return onceStatus(t, reachable);
+      if (once) return boardExitStatus(t, reachable, false);
       await new Promise((r) => setTimeout(r, interval));
     } while (!stopped);
-    return onceStatus(t, wasReachable);
+    return boardExitStatus(t, wasReachable, false);
   } catch (error) {
     throw explain(error, t.relayUrl);
   } finally {

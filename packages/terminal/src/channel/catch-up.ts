@@ -10,6 +10,7 @@ import { heartbeatIfDue, sendApprovedDrafts, sendReceipts } from './rule-actions
 import type { LogAlert, Terminal } from '../terminal.js';
 import type { DirectoryAlert } from '../directory/directory.js';
 import { acceptInvitations } from './join-channel.js';
+import { isRelayAnswer, isRelayUnavailable } from '../relay-api.js';
 import { updateKeysIfDue } from './send.js';
 import { flushOutbox, syncChannel, type SyncOutcome } from './sync-channel.js';
 
@@ -68,6 +69,26 @@ export async function catchUp(t: Terminal, options: { join?: boolean; only?: Cha
   }
   if (failure !== undefined) throw new CatchUpError(failure, alarms);
   return { logAlerts, joined, channels, alarms };
+}
+
+/**
+ * A catch-up round for whatever runs on a relay that may be away (status, watch, the running
+ * terminal): if the relay is not serving — unreachable, 5xx, 429, or refusing what a catch-up
+ * needs — the outage is recorded as the condition `unavailable` (once: if the refresh already
+ * recorded it, that is the line) and the round is undefined; the caller shows the archive.
+ * Alarms raised either way are returned. Any other failure is thrown.
+ */
+export async function catchUpOrRecordOutage(t: Terminal, options: { only?: Charter } = {}): Promise<{ round: CatchUp | undefined; alarms: { charter: Charter; alarm: Alarm }[] }> {
+  try {
+    const round = await catchUp(t, options);
+    t.conditions.end('unavailable', '');
+    return { round, alarms: round.alarms };
+  } catch (error) {
+    if (!isRelayUnavailable(error) && !isRelayAnswer(error)) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    if (!t.conditions.isOpen('unavailable')) t.conditions.raise('unavailable', '', isRelayAnswer(error) ? `the relay at ${t.relayUrl} is not serving: ${why}` : `cannot reach the relay at ${t.relayUrl}`);
+    return { round: undefined, alarms: error instanceof CatchUpError ? error.alarms : [] };
+  }
 }
 
 /** A catch-up that failed (the relay unreachable, say), carrying the alarms it still raised. */

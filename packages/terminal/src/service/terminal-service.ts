@@ -13,7 +13,7 @@
  */
 import { decodeMessageBody, Precedence, statementId, StatementType, type Charter } from '@hotline/protocol';
 import { toHex } from '@hotline/log';
-import { catchUp, CatchUpError } from '../channel/catch-up.js';
+import { catchUpOrRecordOutage } from '../channel/catch-up.js';
 import type { Alarm } from '../rules/board.js';
 import { isRelayAnswer, isRelayUnavailable, type Subscription } from '../relay-api.js';
 import type { Terminal } from '../terminal.js';
@@ -88,18 +88,14 @@ export class TerminalService {
 
   /** One round; true if envelopes are waiting for a checkpoint to cover them. */
   private async round(): Promise<boolean> {
-    let alarms: { charter: Charter; alarm: Alarm }[] = [];
-    let pending = false;
-    try {
-      const result = await catchUp(this.t);
-      alarms = result.alarms;
-      pending = [...result.channels.values()].some((c) => c.outcome.pending > 0);
-      for (const r of await removeRevokedMembers(this.t)) this.hooks.log?.('removed_revoked', r);
-      this.t.conditions.end('unavailable', '');
-    } catch (error) {
-      if (error instanceof CatchUpError) alarms = error.alarms;
-      if (!isRelayUnavailable(error) && !isRelayAnswer(error)) throw error;
-      if (!this.t.conditions.isOpen('unavailable')) this.t.conditions.raise('unavailable', '', `the relay at ${this.t.relayUrl} is not serving: ${error instanceof Error ? error.message : String(error)}`);
+    const { round, alarms } = await catchUpOrRecordOutage(this.t);
+    const pending = round !== undefined && [...round.channels.values()].some((c) => c.outcome.pending > 0);
+    if (round !== undefined) {
+      try {
+        for (const r of await removeRevokedMembers(this.t)) this.hooks.log?.('removed_revoked', r);
+      } catch (error) {
+        if (!isRelayUnavailable(error) && !isRelayAnswer(error)) throw error; // the next round records the outage
+      }
     }
     this.dispatch();
     for (const { charter, alarm } of alarms) {
