@@ -276,7 +276,8 @@ export class Terminal {
   /** The bounds that need only the archive and the clock: freshness, and every receipt held. */
   private checkBounds(): LogAlert[] {
     const alerts: LogAlert[] = [];
-    if (this.policyText !== undefined || this.charters.all().length > 0) alerts.push(...checkFreshness(this.health(), this.monitor.held));
+    // The monitor exists once a refresh got as far as the policy; without one nothing is held.
+    alerts.push(...checkFreshness(this.health(), this.monitorInstance?.held));
     const receipts = checkReceipts({
       outbox: this.outbox,
       conditions: this.conditions,

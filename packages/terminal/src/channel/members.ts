@@ -10,8 +10,8 @@ import { createCommit, defaultProposalTypes, encode, getGroupMembers, mlsMessage
 import { encodeEnvelope, envelopeHash, EnvelopeKind, openMembership, signMembership, type Charter } from '@hotline/protocol';
 import type { DirectoryEntry } from '../directory/directory.js';
 import { keyPackageHash } from '../mls/key-packages.js';
-import { isEpochCommitted, type RelayReceipt } from '../relay-api.js';
-import { dropLostCommit, recordReceipt } from './receipt.js';
+import type { RelayReceipt } from '../relay-api.js';
+import { submitOwn } from './receipt.js';
 import { TerminalError, type Terminal } from '../terminal.js';
 import { claimKeyPackages, sendInvitations } from './open-channel.js';
 
@@ -48,15 +48,8 @@ async function commitChange(t: Terminal, charter: Charter, proposals: Proposal[]
 }
 
 async function submit(t: Terminal, charter: Charter, change: { envelope: Uint8Array; hash: Uint8Array }): Promise<RelayReceipt> {
-  let receipt: RelayReceipt;
-  try {
-    receipt = await t.relay.submit(charter.channelId, change.envelope);
-  } catch (error) {
-    if (!isEpochCommitted(error)) throw error;
-    dropLostCommit(t, charter.channelId, change.hash);
-    throw new TerminalError(`another member changed ${charter.name} first (its epoch already has a commit): catch up and try again`);
-  }
-  recordReceipt(t, charter.channelId, change.hash, receipt);
+  const receipt = await submitOwn(t, charter.channelId, change.hash, change.envelope);
+  if (receipt === 'lost') throw new TerminalError(`another member changed ${charter.name} first (its epoch already has a commit): catch up and try again`);
   await sendInvitations(t);
   return receipt;
 }

@@ -4,7 +4,7 @@
  * drop the envelope silently); a commit refused for good (its epoch already has one) is dropped.
  */
 import { bytesEqual, toHex } from '@hotline/log';
-import type { RelayReceipt } from '../relay-api.js';
+import { isEpochCommitted, type RelayReceipt } from '../relay-api.js';
 import type { Terminal } from '../terminal.js';
 
 export class MalformedReceipt extends Error {
@@ -14,6 +14,22 @@ export class MalformedReceipt extends Error {
 function wellFormed(r: RelayReceipt): boolean {
   const count = (n: unknown, min: number) => typeof n === 'number' && Number.isSafeInteger(n) && n >= min;
   return count(r.seq, 1) && count(r.logIndex, 0) && count(r.receivedAt, 0) && r.chainHash instanceof Uint8Array && r.chainHash.length === 32;
+}
+
+/**
+ * Hands this device's envelope to the relay and records its receipt. `lost` if the relay
+ * refused it for good (a commit whose epoch already has one): it was dropped from the outbox.
+ */
+export async function submitOwn(t: Terminal, channelId: Uint8Array, envelopeHash: Uint8Array, envelope: Uint8Array): Promise<RelayReceipt | 'lost'> {
+  let receipt: RelayReceipt;
+  try {
+    receipt = await t.relay.submit(channelId, envelope);
+  } catch (error) {
+    if (!isEpochCommitted(error)) throw error;
+    dropLostCommit(t, channelId, envelopeHash);
+    return 'lost';
+  }
+  return recordReceipt(t, channelId, envelopeHash, receipt);
 }
 
 /**

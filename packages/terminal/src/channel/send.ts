@@ -11,11 +11,11 @@
 import { randomBytes } from 'node:crypto';
 import { createApplicationMessage, createCommit, encode, mlsMessageEncoder } from 'ts-mls';
 import { encodeEnvelope, envelopeHash, EnvelopeKind, signStatement, statementCommitment, statementId, type Charter, type Statement, type StatementType } from '@hotline/protocol';
-import { isEpochCommitted, isRelayUnavailable, type RelayReceipt } from '../relay-api.js';
+import { isRelayUnavailable, type RelayReceipt } from '../relay-api.js';
 import { TerminalError, type Terminal } from '../terminal.js';
 import { allowedWhileFrozen, isFrozen } from '../rules/statement-rules.js';
 import { syncChannel } from './sync-channel.js';
-import { dropLostCommit, recordReceipt } from './receipt.js';
+import { recordReceipt, submitOwn } from './receipt.js';
 
 export interface Sent {
   readonly statement: Statement;
@@ -107,16 +107,8 @@ export async function updateKeys(t: Terminal, charter: Charter): Promise<RelayRe
     return { envelope, hash };
   });
   if (prepared === undefined) return undefined;
-  let receipt: RelayReceipt;
-  try {
-    receipt = await t.relay.submit(channelId, prepared.envelope);
-  } catch (error) {
-    if (!isEpochCommitted(error)) throw error;
-    dropLostCommit(t, channelId, prepared.hash);
-    return undefined; // another member committed first; the schedule tries again later
-  }
-  recordReceipt(t, channelId, prepared.hash, receipt);
-  return receipt;
+  const receipt = await submitOwn(t, channelId, prepared.hash, prepared.envelope);
+  return receipt === 'lost' ? undefined : receipt; // lost: another member committed first; the schedule tries again later
 }
 
 /** The charter's schedule: update keys if this device's leaf is older than the key update interval. */

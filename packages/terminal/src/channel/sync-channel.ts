@@ -7,8 +7,7 @@
  */
 import { bytesEqual, parsePolicy, toHex, verifyCheckpointWithPolicy } from '@hotline/log';
 import { terminalInclusion } from './inclusion.js';
-import { isEpochCommitted } from '../relay-api.js';
-import { dropLostCommit, MalformedReceipt, recordReceipt } from './receipt.js';
+import { MalformedReceipt, submitOwn } from './receipt.js';
 import { memberKeys } from './members.js';
 import type { InclusionCheck, InclusionVerdict } from '../verify/inclusion.js';
 import { sendInvitations } from './open-channel.js';
@@ -45,16 +44,8 @@ const MAX_CLOCK_SKEW_MS = 300_000;
 export async function flushOutbox(t: Terminal): Promise<number> {
   let sent = 0;
   for (const u of t.outbox.unsent()) {
-    let receipt;
     try {
-      receipt = await t.relay.submit(u.channelId, u.envelope);
-    } catch (error) {
-      if (!isEpochCommitted(error)) throw error;
-      dropLostCommit(t, u.channelId, u.envelopeHash); // a commit that lost its epoch while queued
-      continue;
-    }
-    try {
-      recordReceipt(t, u.channelId, u.envelopeHash, receipt);
+      if ((await submitOwn(t, u.channelId, u.envelopeHash, u.envelope)) === 'lost') continue; // a commit that lost its epoch while queued
     } catch (error) {
       if (error instanceof MalformedReceipt) continue; // stored as evidence; the rest of the queue goes on
       throw error;
