@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeMessageBody, encodeMessageBody, Precedence, StatementType } from '@hotline/protocol';
-import { acceptInvitations, openChannel, sendStatement, syncChannel, type Terminal } from '../src/index.js';
+import { acceptInvitations, openChannel, sendStatement, syncChannel, transcriptEntry, type Terminal } from '../src/index.js';
 import { hotline } from './hotline-fixture.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,6 +59,15 @@ test('a feed reader that disconnects 20 times during 1,000 messages ends with ex
     assert.equal(reconnects, 20, 'the reader went away and came back 20 times');
     assert.equal(seen.length, MESSAGES, 'every message once');
     assert.deepEqual(seen, Array.from({ length: MESSAGES }, (_, i) => `message ${i}`), 'in the order the log gave them');
+    // The transcript view: each entry with the evidence behind it, as data.
+    const first = receiver.archive.ofTypes(charter.channelId, [StatementType.message])[0]!;
+    const entry = transcriptEntry(receiver, charter, first.seq)!;
+    assert.equal(entry.text, 'message 0');
+    assert.match(entry.id, /^[0-9a-f]{64}$/);
+    assert.ok(entry.evidence.checkpoint !== null && entry.evidence.checkpoint.size > entry.evidence.logIndex, 'a verified checkpoint covers it');
+    assert.deepEqual(entry.evidence.checkpoint.witnesses, [], 'this fixture runs without witnesses');
+    assert.equal(entry.evidence.author?.party, 'washington');
+    assert.equal(transcriptEntry(receiver, charter, 1), undefined, 'seq 1 is the opening commit, no statement');
   } finally {
     reader?.close();
     sender.close();

@@ -78,7 +78,7 @@ function printEvent(t: Terminal, charter: Charter, e: FeedEvent, options: WatchO
     const stored = t.archive.at(charter.channelId, e.seq);
     if (stored === undefined || (!options.all && !shownByDefault(stored.statement.type))) return undefined;
     print(formatLine(describeStatement(t, stored.seq, stored.statement, stored.valid)));
-    return wantsReadReceipt(t, charter, stored.seq);
+    return wantsReadReceipt(t, stored);
   }
   if (e.kind === 'alert' && e.ref !== null) {
     const a = t.archive.alertById(e.ref);

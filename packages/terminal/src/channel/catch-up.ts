@@ -11,6 +11,7 @@ import type { LogAlert, Terminal } from '../terminal.js';
 import type { DirectoryAlert } from '../directory/directory.js';
 import { acceptInvitations } from './join-channel.js';
 import { isRelayAnswer, isRelayUnavailable } from '../relay-api.js';
+import { RELAY } from '../log-checks/log-health.js';
 import { updateKeysIfDue } from './send.js';
 import { flushOutbox, syncChannel, type SyncOutcome } from './sync-channel.js';
 
@@ -81,12 +82,12 @@ export async function catchUp(t: Terminal, options: { join?: boolean; only?: Cha
 export async function catchUpOrRecordOutage(t: Terminal, options: { only?: Charter } = {}): Promise<{ round: CatchUp | undefined; alarms: { charter: Charter; alarm: Alarm }[] }> {
   try {
     const round = await catchUp(t, options);
-    t.conditions.end('unavailable', '');
+    t.conditions.end('unavailable', RELAY);
     return { round, alarms: round.alarms };
   } catch (error) {
     if (!isRelayUnavailable(error) && !isRelayAnswer(error)) throw error;
     const why = error instanceof Error ? error.message : String(error);
-    if (!t.conditions.isOpen('unavailable')) t.conditions.raise('unavailable', '', isRelayAnswer(error) ? `the relay at ${t.relayUrl} is not serving: ${why}` : `cannot reach the relay at ${t.relayUrl}`);
+    if (!t.conditions.isOpen('unavailable')) t.conditions.raise('unavailable', RELAY, isRelayAnswer(error) ? `the relay at ${t.relayUrl} is not serving: ${why}` : `cannot reach the relay at ${t.relayUrl}`);
     return { round: undefined, alarms: error instanceof CatchUpError ? error.alarms : [] };
   }
 }

@@ -7,6 +7,7 @@
 import { toHex } from '@hotline/log';
 import { statementId, StatementType, type Charter } from '@hotline/protocol';
 import type { Terminal } from '../terminal.js';
+import type { StoredStatement } from '../archive/archive.js';
 import { describeStatement, ROUTINE_TYPES } from '../channel/transcript.js';
 
 export interface StatementEvidence {
@@ -70,10 +71,9 @@ export function shownByDefault(type: number): boolean {
   return !ROUTINE_TYPES.has(type);
 }
 
-/** True if showing this entry to a person should send a read receipt (a valid message from another party). */
-export function wantsReadReceipt(t: Terminal, charter: Charter, seq: number): Uint8Array | undefined {
-  const stored = t.archive.at(charter.channelId, seq);
-  if (stored === undefined || !stored.valid || stored.statement.type !== StatementType.message) return undefined;
+/** The statement id to send a read receipt for, if showing this statement to a person calls for one (a valid message from another party). */
+export function wantsReadReceipt(t: Terminal, stored: StoredStatement): Uint8Array | undefined {
+  if (!stored.valid || stored.statement.type !== StatementType.message) return undefined;
   if (t.directory.device(stored.statement.author, t.now())?.party === t.certificate.party) return undefined;
   return statementId(stored.statement);
 }
