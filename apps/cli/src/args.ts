@@ -49,6 +49,8 @@ export interface CommandSpec {
   readonly footer?: string;
   /** For a group (`party`, `channel`): its subcommands, each parsed by its own table. */
   readonly subcommands?: readonly CommandSpec[];
+  /** For these arguments the command reads its standard input (send with no TEXT): a command forwarded to the running terminal sends it along. */
+  readonly readsStdin?: (args: ParsedArgs) => boolean;
 }
 
 /** Every command accepts --help; it is part of each table, so help lists it too. */

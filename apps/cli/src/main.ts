@@ -17,6 +17,8 @@ import { TERMINAL, runTerminal } from './commands/terminal.js';
 import { CommandFailure, EXIT, RelayUnreachable } from './session.js';
 import { RULES, runRule } from './commands/rules.js';
 import { renderHelp } from './help.js';
+import { processIo, type CommandIo } from './command-io.js';
+import { forwardToService, serviceCommand } from './forwarding.js';
 
 /** Every command's table, subcommands included: what --help is generated from (and tested against). */
 export const COMMAND_SPECS: readonly CommandSpec[] = [DEMO, DEMO_LOG, RELAY, WITNESS, PARTY, ...(PARTY.subcommands ?? []), INIT, CHANNEL, ...(CHANNEL.subcommands ?? []), SEND, WATCH, STATUS, TERMINAL, ...Object.values(RULES)];
@@ -64,59 +66,90 @@ show the last verified state from the archive). 1 wins over 3.`;
 
 const NOT_YET = new Set(['export', 'verify', 'leak-check', 'console', 'bench']);
 
+type Run = (argv: readonly string[], io: CommandIo) => Promise<number>;
+
+/** Each command's entry point; each parses its own arguments with its table. */
+const COMMANDS: Readonly<Record<string, Run>> = {
+  demo: (argv, io) => runDemo(argv, io.print),
+  relay: (argv, io) => runRelay(argv, io.print),
+  witness: (argv, io) => runWitness(argv, io.print),
+  party: runParty,
+  init: (argv, io) => runInit(argv, io.print, io.printError),
+  channel: runChannel,
+  send: runSend,
+  watch: runWatch,
+  status: runStatus,
+  terminal: (argv, io) => runTerminal(argv, io.print, runInService),
+  ...Object.fromEntries(Object.keys(RULES).map((name) => [name, (argv: readonly string[], io: CommandIo) => runRule(name, argv, io)])),
+};
+
+/** `hotline ARGV` in this process: handed to the home's running terminal if it runs this command, else run here. */
 export async function main(argv: readonly string[], print = (line: string) => console.log(line), printError = (line: string) => console.error(line)): Promise<number> {
-  const [command, ...rest] = argv;
+  const io = processIo(print, printError);
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      print(HELP);
-      return command === undefined ? 2 : 0;
-    }
-    if (command === '--version') {
-      print('hotline 0.1.0');
-      return 0;
-    }
-    // Each command parses its own arguments with its table: --help is found there, as an
-    // option before `--`, never as a word inside a message's text.
-    const commands: Record<string, (argv: readonly string[], print: (line: string) => void) => Promise<number>> = {
-      demo: runDemo,
-      relay: runRelay,
-      witness: runWitness,
-      party: runParty,
-      init: (argv, p) => runInit(argv, p, printError),
-      channel: runChannel,
-      send: runSend,
-      watch: runWatch,
-      status: runStatus,
-      terminal: runTerminal,
-      ...Object.fromEntries(Object.keys(RULES).map((name) => [name, (argv: readonly string[], p: (line: string) => void) => runRule(name, argv, p)])),
-    };
-    const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
-    if (run !== undefined) return await run(rest, print);
-    if (NOT_YET.has(command)) {
-      printError(`hotline: '${command}' is not built yet; see the README's status table.`);
-      return 2;
-    }
-    throw new UsageError(`unknown command '${command}'`);
+    return await exitStatusOf(async () => {
+      const found = serviceCommand(argv, COMMAND_SPECS);
+      const forwarded = found === undefined ? undefined : await forwardToService(argv, found, io);
+      return forwarded ?? (await dispatch(argv, io));
+    }, io);
+  } finally {
+    io.dispose();
+  }
+}
+
+/** A command forwarded over the local socket, run by the service with the service's terminal (io.host). */
+function runInService(argv: readonly string[], io: CommandIo): Promise<number> {
+  return exitStatusOf(async () => {
+    if (serviceCommand(argv, COMMAND_SPECS) === undefined) throw new UsageError(`the running terminal runs only commands that use MLS state; run this one in its own process`);
+    return dispatch(argv, io);
+  }, io);
+}
+
+async function dispatch(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.print(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    io.print('hotline 0.1.0');
+    return 0;
+  }
+  // Each command parses its own arguments with its table: --help is found there, as an
+  // option before `--`, never as a word inside a message's text.
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (run !== undefined) return run(rest, io);
+  if (NOT_YET.has(command)) {
+    io.printError(`hotline: '${command}' is not built yet; see the README's status table.`);
+    return 2;
+  }
+  throw new UsageError(`unknown command '${command}'`);
+}
+
+/** The one place failures become exit statuses and one-line messages (docs/spec/cli.md). */
+async function exitStatusOf(work: () => Promise<number>, io: CommandIo): Promise<number> {
+  try {
+    return await work();
   } catch (error) {
     if (error instanceof HelpRequested) {
-      print(renderHelp(error.spec));
+      io.print(renderHelp(error.spec));
       return 0;
     }
     if (error instanceof RelayUnreachable) {
-      printError(`hotline: ${error.message}`);
+      io.printError(`hotline: ${error.message}`);
       return EXIT.unreachable;
     }
     if (error instanceof CommandFailure) {
-      printError(`hotline: ${error.message}`);
+      io.printError(`hotline: ${error.message}`);
       return EXIT.alert;
     }
     if (error instanceof Error && error.name === 'ClockError') {
-      printError(`hotline: ${error.message}`); // HOTLINE_CLOCK_OFFSET_FILE is set but unreadable: a setup error
+      io.printError(`hotline: ${error.message}`); // HOTLINE_CLOCK_OFFSET_FILE is set but unreadable: a setup error
       return EXIT.usage;
     }
     if (error instanceof UsageError) {
-      printError(`hotline: ${error.message}\nRun 'hotline --help' for usage.`);
-      return 2;
+      io.printError(`hotline: ${error.message}\nRun 'hotline --help' for usage.`);
+      return EXIT.usage;
     }
     throw error;
   }

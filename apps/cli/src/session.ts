@@ -9,6 +9,7 @@ import { BoundsError, catchUpOrRecordOutage, ChannelNotFound, isRelayUnavailable
 import type { Charter } from '@hotline/protocol';
 import { UsageError, type ParsedArgs } from './args.js';
 import { existingHome, passphrase } from './home.js';
+import type { TerminalHost } from './hosting.js';
 
 /** A failure to report in one line with exit status 1 (not a usage error). */
 export class CommandFailure extends Error {
@@ -39,15 +40,18 @@ export function openTerminal(args: ParsedArgs, passphraseOverride?: string): Ter
   }
 }
 
-/** Runs `work` on the terminal, closing it after, with relay and terminal errors explained. */
-export async function withTerminal<T>(args: ParsedArgs, work: (t: Terminal) => Promise<T>): Promise<T> {
-  const t = openTerminal(args);
+/**
+ * Runs `work` on the host's terminal in one turn (nothing else in the process uses it
+ * meanwhile), closing it after if the command opened it, with relay and terminal errors explained.
+ */
+export async function withTerminal<T>(host: TerminalHost, args: ParsedArgs, work: (t: Terminal) => Promise<T>): Promise<T> {
+  const hosted = host.open(args);
   try {
-    return await work(t);
+    return await hosted.turn(() => work(hosted.terminal));
   } catch (error) {
-    throw explain(error, t.relayUrl);
+    throw explain(error, hosted.terminal.relayUrl);
   } finally {
-    t.close();
+    hosted.close();
   }
 }
 

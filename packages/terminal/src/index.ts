@@ -37,3 +37,6 @@ export { Feed, type FeedEvent, type FeedEventKind } from './views/feed.js';
 export { transcriptEntry, shownByDefault, wantsReadReceipt, type TranscriptEntry, type StatementEvidence } from './views/transcript-view.js';
 export { TerminalService, type IncomingMessage, type ServiceHooks, type ServiceOptions } from './service/terminal-service.js';
 export { findOwnDevice, removeRevokedMembers, revokeDevice } from './channel/revocations.js';
+export { LocalSocketServer, TerminalAlreadyRunning, answers as localSocketAnswers, type ForwardedCommand, type CommandOutput, type CommandRunner, type LocalSocketHandlers } from './service/local-socket.js';
+export { forwardCommand, TerminalVanished, type ForwardOptions } from './service/local-socket-client.js';
+export { localSocketPath, SocketPathError } from './service/socket-path.js';

@@ -1,7 +1,7 @@
 /** `hotline channel` — charters signed by every party, and the MLS channels they create. */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { toHex } from '@hotline/log';
 import { writeSecretFile } from '@hotline/node-files';
 import { decodeCharter, draftCharter, isRole, partyRootSigner, signCharter, verifyCharter, type Charter, type Role } from '@hotline/protocol';
@@ -9,7 +9,9 @@ import { acceptInvitations, addMembers, KeyStore, KeyStoreError, openChannel, re
 import { integerFlag, parseCommand, splitSubcommand, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from '../args.js';
 import { existingHome, HOME_OPTION, passphrase } from '../home.js';
 import { requirePartyName } from '../party-name.js';
-import { withTerminal } from '../session.js';
+import { explain, withTerminal } from '../session.js';
+import type { TerminalHost } from '../hosting.js';
+import type { CommandIo } from '../command-io.js';
 
 const CHANNEL_FOOTER = `Environment: HOTLINE_PASSPHRASE opens sealed keys.
 Exit status: 0 success, 1 the relay or a verification refused, 2 bad usage.`;
@@ -234,10 +236,10 @@ function sign(args: ParsedArgs, file: string | undefined, print: (line: string) 
   return 0;
 }
 
-async function open(args: ParsedArgs, file: string | undefined, print: (line: string) => void): Promise<number> {
+async function open(host: TerminalHost, args: ParsedArgs, file: string | undefined, print: (line: string) => void): Promise<number> {
   if (file === undefined) throw new UsageError('channel open needs the charter FILE');
   const charter = readCharterFile(file);
-  return withTerminal(args, async (t) => {
+  return withTerminal(host, args, async (t) => {
     const inForce = verifyCharter(charter, t.roots());
     if (!inForce.ok) throw new UsageError(`the charter is not in force: ${inForce.error.message}`);
     const opened = await openChannel(t, charter);
@@ -249,14 +251,18 @@ async function open(args: ParsedArgs, file: string | undefined, print: (line: st
   });
 }
 
-async function join(args: ParsedArgs, print: (line: string) => void): Promise<number> {
+async function join(host: TerminalHost, args: ParsedArgs, print: (line: string) => void): Promise<number> {
   const waitSeconds = integerFlag(args, 'wait', 15, 0, 3600);
-  return withTerminal(args, async (t: Terminal) => {
+  // One turn per look at the mailbox, not one for the whole wait: in the running terminal,
+  // rounds (heartbeats, alarms) go on while this waits for invitations.
+  const hosted = host.open(args);
+  try {
+    const t = hosted.terminal;
     const deadline = Date.now() + waitSeconds * 1000;
     let refused = 0;
     let joined = 0;
     for (;;) {
-      const outcome = await acceptInvitations(t);
+      const outcome = await hosted.turn(() => acceptInvitations(t));
       for (const c of outcome.joined) print(`joined ${c.name} (id ${toHex(c.channelId)})`);
       for (const r of outcome.refused) print(`refused: ${r}`);
       joined += outcome.joined.length;
@@ -270,11 +276,15 @@ async function join(args: ParsedArgs, print: (line: string) => void): Promise<nu
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-  });
+  } catch (error) {
+    throw explain(error, hosted.terminal.relayUrl);
+  } finally {
+    hosted.close();
+  }
 }
 
-async function list(args: ParsedArgs, print: (line: string) => void): Promise<number> {
-  return withTerminal(args, async (t) => {
+async function list(host: TerminalHost, args: ParsedArgs, print: (line: string) => void): Promise<number> {
+  return withTerminal(host, args, async (t) => {
     const charters = t.charters.all();
     if (args.booleans.has('json')) {
       print(JSON.stringify({ channels: charters.map((c) => ({ name: c.name, id: toHex(c.channelId), parties: c.parties.map((p) => p.name) })) }));
@@ -286,9 +296,9 @@ async function list(args: ParsedArgs, print: (line: string) => void): Promise<nu
   });
 }
 
-async function add(args: ParsedArgs, channel: string | undefined, print: (line: string) => void): Promise<number> {
+async function add(host: TerminalHost, args: ParsedArgs, channel: string | undefined, print: (line: string) => void): Promise<number> {
   if (channel === undefined) throw new UsageError('channel add needs a CHANNEL');
-  return withTerminal(args, async (t) => {
+  return withTerminal(host, args, async (t) => {
     const charter = t.charters.find(channel);
     const added = await addMembers(t, charter);
     for (const e of added.invited) print(`  invited ${e.party} / ${e.member}`);
@@ -298,9 +308,9 @@ async function add(args: ParsedArgs, channel: string | undefined, print: (line: 
   });
 }
 
-async function remove(args: ParsedArgs, channel: string | undefined, device: string | undefined, print: (line: string) => void): Promise<number> {
+async function remove(host: TerminalHost, args: ParsedArgs, channel: string | undefined, device: string | undefined, print: (line: string) => void): Promise<number> {
   if (channel === undefined || device === undefined) throw new UsageError('channel remove needs a CHANNEL and a DEVICE key');
-  return withTerminal(args, async (t) => {
+  return withTerminal(host, args, async (t) => {
     const charter = t.charters.find(channel);
     const prefix = device.toLowerCase();
     if (!/^[0-9a-f]{8,64}$/.test(prefix)) throw new UsageError('DEVICE is a device key: 64 hex digits, or a prefix of at least 8');
@@ -312,7 +322,9 @@ async function remove(args: ParsedArgs, channel: string | undefined, device: str
   });
 }
 
-export async function runChannel(argv: readonly string[], print: (line: string) => void): Promise<number> {
+export async function runChannel(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { print, host } = io;
+  const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
   const { name: command, spec, rest } = splitSubcommand(argv, CHANNEL);
   if (spec === undefined) throw new UsageError(command === undefined ? 'channel needs a command: create, show, sign, open, join, list, add or remove' : `unknown channel command ${JSON.stringify(command)}`);
   const args = parseCommand(rest, spec);
@@ -324,20 +336,20 @@ export async function runChannel(argv: readonly string[], print: (line: string) 
         return create(args, operand, print);
       case 'show':
         if (operand === undefined) throw new UsageError('channel show needs the charter FILE');
-        print(describeCharter(readCharterFile(operand)));
+        print(describeCharter(readCharterFile(path(operand)!)));
         return 0;
       case 'sign':
-        return sign(args, operand, print);
+        return sign(args, path(operand), print);
       case 'open':
-        return await open(args, operand, print);
+        return await open(host, args, path(operand), print);
       case 'join':
-        return await join(args, print);
+        return await join(host, args, print);
       case 'list':
-        return await list(args, print);
+        return await list(host, args, print);
       case 'add':
-        return await add(args, operand, print);
+        return await add(host, args, operand, print);
       case 'remove':
-        return await remove(args, operand, extra[0], print);
+        return await remove(host, args, operand, extra[0], print);
       default:
         throw new UsageError(command === undefined ? 'channel needs a command: create, show, sign, open, join, list, add or remove' : `unknown channel command ${JSON.stringify(command)}`);
     }

@@ -17,6 +17,7 @@ import { onStopSignal, type StopRequest } from '../listen.js';
 import { archivedSince, cursorAtEnd } from '../demo/follow.js';
 import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PEOPLE, PRIORITY_DEADLINE_SECONDS, type World } from '../demo/world.js';
 import { runLogDemo } from './demo-log.js';
+import { processIo } from '../command-io.js';
 import { runStatus } from './status.js';
 
 export const DEMO: CommandSpec = {
@@ -248,7 +249,8 @@ async function show(world: World, print: (line: string) => void, stop: StopReque
     viewer.close();
   }
   print(`\n9. Washington principal's status board (liveness, who co-signed how far, deadlines, alarms):`);
-  await runStatus(['--home', world.home('washington-principal')], (l) => print(l.split('\n').map((x) => `   ${x}`).join('\n')));
+  const indented = (l: string) => print(l.split('\n').map((x) => `   ${x}`).join('\n'));
+  await runStatus(['--home', world.home('washington-principal')], processIo(indented, indented));
   print('');
   for (const line of commands(world, overdueId, keepRunning)) print(line);
   if (keepRunning) {

@@ -4,6 +4,7 @@ import { fromHex, toHex } from '@hotline/log';
 import { isRole } from '@hotline/protocol';
 import { enrolDevice, findOwnDevice, KeyStore, KeyStoreError, revokeDevice } from '@hotline/terminal';
 import { withTerminal } from '../session.js';
+import type { CommandIo } from '../command-io.js';
 import { integerFlag, parseCommand, splitSubcommand, UsageError, type CommandSpec, type OptionSpec } from '../args.js';
 import { existingHome, HOME_OPTION, passphrase, terminalHome } from '../home.js';
 import { requirePartyName } from '../party-name.js';
@@ -56,7 +57,8 @@ administrator's home: it needs the party root and this home's relay.`,
   ],
 };
 
-export async function runParty(argv: readonly string[], print: (line: string) => void): Promise<number> {
+export async function runParty(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { print } = io;
   const { name: command, spec, rest } = splitSubcommand(argv, PARTY);
   if (spec === undefined) throw new UsageError(command === undefined ? 'party needs a command: create, export, trust, list, enrol or revoke' : `unknown party command ${JSON.stringify(command)}`);
   const args = parseCommand(rest, spec);
@@ -114,7 +116,7 @@ export async function runParty(argv: readonly string[], print: (line: string) =>
       case 'revoke': {
         if (operand === undefined) throw new UsageError('party revoke needs the DEVICE: its key in hex, or a unique prefix of at least 8 hex digits');
         const root = store.party(passphrase());
-        return await withTerminal(args, async (t) => {
+        return await withTerminal(io.host, args, async (t) => {
           await t.refresh();
           const deviceKey = findOwnDevice(t, operand.toLowerCase());
           const receipt = await revokeDevice(t, root, deviceKey, args.values.get('reason') ?? 'revoked by the party administrator');

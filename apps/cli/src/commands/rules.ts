@@ -9,6 +9,8 @@ import { acknowledge, approveDraft, catchUp, closeThread, draftMessage, drafts, 
 import { parseCommand, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from '../args.js';
 import { HOME_OPTION } from '../home.js';
 import { CommandFailure, withTerminal } from '../session.js';
+import type { TerminalHost } from '../hosting.js';
+import type { CommandIo } from '../command-io.js';
 
 function rule(command: string, operands: string | undefined, summary: string, description: string, options: readonly OptionSpec[] = []): CommandSpec {
   return { command, ...(operands === undefined ? {} : { operands }), summary, description, options: [...options, HOME_OPTION] };
@@ -41,9 +43,9 @@ function report(print: (line: string) => void, what: string, sent: Sent): number
   return 0;
 }
 
-async function onChannel(args: ParsedArgs, channel: string | undefined, work: (t: Terminal, charter: ReturnType<Terminal['charters']['find']>) => Promise<number>): Promise<number> {
+async function onChannel(host: TerminalHost, args: ParsedArgs, channel: string | undefined, work: (t: Terminal, charter: ReturnType<Terminal['charters']['find']>) => Promise<number>): Promise<number> {
   if (channel === undefined) throw new UsageError('a CHANNEL is required');
-  return withTerminal(args, async (t) => {
+  return withTerminal(host, args, async (t) => {
     const charter = t.charters.find(channel);
     await catchUp(t, { only: charter, join: false });
     return work(t, charter);
@@ -56,7 +58,8 @@ function draftJson(d: ReturnType<typeof drafts>[number]) {
   return { id: d.id, channel: d.channel, author: d.author, precedence, language: d.body.language, text: d.body.text, approvedBy: d.approvedBy, required: d.required, sent: d.sent ?? null, mine: d.mine };
 }
 
-export async function runRule(command: string, argv: readonly string[], print: (line: string) => void): Promise<number> {
+export async function runRule(command: string, argv: readonly string[], io: CommandIo): Promise<number> {
+  const { print, host } = io;
   const spec = RULES[command];
   if (spec === undefined) throw new UsageError(`unknown command ${command}`);
   const args = parseCommand(argv, spec);
@@ -65,37 +68,37 @@ export async function runRule(command: string, argv: readonly string[], print: (
   switch (command) {
     case 'ack':
       if (b === undefined) throw new UsageError('ack needs CHANNEL and ID');
-      return onChannel(args, a, async (t, charter) => report(print, `acknowledged ${b} in ${charter.name}`, await acknowledge(t, charter, b)));
+      return onChannel(host, args, a, async (t, charter) => report(print, `acknowledged ${b} in ${charter.name}`, await acknowledge(t, charter, b)));
     case 'freeze':
     case 'unfreeze':
-      return onChannel(args, a, async (t, charter) => report(print, `${command === 'freeze' ? 'froze' : 'unfroze'} ${charter.name}`, await setFrozen(t, charter, command === 'freeze')));
+      return onChannel(host, args, a, async (t, charter) => report(print, `${command === 'freeze' ? 'froze' : 'unfroze'} ${charter.name}`, await setFrozen(t, charter, command === 'freeze')));
     case 'edit':
       if (b === undefined || c === undefined) throw new UsageError('edit needs CHANNEL, ID and TEXT');
-      return onChannel(args, a, async (t, charter) => report(print, `edited ${b}`, await editMessage(t, charter, b, c)));
+      return onChannel(host, args, a, async (t, charter) => report(print, `edited ${b}`, await editMessage(t, charter, b, c)));
     case 'close':
       if (b === undefined) throw new UsageError('close needs CHANNEL and ID');
-      return onChannel(args, a, async (t, charter) => report(print, `closed the thread of ${b}`, await closeThread(t, charter, b)));
+      return onChannel(host, args, a, async (t, charter) => report(print, `closed the thread of ${b}`, await closeThread(t, charter, b)));
     case 'draft': {
       if (b === undefined) throw new UsageError('draft needs CHANNEL and TEXT');
       if (c !== undefined) throw new UsageError('draft takes one TEXT argument: quote it');
       const name = (args.values.get('precedence') ?? 'flash').toLowerCase();
       const precedence = Object.hasOwn(Precedence, name) ? (Precedence as Record<string, Precedence>)[name] : undefined;
       if (precedence === undefined) throw new UsageError(`--precedence must be flash, immediate, priority or routine, got ${JSON.stringify(name)}`);
-      return onChannel(args, a, async (t, charter) => {
+      return onChannel(host, args, a, async (t, charter) => {
         await catchUp(t, { only: internalChannel(t), join: false });
         return report(print, `drafted for ${charter.name} (approve with: hotline approve <id>)`, await draftMessage(t, charter, { precedence, language: args.values.get('language') ?? 'en', text: b }));
       });
     }
     case 'approve':
       if (a === undefined) throw new UsageError('approve needs the DRAFT id');
-      return withTerminal(args, async (t) => {
+      return withTerminal(host, args, async (t) => {
         await catchUp(t, { only: internalChannel(t), join: false });
         const code = report(print, `approved draft ${a}`, await approveDraft(t, a));
         await catchUp(t); // the author's terminal sends once the quorum is met; if this is the author's, now
         return code;
       });
     case 'drafts':
-      return withTerminal(args, async (t) => {
+      return withTerminal(host, args, async (t) => {
         await catchUp(t);
         const list = drafts(t);
         if (args.booleans.has('json')) {

@@ -6,6 +6,7 @@ import { statementId } from '@hotline/protocol';
 import { parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { HOME_OPTION } from '../home.js';
 import { CommandFailure, EXIT, withTerminal } from '../session.js';
+import type { CommandIo } from '../command-io.js';
 
 export const SEND: CommandSpec = {
   command: 'send',
@@ -33,6 +34,7 @@ Text that begins with "-" goes after "--", which ends the options:
     { name: 'json', type: 'boolean', description: 'print {"channel","seq","logIndex","statement","duplicate"}, or {"queued","statement"} when the relay cannot be reached' },
     HOME_OPTION,
   ],
+  readsStdin: (args) => args.positionals.length < 2,
   footer: `Exit status: 0 sent, 1 refused by the relay (kept in the outbox) or an alert, 2 bad usage
 (including a channel frozen by a principal, or a message the two-person rule covers),
 3 relay unreachable (queued).`,
@@ -41,13 +43,8 @@ Text that begins with "-" goes after "--", which ends the options:
 /** A statement body holds at most 64 KiB; leave room for the rest of the message body. */
 const MAX_TEXT_BYTES = 60_000;
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\n$/, '');
-}
-
-export async function runSend(argv: readonly string[], print: (line: string) => void): Promise<number> {
+export async function runSend(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { print } = io;
   const args = parseCommand(argv, SEND);
   const [channel, text, ...extra] = args.positionals;
   if (channel === undefined) throw new UsageError('send needs a CHANNEL');
@@ -56,11 +53,11 @@ export async function runSend(argv: readonly string[], print: (line: string) => 
   const precedence = Object.hasOwn(Precedence, precedenceName) ? (Precedence as Record<string, Precedence>)[precedenceName] : undefined;
   if (precedence === undefined) throw new UsageError(`--precedence must be flash, immediate, priority or routine, got ${JSON.stringify(precedenceName)}`);
   const language = args.values.get('language') ?? 'en';
-  const message = text ?? (await readStdin());
+  const message = text ?? (await io.readStdin()).replace(/\n$/, '');
   if (message.length === 0) throw new UsageError('nothing to send: the message is empty');
   if (Buffer.byteLength(message) > MAX_TEXT_BYTES) throw new UsageError(`the message is ${Buffer.byteLength(message)} bytes; at most ${MAX_TEXT_BYTES} fit in one statement`);
   if (!/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language) || language.length > 35) throw new UsageError(`--language must be a BCP 47 tag such as en or ru, got ${JSON.stringify(language)}`);
-  return withTerminal(args, async (t) => {
+  return withTerminal(io.host, args, async (t) => {
     const charter = t.charters.find(channel);
     // Catch up first so the message cites the newest verified head — but an unreachable relay
     // must not lose the message: it is then queued from what the archive already verified.

@@ -3,7 +3,8 @@ import { toHex } from '@hotline/log';
 import { channelBoard, channelStatus, isInternal, isoTime, type StoredCondition, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { HOME_OPTION } from '../home.js';
-import { boardExitStatus, catchUpOrShowArchive, explain, openTerminal } from '../session.js';
+import { boardExitStatus, catchUpOrShowArchive, withTerminal } from '../session.js';
+import type { CommandIo } from '../command-io.js';
 
 export const STATUS: CommandSpec = {
   command: 'status',
@@ -116,20 +117,16 @@ function printBoard(b: Board, print: (line: string) => void): void {
   for (const r of b.resolved) print(`resolved  ${r.code} for ${duration(r.durationSeconds * 1000)} (${r.since} – ${r.ended}): ${r.message}`);
 }
 
-export async function runStatus(argv: readonly string[], print: (line: string) => void): Promise<number> {
+export async function runStatus(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { print } = io;
   const args = parseCommand(argv, STATUS);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const shown = integerFlag(args, 'alerts', 10, 0, 10000);
-  const t = openTerminal(args);
-  try {
+  return withTerminal(io.host, args, async (t) => {
     const reachable = await catchUpOrShowArchive(t);
     const b = board(t, shown, reachable);
     if (args.booleans.has('json')) print(JSON.stringify(b, null, 2));
     else printBoard(b, print);
     return boardExitStatus(t, b.relay.reachable, b.channels.some((c) => c.board.alarms.length > 0));
-  } catch (error) {
-    throw explain(error, t.relayUrl);
-  } finally {
-    t.close();
-  }
+  });
 }

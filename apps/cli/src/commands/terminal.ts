@@ -2,9 +2,12 @@
 import { spawn } from 'node:child_process';
 import { InsecureFileError, readSecretFile } from '@hotline/node-files';
 import { Precedence } from '@hotline/protocol';
-import { TerminalService, type Alarm, type IncomingMessage } from '@hotline/terminal';
+import { realpathSync } from 'node:fs';
+import { LocalSocketServer, localSocketPath, TerminalAlreadyRunning, TerminalService, type Alarm, type CommandOutput, type ForwardedCommand, type IncomingMessage, type Terminal } from '@hotline/terminal';
+import type { CommandIo } from '../command-io.js';
+import { serviceHost } from '../hosting.js';
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
-import { HOME_OPTION } from '../home.js';
+import { existingHome, HOME_OPTION } from '../home.js';
 import { onStopSignal } from '../listen.js';
 import { LOG_FORMAT_OPTION, serverLogger } from '../log-format.js';
 import { explain, openTerminal } from '../session.js';
@@ -73,7 +76,51 @@ function readPassphraseFile(path: string): string {
   return text.replace(/\r?\n$/, '');
 }
 
-export async function runTerminal(argv: readonly string[], print: (line: string) => void): Promise<number> {
+/** Runs a command line forwarded over the local socket, with the service's terminal; main's dispatcher. */
+export type ForwardedRunner = (argv: readonly string[], io: CommandIo) => Promise<number>;
+
+/** The io of a forwarded command: its output, stdin, cwd and hooks are the forwarding command's. */
+function forwardedIo(service: TerminalService, t: Terminal, command: ForwardedCommand, output: CommandOutput, signal: AbortSignal): CommandIo {
+  let noticed = false;
+  const waiting = () => {
+    if (!noticed) output.err('(waiting for this home\'s running terminal to finish its round)');
+    noticed = true;
+  };
+  return {
+    print: output.out,
+    printError: output.err,
+    host: serviceHost(service, t, waiting),
+    cwd: command.cwd,
+    readStdin: async () => command.stdin ?? '',
+    stopSignal: () => signal,
+    runHook: output.hook,
+  };
+}
+
+async function startSocket(home: string, service: TerminalService, t: Terminal, runForwarded: ForwardedRunner, log: (event: string, fields: Record<string, unknown>) => void): Promise<LocalSocketServer> {
+  const commands = service.metrics.counter('hotline_terminal_commands', 'commands run for this home over the local socket, by exit status');
+  try {
+    return await LocalSocketServer.start(localSocketPath(home, { prepare: true }), {
+      health: () => service.health(),
+      metrics: () => service.metrics.render(),
+      runCommand: async (command, output, signal) => {
+        if (command.home !== home) {
+          output.err(`hotline: this terminal runs for ${home}, not ${command.home}`);
+          return 2;
+        }
+        const exit = await runForwarded(command.argv, forwardedIo(service, t, command, output, signal));
+        commands(1, { exit: String(exit) });
+        log('command', { command: command.argv[0] ?? '', exit }); // the command word only: arguments may be message text
+        return exit;
+      },
+    });
+  } catch (error) {
+    if (error instanceof TerminalAlreadyRunning) throw new UsageError(error.message);
+    throw new UsageError(`cannot listen on this home's local socket: ${(error as Error).message}`);
+  }
+}
+
+export async function runTerminal(argv: readonly string[], print: (line: string) => void, runForwarded: ForwardedRunner): Promise<number> {
   const args = parseCommand(argv, TERMINAL);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const precedenceText = (args.values.get('on-message-precedence') ?? 'immediate').toLowerCase();
@@ -102,15 +149,20 @@ export async function runTerminal(argv: readonly string[], print: (line: string)
     log('stopping', { signal });
     service.stop();
   });
+  let socket: LocalSocketServer | undefined;
   try {
-    print(`terminal running for ${t.certificate.party} / ${t.certificate.member} (relay ${t.relayUrl}); SIGINT or SIGTERM stops it`);
+    socket = await startSocket(realpathSync(existingHome(args)), service, t, runForwarded, log);
+    print(`terminal running for ${t.certificate.party} / ${t.certificate.member} (relay ${t.relayUrl}); commands for this home go through ${socket.path}; SIGINT or SIGTERM stops it`);
     if (stop.requested()) service.stop();
     await service.run();
+    await socket.close(); // forwarded commands finish (a watch is stopped) before the terminal closes
+    socket = undefined;
     log('stopped', {});
     return 0;
   } catch (error) {
     throw explain(error, t.relayUrl);
   } finally {
+    await socket?.close();
     stop.dispose();
     t.close();
   }

@@ -1,12 +1,12 @@
 /** `hotline watch CHANNEL` — stream the channel's messages as they are verified, and every alert. */
-import { spawn } from 'node:child_process';
 import { toHex } from '@hotline/log';
 import { ReceiptKind } from '@hotline/protocol';
 import { describeStatement, formatLine, sendReceipts, shownByDefault, transcript, wantsReadReceipt, type Alarm, type FeedEvent, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { HOME_OPTION } from '../home.js';
-import { boardExitStatus, catchUpOrShowArchive, explain, openTerminal } from '../session.js';
+import { boardExitStatus, catchUpOrShowArchive, explain } from '../session.js';
+import type { CommandIo } from '../command-io.js';
 
 export const WATCH: CommandSpec = {
   command: 'watch',
@@ -42,17 +42,10 @@ function alertLine(code: string, message: string, seq?: number | null): string {
   return `!! ALERT ${code}${seq === undefined || seq === null ? '' : ` (seq ${seq})`}: ${message}`;
 }
 
-function runHook(command: string, env: Record<string, string>, print: (line: string) => void): void {
-  const child = spawn('sh', ['-c', command], { stdio: 'inherit', env: { ...process.env, ...env } });
-  child.once('error', (error) => print(`(--on-alarm could not run: ${error.message})`));
-  child.once('exit', (code) => {
-    if (code !== 0) print(`(--on-alarm exited with ${code})`);
-  });
-}
-
 interface WatchOptions {
   readonly all: boolean;
   readonly onAlarm: string | undefined;
+  readonly runHook: CommandIo['runHook'];
 }
 
 /**
@@ -94,6 +87,19 @@ function printEvent(t: Terminal, charter: Charter, e: FeedEvent, options: WatchO
   return undefined;
 }
 
+/** Waits `ms`, or less if `signal` aborts first. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
 function seconds(ms: number): number {
   return Math.max(0, Math.round(ms / 1000));
 }
@@ -114,35 +120,32 @@ async function round(t: Terminal, charter: Charter, cursor: FeedCursor, options:
 
 function announceAlarm(channel: string, alarm: Alarm, options: WatchOptions, print: (line: string) => void): void {
   print(`!! ALARM ${alarm.code} ${alarm.level.toUpperCase()}: ${alarm.message}`);
-  if (options.onAlarm !== undefined) runHook(options.onAlarm, { HOTLINE_ALARM_CODE: alarm.code, HOTLINE_ALARM_LEVEL: alarm.level, HOTLINE_ALARM_MESSAGE: alarm.message, HOTLINE_CHANNEL: channel }, print);
+  if (options.onAlarm !== undefined) options.runHook(options.onAlarm, { HOTLINE_ALARM_CODE: alarm.code, HOTLINE_ALARM_LEVEL: alarm.level, HOTLINE_ALARM_MESSAGE: alarm.message, HOTLINE_CHANNEL: channel });
 }
 
-export async function runWatch(argv: readonly string[], print: (line: string) => void): Promise<number> {
+export async function runWatch(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { print } = io;
   const args = parseCommand(argv, WATCH);
-  const options: WatchOptions = { all: args.booleans.has('all'), onAlarm: args.values.get('on-alarm') };
+  const options: WatchOptions = { all: args.booleans.has('all'), onAlarm: args.values.get('on-alarm'), runHook: io.runHook };
   const [channel, ...extra] = args.positionals;
   if (channel === undefined) throw new UsageError('watch needs a CHANNEL');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   const history = integerFlag(args, 'history', 10, 0, 100000);
   const interval = integerFlag(args, 'interval', 500, 50, 60000);
   const once = args.booleans.has('once');
-  const t = openTerminal(args);
-  let stopped = false;
-  const stop = () => {
-    stopped = true;
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const hosted = io.host.open(args);
+  const t = hosted.terminal;
+  const stop = once ? undefined : io.stopSignal();
   try {
-    const charter = t.charters.find(channel);
     // One read transaction: the history printed and the feed position it ends at are the same
     // snapshot, so nothing archived meanwhile is printed twice or skipped.
-    const start = t.db.transaction(() => {
+    const { charter, start } = await hosted.turn(async () => t.db.transaction(() => {
+      const charter = t.charters.find(channel);
       const head = (t.archive.position(charter.channelId)?.nextSeq ?? 1) - 1;
       const lines = transcript(t, charter, 1, 1_000_000, options.all).filter((l) => l.seq <= head);
       const recorded = t.archive.alerts(history).filter((a) => a.channel === null || a.channel === toHex(charter.channelId)).reverse();
-      return { head, lines, recorded, open: t.conditions.current(), feed: t.archive.feed.last() };
-    })();
+      return { charter, start: { head, lines, recorded, open: t.conditions.current(), feed: t.archive.feed.last() } };
+    })());
     print(`watching ${charter.name} (${charter.parties.map((p) => p.name).join(' ⇄ ')}); verified head seq ${start.head}. Ctrl-C stops.`);
     for (const line of start.lines.slice(Math.max(0, start.lines.length - history))) print(formatLine(line));
     // Alerts already on record are shown once at the start (the last few), then followed.
@@ -151,18 +154,16 @@ export async function runWatch(argv: readonly string[], print: (line: string) =>
     const cursor = new FeedCursor(start.feed);
     let wasReachable = true;
     do {
-      const { reachable } = await round(t, charter, cursor, options, print);
+      const { reachable } = await hosted.turn(() => round(t, charter, cursor, options, print));
       if (reachable !== wasReachable && !once) print(reachable ? `(the relay at ${t.relayUrl} answers again)` : `(cannot reach the relay at ${t.relayUrl}: showing what is verified; retrying every ${interval} ms)`);
       wasReachable = reachable;
-      if (once) return boardExitStatus(t, reachable, false);
-      await new Promise((r) => setTimeout(r, interval));
-    } while (!stopped);
-    return boardExitStatus(t, wasReachable, false);
+      if (once) return await hosted.turn(async () => boardExitStatus(t, reachable, false));
+      await sleep(interval, stop);
+    } while (stop?.aborted !== true);
+    return await hosted.turn(async () => boardExitStatus(t, wasReachable, false));
   } catch (error) {
     throw explain(error, t.relayUrl);
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    t.close();
+    hosted.close();
   }
 }

@@ -20,6 +20,7 @@ import type { Terminal } from '../terminal.js';
 import type { FeedEvent } from '../views/feed.js';
 import { prepared } from '../store/terminal-db.js';
 import { removeRevokedMembers } from '../channel/revocations.js';
+import { Metrics } from '@hotline/node-files/metrics';
 
 /** A message that reached the archive, for `--on-message`: references and, only if asked, the text. */
 export interface IncomingMessage {
@@ -60,19 +61,60 @@ export class TerminalService {
   private backoffMs = 0;
   private nextConnectAt = 0;
   private stopped = false;
+  /** Rounds and the commands run for this home (the local socket) take turns: one at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly startedAt = Date.now();
+  private lastRoundAt: number | undefined;
+  readonly metrics = new Metrics();
+  private readonly countRound = this.metrics.counter('hotline_terminal_rounds', 'rounds run (catch-up, sends, alarms)');
+  private readonly countMessage = this.metrics.counter('hotline_terminal_messages', 'valid messages from other parties archived');
+  private readonly countAlarm = this.metrics.counter('hotline_terminal_alarms', 'alarms raised, by level');
+  private readonly countAlert = this.metrics.counter('hotline_terminal_alerts', 'evidence alerts stored, by code');
 
   constructor(
     private readonly t: Terminal,
     private readonly hooks: ServiceHooks = {},
     private readonly options: ServiceOptions = {},
-  ) {}
+  ) {
+    this.metrics.gauge('hotline_terminal_subscribed', '1 while the relay\'s push subscription is open', () => (this.subscription === undefined ? 0 : 1));
+    this.metrics.gauge('hotline_terminal_feed_cursor', 'the last change-feed event handed to the hooks', () => this.cursor() ?? 0);
+    this.metrics.gauge('hotline_terminal_last_round_age_seconds', 'seconds since the last round finished', () => (this.lastRoundAt === undefined ? -1 : (Date.now() - this.lastRoundAt) / 1000));
+  }
+
+  /**
+   * Runs `work` when no round and no other command is using the terminal, so that nothing else
+   * in this process reads or advances MLS state (or sits in the database's write transaction)
+   * meanwhile. The local socket's commands run through here.
+   */
+  turn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** What /healthz reports: facts for a supervisor, no secrets. */
+  health(): Record<string, unknown> {
+    return {
+      ok: !this.stopped,
+      party: this.t.certificate.party,
+      member: this.t.certificate.member,
+      device: toHex(this.t.deviceKey),
+      relay: this.t.relayUrl,
+      pid: process.pid,
+      startedAt: new Date(this.startedAt).toISOString(),
+      lastRoundAt: this.lastRoundAt === undefined ? null : new Date(this.lastRoundAt).toISOString(),
+      subscribed: this.subscription !== undefined,
+    };
+  }
 
   /** Runs until `stop()`; the round in progress finishes first (drain). */
   async run(): Promise<void> {
     if (this.cursor() === undefined) this.saveCursor(this.t.archive.feed.last()); // hooks are for what comes next, not the history
     while (!this.stopped) {
       await this.ensureSubscription();
-      const pending = await this.round();
+      const pending = await this.turn(() => this.round());
+      this.lastRoundAt = Date.now();
+      this.countRound();
       // Envelopes waiting for a cosigned checkpoint: look again soon, not a whole tick later
       // (the relay signs every 250 ms by default; no push announces the checkpoint).
       if (!this.stopped) await this.sleepUntilWoken(pending ? Math.min(PENDING_RETRY_MS, this.options.tickMs ?? 1000) : (this.options.tickMs ?? 1000));
@@ -100,6 +142,7 @@ export class TerminalService {
     this.dispatch();
     for (const { charter, alarm } of alarms) {
       this.hooks.log?.('alarm', { channel: charter.name, code: alarm.code, level: alarm.level });
+      this.countAlarm(1, { level: alarm.level });
       this.hooks.onAlarm?.(charter.name, alarm);
     }
     return pending;
@@ -123,6 +166,7 @@ export class TerminalService {
     if (e.kind === 'alert' && e.ref !== null) {
       const a = this.t.archive.alertById(e.ref);
       if (a !== undefined) this.hooks.log?.('alert', { code: a.code, channel: a.channel, seq: a.seq, logIndex: a.logIndex });
+      if (a !== undefined) this.countAlert(1, { code: a.code });
       return;
     }
     if (e.kind !== 'statement' || e.seq === null || e.channel === null) return;
@@ -135,6 +179,7 @@ export class TerminalService {
     const body = decodeMessageBody(stored.statement.body);
     if (!body.ok) return;
     this.hooks.log?.('message', { channel: charter.name, seq: stored.seq, precedence: body.value.precedence });
+    this.countMessage();
     if (body.value.precedence > (this.hooks.minPrecedence ?? Precedence.immediate)) return;
     this.hooks.onMessage?.({
       channel: charter.name,
