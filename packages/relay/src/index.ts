@@ -2,6 +2,6 @@
 export { startRelay, DEFAULT_LIMITS, type RelayOptions, type RunningRelay } from './relay.js';
 export type { RelayLimits } from './context.js';
 export { jsonLogger, textLogger, silentLogger, type Logger } from './logger.js';
-export { LOG_KEY_FILE } from './log-key.js';
+export { LOG_KEY_FILE, loadOrCreateLogKey } from './log-key.js';
 export { RelayStartError } from './errors.js';
 export { MailKind } from './http/mailbox-routes.js';

@@ -50,7 +50,8 @@ export interface RunningWitness {
   close(): Promise<void>;
 }
 
-function loadOrCreateKey(dataDir: string, name: string | undefined): SignerKey {
+/** The witness's cosigning key in `<data>/witness.key`, generated on first use; the data directory must exist. */
+export function loadOrCreateWitnessKey(dataDir: string, name: string | undefined): SignerKey {
   const path = join(dataDir, WITNESS_KEY_FILE);
   const text = readSecretFile(path)?.trim();
   if (text === undefined) {
@@ -90,7 +91,7 @@ function health(store: WitnessStore, origins: readonly string[]): { status: 'ok'
 
 export async function startWitness(options: WitnessOptions): Promise<RunningWitness> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const key = loadOrCreateKey(options.dataDir, options.name);
+  const key = loadOrCreateWitnessKey(options.dataDir, options.name);
   const store = new WitnessStore(join(options.dataDir, 'witness.db'));
   const logs = new Map<string, NoteVerifier[]>();
   for (const log of options.logs) {

@@ -1,7 +1,8 @@
 /** `hotline relay` — runs a relay until SIGINT/SIGTERM, then shuts down gracefully. */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { formatVerifierKey, verifierKeyOf } from '@hotline/log';
 import { parsePartyRoot } from '@hotline/protocol';
-import { DEFAULT_LIMITS, RelayStartError, startRelay } from '@hotline/relay';
+import { DEFAULT_LIMITS, loadOrCreateLogKey, RelayStartError, startRelay } from '@hotline/relay';
 import { LOG_FORMAT_OPTION, serverLogger } from '../log-format.js';
 import type { VerifierKey } from '@hotline/log';
 import { systemClock } from '@hotline/node-files/clock';
@@ -19,7 +20,11 @@ terminals verify everything it says.
 
 On first start the relay creates DIR (mode 0700), a log key in DIR/log.key (mode 0600) and a
 SQLite database; it prints its URL and log key (a C2SP vkey, give it to every party) and then
-logs JSON lines to stderr.`,
+logs JSON lines to stderr.
+
+The witnesses need the log key before they start, and the relay needs their keys: --print-key
+creates DIR and the log key (if they do not exist yet), prints the log key alone and exits
+without serving, so the witnesses can be set up before the relay first starts.`,
   options: [
     { name: 'data', type: 'string', placeholder: 'DIR', required: true, description: 'state directory' },
     { name: 'listen', type: 'string', placeholder: 'HOST:PORT', default: '127.0.0.1:4780', description: 'address to listen on (port 0 = any free)' },
@@ -32,6 +37,7 @@ logs JSON lines to stderr.`,
     { name: 'rate', type: 'string', placeholder: 'N', default: String(DEFAULT_LIMITS.ratePerSecond), description: 'per-device envelopes per second' },
     { name: 'burst', type: 'string', placeholder: 'N', default: String(DEFAULT_LIMITS.burst), description: 'per-device burst' },
     { name: 'json', type: 'boolean', description: 'print the start-up line as JSON ({"url","origin","logKey"})' },
+    { name: 'print-key', type: 'boolean', description: 'create the log key if needed, print it (with --json: {"origin","logKey"}) and exit without serving' },
     LOG_FORMAT_OPTION,
   ],
   footer: `Stops cleanly on SIGINT, SIGTERM or SIGHUP (also while starting): in-flight envelopes are
@@ -70,10 +76,25 @@ async function startOrFail<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
+/** --print-key: the log key the relay will sign with, created as its first start would (0700 DIR, 0600 key). */
+function printLogKey(dataDir: string, origin: string | undefined, json: boolean, print: (line: string) => void): number {
+  let key;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    key = loadOrCreateLogKey(dataDir, origin).key;
+  } catch (error) {
+    throw new UsageError(`cannot create or read the log key in ${dataDir}: ${(error as Error).message}`);
+  }
+  const logKey = formatVerifierKey(verifierKeyOf(key));
+  print(json ? JSON.stringify({ origin: key.name, logKey }) : logKey);
+  return 0;
+}
+
 export async function runRelay(argv: readonly string[], print: (line: string) => void): Promise<number> {
   const args = parseCommand(argv, RELAY);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const dataDir = args.values.get('data')!; // required by the table
+  if (args.booleans.has('print-key')) return printLogKey(dataDir, args.values.get('origin'), args.booleans.has('json'), print);
   const { host, port } = parseListen(args.values.get('listen') ?? '127.0.0.1:4780');
   const vkeys = [...(args.repeated.get('party') ?? [])];
   const partyFile = args.values.get('party-file');
