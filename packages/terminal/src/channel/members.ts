@@ -7,7 +7,7 @@
  */
 import { bytesEqual, toHex } from '@hotline/log';
 import { createCommit, defaultProposalTypes, encode, getGroupMembers, mlsMessageEncoder, nodeTypes, type ClientState, type Proposal } from 'ts-mls';
-import { encodeEnvelope, envelopeHash, EnvelopeKind, openMembership, signMembership, type Charter } from '@hotline/protocol';
+import { encodeEnvelope, envelopeHash, EnvelopeKind, mayChangeMembers, openMembership, signMembership, type Charter } from '@hotline/protocol';
 import type { DirectoryEntry } from '../directory/directory.js';
 import { keyPackageHash } from '../mls/key-packages.js';
 import type { RelayReceipt } from '../relay-api.js';
@@ -20,12 +20,29 @@ export function memberKeys(state: ClientState): Uint8Array[] {
   return getGroupMembers(state).map((leaf) => (leaf.credential as { identity: Uint8Array }).identity);
 }
 
-/** The relay's access list, which only its signer (the opening device) can change. */
+/**
+ * Why this device made no change to a channel's members: `not_authorised` (it holds no
+ * member-change role and did not open the channel), `lost_epoch` (another member's commit took
+ * the epoch first: catch up, then see whether the change is still needed).
+ */
+export class MemberChangeRefused extends TerminalError {
+  constructor(readonly code: 'not_authorised' | 'lost_epoch', readonly channel: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The relay's access list, once this device is known to be allowed to replace it: it holds a
+ * member-change role, or it signed the current list (the opener, until another device changed
+ * it — a terminal cannot tell the opener otherwise; the relay, which can, decides for certain).
+ */
 async function accessList(t: Terminal, charter: Charter): Promise<{ version: number; members: readonly Uint8Array[] }> {
   const bytes = await t.relay.membership(charter.channelId);
   const doc = bytes === undefined ? undefined : openMembership(bytes);
   if (doc === undefined || !doc.ok) throw new TerminalError(`the relay has no valid access list for ${charter.name}`);
-  if (!bytesEqual(doc.value.creator, t.deviceKey)) throw new TerminalError(`only the device that opened ${charter.name} (${toHex(doc.value.creator).slice(0, 16)}…) can change its members`);
+  if (!mayChangeMembers(t.certificate.roles) && !bytesEqual(doc.value.signer, t.deviceKey)) {
+    throw new MemberChangeRefused('not_authorised', charter.name, `only the device that opened ${charter.name} or a member device with the admin role can change its members`);
+  }
   return doc.value;
 }
 
@@ -49,7 +66,7 @@ async function commitChange(t: Terminal, charter: Charter, proposals: Proposal[]
 
 async function submit(t: Terminal, charter: Charter, change: { envelope: Uint8Array; hash: Uint8Array }): Promise<RelayReceipt> {
   const receipt = await submitOwn(t, charter.channelId, change.hash, change.envelope);
-  if (receipt === 'lost') throw new TerminalError(`another member changed ${charter.name} first (its epoch already has a commit): catch up and try again`);
+  if (receipt === 'lost') throw new MemberChangeRefused('lost_epoch', charter.name, `another member changed ${charter.name} first (its epoch already has a commit): catch up and try again`);
   await sendInvitations(t);
   return receipt;
 }
