@@ -1,14 +1,15 @@
 /**
  * Member changes by devices other than the opener (issue 11 item 5, protocol.md §8 and §16a):
  * the channel's opener or any member device certified with the admin role may change its
- * members. Washington's principal opens the channel; Moscow's principal holds the admin role;
- * the operators hold none. Each test names who refuses what, and counts the commits in the log.
+ * members: a device certified with the admin role. Washington's principal opens the channel;
+ * both principals hold the admin role; the operators hold none. Each test names who refuses what, and counts the commits in the log.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '@hotline/log';
-import { decodeEnvelope, encodeMessageBody, EnvelopeKind, openMembership, Precedence, signMembership, StatementType, type Charter } from '@hotline/protocol';
+import { decodeEnvelope, encodeEnvelope, encodeMessageBody, EnvelopeKind, openMembership, Precedence, signMembership, StatementType, type Charter } from '@hotline/protocol';
 import { RelayRequestError } from '@hotline/relay/client';
+import { createCommit, defaultProposalTypes, encode, mlsMessageEncoder, nodeTypes } from 'ts-mls';
 import { acceptInvitations, KeyStore, MemberChangeRefused, memberKeys, openChannel, removeMember, removeRevokedMembers, revokeDevice, sendStatement, syncChannel, transcript, type Terminal } from '../src/index.js';
 import { eventually, hotline, type Hotline } from './hotline-fixture.js';
 
@@ -111,6 +112,7 @@ test('two authorised terminals remove the same revoked device at once: exactly o
       for (const t of [mp, wo]) await caughtUp(t, charter);
       return [mp, wo].every((t) => transcript(t, charter).some((l) => l.text === 'said after the race')) ? true : undefined;
     });
+    for (const t of [wp, mp, wo]) assert.ok(!t.archive.alerts().some((a) => a.code === 'unauthorised_member_change'), 'an admin\'s removal is no evidence against it');
     await cannotRead(mo, charter, 'said after the race');
   } finally {
     for (const t of [wp, mp, wo, mo]) t.close();
@@ -147,6 +149,67 @@ test('a member device without the admin role cannot change members: its terminal
     assert.deepEqual(await removeRevokedMembers(wo), []);
     assert.equal(wo.groups.pending(charter.channelId), undefined, 'no commit held');
     assert.equal(await commitsInLog(wo, charter), 1, 'nothing reached the log');
+  } finally {
+    for (const t of [wp, mp, wo, mo]) t.close();
+    await h.close();
+  }
+});
+
+test('a member without the admin role that bypasses its terminal and commits a removal: every member applies it and names the sender', async () => {
+  const h = await hotline();
+  const [wp, mp, wo, mo] = [h.open('wp'), h.open('mp'), h.open('wo'), h.open('mo')];
+  try {
+    const charter = await openedByWashington(h, wp, [mp, wo, mo]);
+    for (const t of [mp, mo]) await caughtUp(t, charter);
+
+    // Moscow's operator builds the MLS remove of Washington's operator itself and submits it.
+    const state = mo.groups.load(charter.channelId)!;
+    const leaf = state.ratchetTree.findIndex((n, i) => i % 2 === 0 && n?.nodeType === nodeTypes.leaf && toHex((n.leaf.credential as { identity: Uint8Array }).identity) === toHex(wo.deviceKey));
+    const commit = await createCommit({ context: await mo.context(charter), state, ratchetTreeExtension: true, extraProposals: [{ proposalType: defaultProposalTypes.remove, remove: { removed: leaf / 2 } }] });
+    await mo.relay.submit(charter.channelId, encodeEnvelope({ kind: EnvelopeKind.handshake, channelId: charter.channelId, commitment: new Uint8Array(32), payload: encode(mlsMessageEncoder, commit.commit) }));
+
+    for (const t of [wp, mp]) {
+      const alert = await eventually('the commit to be named', async () => {
+        await t.refresh();
+        return (await syncChannel(t, charter)).alerts.find((a) => a.code === 'unauthorised_member_change');
+      });
+      assert.match(alert.message, new RegExp(toHex(mo.deviceKey).slice(0, 16)), 'naming the sender');
+      assert.ok(!memberKeys(t.groups.load(charter.channelId)!).some((k) => toHex(k) === toHex(wo.deviceKey)), 'applied, so the group stays one group');
+    }
+    await say(wp, charter, 'after the rogue commit');
+    await eventually('the members still read each other', async () => {
+      await caughtUp(mp, charter);
+      return transcript(mp, charter).some((l) => l.text === 'after the rogue commit') ? true : undefined;
+    });
+  } finally {
+    for (const t of [wp, mp, wo, mo]) t.close();
+    await h.close();
+  }
+});
+
+test('two revoked devices in one channel: one removal commit each, and the access list drops both', async () => {
+  const h = await hotline();
+  const [wp, mp, wo, mo] = [h.open('wp'), h.open('mp'), h.open('wo'), h.open('mo')];
+  try {
+    const charter = await openedByWashington(h, wp, [mp, wo, mo]);
+    await revokeDevice(wp, new KeyStore(h.homes.wp).party(), wo.deviceKey, 'left the service');
+    await revokeOperator(h, mp, mo);
+    await eventually('Moscow\'s directory shows both revocations', async () => {
+      await mp.refresh();
+      return mp.directory.entry(wo.deviceKey)?.revoked === true ? true : undefined;
+    });
+    const removed: string[] = [];
+    await eventually('both removed', async () => {
+      await caughtUp(mp, charter);
+      removed.push(...(await removeRevokedMembers(mp)).map((r) => r.deviceKey));
+      return removed.length === 2 ? true : undefined;
+    });
+    assert.deepEqual(removed.sort(), [toHex(wo.deviceKey), toHex(mo.deviceKey)].sort());
+    await caughtUp(mp, charter);
+    assert.equal(await commitsInLog(mp, charter), 3, 'the opening commit and one removal commit per revoked device');
+    const list = openMembership((await mp.relay.membership(charter.channelId))!);
+    assert.ok(list.ok);
+    assert.deepEqual(list.value.members.map(toHex).sort(), [toHex(wp.deviceKey), toHex(mp.deviceKey)].sort());
   } finally {
     for (const t of [wp, mp, wo, mo]) t.close();
     await h.close();

@@ -16,9 +16,9 @@ export const RelayErrorCode = {
   /** 400: a handshake envelope carries an MLS application message. */
   notAHandshake: 'not_a_handshake',
   /**
-   * 403: an access-list update signed by a device that is neither the channel's opener nor an
-   * active member device with a member-change role (protocol.md §8). Nothing was stored; the
-   * terminal should leave the change to a device that may make it.
+   * 403: an access-list update signed by a device that is not an active member device with a
+   * member-change role (protocol.md §8). Nothing was stored; the terminal should leave the
+   * change to a device that may make it.
    */
   notAuthorised: 'not_authorised',
 } as const;

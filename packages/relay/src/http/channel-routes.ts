@@ -1,4 +1,4 @@
-/** Channel membership (the access list, signed by the opener or an admin member) and envelopes over HTTP. */
+/** Channel membership (the access list, signed by its opener, then by admin members) and envelopes over HTTP. */
 import { bytesEqual, toHex } from '@hotline/log';
 import { channelTag, decodeRoles, encodeDelivery, mayChangeMembers, openMembership, type Membership } from '@hotline/protocol';
 import { RelayErrorCode } from '../client/error-codes.js';
@@ -20,7 +20,7 @@ async function putMembership(request: Request, ctx: RelayContext): Promise<Reply
   if (!bytesEqual(m.channelId, channelId)) throw badRequest('channel_mismatch', 'membership is for another channel than the URL names');
   if (!bytesEqual(m.signer, session.deviceKey)) throw forbidden('not_signer', 'membership must be signed by the logged-in device');
   const existing = ctx.store.channel(channelId);
-  if (existing !== undefined) authoriseChange(ctx, existing.creator, m);
+  if (existing !== undefined) authoriseChange(ctx, m);
   for (const member of m.members) {
     if (!deviceIsActive(ctx, member)) throw badRequest('unknown_member', `member ${toHex(member).slice(0, 16)}… is not an active registered device`);
   }
@@ -32,17 +32,16 @@ async function putMembership(request: Request, ctx: RelayContext): Promise<Reply
 }
 
 /**
- * protocol.md §8: an update is signed by the channel's opener (the first document's signer,
- * kept as the channel's creator) or by a device on the current list whose certificate in the
- * logged directory holds a member-change role and is neither revoked nor expired — so a
- * revoked device is removed even when the opener is gone for good.
+ * protocol.md §8: an update is signed by a device on the current list whose certificate in the
+ * logged directory holds a member-change role and is neither revoked nor expired — the rule
+ * every member applies to the MLS commit, so a revoked device is removed even when the opener
+ * is gone for good, and the opener has no standing of its own once the channel is open.
  */
-function authoriseChange(ctx: RelayContext, opener: Uint8Array, m: Membership): void {
-  if (bytesEqual(m.signer, opener)) return;
+function authoriseChange(ctx: RelayContext, m: Membership): void {
   const device = ctx.store.device(m.signer);
   const roles = device === undefined ? undefined : decodeRoles(device.roles);
   const allowed = ctx.store.isMember(m.channelId, m.signer) && deviceIsActive(ctx, m.signer) && roles !== undefined && mayChangeMembers(roles);
-  if (!allowed) throw forbidden(RelayErrorCode.notAuthorised, 'only the channel\'s opener or a member device with the admin role may change its members');
+  if (!allowed) throw forbidden(RelayErrorCode.notAuthorised, 'only a member device with the admin role may change the channel\'s members');
 }
 
 function getMembership(request: Request, ctx: RelayContext): Reply {

@@ -2,8 +2,8 @@
  * Revoking a device (issue 11 item 5): the party root signs a revocation that the relay appends
  * to the logged directory; every terminal then refuses the device as an author from that point
  * of the log. The device must also leave every MLS group it is in, or it could still read: every
- * running terminal that may change a channel's members (its opener, or a member device with the
- * admin role: protocol.md §16a) removes each revoked member as soon as its directory shows the
+ * running terminal that may change a channel's members (a member device with the admin role:
+ * protocol.md §8, §16a) removes each revoked member as soon as its directory shows the
  * revocation — so the removal happens even if the opener never comes back. Several may try at
  * once; the relay's one-commit-per-epoch rule keeps exactly one removal commit in the log, and
  * each loser finds the device gone when it catches up.
