@@ -3,7 +3,7 @@ export { type ProtocolErrorCode, type Result } from './errors.js';
 export { Reader, Writer } from './codec.js';
 export { Label } from './labels.js';
 export { type Signer, signerFor, labelledHash, labelledSign, labelledVerify } from './hashing.js';
-export { ROLES, type Role, encodeRoles, decodeRoles, isRole } from './roles.js';
+export { ROLES, MEMBER_CHANGE_ROLES, type Role, encodeRoles, decodeRoles, isRole, mayChangeMembers } from './roles.js';
 export { isValidPartyName, isValidMemberName, partyNameProblem, suggestPartyName, PARTY_NAME_RULE } from './names.js';
 export { generatePartyRoot, partyRootSigner, parsePartyRoot } from './party.js';
 export {

@@ -21,3 +21,15 @@ export function decodeRoles(mask: number): Role[] | undefined {
 export function isRole(text: string): text is Role {
   return (ROLES as readonly string[]).includes(text);
 }
+
+/**
+ * The roles that let a member device change a channel's members after it was opened
+ * (docs/spec/protocol.md §8, §16a): add devices, remove them, remove revoked ones. The charter
+ * does not choose them: the protocol pins them, so every relay and terminal applies one rule.
+ */
+export const MEMBER_CHANGE_ROLES: readonly Role[] = ['admin'];
+
+/** True if a device certified with these roles may change the members of a channel it is in. */
+export function mayChangeMembers(roles: readonly Role[]): boolean {
+  return roles.some((r) => MEMBER_CHANGE_ROLES.includes(r));
+}

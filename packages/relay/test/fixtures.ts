@@ -13,6 +13,7 @@ import {
   signerFor,
   signMembership,
   type DeviceCertificate,
+  type Role,
   type Signer,
 } from '@hotline/protocol';
 import { startRelay, silentLogger, type RelayOptions, type RunningRelay } from '../src/index.js';
@@ -46,15 +47,15 @@ export interface TestDevice {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-export function makeCertificate(party: 'washington' | 'moscow', member: string, signer: Signer, validity = { from: now() - 60, until: now() + 86_400 }): DeviceCertificate {
+export function makeCertificate(party: 'washington' | 'moscow', member: string, signer: Signer, validity = { from: now() - 60, until: now() + 86_400 }, roles: Role[] = ['principal']): DeviceCertificate {
   const root = partyRootSigner(party === 'washington' ? WASHINGTON : MOSCOW);
-  return issueDeviceCertificate({ party, member, roles: ['principal'], deviceKey: signer.publicKey, notBefore: validity.from, notAfter: validity.until }, root);
+  return issueDeviceCertificate({ party, member, roles, deviceKey: signer.publicKey, notBefore: validity.from, notAfter: validity.until }, root);
 }
 
 /** Registers and logs in a fresh device. */
-export async function enrol(relay: RunningRelay, party: 'washington' | 'moscow', member: string): Promise<TestDevice> {
+export async function enrol(relay: RunningRelay, party: 'washington' | 'moscow', member: string, roles: Role[] = ['principal']): Promise<TestDevice> {
   const signer = signerFor(randomBytes(32));
-  const certificate = makeCertificate(party, member, signer);
+  const certificate = makeCertificate(party, member, signer, undefined, roles);
   const client = new RelayClient(relay.url);
   await client.registerDevice(certificate.bytes);
   await client.login(signer);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { toBase64 } from '@hotline/log';
+import { toBase64, toHex } from '@hotline/log';
 import { decodeRecord, signerFor, signLogin, signMembership } from '@hotline/protocol';
 import { RelayClient, RelayRequestError } from '../src/client/index.js';
 import { enrol, envelope, eventually, makeCertificate, openChannel, withRelay } from './fixtures.js';
@@ -30,7 +30,7 @@ test('a WebSocket cannot outlive its certificate: submissions after expiry are r
 
 test('a member removed from a channel stops receiving its envelopes', async () => {
   await withRelay(async (relay) => {
-    const alice = await enrol(relay, 'washington', 'Alice');
+    const alice = await enrol(relay, 'washington', 'Alice', ['principal', 'admin']);
     const boris = await enrol(relay, 'moscow', 'Boris');
     const channel = await openChannel(alice, [boris]);
     const socket = await boris.client.connect();
@@ -76,5 +76,24 @@ test('two certificates for one device key at once: exactly one is registered', a
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     assert.equal(refused?.reason.status, 409);
+  });
+});
+
+test('an access-list update is taken from an admin member device only, the opener included (protocol.md §8)', async () => {
+  await withRelay(async (relay) => {
+    const alice = await enrol(relay, 'washington', 'Alice');
+    const boris = await enrol(relay, 'moscow', 'Boris', ['principal', 'admin']);
+    const olga = await enrol(relay, 'moscow', 'Olga', ['operator']);
+    const outsider = await enrol(relay, 'moscow', 'Admin elsewhere', ['admin']);
+    const channel = await openChannel(alice, [boris, olga]);
+    const refusal = (e: unknown) => e instanceof RelayRequestError && e.status === 403 && e.code === 'not_authorised';
+    const list = (version: number, signer: typeof alice, members: (typeof alice)[]) => signMembership({ channelId: channel, version, members: members.map((d) => d.signer.publicKey) }, signer.signer).bytes;
+
+    await assert.rejects(olga.client.putMembership(channel, list(2, olga, [alice])), refusal, 'a member without the role');
+    await assert.rejects(outsider.client.putMembership(channel, list(2, outsider, [alice, boris])), refusal, 'an admin device that is not on the list');
+    await boris.client.putMembership(channel, list(2, boris, [alice])); // an admin member drops Olga
+    await assert.rejects(olga.client.request('GET', `/v1/channels/${toHex(channel)}`), (e: unknown) => e instanceof RelayRequestError && e.status === 404, 'the relay no longer serves Olga');
+    await assert.rejects(alice.client.putMembership(channel, list(3, alice, [boris, olga])), refusal, 'the opener, without the role');
+    await boris.client.putMembership(channel, list(3, boris, [alice, olga])); // and back
   });
 });

@@ -32,7 +32,7 @@ export { checkRules, isFrozen, isInternal, typeName, precedenceName, type RuleAl
 export { channelBoard, type ChannelBoard, type CutOff, type PartyBoard, type Deadline, type Alarm, type Liveness, type DeadlineState } from './rules/board.js';
 export { acknowledge, approveDraft, closeThread, draftMessage, drafts, editMessage, findStatement, heartbeatIfDue, internalChannel, sendApprovedDrafts, sendMessage, sendReceipts, setFrozen, type DraftStatus } from './channel/rule-actions.js';
 export { type StoredStatement } from './archive/archive.js';
-export { addMembers, removeMember, memberKeys } from './channel/members.js';
+export { addMembers, MemberChangeRefused, removeMember, memberKeys } from './channel/members.js';
 export { Feed, type FeedEvent, type FeedEventKind } from './views/feed.js';
 export { transcriptEntry, shownByDefault, wantsReadReceipt, type TranscriptEntry, type StatementEvidence } from './views/transcript-view.js';
 export { TerminalService, type IncomingMessage, type ServiceHooks, type ServiceOptions } from './service/terminal-service.js';

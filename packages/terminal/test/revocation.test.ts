@@ -1,8 +1,8 @@
 /**
  * Revoking a device (issue 11 item 5): Moscow's administrator revokes Moscow's operator in the
  * logged directory; the running terminal of the channel's opener (Washington's principal)
- * removes it from the MLS group with exactly one removal commit, other members make none, and
- * the revoked device reads nothing that follows.
+ * removes it from the MLS group with exactly one removal commit, and the revoked device reads
+ * nothing that follows. Removals by admin members, races and refusals: member-changes.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,12 +34,6 @@ test('a revoked device is removed from the channel by its opener with exactly on
     await assert.rejects(revokeDevice(mp, new KeyStore(h.homes.mp).party(), mp.deviceKey, 'x'), /revoke itself/);
     await revokeDevice(mp, new KeyStore(h.homes.mp).party(), operator, 'laptop lost');
 
-    // Moscow's principal is a member but not the channel's opener: it makes no removal.
-    await eventually('Moscow\'s directory shows the revocation', async () => {
-      await mp.refresh();
-      return mp.directory.entry(operator)?.revoked === true ? true : undefined;
-    });
-    assert.deepEqual(await removeRevokedMembers(mp), []);
     // Washington's principal opened the channel: one removal, then nothing more to do.
     const removed = await eventually('the opener removes the revoked device', async () => {
       await wp.refresh();

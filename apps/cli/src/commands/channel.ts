@@ -67,14 +67,14 @@ device the verified directory admits, and invites them.`,
     channelCommand('list', { summary: 'the channels this terminal belongs to', description: 'Lists the channels this terminal belongs to.' }, [HOME_OPTION, { name: 'json', type: 'boolean', description: 'machine-readable output: {"channels":[{"name","id","parties"}]}, whole ids' }]),
     channelCommand('add', {
       operands: 'CHANNEL',
-      summary: 'on the device that opened it: add every device the verified directory has admitted since (members enrolled later), and invite them',
-      description: `On the device that opened it: adds every device the verified directory has admitted since
+      summary: 'on a member device with the admin role: add every device the verified directory has admitted since (members enrolled later), and invite them',
+      description: `On a member device with the admin role: adds every device the verified directory has admitted since
 (members enrolled later), and invites them.`,
     }),
     channelCommand('remove', {
       operands: 'CHANNEL DEVICE',
-      summary: 'on the device that opened it: remove a device (64 hex digits, or a prefix of at least 8) — it reads nothing sent after, and the relay stops serving it',
-      description: `On the device that opened it: removes a device (64 hex digits, or a prefix of at least 8) —
+      summary: 'on a member device with the admin role: remove a device (64 hex digits, or a prefix of at least 8) — it reads nothing sent after, and the relay stops serving it',
+      description: `On a member device with the admin role: removes a device (64 hex digits, or a prefix of at least 8) —
 it reads nothing sent after, and the relay stops serving it.`,
     }),
   ],

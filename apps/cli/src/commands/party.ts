@@ -46,9 +46,9 @@ certificate (base64) to hand back to that device.`,
       summary: "revoke one of this party's devices (its key in hex, or a unique prefix of at least 8 hex digits) in the logged directory",
       description: `Signs a revocation of one of this party's devices with the party root and hands it to the
 relay, which appends it to the logged directory: from that point of the log every terminal
-refuses the device as an author. The running terminal of the device that opened each channel
-the revoked device is in then removes it from the MLS group (one removal commit per channel),
-so it cannot read what follows. DEVICE is the device key in hex (hotline status shows keys) or
+refuses the device as an author. Every running terminal of a member device with the admin
+role then removes it from each channel it is in (exactly one removal commit per channel, even
+if several race or the channel's opener is gone), so it cannot read what follows. DEVICE is the device key in hex (hotline status shows keys) or
 a unique prefix of at least 8 hex digits among this party's verified devices. Run it on the
 administrator's home: it needs the party root and this home's relay.`,
     }, [

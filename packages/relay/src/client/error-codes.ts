@@ -15,5 +15,11 @@ export const RelayErrorCode = {
   groupMismatch: 'group_mismatch',
   /** 400: a handshake envelope carries an MLS application message. */
   notAHandshake: 'not_a_handshake',
+  /**
+   * 403: an access-list update signed by a device that is not an active member device with a
+   * member-change role (protocol.md §8). Nothing was stored; the terminal should leave the
+   * change to a device that may make it.
+   */
+  notAuthorised: 'not_authorised',
 } as const;
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];

@@ -1,6 +1,7 @@
-/** Channel membership (interim, creator-signed) and envelopes over HTTP. */
+/** Channel membership (the access list, signed by its opener, then by admin members) and envelopes over HTTP. */
 import { bytesEqual, toHex } from '@hotline/log';
-import { channelTag, encodeDelivery, openMembership } from '@hotline/protocol';
+import { channelTag, decodeRoles, encodeDelivery, mayChangeMembers, openMembership, type Membership } from '@hotline/protocol';
+import { RelayErrorCode } from '../client/error-codes.js';
 import type { RelayContext } from '../context.js';
 import { deviceIsActive } from '../directory.js';
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
@@ -17,17 +18,30 @@ async function putMembership(request: Request, ctx: RelayContext): Promise<Reply
   if (!opened.ok) throw badRequest(opened.error.code, opened.error.message);
   const m = opened.value;
   if (!bytesEqual(m.channelId, channelId)) throw badRequest('channel_mismatch', 'membership is for another channel than the URL names');
-  if (!bytesEqual(m.creator, session.deviceKey)) throw forbidden('not_creator', 'membership must be signed by the logged-in device');
+  if (!bytesEqual(m.signer, session.deviceKey)) throw forbidden('not_signer', 'membership must be signed by the logged-in device');
   const existing = ctx.store.channel(channelId);
-  if (existing !== undefined && !bytesEqual(existing.creator, m.creator)) throw forbidden('not_creator', 'only the channel\'s creator may change its members');
+  if (existing !== undefined) authoriseChange(ctx, m);
   for (const member of m.members) {
     if (!deviceIsActive(ctx, member)) throw badRequest('unknown_member', `member ${toHex(member).slice(0, 16)}… is not an active registered device`);
   }
-  if (!ctx.store.putChannel({ id: channelId, creator: m.creator, version: m.version, membership: m.bytes, members: m.members })) {
+  if (!ctx.store.putChannel({ id: channelId, creator: existing?.creator ?? m.signer, version: m.version, membership: m.bytes, members: m.members })) {
     throw conflict('stale_version', `membership version ${m.version} is not newer than the stored one`);
   }
   ctx.fanout.membershipChanged(channelId);
   return { status: 201, json: { channel: toHex(channelId), version: m.version, members: m.members.length } };
+}
+
+/**
+ * protocol.md §8: an update is signed by a device on the current list whose certificate in the
+ * logged directory holds a member-change role and is neither revoked nor expired — the rule
+ * every member applies to the MLS commit, so a revoked device is removed even when the opener
+ * is gone for good, and the opener has no standing of its own once the channel is open.
+ */
+function authoriseChange(ctx: RelayContext, m: Membership): void {
+  const device = ctx.store.device(m.signer);
+  const roles = device === undefined ? undefined : decodeRoles(device.roles);
+  const allowed = ctx.store.isMember(m.channelId, m.signer) && deviceIsActive(ctx, m.signer) && roles !== undefined && mayChangeMembers(roles);
+  if (!allowed) throw forbidden(RelayErrorCode.notAuthorised, 'only a member device with the admin role may change the channel\'s members');
 }
 
 function getMembership(request: Request, ctx: RelayContext): Reply {

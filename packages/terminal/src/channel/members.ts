@@ -1,13 +1,17 @@
 /**
  * Changing who is in a channel after it was opened: adding devices the directory verified
  * since (a member enrolled later), and removing a device (MLS remove: it can read nothing sent
- * after the commit). The relay's access list is signed by the device that opened the channel,
- * so that device makes these changes. Each is an MLS commit held pending until the log puts it
- * first in its epoch (as key updates are); invitations go out once the relay has sequenced it.
+ * after the commit). protocol.md §8 names who may: a member device certified with a
+ * member-change role (admin) — the relay checks it when the new access list arrives, and every
+ * member when the commit does. Each is an MLS commit held pending until the log puts it first
+ * in its epoch (as key updates are); invitations go out once the relay has sequenced it. When
+ * two devices change the same epoch at once the relay takes the first commit and refuses the
+ * other (409 `epoch_committed`): the loser drops its commit, signs no access list, reports
+ * `lost_epoch`, and sees the winner's change when it catches up.
  */
 import { bytesEqual, toHex } from '@hotline/log';
 import { createCommit, defaultProposalTypes, encode, getGroupMembers, mlsMessageEncoder, nodeTypes, type ClientState, type Proposal } from 'ts-mls';
-import { encodeEnvelope, envelopeHash, EnvelopeKind, openMembership, signMembership, type Charter } from '@hotline/protocol';
+import { encodeEnvelope, envelopeHash, EnvelopeKind, mayChangeMembers, openMembership, signMembership, type Charter } from '@hotline/protocol';
 import type { DirectoryEntry } from '../directory/directory.js';
 import { keyPackageHash } from '../mls/key-packages.js';
 import type { RelayReceipt } from '../relay-api.js';
@@ -20,13 +24,35 @@ export function memberKeys(state: ClientState): Uint8Array[] {
   return getGroupMembers(state).map((leaf) => (leaf.credential as { identity: Uint8Array }).identity);
 }
 
-/** The relay's access list, which only its signer (the opening device) can change. */
+/**
+ * Why this device made no change to a channel's members: `not_authorised` (it holds no
+ * member-change role), `lost_epoch` (another member's commit took the epoch first: catch up,
+ * then see whether the change is still needed).
+ */
+export class MemberChangeRefused extends TerminalError {
+  constructor(readonly code: 'not_authorised' | 'lost_epoch', readonly channel: string, message: string) {
+    super(message);
+  }
+}
+
+/** The relay's access list, once this device is known to hold a role that may replace it. */
 async function accessList(t: Terminal, charter: Charter): Promise<{ version: number; members: readonly Uint8Array[] }> {
   const bytes = await t.relay.membership(charter.channelId);
   const doc = bytes === undefined ? undefined : openMembership(bytes);
   if (doc === undefined || !doc.ok) throw new TerminalError(`the relay has no valid access list for ${charter.name}`);
-  if (!bytesEqual(doc.value.creator, t.deviceKey)) throw new TerminalError(`only the device that opened ${charter.name} (${toHex(doc.value.creator).slice(0, 16)}…) can change its members`);
+  if (!mayChangeMembers(t.certificate.roles)) {
+    throw new MemberChangeRefused('not_authorised', charter.name, `only a member device with the admin role can change the members of ${charter.name}`);
+  }
   return doc.value;
+}
+
+/**
+ * The members of the next access list: the current ones less any the verified directory shows
+ * revoked, which the relay refuses on a list (400 `unknown_member`) — with two revoked devices
+ * in a channel, the list removing the first must not still name the second.
+ */
+function stillListed(t: Terminal, members: readonly Uint8Array[]): Uint8Array[] {
+  return members.filter((m) => t.directory.entry(m)?.revoked !== true);
 }
 
 /** Commits `proposals`, held pending, with the envelope in the outbox and any invitations stored alongside. */
@@ -49,7 +75,7 @@ async function commitChange(t: Terminal, charter: Charter, proposals: Proposal[]
 
 async function submit(t: Terminal, charter: Charter, change: { envelope: Uint8Array; hash: Uint8Array }): Promise<RelayReceipt> {
   const receipt = await submitOwn(t, charter.channelId, change.hash, change.envelope);
-  if (receipt === 'lost') throw new TerminalError(`another member changed ${charter.name} first (its epoch already has a commit): catch up and try again`);
+  if (receipt === 'lost') throw new MemberChangeRefused('lost_epoch', charter.name, `another member changed ${charter.name} first (its epoch already has a commit): catch up and try again`);
   await sendInvitations(t);
   return receipt;
 }
@@ -65,7 +91,7 @@ export async function addMembers(t: Terminal, charter: Charter): Promise<{ invit
   const { adds, skipped } = await claimKeyPackages(t, candidates);
   if (adds.length === 0) return { invited: [], skipped, receipt: undefined };
   const change = await commitChange(t, charter, adds.map((a) => ({ proposalType: defaultProposalTypes.add, add: { keyPackage: a.keyPackage } })), adds);
-  await t.relay.putMembership(charter.channelId, signMembership({ channelId: charter.channelId, version: list.version + 1, members: [...list.members, ...adds.map((a) => a.entry.deviceKey)] }, t.device.signer).bytes);
+  await t.relay.putMembership(charter.channelId, signMembership({ channelId: charter.channelId, version: list.version + 1, members: [...stillListed(t, list.members), ...adds.map((a) => a.entry.deviceKey)] }, t.device.signer).bytes);
   return { invited: adds.map((a) => a.entry), skipped, receipt: await submit(t, charter, change) };
 }
 
@@ -79,6 +105,6 @@ export async function removeMember(t: Terminal, charter: Charter, deviceKey: Uin
   if (leaf < 0) throw new TerminalError(`device ${toHex(deviceKey).slice(0, 16)}… is not a member of ${charter.name}`);
   const change = await commitChange(t, charter, [{ proposalType: defaultProposalTypes.remove, remove: { removed: leaf / 2 } }], []);
   const receipt = await submit(t, charter, change);
-  await t.relay.putMembership(charter.channelId, signMembership({ channelId: charter.channelId, version: list.version + 1, members: list.members.filter((m) => !bytesEqual(m, deviceKey)) }, t.device.signer).bytes);
+  await t.relay.putMembership(charter.channelId, signMembership({ channelId: charter.channelId, version: list.version + 1, members: stillListed(t, list.members).filter((m) => !bytesEqual(m, deviceKey)) }, t.device.signer).bytes);
   return receipt;
 }

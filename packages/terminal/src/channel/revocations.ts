@@ -1,17 +1,19 @@
 /**
  * Revoking a device (issue 11 item 5): the party root signs a revocation that the relay appends
  * to the logged directory; every terminal then refuses the device as an author from that point
- * of the log. The device must also leave every MLS group it is in, or it could still read: the
- * running terminal that may change a channel's members (today the device that opened it — it
- * signs the relay's access list) removes each revoked member, one removal commit per device
- * and channel, as soon as its directory shows the revocation.
+ * of the log. The device must also leave every MLS group it is in, or it could still read: every
+ * running terminal that may change a channel's members (a member device with the admin role:
+ * protocol.md §8, §16a) removes each revoked member as soon as its directory shows the
+ * revocation — so the removal happens even if the opener never comes back. Several may try at
+ * once; the relay's one-commit-per-epoch rule keeps exactly one removal commit in the log, and
+ * each loser finds the device gone when it catches up.
  */
 import { bytesEqual, toHex } from '@hotline/log';
 import { issueRevocation, partyRootSigner, type Charter } from '@hotline/protocol';
 import type { SignerKey } from '@hotline/log';
 import { TerminalError, type Terminal } from '../terminal.js';
 import type { RelayReceipt } from '../relay-api.js';
-import { memberKeys, removeMember } from './members.js';
+import { MemberChangeRefused, memberKeys, removeMember } from './members.js';
 
 /** The device of this party whose key is `hex` or starts with it (at least 8 hex digits), as the verified directory knows it. */
 export function findOwnDevice(t: Terminal, hex: string): Uint8Array {
@@ -44,8 +46,9 @@ export async function removeRevokedMembers(t: Terminal): Promise<{ channel: stri
       await removeMember(t, charter, key);
       removed.push({ channel: charter.name, deviceKey: toHex(key) });
     } catch (error) {
-      // Not the device that may change this channel's members: its opener removes the device.
-      if (error instanceof TerminalError) continue;
+      // Not a device that may change this channel's members (an authorised one removes the
+      // device), or another one's removal took the epoch first (the next catch-up shows it).
+      if (error instanceof MemberChangeRefused) continue;
       throw error;
     }
   }

@@ -13,7 +13,8 @@ import type { InclusionCheck, InclusionVerdict } from '../verify/inclusion.js';
 import { sendInvitations } from './open-channel.js';
 import { processMessage, type ClientState } from 'ts-mls';
 import { epochOf, framed } from '../mls/framing.js';
-import { decodeMessageBody, decodeRecord, EnvelopeKind, StatementType, type Charter, type Delivery, type Statement } from '@hotline/protocol';
+import { memberChangeCheck } from '../mls/member-change-check.js';
+import { decodeMessageBody, decodeRecord, EnvelopeKind, mayChangeMembers, StatementType, type Charter, type Delivery, type Statement } from '@hotline/protocol';
 import type { LogPoint, Terminal } from '../terminal.js';
 import { ChannelVerifier } from '../verify/channel-verifier.js';
 import type { EnvelopeAlert } from '../verify/alerts.js';
@@ -185,7 +186,8 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
             // of a race the relay should have refused): void for every member, and named.
             const epoch = epochOf(message);
             if (epoch < state.groupContext.epoch) return { voidCommit: `an MLS commit for epoch ${epoch}, which already has one (the channel is at epoch ${state.groupContext.epoch}): the relay must accept one commit per epoch; ignored by every member` };
-            const result = await processMessage({ context, state, message });
+            const check = memberChangeCheck(state, (key) => mayChangeMembersAt(t, key, at));
+            const result = await processMessage({ context, state, message, callback: check.callback });
             if (result.kind !== 'newState') throw new Error('a handshake envelope carried an application message');
             state = result.newState;
             changed = true;
@@ -194,7 +196,8 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
               pending = undefined; // our commit lost its epoch; the next key update will retry
               t.groups.clearPending(channelId);
             }
-            return 'handshake';
+            const refusal = check.refusal();
+            return refusal === undefined ? 'handshake' : { unauthorisedChange: refusal };
           }
           const own = t.outbox.statement(hash);
           if (own !== undefined) return own;
@@ -226,6 +229,10 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
           break;
         } else {
           if (!outcome.alerts.some((a) => a.code === verdict.alert.code && a.seq === verdict.alert.seq)) outcome.alerts.push(verdict.alert);
+          if (removed) {
+            t.charters.markRemoved(channelId, verdict.alert.seq ?? verifier.position.nextSeq - 1); // an applied commit that removed this device, named as evidence
+            break;
+          }
           if (verifier.position.nextSeq === before) break; // a stream alert (gap, chain, inclusion…): nothing after it can be verified
         }
       }
@@ -235,6 +242,12 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
     });
     if (!progressed || outcome.pending > 0) return outcome;
   }
+}
+
+/** protocol.md §8: the device holds a member-change role at this place in the log. */
+function mayChangeMembersAt(t: Terminal, deviceKey: Uint8Array, at: LogPoint | undefined): boolean {
+  const entry = at === undefined ? undefined : t.directory.deviceAt(deviceKey, at.logIndex, at.time);
+  return entry !== undefined && mayChangeMembers(entry.roles);
 }
 
 function seqOf(delivery: Delivery): number {

@@ -46,7 +46,9 @@ export type EnvelopeAlertCode =
   /** The relay answered a submission with a receipt that is not well formed (no log index, say). */
   | 'malformed_receipt'
   /** A second MLS commit for an epoch that already has one (the relay must refuse it; a replayed opening commit, say). */
-  | 'second_commit';
+  | 'second_commit'
+  /** An MLS commit that adds or removes devices, sent by a member without a member-change role (protocol.md §8): applied, and named. */
+  | 'unauthorised_member_change';
 
 export interface EnvelopeAlert {
   readonly code: EnvelopeAlertCode | RuleAlertCode;

@@ -41,9 +41,10 @@ export interface ChannelVerifierDeps {
    * MLS processing: an application message's plaintext, `handshake` once a commit has been
    * applied (or recognised as this device's own), or `{ voidCommit }` for a commit in an epoch
    * that already has one — void for every member, and a relay fault since the relay must
-   * refuse it. Throws if MLS refuses the message.
+   * refuse it — or `{ unauthorisedChange }` for a commit applied although its sender may not
+   * change members. Throws if MLS refuses the message.
    */
-  readonly decrypt: (envelope: Envelope, envelopeHash: Uint8Array) => Promise<Uint8Array | 'handshake' | { readonly voidCommit: string }>;
+  readonly decrypt: (envelope: Envelope, envelopeHash: Uint8Array) => Promise<Uint8Array | 'handshake' | ContentRefusal>;
   /** True if this statement was already accepted in the channel (a replay inside a new MLS message). */
   readonly isDuplicate?: (statement: Statement) => boolean;
   /** True if the device is a directory-verified, unrevoked member of this channel. */
@@ -61,6 +62,9 @@ export type Verdict =
   | { readonly kind: 'handshake'; readonly seq: number; readonly logIndex: number }
   | { readonly kind: 'pending'; readonly seq: number; readonly logIndex: number }
   | { readonly kind: 'alert'; readonly alert: EnvelopeAlert };
+
+/** A handshake that is evidence rather than a plain commit (see `decrypt`). */
+export type ContentRefusal = { readonly voidCommit: string } | { readonly unauthorisedChange: string };
 
 export class ChannelVerifier {
   private readonly tag: Uint8Array;
@@ -113,13 +117,14 @@ export class ChannelVerifier {
   }
 
   private async verifyContent(envelope: Envelope, hash: Uint8Array, seq: number, logIndex: number, alert: (code: EnvelopeAlertCode, message: string, seq?: number) => Verdict): Promise<Verdict> {
-    let plaintext: Uint8Array | 'handshake' | { readonly voidCommit: string };
+    let plaintext: Uint8Array | 'handshake' | ContentRefusal;
     try {
       plaintext = await this.deps.decrypt(envelope, hash);
     } catch (error) {
       return alert('decryption_failed', `MLS refused envelope ${seq}: ${error instanceof Error ? error.message : String(error)}`, seq);
     }
     if (typeof plaintext === 'object' && 'voidCommit' in plaintext) return alert('second_commit', `envelope ${seq}: ${plaintext.voidCommit}`, seq);
+    if (typeof plaintext === 'object' && 'unauthorisedChange' in plaintext) return alert('unauthorised_member_change', `envelope ${seq}: ${plaintext.unauthorisedChange}; applied, as every member does`, seq);
     if (plaintext === 'handshake') {
       return envelope.kind === EnvelopeKind.handshake ? { kind: 'handshake', seq, logIndex } : alert('bad_statement', `envelope ${seq} is marked as an application message but carries an MLS commit`, seq);
     }
