@@ -5,10 +5,11 @@
  */
 import { toHex } from '@hotline/log';
 import { Precedence } from '@hotline/protocol';
-import { acknowledge, approveDraft, catchUp, closeThread, draftMessage, drafts, editMessage, internalChannel, setFrozen, type Sent, type Terminal } from '@hotline/terminal';
+import { acknowledge, approveDraft, catchUp, closeThread, draftMessage, draftsView, editMessage, internalChannel, setFrozen, type Sent, type Terminal } from '@hotline/terminal';
 import { parseCommand, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from '../args.js';
 import { HOME_OPTION } from '../home.js';
 import { CommandFailure, withTerminal } from '../session.js';
+import { printDrafts } from '../render/drafts.js';
 
 function rule(command: string, operands: string | undefined, summary: string, description: string, options: readonly OptionSpec[] = []): CommandSpec {
   return { command, ...(operands === undefined ? {} : { operands }), summary, description, options: [...options, HOME_OPTION] };
@@ -48,12 +49,6 @@ async function onChannel(args: ParsedArgs, channel: string | undefined, work: (t
     await catchUp(t, { only: charter, join: false });
     return work(t, charter);
   });
-}
-
-/** A draft as --json prints it: whole ids, the precedence by name. */
-function draftJson(d: ReturnType<typeof drafts>[number]) {
-  const precedence = Object.entries(Precedence).find(([, value]) => value === d.body.precedence)?.[0] ?? null;
-  return { id: d.id, channel: d.channel, author: d.author, precedence, language: d.body.language, text: d.body.text, approvedBy: d.approvedBy, required: d.required, sent: d.sent ?? null, mine: d.mine };
 }
 
 export async function runRule(command: string, argv: readonly string[], print: (line: string) => void): Promise<number> {
@@ -97,16 +92,9 @@ export async function runRule(command: string, argv: readonly string[], print: (
     case 'drafts':
       return withTerminal(args, async (t) => {
         await catchUp(t);
-        const list = drafts(t);
-        if (args.booleans.has('json')) {
-          print(JSON.stringify({ drafts: list.map(draftJson) }));
-          return 0;
-        }
-        if (list.length === 0) print('no drafts');
-        for (const d of list) {
-          print(`${d.id.slice(0, 12)}  ${d.channel}  by ${d.author}  approvals ${d.approvedBy.length}/${d.required}${d.approvedBy.length > 0 ? ` (${d.approvedBy.join(', ')})` : ''}  ${d.sent !== undefined ? `SENT as ${d.sent.slice(0, 12)}` : d.approvedBy.length >= d.required ? 'ready: its author\'s terminal sends it' : 'waiting for approval'}`);
-          print(`    ${d.body.text}`);
-        }
+        const list = draftsView(t);
+        if (args.booleans.has('json')) print(JSON.stringify({ drafts: list }));
+        else printDrafts(list, print);
         return 0;
       });
     default:
