@@ -43,3 +43,4 @@ export { type DeviceRef } from './views/device-ref.js';
 export { cosigners } from './views/cosigners.js';
 export { TerminalService, type IncomingMessage, type ServiceHooks, type ServiceOptions } from './service/terminal-service.js';
 export { findOwnDevice, removeRevokedMembers, revokeDevice } from './channel/revocations.js';
+export { charterView, type CharterView } from './views/charter-view.js';
