@@ -1,6 +1,6 @@
 /** `hotline drafts`: the drafts view as text. */
 import type { DeviceRef, DraftView } from '@hotline/terminal';
-import { shortId } from './lines.js';
+import { printable, shortId } from './lines.js';
 
 function person(d: DeviceRef | null): string {
   return d === null ? 'unknown device' : `${d.party} / ${d.member}`;
@@ -17,6 +17,6 @@ export function printDrafts(list: readonly DraftView[], print: (line: string) =>
   for (const d of list) {
     const approvers = d.approvedBy.length > 0 ? ` (${d.approvedBy.map(person).join(', ')})` : '';
     print(`${shortId(d.id)}  ${d.channel}  by ${person(d.author)}  approvals ${d.approvedBy.length}/${d.required}${approvers}  ${STATE[d.state](d)}`);
-    print(`    ${d.text}`);
+    print(`    ${printable(d.text)}`);
   }
 }

@@ -4,6 +4,11 @@
  */
 import { isoTime, type Alarm, type ConditionView, type EvidenceView, type MemberView, type TranscriptEntry } from '@hotline/terminal';
 
+/** Control and bidi-override characters escaped, so text a person typed cannot rewrite the screen (as the transcript view does). */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
 /** What `hotline ack`, `approve` and `edit` take, and what lines show: the id's first 12 hex digits. */
 export function shortId(id: string): string {
   return id.slice(0, 12);
