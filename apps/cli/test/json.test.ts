@@ -48,7 +48,7 @@ interface WatchEvent {
   [key: string]: unknown;
 }
 
-test('--json: init, party, channel create/sign/show/open/join/list/add/remove, send, watch, ack, drafts and status print whole values', { timeout: 120_000 }, async () => {
+test('--json: init, party, channel create/sign/show/open/join/list/add/remove, send, watch, ack, drafts and status print whole values; watch reports an outage as a condition', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-json-'));
   const w = join(dir, 'washington');
   const m = join(dir, 'moscow');
@@ -58,6 +58,7 @@ test('--json: init, party, channel create/sign/show/open/join/list/add/remove, s
     const roots = [wRoot, mRoot].map((r) => parseVerifierKey(r.vkey));
     assert.ok(roots.every((r) => r.ok));
     const relay = await startRelay({ dataDir: join(dir, 'relay'), partyRoots: roots.map((r) => (r.ok ? r.value : undefined!)), checkpointIntervalMs: 20, logger: silentLogger });
+    let relayOpen = true;
     try {
       assert.deepEqual(await json('party', 'trust', mRoot.vkey, '--home', w), { party: 'moscow', vkey: mRoot.vkey });
       assert.deepEqual(await json('party', 'trust', wRoot.vkey, '--home', m), { party: 'washington', vkey: wRoot.vkey });
@@ -149,8 +150,20 @@ test('--json: init, party, channel create/sign/show/open/join/list/add/remove, s
       const removed = await json<{ channel: string; commitSeq: number; removed: Device }>('channel', 'remove', 'hotline', mInit.deviceKey.slice(0, 8), '--home', w);
       assert.deepEqual(removed.removed, { party: 'moscow', member: 'Principal', deviceKey: mInit.deviceKey });
       assert.ok(removed.commitSeq > acked.seq);
-    } finally {
+
+      // The relay goes away: watch --json says so as a condition, from the alerts view, and still prints what is verified.
       await relay.close();
+      relayOpen = false;
+      const away = await run('watch', 'hotline', '--once', '--json', '--home', w);
+      assert.equal(away.code, 3, away.err);
+      const lines = away.out.split('\n').map((l) => JSON.parse(l) as WatchEvent);
+      assert.ok(lines.some((e) => e.event === 'statement' && e['id'] === sent.statement), 'the archive still shows the message');
+      const outage = lines.find((e) => e.event === 'condition_opened') as (WatchEvent & { kind: string; code: string; startedAt: number; endedAt: null; durationMs: number }) | undefined;
+      assert.ok(outage !== undefined, away.out);
+      assert.deepEqual([outage.kind, outage.code, outage.endedAt], ['condition', 'unavailable', null]);
+      assert.ok(Number.isInteger(outage.startedAt) && outage.durationMs >= 0);
+    } finally {
+      if (relayOpen) await relay.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -19,8 +19,9 @@ unbroken chain, decrypted by MLS, signed by a member device the directory verifi
 matching its commitment in the log. Anything that fails is printed as an ALERT line naming
 what is wrong; nothing is dropped silently. A statement that breaks a hotline rule is shown
 marked INVALID. Each line starts with the seq and the statement id (for hotline ack). Messages
-shown here are reported back as read (signed read receipts; not with --json); delivery receipts, heartbeats at
-the charter's interval, key updates and approved drafts go out automatically. When an
+shown here are reported back as read (signed read receipts; not with --json); delivery
+receipts, heartbeats at the charter's interval, key updates and approved drafts go out
+automatically. When an
 acknowledgement deadline passes or a party misses its liveness test, an ALARM line is printed
 (and --on-alarm runs). Ctrl-C stops.
 
