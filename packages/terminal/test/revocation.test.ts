@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '@hotline/log';
 import { encodeMessageBody, Precedence, StatementType, type Charter } from '@hotline/protocol';
-import { acceptInvitations, findOwnDevice, KeyStore, memberKeys, openChannel, removeRevokedMembers, revokeDevice, sendStatement, syncChannel, transcript, type Terminal } from '../src/index.js';
+import { acceptInvitations, findOwnDevice, KeyStore, memberKeys, membersView, openChannel, removeRevokedMembers, revokeDevice, sendStatement, syncChannel, transcript, type Terminal } from '../src/index.js';
 import { eventually, hotline } from './hotline-fixture.js';
 
 
@@ -34,6 +34,12 @@ test('a revoked device is removed from the channel by its opener with exactly on
     await assert.rejects(revokeDevice(mp, new KeyStore(h.homes.mp).party(), mp.deviceKey, 'x'), /revoke itself/);
     await revokeDevice(mp, new KeyStore(h.homes.mp).party(), operator, 'laptop lost');
 
+    // Before any removal, the members view says so while the device is still a leaf: revoked, not yet removed.
+    await eventually('Moscow\'s directory shows the revocation', async () => {
+      await mp.refresh();
+      return mp.directory.entry(operator)?.revoked === true ? true : undefined;
+    });
+    assert.deepEqual(membersView(mp, charter).find((m) => m.deviceKey === toHex(operator)), { deviceKey: toHex(operator), party: 'moscow', member: 'Operator', roles: ['operator'], revoked: true });
     // Washington's principal opened the channel: one removal, then nothing more to do.
     const removed = await eventually('the opener removes the revoked device', async () => {
       await wp.refresh();
@@ -44,6 +50,7 @@ test('a revoked device is removed from the channel by its opener with exactly on
     assert.deepEqual(await removeRevokedMembers(wp), [], 'the removal is waiting for its seq: no second commit');
     await caughtUp(wp, charter);
     assert.ok(!memberKeys(wp.groups.load(charter.channelId)!).some((k) => toHex(k) === toHex(operator)), 'no longer in the MLS group');
+    assert.ok(!membersView(wp, charter).some((m) => m.deviceKey === toHex(operator)), 'nor in the members view');
     assert.deepEqual(await removeRevokedMembers(wp), [], 'and nothing left to remove');
     const commits = wp.db.prepare('SELECT count(*) AS n FROM outbox WHERE statement IS NULL AND channel = ?').get(charter.channelId) as { n: number };
     assert.equal(commits.n, 2, 'the opening commit and exactly one removal commit');

@@ -139,7 +139,7 @@ test('the two-person rule: a FLASH drafted internally, approved by another membe
     assert.deepEqual((await sendApprovedDrafts(w.t.wp)).length, 0, 'no approval yet');
     const byOperator = await approveDraft(w.t.wo, draftId.slice(0, 12));
     await syncTo(w.t.wp, w.internal, byOperator.receipt!.seq);
-    assert.deepEqual(drafts(w.t.wp).map((d) => [d.approvedBy, d.required, d.sent]), [[['washington / Operator'], 1, undefined]]);
+    assert.deepEqual(drafts(w.t.wp).map((d) => [d.approvedBy.map((a) => `${a.party} / ${a.member}`), d.required, d.sent]), [[['washington / Operator'], 1, undefined]]);
     const [sent] = await sendApprovedDrafts(w.t.wp);
     assert.ok(sent?.receipt !== undefined);
     assert.deepEqual(await sendApprovedDrafts(w.t.wp), [], 'sent once');

@@ -5,19 +5,27 @@ import { dirname, resolve } from 'node:path';
 import { toHex } from '@hotline/log';
 import { writeSecretFile } from '@hotline/node-files';
 import { decodeCharter, draftCharter, isRole, partyRootSigner, signCharter, verifyCharter, type Charter, type Role } from '@hotline/protocol';
-import { acceptInvitations, addMembers, KeyStore, KeyStoreError, openChannel, removeMember, type Terminal } from '@hotline/terminal';
+import { acceptInvitations, addMembers, charterView, KeyStore, KeyStoreError, openChannel, removeMember, type DirectoryEntry, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseCommand, splitSubcommand, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from '../args.js';
 import { existingHome, HOME_OPTION, passphrase } from '../home.js';
 import { requirePartyName } from '../party-name.js';
 import { explain, withTerminal } from '../session.js';
 import type { TerminalHost } from '../hosting.js';
 import type { CommandIo } from '../command-io.js';
+import { describeCharter } from '../render/charter.js';
 
 const CHANNEL_FOOTER = `Environment: HOTLINE_PASSPHRASE opens sealed keys.
 Exit status: 0 success, 1 the relay or a verification refused, 2 bad usage.`;
 
 function channelCommand(name: string, spec: Omit<CommandSpec, 'command' | 'options' | 'footer'>, options: readonly OptionSpec[] = [HOME_OPTION]): CommandSpec {
-  return { command: `channel ${name}`, ...spec, options, footer: CHANNEL_FOOTER };
+  return { command: `channel ${name}`, ...spec, options: [...options, JSON_OPTION], footer: CHANNEL_FOOTER };
+}
+
+const JSON_OPTION: OptionSpec = { name: 'json', type: 'boolean', description: 'machine-readable output (docs/spec/cli.md): one JSON object, whole ids and keys' };
+
+/** A device as --json names it: by the verified directory, with its whole key. */
+function deviceJson(e: DirectoryEntry) {
+  return { party: e.party, member: e.member, deviceKey: toHex(e.deviceKey) };
 }
 
 /** The charter's terms, as `channel create` takes them. */
@@ -64,7 +72,7 @@ device the verified directory admits, and invites them.`,
       summary: 'join the channels this device was invited to',
       description: 'Joins the channels this device was invited to, waiting up to SECONDS for the log to cover an invitation.',
     }, [{ name: 'wait', type: 'string', placeholder: 'SECONDS', default: '15', description: 'how long to wait for the log to cover an invitation' }, HOME_OPTION]),
-    channelCommand('list', { summary: 'the channels this terminal belongs to', description: 'Lists the channels this terminal belongs to.' }, [HOME_OPTION, { name: 'json', type: 'boolean', description: 'machine-readable output: {"channels":[{"name","id","parties"}]}, whole ids' }]),
+    channelCommand('list', { summary: 'the channels this terminal belongs to', description: 'Lists the channels this terminal belongs to.' }),
     channelCommand('add', {
       operands: 'CHANNEL',
       summary: 'on a member device with the admin role: add every device the verified directory has admitted since (members enrolled later), and invite them',
@@ -102,22 +110,6 @@ export function readCharterFile(path: string): Charter {
 
 function writeCharterFile(path: string, charter: Charter): void {
   writeSecretFile(path, formatCharterFile(charter));
-}
-
-export function describeCharter(charter: Charter): string {
-  const precedences = ['FLASH', 'IMMEDIATE', 'PRIORITY', 'ROUTINE'];
-  const signed = new Set(charter.signatures.map((s) => s.party));
-  return [
-    `channel   ${charter.name}  (id ${toHex(charter.channelId)})`,
-    `created   ${new Date(charter.created).toISOString()}`,
-    ...charter.parties.map((p, i) => `party     ${p.name}  root ${toHex(p.rootKey).slice(0, 16)}…  ${signed.has(i) ? 'SIGNED' : 'not signed yet'}`),
-    `members   devices with role ${charter.memberRoles.join(' or ')}${charter.parties.length === 1 ? '  (internal channel: drafts and approvals)' : ''}`,
-    `ack by    ${charter.ackRoles.join(' or ')}`,
-    ...charter.approvals.map((a) => `approval  ${precedences[a.precedence - 1]} from ${charter.parties[a.party]?.name} needs ${a.required} approval(s) by ${a.roles.join(' or ')}`),
-    `acks      ${charter.ackDeadlines.map((d, i) => `${precedences[i]} ${d === 0 ? 'none' : `${d}s`}`).join(', ')}`,
-    `liveness  heartbeat every ${charter.heartbeatSeconds}s (late after ${charter.lateSeconds}s, silent after ${charter.silentSeconds}s); keys updated every ${charter.keyUpdateSeconds}s`,
-    `witnesses ${charter.witnessPolicy.trim().split('\n').filter((l) => !l.startsWith('log ')).join('; ') || '(none)'}`,
-  ].join('\n');
 }
 
 function rolesFrom(args: ParsedArgs): Role[] {
@@ -220,7 +212,8 @@ function create(args: ParsedArgs, name: string | undefined, print: (line: string
   const signed = signCharter(draft, partyRootSigner(root));
   if (!signed.ok) throw new UsageError(signed.error.message);
   writeCharterFile(out, signed.value);
-  print(`${describeCharter(signed.value)}\n\nwrote ${out}, signed by ${root.name}. Send it to the other parties' administrators: hotline channel sign ${out}`);
+  if (args.booleans.has('json')) print(JSON.stringify({ file: out, charter: charterView(signed.value) }));
+  else print(`${describeCharter(charterView(signed.value))}\n\nwrote ${out}, signed by ${root.name}. Send it to the other parties' administrators: hotline channel sign ${out}`);
   return 0;
 }
 
@@ -231,8 +224,13 @@ function sign(args: ParsedArgs, file: string | undefined, print: (line: string) 
   const signed = signCharter(charter, partyRootSigner(store.party(passphrase())));
   if (!signed.ok) throw new UsageError(signed.error.message);
   writeCharterFile(file, signed.value);
-  const missing = signed.value.parties.filter((_, i) => !signed.value.signatures.some((s) => s.party === i)).map((p) => p.name);
-  print(`${describeCharter(signed.value)}\n\n${missing.length === 0 ? `signed by every party. A member device opens the channel: hotline channel open ${file}` : `signed; still to sign: ${missing.join(', ')}`}`);
+  const view = charterView(signed.value);
+  if (args.booleans.has('json')) {
+    print(JSON.stringify({ file, charter: view }));
+    return 0;
+  }
+  const missing = view.unsigned;
+  print(`${describeCharter(view)}\n\n${missing.length === 0 ? `signed by every party. A member device opens the channel: hotline channel open ${file}` : `signed; still to sign: ${missing.join(', ')}`}`);
   return 0;
 }
 
@@ -243,6 +241,10 @@ async function open(host: TerminalHost, args: ParsedArgs, file: string | undefin
     const inForce = verifyCharter(charter, t.roots());
     if (!inForce.ok) throw new UsageError(`the charter is not in force: ${inForce.error.message}`);
     const opened = await openChannel(t, charter);
+    if (args.booleans.has('json')) {
+      print(JSON.stringify({ channel: charter.name, id: toHex(charter.channelId), commitSeq: opened.commitSeq, invited: opened.invited.map(deviceJson), skipped: opened.skipped.map((s) => ({ ...deviceJson(s.entry), reason: s.reason })) }));
+      return 0;
+    }
     print(`opened channel ${charter.name} (id ${toHex(charter.channelId)}), commit at seq ${opened.commitSeq}`);
     for (const e of opened.invited) print(`  invited ${e.party} / ${e.member}`);
     for (const s of opened.skipped) print(`  NOT added ${s.entry.party} / ${s.entry.member}: ${s.reason}`);
@@ -253,26 +255,29 @@ async function open(host: TerminalHost, args: ParsedArgs, file: string | undefin
 
 async function join(host: TerminalHost, args: ParsedArgs, print: (line: string) => void): Promise<number> {
   const waitSeconds = integerFlag(args, 'wait', 15, 0, 3600);
+  const json = args.booleans.has('json');
+  const say = json ? () => undefined : print;
   // One turn per look at the mailbox, not one for the whole wait: in the running terminal,
   // rounds (heartbeats, alarms) go on while this waits for invitations.
   const hosted = host.open(args);
   try {
     const t = hosted.terminal;
     const deadline = Date.now() + waitSeconds * 1000;
-    let refused = 0;
-    let joined = 0;
+    const joined: Charter[] = [];
+    const refused: string[] = [];
     for (;;) {
       const outcome = await hosted.turn(() => acceptInvitations(t));
-      for (const c of outcome.joined) print(`joined ${c.name} (id ${toHex(c.channelId)})`);
-      for (const r of outcome.refused) print(`refused: ${r}`);
-      joined += outcome.joined.length;
-      refused += outcome.refused.length;
+      for (const c of outcome.joined) say(`joined ${c.name} (id ${toHex(c.channelId)})`);
+      for (const r of outcome.refused) say(`refused: ${r}`);
+      joined.push(...outcome.joined);
+      refused.push(...outcome.refused);
       // Kept invitations need the user (party trust), not time: report them without waiting.
       if (outcome.waiting.length === 0 || Date.now() > deadline) {
-        for (const w of outcome.waiting) print(`still waiting: ${w}`);
-        for (const u of outcome.untrusted) print(`kept, not joined: ${u}; then run hotline channel join again`);
-        if (joined + refused + outcome.waiting.length + outcome.untrusted.length === 0) print('no invitations in this device\'s mailbox');
-        return refused + outcome.untrusted.length > 0 ? 1 : 0;
+        for (const w of outcome.waiting) say(`still waiting: ${w}`);
+        for (const u of outcome.untrusted) say(`kept, not joined: ${u}; then run hotline channel join again`);
+        if (joined.length + refused.length + outcome.waiting.length + outcome.untrusted.length === 0) say('no invitations in this device\'s mailbox');
+        if (json) print(JSON.stringify({ joined: joined.map((c) => ({ name: c.name, id: toHex(c.channelId) })), refused, waiting: outcome.waiting, untrusted: outcome.untrusted }));
+        return refused.length + outcome.untrusted.length > 0 ? 1 : 0;
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -287,7 +292,7 @@ async function list(host: TerminalHost, args: ParsedArgs, print: (line: string) 
   return withTerminal(host, args, async (t) => {
     const charters = t.charters.all();
     if (args.booleans.has('json')) {
-      print(JSON.stringify({ channels: charters.map((c) => ({ name: c.name, id: toHex(c.channelId), parties: c.parties.map((p) => p.name) })) }));
+      print(JSON.stringify({ channels: charters.map((c) => ({ name: c.name, id: toHex(c.channelId), parties: c.parties.map((p) => p.name), internal: c.parties.length === 1 })) }));
       return 0;
     }
     if (charters.length === 0) print('this terminal belongs to no channel yet');
@@ -301,6 +306,10 @@ async function add(host: TerminalHost, args: ParsedArgs, channel: string | undef
   return withTerminal(host, args, async (t) => {
     const charter = t.charters.find(channel);
     const added = await addMembers(t, charter);
+    if (args.booleans.has('json')) {
+      print(JSON.stringify({ channel: charter.name, id: toHex(charter.channelId), commitSeq: added.receipt?.seq ?? null, invited: added.invited.map(deviceJson), skipped: added.skipped.map((s) => ({ ...deviceJson(s.entry), reason: s.reason })) }));
+      return 0;
+    }
     for (const e of added.invited) print(`  invited ${e.party} / ${e.member}`);
     for (const s of added.skipped) print(`  NOT added ${s.entry.party} / ${s.entry.member}: ${s.reason}`);
     print(added.receipt === undefined ? 'no new device to add' : `added ${added.invited.length} device(s) to ${charter.name}: commit at seq ${added.receipt.seq}; they join with hotline channel join`);
@@ -317,6 +326,10 @@ async function remove(host: TerminalHost, args: ParsedArgs, channel: string | un
     const matches = t.directory.all().filter((e) => toHex(e.deviceKey).startsWith(prefix));
     if (matches.length !== 1) throw new UsageError(matches.length === 0 ? `no verified device ${prefix}` : `${prefix} matches ${matches.length} devices: give more digits`);
     const receipt = await removeMember(t, charter, matches[0]!.deviceKey);
+    if (args.booleans.has('json')) {
+      print(JSON.stringify({ channel: charter.name, id: toHex(charter.channelId), commitSeq: receipt.seq, removed: deviceJson(matches[0]!) }));
+      return 0;
+    }
     print(`removed ${matches[0]!.party} / ${matches[0]!.member} from ${charter.name}: commit at seq ${receipt.seq}`);
     return 0;
   });
@@ -336,7 +349,7 @@ export async function runChannel(argv: readonly string[], io: CommandIo): Promis
         return create(args, operand, print);
       case 'show':
         if (operand === undefined) throw new UsageError('channel show needs the charter FILE');
-        print(describeCharter(readCharterFile(path(operand)!)));
+        print(args.booleans.has('json') ? JSON.stringify({ file: operand, charter: charterView(readCharterFile(path(operand)!)) }) : describeCharter(charterView(readCharterFile(path(operand)!))));
         return 0;
       case 'sign':
         return sign(args, path(operand), print);

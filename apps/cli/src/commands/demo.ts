@@ -11,10 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { toHex } from '@hotline/log';
 import { Precedence, type Charter } from '@hotline/protocol';
 import type { HotlineProcess } from '@hotline/relay/child';
-import { acknowledge, approveDraft, catchUp, draftMessage, drafts, formatLine, sendMessage, transcript, type Sent, type Terminal } from '@hotline/terminal';
+import { acknowledge, approveDraft, catchUp, draftMessage, draftsView, sendMessage, transcriptView, type Sent, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { onStopSignal, type StopRequest } from '../listen.js';
 import { archivedSince, cursorAtEnd } from '../demo/follow.js';
+import { alarmLine, alertLine, entryLine } from '../render/lines.js';
 import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PEOPLE, PRIORITY_DEADLINE_SECONDS, type World } from '../demo/world.js';
 import { runLogDemo } from './demo-log.js';
 import { processIo } from '../command-io.js';
@@ -92,8 +93,8 @@ async function exchange(world: World, print: (line: string) => void): Promise<{ 
     const deadline = Date.now() + 30_000;
     for (;;) {
       await catchUp(t);
-      const sent = drafts(t).find((d) => d.id.startsWith(draftId))?.sent;
-      if (sent !== undefined) return sent;
+      const sent = draftsView(t).find((d) => d.id.startsWith(draftId))?.sent;
+      if (sent !== undefined && sent !== null) return sent;
       if (Date.now() > deadline) throw new Error('the approved FLASH was not sent');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -155,14 +156,14 @@ async function follow(world: World, everyMs: number, print: (line: string) => vo
       if (stop.requested()) break;
       try {
         const round = await catchUp(watcher);
-        for (const a of round.logAlerts) say(`!! ALERT ${a.code}: ${a.message}`);
-        for (const { outcome } of round.channels.values()) for (const a of outcome.alerts) say(`!! ALERT ${a.code}: ${a.message}`);
+        for (const a of round.logAlerts) say(alertLine(a.code, a.message));
+        for (const { outcome } of round.channels.values()) for (const a of outcome.alerts) say(alertLine(a.code, a.message));
       } catch (error) {
         print(`(demo: ${error instanceof Error ? error.message : String(error)}; retrying)`);
       }
       // Whatever catch-up did, and whichever process archived it, the archive says what is new.
       const since = archivedSince(watcher, cursor);
-      for (const { line } of since.lines) say(formatLine(line));
+      for (const { entry } of since.lines) say(entryLine(entry));
       cursor = since.cursor;
     }
   } finally {
@@ -242,9 +243,9 @@ async function show(world: World, print: (line: string) => void, stop: StopReque
   const viewer = world.open('moscow-operator');
   try {
     const round = await catchUp(viewer);
-    for (const { alarm } of round.alarms) print(`   !! ALARM ${alarm.code} ${alarm.level.toUpperCase()}: ${alarm.message}`);
+    for (const { alarm } of round.alarms) print(`   ${alarmLine(alarm)}`);
     print(`\n8. The transcript as Moscow's operator verified it (receipts and heartbeats hidden; the same on every terminal):`);
-    for (const line of transcript(viewer, world.charter)) print(`   ${formatLine(line)}`);
+    for (const entry of transcriptView(viewer, world.charter)) print(`   ${entryLine(entry)}`);
   } finally {
     viewer.close();
   }

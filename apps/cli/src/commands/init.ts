@@ -40,6 +40,7 @@ On the administrator's own terminal (a home holding party.key), one step does bo
     { name: 'certificate', type: 'string', placeholder: 'B64', description: "the certificate from 'hotline party enrol'" },
     { name: 'member', type: 'string', placeholder: 'NAME', description: "with --role: certify this device with the home's party key" },
     { name: 'role', type: 'string', multiple: true, placeholder: 'ROLE', description: 'principal, operator, translator, observer, admin' },
+    { name: 'json', type: 'boolean', description: 'machine-readable output (docs/spec/cli.md): {"deviceKey","created","registered",…}, the whole device key' },
     HOME_OPTION,
   ],
   footer: `Environment: HOTLINE_PASSPHRASE seals the device key at creation and opens sealed keys.
@@ -51,6 +52,8 @@ export async function runInit(argv: readonly string[], print: (line: string) => 
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const relay = args.values.get('relay')!; // required by the table
   if (!/^https?:\/\/[^\s]+$/.test(relay)) throw new UsageError('--relay URL is required (http:// or https://)');
+  const json = args.booleans.has('json');
+  const say = json ? () => undefined : print;
   try {
     const store = new KeyStore(terminalHome(args));
     const { signer, created } = store.device(passphrase());
@@ -70,22 +73,29 @@ export async function runInit(argv: readonly string[], print: (line: string) => 
       certificate = enrolDevice(store.party(passphrase()), { deviceKey: signer.publicKey, member, roles, days: 365 }, store).bytes;
     }
     if (certificate === undefined) {
-      print(`${created ? 'created' : 'this is'} device key ${toHex(signer.publicKey)}\nask your party's administrator to run:\n  hotline party enrol ${toHex(signer.publicKey)} --member "<name>" --role <role>\nthen: hotline init --relay ${relay} --certificate <what it printed>`);
+      if (json) print(JSON.stringify({ deviceKey: toHex(signer.publicKey), created, registered: false }));
+      else print(`${created ? 'created' : 'this is'} device key ${toHex(signer.publicKey)}\nask your party's administrator to run:\n  hotline party enrol ${toHex(signer.publicKey)} --member "<name>" --role <role>\nthen: hotline init --relay ${relay} --certificate <what it printed>`);
       return 0;
     }
     const receipt = await new RelayClient(relay).registerDevice(certificate);
     store.saveCertificate(certificate);
-    print(`registered device ${toHex(signer.publicKey).slice(0, 16)}… in the relay's directory (log index ${receipt.logIndex})`);
+    say(`registered device ${toHex(signer.publicKey).slice(0, 16)}… in the relay's directory (log index ${receipt.logIndex})`);
     const cert = decodeDeviceCertificate(certificate);
-    if (cert.ok && !store.trusted().some((k) => k.name === cert.value.party)) {
-      print(`pin your own party's root too, so this terminal can verify its directory: hotline party trust <${cert.value.party}'s vkey>`);
+    const ownRootPinned = cert.ok && store.trusted().some((k) => k.name === cert.value.party);
+    if (cert.ok && !ownRootPinned) {
+      say(`pin your own party's root too, so this terminal can verify its directory: hotline party trust <${cert.value.party}'s vkey>`);
     }
     const terminal = openTerminal(args);
+    let published: number;
     try {
-      const published = await terminal.topUpKeyPackages();
-      if (published > 0) print(`published ${published} MLS key package(s), so channels can add this device`);
+      published = await terminal.topUpKeyPackages();
+      if (published > 0) say(`published ${published} MLS key package(s), so channels can add this device`);
     } finally {
       terminal.close();
+    }
+    if (json) {
+      const who = cert.ok ? { party: cert.value.party, member: cert.value.member, roles: cert.value.roles } : {};
+      print(JSON.stringify({ deviceKey: toHex(signer.publicKey), created, registered: true, logIndex: receipt.logIndex, ...who, ownRootPinned, keyPackagesPublished: published }));
     }
     return 0;
   } catch (error) {

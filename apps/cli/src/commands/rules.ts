@@ -5,15 +5,18 @@
  */
 import { toHex } from '@hotline/log';
 import { Precedence } from '@hotline/protocol';
-import { acknowledge, approveDraft, catchUp, closeThread, draftMessage, drafts, editMessage, internalChannel, setFrozen, type Sent, type Terminal } from '@hotline/terminal';
+import { acknowledge, approveDraft, catchUp, closeThread, draftMessage, draftsView, editMessage, internalChannel, setFrozen, type Sent, type Terminal } from '@hotline/terminal';
 import { parseCommand, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from '../args.js';
 import { HOME_OPTION } from '../home.js';
 import { CommandFailure, withTerminal } from '../session.js';
 import type { TerminalHost } from '../hosting.js';
 import type { CommandIo } from '../command-io.js';
+import { printDrafts } from '../render/drafts.js';
+
+const JSON_OPTION: OptionSpec = { name: 'json', type: 'boolean', description: 'machine-readable output (docs/spec/cli.md): the statement said, or the drafts, as one JSON object with whole ids' };
 
 function rule(command: string, operands: string | undefined, summary: string, description: string, options: readonly OptionSpec[] = []): CommandSpec {
-  return { command, ...(operands === undefined ? {} : { operands }), summary, description, options: [...options, HOME_OPTION] };
+  return { command, ...(operands === undefined ? {} : { operands }), summary, description, options: [...options, HOME_OPTION, JSON_OPTION] };
 }
 
 export const RULES: Record<string, CommandSpec> = {
@@ -27,7 +30,7 @@ sends it carrying their approvals, and every receiving terminal checks them.`, [
     { name: 'language', type: 'string', placeholder: 'TAG', default: 'en', description: 'BCP 47 language of the text' },
   ]),
   drafts: rule('drafts', undefined, "list this party's drafts and their approvals", `Lists this party's drafts, who approved each, how many approvals the rule needs, and whether it
-was sent.`, [{ name: 'json', type: 'boolean', description: 'machine-readable output: {"drafts":[…]} with whole ids' }]),
+was sent.`),
   approve: rule('approve', 'DRAFT', 'approve a draft (the two-person rule)', `Approves draft DRAFT (its id from hotline drafts): a signed approval of exactly that content for
 that channel, in this party's internal channel.`),
   freeze: rule('freeze', 'CHANNEL', 'a principal freezes a channel', `A principal freezes the channel: every terminal then refuses everything but heartbeats and
@@ -37,10 +40,17 @@ unfreeze (marked invalid, with an alert) until a principal unfreezes it.`),
   close: rule('close', 'CHANNEL ID', 'close the thread a message starts', 'Closes the thread that message ID starts.'),
 };
 
-function report(print: (line: string) => void, what: string, sent: Sent): number {
-  if (sent.receipt === undefined) throw new CommandFailure(`${what}: not sent now (${sent.error}); it is kept and goes out with the next hotline command`);
-  print(`${what}: seq ${sent.receipt.seq}, log index ${sent.receipt.logIndex}, id ${toHex(sent.statementId).slice(0, 12)}`);
-  return 0;
+type Report = (what: string, channel: string, sent: Sent) => number;
+
+/** How a rule command reports the statement it said: a line, or with --json what `send --json` prints. */
+function reporter(args: ParsedArgs, print: (line: string) => void): Report {
+  return (what, channel, sent) => {
+    if (sent.receipt === undefined) throw new CommandFailure(`${what}: not sent now (${sent.error}); it is kept and goes out with the next hotline command`);
+    const id = toHex(sent.statementId);
+    if (args.booleans.has('json')) print(JSON.stringify({ channel, seq: sent.receipt.seq, logIndex: sent.receipt.logIndex, statement: id, duplicate: sent.receipt.duplicate }));
+    else print(`${what}: seq ${sent.receipt.seq}, log index ${sent.receipt.logIndex}, id ${id.slice(0, 12)}`);
+    return 0;
+  };
 }
 
 async function onChannel(host: TerminalHost, args: ParsedArgs, channel: string | undefined, work: (t: Terminal, charter: ReturnType<Terminal['charters']['find']>) => Promise<number>): Promise<number> {
@@ -52,32 +62,27 @@ async function onChannel(host: TerminalHost, args: ParsedArgs, channel: string |
   });
 }
 
-/** A draft as --json prints it: whole ids, the precedence by name. */
-function draftJson(d: ReturnType<typeof drafts>[number]) {
-  const precedence = Object.entries(Precedence).find(([, value]) => value === d.body.precedence)?.[0] ?? null;
-  return { id: d.id, channel: d.channel, author: d.author, precedence, language: d.body.language, text: d.body.text, approvedBy: d.approvedBy, required: d.required, sent: d.sent ?? null, mine: d.mine };
-}
-
 export async function runRule(command: string, argv: readonly string[], io: CommandIo): Promise<number> {
   const { print, host } = io;
   const spec = RULES[command];
   if (spec === undefined) throw new UsageError(`unknown command ${command}`);
   const args = parseCommand(argv, spec);
   const [a, b, c, ...extra] = args.positionals;
+  const report = reporter(args, print);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: quote the text`);
   switch (command) {
     case 'ack':
       if (b === undefined) throw new UsageError('ack needs CHANNEL and ID');
-      return onChannel(host, args, a, async (t, charter) => report(print, `acknowledged ${b} in ${charter.name}`, await acknowledge(t, charter, b)));
+      return onChannel(host, args, a, async (t, charter) => report(`acknowledged ${b} in ${charter.name}`, charter.name, await acknowledge(t, charter, b)));
     case 'freeze':
     case 'unfreeze':
-      return onChannel(host, args, a, async (t, charter) => report(print, `${command === 'freeze' ? 'froze' : 'unfroze'} ${charter.name}`, await setFrozen(t, charter, command === 'freeze')));
+      return onChannel(host, args, a, async (t, charter) => report(`${command === 'freeze' ? 'froze' : 'unfroze'} ${charter.name}`, charter.name, await setFrozen(t, charter, command === 'freeze')));
     case 'edit':
       if (b === undefined || c === undefined) throw new UsageError('edit needs CHANNEL, ID and TEXT');
-      return onChannel(host, args, a, async (t, charter) => report(print, `edited ${b}`, await editMessage(t, charter, b, c)));
+      return onChannel(host, args, a, async (t, charter) => report(`edited ${b}`, charter.name, await editMessage(t, charter, b, c)));
     case 'close':
       if (b === undefined) throw new UsageError('close needs CHANNEL and ID');
-      return onChannel(host, args, a, async (t, charter) => report(print, `closed the thread of ${b}`, await closeThread(t, charter, b)));
+      return onChannel(host, args, a, async (t, charter) => report(`closed the thread of ${b}`, charter.name, await closeThread(t, charter, b)));
     case 'draft': {
       if (b === undefined) throw new UsageError('draft needs CHANNEL and TEXT');
       if (c !== undefined) throw new UsageError('draft takes one TEXT argument: quote it');
@@ -86,30 +91,23 @@ export async function runRule(command: string, argv: readonly string[], io: Comm
       if (precedence === undefined) throw new UsageError(`--precedence must be flash, immediate, priority or routine, got ${JSON.stringify(name)}`);
       return onChannel(host, args, a, async (t, charter) => {
         await catchUp(t, { only: internalChannel(t), join: false });
-        return report(print, `drafted for ${charter.name} (approve with: hotline approve <id>)`, await draftMessage(t, charter, { precedence, language: args.values.get('language') ?? 'en', text: b }));
+        return report(`drafted for ${charter.name} (approve with: hotline approve <id>)`, internalChannel(t).name, await draftMessage(t, charter, { precedence, language: args.values.get('language') ?? 'en', text: b }));
       });
     }
     case 'approve':
       if (a === undefined) throw new UsageError('approve needs the DRAFT id');
       return withTerminal(host, args, async (t) => {
         await catchUp(t, { only: internalChannel(t), join: false });
-        const code = report(print, `approved draft ${a}`, await approveDraft(t, a));
+        const code = report(`approved draft ${a}`, internalChannel(t).name, await approveDraft(t, a));
         await catchUp(t); // the author's terminal sends once the quorum is met; if this is the author's, now
         return code;
       });
     case 'drafts':
       return withTerminal(host, args, async (t) => {
         await catchUp(t);
-        const list = drafts(t);
-        if (args.booleans.has('json')) {
-          print(JSON.stringify({ drafts: list.map(draftJson) }));
-          return 0;
-        }
-        if (list.length === 0) print('no drafts');
-        for (const d of list) {
-          print(`${d.id.slice(0, 12)}  ${d.channel}  by ${d.author}  approvals ${d.approvedBy.length}/${d.required}${d.approvedBy.length > 0 ? ` (${d.approvedBy.join(', ')})` : ''}  ${d.sent !== undefined ? `SENT as ${d.sent.slice(0, 12)}` : d.approvedBy.length >= d.required ? 'ready: its author\'s terminal sends it' : 'waiting for approval'}`);
-          print(`    ${d.body.text}`);
-        }
+        const list = draftsView(t);
+        if (args.booleans.has('json')) print(JSON.stringify({ drafts: list }));
+        else printDrafts(list, print);
         return 0;
       });
     default:

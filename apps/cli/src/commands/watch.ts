@@ -1,12 +1,13 @@
 /** `hotline watch CHANNEL` — stream the channel's messages as they are verified, and every alert. */
 import { toHex } from '@hotline/log';
 import { ReceiptKind } from '@hotline/protocol';
-import { describeStatement, formatLine, sendReceipts, shownByDefault, transcript, wantsReadReceipt, type Alarm, type FeedEvent, type Terminal } from '@hotline/terminal';
+import { conditionView, evidenceView, sendReceipts, shownByDefault, transcriptEntry, transcriptView, wantsReadReceipt, type Alarm, type FeedEvent, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { HOME_OPTION } from '../home.js';
 import { boardExitStatus, catchUpOrShowArchive, explain } from '../session.js';
 import type { CommandIo } from '../command-io.js';
+import { jsonOutput, textOutput, type WatchOutput } from '../render/watch-output.js';
 
 export const WATCH: CommandSpec = {
   command: 'watch',
@@ -18,8 +19,9 @@ unbroken chain, decrypted by MLS, signed by a member device the directory verifi
 matching its commitment in the log. Anything that fails is printed as an ALERT line naming
 what is wrong; nothing is dropped silently. A statement that breaks a hotline rule is shown
 marked INVALID. Each line starts with the seq and the statement id (for hotline ack). Messages
-shown here are reported back as read (signed read receipts); delivery receipts, heartbeats at
-the charter's interval, key updates and approved drafts go out automatically. When an
+shown here are reported back as read (signed read receipts; not with --json); delivery
+receipts, heartbeats at the charter's interval, key updates and approved drafts go out
+automatically. When an
 acknowledgement deadline passes or a party misses its liveness test, an ALARM line is printed
 (and --on-alarm runs). Ctrl-C stops.
 
@@ -34,18 +36,18 @@ are printed when they open and when they are resolved.`,
     { name: 'all', type: 'boolean', description: 'also show receipts and heartbeats' },
     { name: 'on-alarm', type: 'string', placeholder: 'CMD', description: 'run CMD (through sh) for each new alarm, with HOTLINE_ALARM_CODE, HOTLINE_ALARM_LEVEL, HOTLINE_ALARM_MESSAGE and HOTLINE_CHANNEL set' },
     { name: 'interval', type: 'string', placeholder: 'MS', default: '500', description: 'how often to ask the relay' },
+    { name: 'json', type: 'boolean', description: 'one JSON object per line, each with an "event" (docs/spec/cli.md): statements with their evidence, alerts, conditions, alarms; whole ids. Sends no read receipts: a program, not a person, reads it' },
     HOME_OPTION,
   ],
 };
 
-function alertLine(code: string, message: string, seq?: number | null): string {
-  return `!! ALERT ${code}${seq === undefined || seq === null ? '' : ` (seq ${seq})`}: ${message}`;
-}
-
 interface WatchOptions {
   readonly all: boolean;
   readonly onAlarm: string | undefined;
+  /** Runs --on-alarm where the user is (io.runHook: this process, or the one that forwarded the command). */
   readonly runHook: CommandIo['runHook'];
+  /** Send read receipts for what is shown: only when a person reads it (not with --json). */
+  readonly readReceipts: boolean;
 }
 
 /**
@@ -65,26 +67,91 @@ class FeedCursor {
 }
 
 /** Prints one feed event for this channel (or the log as a whole); returns the read receipt it calls for, if any. */
-function printEvent(t: Terminal, charter: Charter, e: FeedEvent, options: WatchOptions, print: (line: string) => void): Uint8Array | undefined {
+function printEvent(t: Terminal, charter: Charter, e: FeedEvent, options: WatchOptions, out: WatchOutput): Uint8Array | undefined {
   if (e.channel !== null && e.channel !== toHex(charter.channelId)) return undefined;
   if (e.kind === 'statement' && e.seq !== null) {
     const stored = t.archive.at(charter.channelId, e.seq);
     if (stored === undefined || (!options.all && !shownByDefault(stored.statement.type))) return undefined;
-    print(formatLine(describeStatement(t, stored.seq, stored.statement, stored.valid)));
-    return wantsReadReceipt(t, stored);
+    out.statement(charter.name, transcriptEntry(t, charter, e.seq)!);
+    return options.readReceipts ? wantsReadReceipt(t, stored) : undefined;
   }
   if (e.kind === 'alert' && e.ref !== null) {
     const a = t.archive.alertById(e.ref);
-    if (a !== undefined) print(alertLine(a.code, a.message, a.seq));
-  } else if (e.kind === 'condition_opened' && e.ref !== null) {
+    if (a !== undefined) out.evidence(evidenceView(a), false);
+  } else if ((e.kind === 'condition_opened' || e.kind === 'condition_ended') && e.ref !== null) {
     const c = t.conditions.byId(e.ref);
-    if (c !== undefined) print(alertLine(c.code, `${c.message} (open since ${new Date(c.startedAt).toISOString()})`));
-  } else if (e.kind === 'condition_ended' && e.ref !== null) {
-    const c = t.conditions.byId(e.ref);
-    if (c !== undefined) print(`-- resolved ${c.code} after ${seconds((c.endedAt ?? t.now()) - c.startedAt)} s: ${c.message}`);
+    if (c !== undefined && e.kind === 'condition_opened') out.conditionOpened(conditionView(c, t.now()));
+    if (c !== undefined && e.kind === 'condition_ended') out.conditionEnded(conditionView(c, t.now()));
   }
   // Alarms are announced by the round that raised them, with --on-alarm.
   return undefined;
+}
+
+async function round(t: Terminal, charter: Charter, cursor: FeedCursor, options: WatchOptions, out: WatchOutput): Promise<{ reachable: boolean }> {
+  let alarms: { charter: Charter; alarm: Alarm }[] = [];
+  const reachable = await catchUpOrShowArchive(t, charter, (raised) => (alarms = raised));
+  const readIds: Uint8Array[] = [];
+  for (const e of cursor.take(t)) {
+    const read = printEvent(t, charter, e, options, out);
+    if (read !== undefined) readIds.push(read);
+  }
+  // Shown to a person: a signed read receipt (it waits in the outbox while the relay is away).
+  if (reachable) await sendReceipts(t, charter, readIds, ReceiptKind.read);
+  for (const { charter: c, alarm } of alarms) announceAlarm(c.name, alarm, options, out);
+  return { reachable };
+}
+
+function announceAlarm(channel: string, alarm: Alarm, options: WatchOptions, out: WatchOutput): void {
+  out.alarm(channel, alarm);
+  if (options.onAlarm !== undefined) options.runHook(options.onAlarm, { HOTLINE_ALARM_CODE: alarm.code, HOTLINE_ALARM_LEVEL: alarm.level, HOTLINE_ALARM_MESSAGE: alarm.message, HOTLINE_CHANNEL: channel });
+}
+
+export async function runWatch(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { print } = io;
+  const args = parseCommand(argv, WATCH);
+  const json = args.booleans.has('json');
+  const options: WatchOptions = { all: args.booleans.has('all'), onAlarm: args.values.get('on-alarm'), runHook: io.runHook, readReceipts: !json };
+  const out = json ? jsonOutput(print) : textOutput(print);
+  const [channel, ...extra] = args.positionals;
+  if (channel === undefined) throw new UsageError('watch needs a CHANNEL');
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const history = integerFlag(args, 'history', 10, 0, 100000);
+  const interval = integerFlag(args, 'interval', 500, 50, 60000);
+  const once = args.booleans.has('once');
+  // In the running terminal, every use of its terminal is a turn between its rounds (hosting.ts).
+  const hosted = io.host.open(args);
+  const t = hosted.terminal;
+  const stop = once ? undefined : io.stopSignal();
+  try {
+    // One read transaction: the history printed and the feed position it ends at are the same
+    // snapshot, so nothing archived meanwhile is printed twice or skipped.
+    const { charter, start } = await hosted.turn(async () => t.db.transaction(() => {
+      const charter = t.charters.find(channel);
+      const head = (t.archive.position(charter.channelId)?.nextSeq ?? 1) - 1;
+      const entries = history === 0 ? [] : transcriptView(t, charter, { all: options.all, last: history, limit: history }).filter((l) => l.seq <= head);
+      const recorded = t.archive.alerts(history).filter((a) => a.channel === null || a.channel === toHex(charter.channelId)).reverse();
+      return { charter, start: { head, entries, recorded, open: t.conditions.current(), feed: t.archive.feed.last() } };
+    })());
+    out.watching({ name: charter.name, id: toHex(charter.channelId), parties: charter.parties.map((p) => p.name) }, start.head);
+    for (const entry of start.entries) out.statement(charter.name, entry);
+    // Alerts already on record are shown once at the start (the last few), then followed.
+    for (const a of start.recorded) out.evidence(evidenceView(a), true);
+    for (const c of start.open) out.conditionOpened(conditionView(c, t.now()));
+    const cursor = new FeedCursor(start.feed);
+    let wasReachable = true;
+    do {
+      const { reachable } = await hosted.turn(() => round(t, charter, cursor, options, out));
+      if (reachable !== wasReachable && !once) out.relay(t.relayUrl, reachable, interval);
+      wasReachable = reachable;
+      if (once) return await hosted.turn(async () => boardExitStatus(t, reachable, false));
+      await sleep(interval, stop);
+    } while (stop?.aborted !== true);
+    return await hosted.turn(async () => boardExitStatus(t, wasReachable, false));
+  } catch (error) {
+    throw explain(error, t.relayUrl);
+  } finally {
+    hosted.close();
+  }
 }
 
 /** Waits `ms`, or less if `signal` aborts first. */
@@ -98,72 +165,4 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
       resolve();
     }
   });
-}
-
-function seconds(ms: number): number {
-  return Math.max(0, Math.round(ms / 1000));
-}
-
-async function round(t: Terminal, charter: Charter, cursor: FeedCursor, options: WatchOptions, print: (line: string) => void): Promise<{ reachable: boolean }> {
-  let alarms: { charter: Charter; alarm: Alarm }[] = [];
-  const reachable = await catchUpOrShowArchive(t, charter, (raised) => (alarms = raised));
-  const readIds: Uint8Array[] = [];
-  for (const e of cursor.take(t)) {
-    const read = printEvent(t, charter, e, options, print);
-    if (read !== undefined) readIds.push(read);
-  }
-  // Shown to a person: a signed read receipt (it waits in the outbox while the relay is away).
-  if (reachable) await sendReceipts(t, charter, readIds, ReceiptKind.read);
-  for (const { charter: c, alarm } of alarms) announceAlarm(c.name, alarm, options, print);
-  return { reachable };
-}
-
-function announceAlarm(channel: string, alarm: Alarm, options: WatchOptions, print: (line: string) => void): void {
-  print(`!! ALARM ${alarm.code} ${alarm.level.toUpperCase()}: ${alarm.message}`);
-  if (options.onAlarm !== undefined) options.runHook(options.onAlarm, { HOTLINE_ALARM_CODE: alarm.code, HOTLINE_ALARM_LEVEL: alarm.level, HOTLINE_ALARM_MESSAGE: alarm.message, HOTLINE_CHANNEL: channel });
-}
-
-export async function runWatch(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { print } = io;
-  const args = parseCommand(argv, WATCH);
-  const options: WatchOptions = { all: args.booleans.has('all'), onAlarm: args.values.get('on-alarm'), runHook: io.runHook };
-  const [channel, ...extra] = args.positionals;
-  if (channel === undefined) throw new UsageError('watch needs a CHANNEL');
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-  const history = integerFlag(args, 'history', 10, 0, 100000);
-  const interval = integerFlag(args, 'interval', 500, 50, 60000);
-  const once = args.booleans.has('once');
-  const hosted = io.host.open(args);
-  const t = hosted.terminal;
-  const stop = once ? undefined : io.stopSignal();
-  try {
-    // One read transaction: the history printed and the feed position it ends at are the same
-    // snapshot, so nothing archived meanwhile is printed twice or skipped.
-    const { charter, start } = await hosted.turn(async () => t.db.transaction(() => {
-      const charter = t.charters.find(channel);
-      const head = (t.archive.position(charter.channelId)?.nextSeq ?? 1) - 1;
-      const lines = transcript(t, charter, 1, 1_000_000, options.all).filter((l) => l.seq <= head);
-      const recorded = t.archive.alerts(history).filter((a) => a.channel === null || a.channel === toHex(charter.channelId)).reverse();
-      return { charter, start: { head, lines, recorded, open: t.conditions.current(), feed: t.archive.feed.last() } };
-    })());
-    print(`watching ${charter.name} (${charter.parties.map((p) => p.name).join(' ⇄ ')}); verified head seq ${start.head}. Ctrl-C stops.`);
-    for (const line of start.lines.slice(Math.max(0, start.lines.length - history))) print(formatLine(line));
-    // Alerts already on record are shown once at the start (the last few), then followed.
-    for (const a of start.recorded) print(`${alertLine(a.code, a.message, a.seq)}  (on record since ${new Date(a.at).toISOString()})`);
-    for (const c of start.open) print(alertLine(c.code, `${c.message} (open since ${new Date(c.startedAt).toISOString()})`));
-    const cursor = new FeedCursor(start.feed);
-    let wasReachable = true;
-    do {
-      const { reachable } = await hosted.turn(() => round(t, charter, cursor, options, print));
-      if (reachable !== wasReachable && !once) print(reachable ? `(the relay at ${t.relayUrl} answers again)` : `(cannot reach the relay at ${t.relayUrl}: showing what is verified; retrying every ${interval} ms)`);
-      wasReachable = reachable;
-      if (once) return await hosted.turn(async () => boardExitStatus(t, reachable, false));
-      await sleep(interval, stop);
-    } while (stop?.aborted !== true);
-    return await hosted.turn(async () => boardExitStatus(t, wasReachable, false));
-  } catch (error) {
-    throw explain(error, t.relayUrl);
-  } finally {
-    hosted.close();
-  }
 }

@@ -5,7 +5,7 @@
  * archive a statement first, and it must still be shown, exactly once.
  */
 import { toHex } from '@hotline/log';
-import { ROUTINE_TYPES, transcript, type TranscriptLine, type Terminal } from '@hotline/terminal';
+import { ROUTINE_TYPES, transcriptView, type TranscriptEntry, type Terminal } from '@hotline/terminal';
 import { StatementType } from '@hotline/protocol';
 
 /** Per channel (hex id), the next archived seq to show. */
@@ -19,17 +19,17 @@ export function cursorAtEnd(t: Pick<Terminal, 'charters' | 'archive'>): FollowCu
 }
 
 /**
- * The lines archived at or after the cursor (receipts and heartbeats hidden), and the cursor
+ * The transcript entries (the view @hotline/terminal gives the console too) archived at or after the cursor (receipts and heartbeats hidden), and the cursor
  * after them. A channel the cursor does not know yet (joined meanwhile) is shown from its start.
  */
-export function archivedSince(t: Terminal, cursor: FollowCursor): { lines: { channel: string; line: TranscriptLine }[]; cursor: FollowCursor } {
+export function archivedSince(t: Terminal, cursor: FollowCursor): { lines: { channel: string; entry: TranscriptEntry }[]; cursor: FollowCursor } {
   const next: FollowCursor = new Map(cursor);
-  const lines: { channel: string; line: TranscriptLine }[] = [];
+  const lines: { channel: string; entry: TranscriptEntry }[] = [];
   for (const charter of t.charters.all()) {
     const id = toHex(charter.channelId);
     // With `all`, hidden types count too: the cursor must move past them, or they would be read again.
-    const archived = transcript(t, charter, cursor.get(id) ?? 1, 1000, true);
-    for (const line of archived) if (!HIDDEN.has(line.type)) lines.push({ channel: charter.name, line });
+    const archived = transcriptView(t, charter, { fromSeq: cursor.get(id) ?? 1, limit: 1000, all: true });
+    for (const entry of archived) if (!HIDDEN.has(entry.type)) lines.push({ channel: charter.name, entry });
     const last = archived.at(-1);
     if (last !== undefined) next.set(id, last.seq + 1);
   }

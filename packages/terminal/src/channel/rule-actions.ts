@@ -27,6 +27,7 @@ import { TerminalError } from '../terminal.js';
 import { isFrozen, isInternal, precedenceName } from '../rules/statement-rules.js';
 import { sendStatement, type Sent } from './send.js';
 import { prepared } from '../store/terminal-db.js';
+import { deviceRef, type DeviceRef } from '../views/device-ref.js';
 
 /** A statement of the channel by a prefix (≥ 6 hex digits) of its id, as the transcript shows it. */
 export function findStatement(t: Terminal, charter: Charter, idPrefix: string, types?: readonly number[]): StoredStatement {
@@ -125,10 +126,11 @@ function qualifies(t: Terminal, approval: StoredStatement, draftAuthor: Uint8Arr
 export interface DraftStatus {
   readonly id: string;
   readonly channel: string;
-  readonly author: string;
+  /** Null if the directory does not know the author's device. */
+  readonly author: DeviceRef | null;
   readonly body: MessageBody;
-  /** Approving members (party / member). */
-  readonly approvedBy: string[];
+  /** The approving members (one device each, however many of theirs approved), by party and member. */
+  readonly approvedBy: DeviceRef[];
   readonly required: number;
   /** The id of the message this draft went out as, once sent. */
   readonly sent: string | undefined;
@@ -150,14 +152,17 @@ export function drafts(t: Terminal): DraftStatus[] {
     const id = toHex(statementId(d.statement));
     const author = t.directory.device(d.statement.author, t.now());
     const rule = target.approvals.find((r) => target.parties[r.party]?.name === t.certificate.party && r.precedence === body.value.body.precedence);
-    const approvers = new Set<string>();
+    const approvers = new Map<string, DeviceRef>();
     for (const a of approvals) {
       if (a.statement.parent === undefined || toHex(a.statement.parent) !== id) continue;
       if (!qualifies(t, a, d.statement.author, rule)) continue;
       const approver = t.directory.device(a.statement.author, t.now())!;
-      approvers.add(`${approver.party} / ${approver.member}`);
+      // One member counts once, whichever of their devices approved (the two-person rule counts people).
+      const person = `${approver.party}\u0000${approver.member}`;
+      if (!approvers.has(person)) approvers.set(person, deviceRef(approver));
     }
-    return [{ id, channel: target.name, author: author === undefined ? 'unknown device' : `${author.party} / ${author.member}`, body: body.value.body, approvedBy: [...approvers].sort(), required: rule?.required ?? 0, sent: sent.get(id), mine: bytesEqual(d.statement.author, t.deviceKey) }];
+    const approvedBy = [...approvers.values()].sort((a, b) => `${a.party}/${a.member}/${a.deviceKey}`.localeCompare(`${b.party}/${b.member}/${b.deviceKey}`));
+    return [{ id, channel: target.name, author: author === undefined ? null : deviceRef(author), body: body.value.body, approvedBy, required: rule?.required ?? 0, sent: sent.get(id), mine: bytesEqual(d.statement.author, t.deviceKey) }];
   });
 }
 

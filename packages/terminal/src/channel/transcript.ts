@@ -105,12 +105,6 @@ export function describeStatement(t: Terminal, seq: number, statement: Statement
 
 /** An ISO time for display; a time no Date can hold (an author may claim any u64) is shown as such. */
 export { isoTime } from '../time.js';
-import { isoTime } from '../time.js';
-
-export function formatLine(line: TranscriptLine): string {
-  const at = isoTime(line.time).replace('T', ' ').slice(0, 19);
-  return `#${line.seq}  ${at}Z  ${line.id}  ${line.author}${line.precedence === undefined ? '' : `  [${line.precedence}]`}  ${line.text}${line.valid ? '' : '  !! INVALID: broke a hotline rule (see alerts)'}`;
-}
 
 /** The verified transcript from `fromSeq`; receipts and heartbeats only with `all`. */
 export function transcript(t: Terminal, charter: Charter, fromSeq = 1, limit = 1000, all = false): TranscriptLine[] {

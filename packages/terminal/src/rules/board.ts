@@ -27,13 +27,14 @@ export type DeadlineState = 'pending' | 'met' | 'overdue' | 'escalated' | 'criti
 
 export interface PartyBoard {
   readonly party: string;
-  readonly lastHeartbeat: number | undefined;
-  readonly lastMessage: number | undefined;
+  /** The relay's receive time (ms) of its last heartbeat and message; null if none. */
+  readonly lastHeartbeat: number | null;
+  readonly lastMessage: number | null;
   readonly state: Liveness;
   /** The highest seq of the transcript this party has co-signed (acks and heartbeats cite it). */
   readonly cosignedSeq: number;
   /** Why the party is shown silent whatever its heartbeats say (this terminal is cut off from it). */
-  readonly reason?: string;
+  readonly reason: string | null;
 }
 
 /**
@@ -52,15 +53,27 @@ export interface Deadline {
   readonly from: string;
   readonly to: string;
   readonly precedence: string;
+  /** ms: the receive time plus the charter's deadline, plus the time the channel was frozen meanwhile. */
   readonly due: number;
-  readonly ackedAt: number | undefined;
+  /** The acknowledgement's receive time (ms), or null. */
+  readonly ackedAt: number | null;
   readonly state: DeadlineState;
 }
 
 export interface Alarm {
   readonly code: 'ack_overdue' | 'party_late' | 'party_silent';
   readonly level: string;
+  /**
+   * The alarm in words, for --on-alarm's HOTLINE_ALARM_MESSAGE; also what makes an alarm "the
+   * same" for raising it once (archive.raiseAlarm), so its wording is fixed here.
+   */
   readonly message: string;
+  /** The party that must act: the one that has not acknowledged, or missed its liveness test. */
+  readonly party: string;
+  /** For ack_overdue: the message's seq and whole id (64 hex), and when it was due (ms); else null. */
+  readonly seq: number | null;
+  readonly messageId: string | null;
+  readonly due: number | null;
 }
 
 export interface ChannelBoard {
@@ -114,15 +127,15 @@ export function channelBoard(charter: Charter, archive: Archive, devices: Readon
 
   const parties: PartyBoard[] = charter.parties.map(({ name }) => {
     const own = relevant.filter((s) => partyOf(s) === name);
-    const lastHeartbeat = own.filter((s) => s.statement.type === StatementType.heartbeat).at(-1)?.receivedAt;
-    const lastMessage = own.filter((s) => s.statement.type === StatementType.message).at(-1)?.receivedAt;
+    const lastHeartbeat = own.filter((s) => s.statement.type === StatementType.heartbeat).at(-1)?.receivedAt ?? null;
+    const lastMessage = own.filter((s) => s.statement.type === StatementType.message).at(-1)?.receivedAt ?? null;
     const cosignedSeq = Math.max(0, ...own.filter((s) => s.statement.type !== StatementType.message).map((s) => s.statement.head.seq));
     // Heartbeats go on while a channel is frozen, so liveness is judged then too: a freeze must
     // not silence the alarm for a party that stopped answering.
     const age = now - (lastHeartbeat ?? charter.created);
     if (cutOff !== undefined && name !== cutOff.ownParty) return { party: name, lastHeartbeat, lastMessage, state: 'silent', cosignedSeq, reason: cutOff.reason };
     const state: Liveness = age > charter.silentSeconds * 1000 ? 'silent' : age > charter.lateSeconds * 1000 ? 'late' : frozen ? 'frozen' : 'live';
-    return { party: name, lastHeartbeat, lastMessage, state, cosignedSeq };
+    return { party: name, lastHeartbeat, lastMessage, state, cosignedSeq, reason: null };
   });
 
   const deadlines: Deadline[] = [];
@@ -139,20 +152,20 @@ export function channelBoard(charter: Charter, archive: Archive, devices: Readon
       const ack = acks.find((a) => a.target === id && a.party === to);
       // Acks are refused while the channel is frozen, so frozen time does not count against a deadline.
       const due = m.receivedAt + deadlineSeconds * 1000 + frozenBetween(freezes, m.receivedAt, ack?.receivedAt ?? now);
-      deadlines.push({ messageId: id, seq: m.seq, from, to, precedence: precedenceName(body.value.precedence), due, ackedAt: ack?.receivedAt, state: deadlineState(due, deadlineSeconds * 1000, ack?.receivedAt, now) });
+      deadlines.push({ messageId: id, seq: m.seq, from, to, precedence: precedenceName(body.value.precedence), due, ackedAt: ack?.receivedAt ?? null, state: deadlineState(due, deadlineSeconds * 1000, ack?.receivedAt, now) });
     }
   }
 
   const alarms: Alarm[] = [];
   for (const d of deadlines) {
-    if (d.state === 'overdue' && d.ackedAt !== undefined) continue;
+    if (d.state === 'overdue' && d.ackedAt !== null) continue;
     if (d.state === 'overdue' || d.state === 'escalated' || d.state === 'critical') {
-      alarms.push({ code: 'ack_overdue', level: d.state, message: `${d.precedence} message #${d.seq} from ${d.from} (${d.messageId.slice(0, 12)}) not acknowledged by ${d.to}: due ${isoTime(d.due)}, now ${d.state.toUpperCase()}` });
+      alarms.push({ code: 'ack_overdue', level: d.state, message: `${d.precedence} message #${d.seq} from ${d.from} (${d.messageId.slice(0, 12)}) not acknowledged by ${d.to}: due ${isoTime(d.due)}, now ${d.state.toUpperCase()}`, party: d.to, seq: d.seq, messageId: d.messageId, due: d.due });
     }
   }
   for (const p of parties) {
     if (p.state === 'late' || p.state === 'silent') {
-      alarms.push({ code: p.state === 'late' ? 'party_late' : 'party_silent', level: p.state, message: `${p.party} missed its liveness test: last heartbeat ${p.lastHeartbeat === undefined ? 'never' : isoTime(p.lastHeartbeat)} (${p.state.toUpperCase()})` });
+      alarms.push({ code: p.state === 'late' ? 'party_late' : 'party_silent', level: p.state, message: `${p.party} missed its liveness test: last heartbeat ${p.lastHeartbeat === null ? 'never' : isoTime(p.lastHeartbeat)} (${p.state.toUpperCase()})`, party: p.party, seq: null, messageId: null, due: null });
     }
   }
   return { frozen, parties, deadlines, alarms };

@@ -9,6 +9,7 @@ import { statementId, StatementType, type Charter } from '@hotline/protocol';
 import type { Terminal } from '../terminal.js';
 import type { StoredStatement } from '../archive/archive.js';
 import { describeStatement, ROUTINE_TYPES } from '../channel/transcript.js';
+import { cosigners } from './cosigners.js';
 
 export interface StatementEvidence {
   readonly logIndex: number;
@@ -24,27 +25,44 @@ export interface TranscriptEntry {
   readonly seq: number;
   /** The statement id, whole (64 hex). */
   readonly id: string;
+  /** The statement type's name (message, ack, receipt, heartbeat, …). */
   readonly type: string;
+  /** The time the author's statement claims (ms); the relay's receive time is in the evidence. */
   readonly time: number;
+  /** "party / member" of a verified device, else "device <key prefix>…" (the evidence has the device as data). */
   readonly author: string;
-  readonly precedence?: string;
+  /** FLASH, IMMEDIATE, PRIORITY or ROUTINE for messages and drafts; null otherwise. */
+  readonly precedence: string | null;
+  /** The statement as the transcript reads: a message's text (control characters escaped), what an ack or receipt refers to. */
   readonly text: string;
   /** False if it broke a hotline rule (an alert says which). */
   readonly valid: boolean;
   readonly evidence: StatementEvidence;
 }
 
-/** Cosigners named in a signed checkpoint: every signature line but the log's own. */
-function witnessesOf(note: string): string[] {
-  const [body, signatures = ''] = note.split('\n\n');
-  const origin = body?.split('\n')[0];
-  return signatures.split('\n').filter((l) => l.startsWith('— ')).map((l) => l.slice(2).split(' ')[0]!).filter((name) => name !== origin);
-}
-
 /** One archived statement of the channel as a transcript entry; undefined if seq holds none. */
 export function transcriptEntry(t: Terminal, charter: Charter, seq: number): TranscriptEntry | undefined {
   const stored = t.archive.at(charter.channelId, seq);
-  if (stored === undefined) return undefined;
+  return stored === undefined ? undefined : entryOf(t, stored);
+}
+
+/**
+ * The channel's archived statements from `fromSeq` as entries, oldest first: the first `limit`
+ * of them, or with `last` the last n. Receipts and heartbeats only with `all`; statements that
+ * broke a rule always (marked).
+ */
+export function transcriptView(t: Terminal, charter: Charter, options: { fromSeq?: number; limit?: number; last?: number; all?: boolean } = {}): TranscriptEntry[] {
+  const types = Object.values(StatementType).filter((type) => options.all === true || shownByDefault(type));
+  return t.archive
+    .ofTypes(charter.channelId, types, { includeInvalid: true, fromSeq: options.fromSeq ?? 1, ...(options.last === undefined ? {} : { last: options.last }) })
+    .slice(0, options.limit ?? 1000)
+    .flatMap((s) => {
+      const stored = t.archive.at(charter.channelId, s.seq); // with its log index, the evidence's anchor
+      return stored === undefined ? [] : [entryOf(t, stored)];
+    });
+}
+
+function entryOf(t: Terminal, stored: StoredStatement & { logIndex: number }): TranscriptEntry {
   const line = describeStatement(t, stored.seq, stored.statement, stored.valid);
   const covering = t.archive.checkpointCovering(stored.logIndex);
   const device = t.directory.entry(stored.statement.author);
@@ -54,13 +72,13 @@ export function transcriptEntry(t: Terminal, charter: Charter, seq: number): Tra
     type: line.type,
     time: line.time,
     author: line.author,
-    ...(line.precedence === undefined ? {} : { precedence: line.precedence }),
+    precedence: line.precedence ?? null,
     text: line.text,
     valid: line.valid,
     evidence: {
       logIndex: stored.logIndex,
       receivedAt: stored.receivedAt,
-      checkpoint: covering === undefined ? null : { size: covering.size, witnesses: witnessesOf(covering.note) },
+      checkpoint: covering === undefined ? null : { size: covering.size, witnesses: cosigners(covering.note) },
       author: device === undefined ? null : { party: device.party, member: device.member, roles: device.roles, deviceKey: toHex(device.deviceKey) },
     },
   };
