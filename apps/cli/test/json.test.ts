@@ -67,9 +67,9 @@ test('--json: init, party, channel create/sign/show/open/join/list/add/remove, s
       writeFileSync(policy, `log ${relay.logVkey}\nquorum none\n`);
 
       // init: the whole device key, and what the relay's directory logged.
-      const wInit = await json<{ deviceKey: string; created: boolean; registered: boolean; logIndex: number; party: string; member: string; roles: string[]; ownRootPinned: boolean; keyPackagesPublished: number }>('init', '--relay', relay.url, '--policy', policy, '--member', 'Principal', '--role', 'principal', '--home', w);
+      const wInit = await json<{ deviceKey: string; created: boolean; registered: boolean; logIndex: number; party: string; member: string; roles: string[]; ownRootPinned: boolean; keyPackagesPublished: number }>('init', '--relay', relay.url, '--policy', policy, '--member', 'Principal', '--role', 'principal', '--role', 'admin', '--home', w);
       assert.match(wInit.deviceKey, HEX64);
-      assert.deepEqual({ ...wInit, deviceKey: '', logIndex: 0 }, { deviceKey: '', created: true, registered: true, logIndex: 0, party: 'washington', member: 'Principal', roles: ['principal'], ownRootPinned: true, keyPackagesPublished: 3 });
+      assert.deepEqual({ ...wInit, deviceKey: '', logIndex: 0 }, { deviceKey: '', created: true, registered: true, logIndex: 0, party: 'washington', member: 'Principal', roles: ['principal', 'admin'], ownRootPinned: true, keyPackagesPublished: 3 });
       assert.ok(Number.isInteger(wInit.logIndex));
       const mInit = await json<{ deviceKey: string; party: string }>('init', '--relay', relay.url, '--policy', policy, '--member', 'Principal', '--role', 'principal', '--home', m);
       assert.equal(mInit.party, 'moscow');
@@ -136,7 +136,7 @@ test('--json: init, party, channel create/sign/show/open/join/list/add/remove, s
       assert.ok(!Number.isNaN(Date.parse(status.log.cosignedAt)), 'cosignedAt stays ISO 8601, as cli.md has always said');
       const channel = status.channels[0]!;
       assert.equal(channel.id, created.charter.id);
-      assert.deepEqual(channel.members.map((x) => [x.party, x.member, x.deviceKey, x.revoked, x.roles]), [['moscow', 'Principal', mInit.deviceKey, false, ['principal']], ['washington', 'Principal', wInit.deviceKey, false, ['principal']]]);
+      assert.deepEqual(channel.members.map((x) => [x.party, x.member, x.deviceKey, x.revoked, x.roles]), [['moscow', 'Principal', mInit.deviceKey, false, ['principal']], ['washington', 'Principal', wInit.deviceKey, false, ['principal', 'admin']]]);
       const deadline = channel.board.deadlines[0]!;
       assert.deepEqual([deadline.messageId, deadline.state], [sent.statement, 'met']);
       assert.ok(typeof deadline.ackedAt === 'number' && deadline.ackedAt <= deadline.due, 'times in ms');
