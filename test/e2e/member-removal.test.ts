@@ -8,38 +8,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { toHex } from '@hotline/log';
 import { decodeEnvelope, EnvelopeKind, type Charter } from '@hotline/protocol';
 import { acceptInvitations, memberKeys, syncChannel, transcript } from '@hotline/terminal';
-import { HOTLINE_BIN } from './processes.js';
+import { startService, type Service } from './services.js';
 import { hotline, sleep, until } from './helpers.js';
 import { openedChannel, verified, witnessedWorld, type HomeName, type WitnessedWorld } from './witnessed-world.js';
-
-interface Service {
-  readonly child: ChildProcess;
-  log(): string;
-  stop(): Promise<number | null>;
-}
-
-async function startService(home: string): Promise<Service> {
-  const child = spawn(process.execPath, [HOTLINE_BIN, 'terminal', '--home', home, '--tick-ms', '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  await until('the service is running', () => out.includes('terminal running for') || child.exitCode !== null, 300);
-  assert.equal(child.exitCode, null, `hotline terminal exited:\n${err}`);
-  return {
-    child,
-    log: () => err,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
 
 /** What a home sees of the channel: the MLS commits in the log, and whether `device` is still in its group. */
 async function seen(w: WitnessedWorld, home: HomeName, charter: Charter, device: Uint8Array): Promise<{ commits: number; member: boolean }> {

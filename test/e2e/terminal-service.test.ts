@@ -13,40 +13,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeMessageBody, StatementType, type Charter } from '@hotline/protocol';
-import { HOTLINE_BIN } from './processes.js';
+import { startService, type Service } from './services.js';
 import { hotline, sleep, until } from './helpers.js';
 import { openedChannel, witnessedWorld, type HomeName, type WitnessedWorld } from './witnessed-world.js';
-
-interface Service {
-  readonly child: ChildProcess;
-  log(): string;
-  stop(): Promise<number | null>;
-}
-
-function startService(home: string, extra: string[]): Promise<Service> {
-  const child = spawn(process.execPath, [HOTLINE_BIN, 'terminal', '--home', home, '--tick-ms', '200', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const service: Service = {
-    child,
-    log: () => err,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-  return until('the service is running', () => out.includes('terminal running for') || child.exitCode !== null, 300).then(() => {
-    assert.equal(child.exitCode, null, `hotline terminal exited:\n${err}`);
-    return service;
-  });
-}
 
 function lines(path: string): string[] {
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l !== '') : [];

@@ -39,6 +39,8 @@ export class Metrics {
     for (const [name, f] of this.families) {
       lines.push(`# TYPE ${name} ${f.type}`, `# HELP ${name} ${f.help}`);
       if (f.read !== undefined) lines.push(`${name} ${f.read()}`);
+      // A counter nothing has counted yet is 0, not absent: a scraper can tell "none" from "not exported".
+      if (f.type === 'counter' && f.values.size === 0) lines.push(`${name}_total 0`);
       for (const { labels, value } of f.values.values()) lines.push(`${name}${f.type === 'counter' ? '_total' : ''}${labelText(labels)} ${value}`);
     }
     lines.push('# EOF');

@@ -19,9 +19,15 @@ export const TERMINAL: CommandSpec = {
 (reconnecting with backoff), and on every push and on a tick verifies the log and every
 channel, archives what arrives, sends delivered receipts (read receipts only when a person is
 shown a message: hotline watch, the console), heartbeats at the charter's interval, approved
-drafts and key updates, and raises alarms at deadlines — with no command typed. Other hotline
-commands on this home keep working while it runs; each takes the home's lock before it touches
-MLS state, so no two processes ever encrypt from the same state.
+drafts and key updates, and raises alarms at deadlines — with no command typed.
+
+While it runs, the hotline commands that use this home's MLS state (send, watch, status, ack,
+draft, drafts, approve, freeze, unfreeze, edit, close, channel open/join/add/remove/list) are
+run by it, over the home's local socket (HOME/terminal.sock, 0600; a short path under the
+temporary directory when HOME's is too long), between its rounds: exactly one process ever
+advances the home's MLS state. They print what they would print on their own and need no
+passphrase. GET /healthz and /metrics (OpenMetrics) answer on the same socket:
+  curl --unix-socket HOME/terminal.sock http://terminal/healthz
 
 --on-message CMD runs (through sh) for each valid message from another party at or above
 --on-message-precedence, with HOTLINE_CHANNEL, HOTLINE_CHANNEL_ID, HOTLINE_SEQ,
@@ -42,7 +48,8 @@ HOTLINE_CHANNEL set.`,
   footer: `It logs one line per event (JSON unless --log-format text) on standard error (subscribed, disconnected, message, alarm,
 alert): channel names, seqs, codes — never message text or key material.
 
-Exit status: 0 stopped by SIGINT or SIGTERM, 2 bad usage or a home that is not set up.`,
+Exit status: 0 stopped by SIGINT or SIGTERM, 2 bad usage, a home that is not set up, or a
+terminal already running for this home.`,
 };
 
 const PRECEDENCES: Record<string, number> = { flash: Precedence.flash, immediate: Precedence.immediate, priority: Precedence.priority, routine: Precedence.routine };
