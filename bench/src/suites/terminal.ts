@@ -1,8 +1,9 @@
 /**
  * Terminal figures (issue 5): 1 KB encrypt + decrypt round trips per second with ts-mls's
  * default provider and with Hotline's node:crypto provider, side by side; adding a member to a
- * 50-member group (commit, process by an existing member, join); and a terminal syncing and
- * fully verifying a channel of 100,000 envelopes from a relay process.
+ * 50-member group (commit, process by an existing member, join); a terminal syncing and
+ * fully verifying a channel of 100,000 envelopes from a relay process; delivery to a running
+ * `hotline terminal`'s hook; and that process's resident memory over 100,000 envelopes.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -23,7 +24,8 @@ import { signerFor } from '@hotline/protocol';
 import { nowMs, rate, type Figure } from '../measure.js';
 import { syncAndVerify } from '../terminal/sync-bench.js';
 import { deliveryToHook } from '../terminal/service-bench.js';
-import type { SuiteReport } from '../report.js';
+import { serviceRss, type ServiceRss } from '../terminal/rss-bench.js';
+import type { SuiteReport, Target } from '../report.js';
 
 interface Member {
   readonly context: MlsContext;
@@ -100,7 +102,30 @@ async function addFiftieth(provider: CryptoProvider): Promise<{ commitMs: number
   return add(creator!, group[49]!, [follower!]);
 }
 
-export async function terminalSuite(options: { durationMs: number; syncEnvelopes: number; hookMessages: number }): Promise<SuiteReport> {
+/** Issue 11: the always-on service's RSS at the last sample ≤ 1.1x the 2nd (20,000 of 100,000), and ≤ 256 MB. */
+const RSS_GROWTH_LIMIT = 1.1;
+const RSS_LIMIT_MB = 256;
+
+function rssReport(rss: ServiceRss): { figures: Figure[]; growth: number; targets: Target[] } {
+  const reference = rss.samples[1]!;
+  const last = rss.samples.at(-1)!;
+  const growth = last.rssMB / reference.rssMB;
+  const figures: Figure[] = rss.samples.map((s, i) => ({
+    name: `service RSS after ${((i + 1) * rss.envelopes / 10).toLocaleString('en-US')} envelopes`,
+    value: s.rssMB,
+    unit: 'MB',
+    note: `hotline terminal's VmRSS, read at ${s.archived.toLocaleString('en-US')} archived`,
+  }));
+  figures.push({ name: 'service: envelopes archived while sampled', value: rss.archivedPerSecond, unit: '/s', note: `sender at most 2,000 ahead` });
+  const at = (s: { archived: number }) => s.archived.toLocaleString('en-US');
+  const targets: Target[] = [
+    { name: `service RSS at the last sample ≤ ${RSS_GROWTH_LIMIT}x the 2nd`, met: growth <= RSS_GROWTH_LIMIT, detail: `${growth.toFixed(3)}x (${last.rssMB.toFixed(1)} MB at ${at(last)} / ${reference.rssMB.toFixed(1)} MB at ${at(reference)})` },
+    { name: `service RSS ≤ ${RSS_LIMIT_MB} MB`, met: last.rssMB <= RSS_LIMIT_MB, detail: `${last.rssMB.toFixed(1)} MB at ${at(last)}` },
+  ];
+  return { figures, growth, targets };
+}
+
+export async function terminalSuite(options: { durationMs: number; syncEnvelopes: number; hookMessages: number; rssEnvelopes: number }): Promise<SuiteReport> {
   process.stderr.write('[bench terminal] MLS round trips, default provider…\n');
   const viaDefault = await roundTrips(defaultCryptoProvider, options.durationMs);
   process.stderr.write('[bench terminal] MLS round trips, node:crypto provider…\n');
@@ -111,6 +136,7 @@ export async function terminalSuite(options: { durationMs: number; syncEnvelopes
   const verifies = await ed25519VerifyRate(options.durationMs);
   const sync = await syncAndVerify(options.syncEnvelopes);
   const hook = await deliveryToHook(100, options.hookMessages);
+  const rss = rssReport(await serviceRss(options.rssEnvelopes));
   // Each envelope carries two Ed25519 signatures by its author's device key (the MLS framing's
   // and the statement's); with both cores verifying and nothing else, 100,000 take this long.
   const floorSeconds = (100_000 * 2) / (verifies * 2);
@@ -127,7 +153,8 @@ export async function terminalSuite(options: { durationMs: number; syncEnvelopes
     { name: 'floor for 100,000: 2 signature checks each, on 2 cores', value: floorSeconds, unit: 's', note: 'signatures alone, nothing else' },
     { name: 'delivery → --on-message p50 at 100 msg/s', value: hook.p50Ms, unit: 'ms', note: `hotline terminal as a process, ${hook.messages} messages` },
     { name: 'delivery → --on-message p99 at 100 msg/s', value: hook.p99Ms, unit: 'ms', note: 'target ≤ 1,000 ms' },
+    ...rss.figures,
   ];
   const per100k = (sync.totalMs / 1000) * (100_000 / sync.envelopes);
-  return { suite: 'terminal', figures, ratios: { 'node:crypto provider / ts-mls default': viaNode / viaDefault, 'sync of 100,000 (s) / 10 s target': per100k / 10, 'sync of 100,000 / signature floor': per100k / floorSeconds, 'delivery → --on-message p99 / 1 s target': hook.p99Ms / 1000 } };
+  return { suite: 'terminal', figures, ratios: { 'node:crypto provider / ts-mls default': viaNode / viaDefault, 'sync of 100,000 (s) / 10 s target': per100k / 10, 'sync of 100,000 / signature floor': per100k / floorSeconds, 'delivery → --on-message p99 / 1 s target': hook.p99Ms / 1000, 'service RSS last sample / 2nd sample': rss.growth }, targets: rss.targets };
 }

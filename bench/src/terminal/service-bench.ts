@@ -5,13 +5,12 @@
  * signing) to the hook running: signing, MLS, the relay's durable commit, the relay signing a
  * checkpoint that covers it (every 250 ms here), the push, verification, archive, hook start.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeMessageBody, Precedence, StatementType } from '@hotline/protocol';
 import { sendStatement } from '@hotline/terminal';
 import { percentile } from '../measure.js';
-import { HOTLINE_BIN } from '../relay/harness.js';
+import { startService, stopService } from './service-process.js';
 import { twoParties } from './two-parties.js';
 
 export interface HookLatency {
@@ -37,15 +36,11 @@ function hookTimes(file: string): Map<number, number> {
 export async function deliveryToHook(ratePerSecond: number, messages: number): Promise<HookLatency> {
   const world = await twoParties('hotline-bench-service-');
   const file = join(world.dir, 'hook-times.txt');
-  const service = spawn(process.execPath, [...(process.env['HOTLINE_SERVICE_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''), HOTLINE_BIN, 'terminal', '--home', world.homes.receiver, '--on-message-precedence', 'routine', '--on-message', `echo "$HOTLINE_SEQ $(date +%s%3N)" >> ${file}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const service = await startService(world, ['--on-message-precedence', 'routine', '--on-message', `echo "$HOTLINE_SEQ $(date +%s%3N)" >> ${file}`]).catch(async (error: unknown) => {
+    await world.close();
+    throw error;
+  });
   try {
-    let out = '';
-    service.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    for (let i = 0; !out.includes('terminal running'); i++) {
-      if (i > 300 || service.exitCode !== null) throw new Error('hotline terminal did not start');
-      await sleep(50);
-    }
-    await sleep(1500); // subscribed and caught up
     log(`delivery → --on-message: ${messages} messages at ${ratePerSecond}/s…`);
     const sentAt = new Map<number, number>();
     const start = Date.now();
@@ -65,8 +60,7 @@ export async function deliveryToHook(ratePerSecond: number, messages: number): P
     const latencies = [...sentAt].map(([seq, at]) => times.get(seq)! - at).sort((a, b) => a - b);
     return { messages, ratePerSecond, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
   } finally {
-    service.kill('SIGTERM');
-    await new Promise((r) => service.once('exit', r));
+    await stopService(service);
     await world.close();
   }
 }

@@ -10,11 +10,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { randomBytes } from 'node:crypto';
-import { encodeEnvelope, encodeMessageBody, EnvelopeKind, Precedence, signStatement, statementCommitment, StatementType } from '@hotline/protocol';
-import { RelayClient } from '@hotline/relay/client';
 import { syncChannel } from '@hotline/terminal';
-import { createApplicationMessage, encode, mlsMessageEncoder } from 'ts-mls';
+import { postMessages } from './post.js';
 import { twoParties } from './two-parties.js';
 import { nowMs } from '../measure.js';
 
@@ -46,33 +43,10 @@ const log = (line: string) => process.stderr.write(`[bench terminal] ${line}\n`)
 
 export async function syncAndVerify(count: number): Promise<SyncFigures> {
   const world = await twoParties('hotline-bench-sync-');
-  const { relay, client, sender, receiver, charter } = world;
+  const { client, receiver, charter } = world;
   try {
     log(`posting ${count.toLocaleString('en-US')} signed, MLS-encrypted statements…`);
-    const context = await sender.context(charter);
-    let state = sender.groups.load(charter.channelId)!;
-    const head = sender.archive.position(charter.channelId)!; // after the opening commit (seq 1)
-    const text = 'x'.repeat(1024);
-    const socket = await (async () => {
-      const c = new RelayClient(relay.url);
-      await c.login(sender.device.signer);
-      return c.connect();
-    })();
-    const inFlight: Promise<{ logIndex: number }>[] = [];
-    let logSize = 0;
-    const settle = async () => {
-      for (const receipt of await Promise.all(inFlight.splice(0))) logSize = Math.max(logSize, receipt.logIndex + 1);
-    };
-    for (let i = 0; i < count; i++) {
-      const statement = signStatement({ type: StatementType.message, channelId: charter.channelId, author: sender.deviceKey, time: Date.now(), head: { seq: head.nextSeq - 1, chainHash: head.chain }, body: encodeMessageBody({ precedence: Precedence.routine, language: 'en', text }), salt: new Uint8Array(randomBytes(32)) }, sender.device.signer);
-      const sent = await createApplicationMessage({ context, state, message: statement.bytes });
-      state = sent.newState;
-      inFlight.push(socket.submit(encodeEnvelope({ kind: EnvelopeKind.application, channelId: charter.channelId, commitment: statementCommitment(statement), payload: encode(mlsMessageEncoder, sent.message) })));
-      if (inFlight.length >= 512) await settle();
-      if ((i + 1) % 20000 === 0) log(`  ${(i + 1).toLocaleString('en-US')} posted`);
-    }
-    await settle();
-    await socket.close();
+    const logSize = await postMessages(world, count);
     // Wait until a checkpoint covers them all, so the measurement is the terminal's work alone.
     for (;;) {
       const note = await client.text('/v1/quorum-checkpoint').catch(() => '');
