@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createApplicationMessage, encode, mlsMessageEncoder } from 'ts-mls';
 import {
+  decodeReceiptBody,
+  ReceiptKind,
   draftCharter,
   draftContentHash,
   encodeAckBody,
@@ -46,6 +48,7 @@ import {
   sendStatement,
   setFrozen,
   syncChannel,
+  sendReceipts,
   transcript,
   type Terminal,
 } from '../src/index.js';
@@ -333,6 +336,24 @@ test('threads and edits: a reply names its parent; an edit keeps earlier version
       `closed the thread of #${root.receipt!.seq}`,
     ]);
     assert.ok(edit.receipt !== undefined && foreignEdit.receipt !== undefined);
+  } finally {
+    await w.close();
+  }
+});
+
+test('a round that archives more than one receipt holds (1,024 ids) receipts all of it, in as many statements as it takes', async () => {
+  const w = await world();
+  try {
+    const ids = Array.from({ length: 1100 }, () => new Uint8Array(randomBytes(32)));
+    const last = await sendReceipts(w.t.mp, w.charter, ids, ReceiptKind.delivered);
+    assert.ok(last?.receipt !== undefined, 'sent');
+    // Random ids name no statement, so each receipt is also flagged: what counts here is that both are there.
+    assert.deepEqual(await syncTo(w.t.mp, w.charter, last.receipt.seq), ['bad_reference', 'bad_reference']);
+    const stored = Array.from({ length: last.receipt.seq }, (_, i) => w.t.mp.archive.at(w.charter.channelId, i + 1));
+    const bodies = stored.filter((r) => r?.statement.type === StatementType.receipt).map((r) => decodeReceiptBody(r!.statement.body));
+    const covered = bodies.flatMap((b) => (b.ok ? b.value.ids.map((id) => Buffer.from(id).toString('hex')) : []));
+    assert.equal(bodies.length, 2, '1,024 + 76');
+    assert.deepEqual(new Set(covered), new Set(ids.map((id) => Buffer.from(id).toString('hex'))));
   } finally {
     await w.close();
   }

@@ -15,6 +15,7 @@ import {
   encodeDraftBody,
   encodeMessageBody,
   encodeReceiptBody,
+  MAX_RECEIPT_IDS,
   statementId,
   StatementType,
   type Charter,
@@ -81,9 +82,17 @@ export async function editMessage(t: Terminal, charter: Charter, idPrefix: strin
 }
 
 /** One receipt statement for messages of other parties; nothing while the channel is frozen. */
+/**
+ * Receipts for `ids`, in as many statements as the body's limit needs (a round that archives a
+ * large backlog receipts all of it, not its first 1,024). Returns the last one sent.
+ */
 export async function sendReceipts(t: Terminal, charter: Charter, ids: readonly Uint8Array[], kind: ReceiptKind): Promise<Sent | undefined> {
   if (ids.length === 0 || isInternal(charter) || isFrozen(t.archive, charter.channelId)) return undefined;
-  return sendStatement(t, charter, { type: StatementType.receipt, body: encodeReceiptBody(kind, ids.slice(0, 1024)) });
+  let last: Sent | undefined;
+  for (let i = 0; i < ids.length; i += MAX_RECEIPT_IDS) {
+    last = await sendStatement(t, charter, { type: StatementType.receipt, body: encodeReceiptBody(kind, ids.slice(i, i + MAX_RECEIPT_IDS)) });
+  }
+  return last;
 }
 
 /** The liveness test: a heartbeat (carrying this device's head) if its party's last one is older than the charter's interval. */
