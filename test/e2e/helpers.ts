@@ -32,3 +32,13 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
   }
   assert.fail(`timed out waiting until ${what}`);
 }
+
+/** Whether a process with this PID exists (signal 0 checks without sending anything). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

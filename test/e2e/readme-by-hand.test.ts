@@ -21,6 +21,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alive } from './helpers.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SERVER_FORM = 'node_modules/.bin/hotline';
@@ -107,15 +108,6 @@ trap 'status=$?; kill $(jobs -p) 2>/dev/null || :; exit $status' EXIT
 echo "@@jobs $(jobs -p | tr '\\n' ' ')"
 for pid in $(jobs -p); do status=0; wait "$pid" || status=$?; echo "@@exit $pid $status"; done
 `;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function argvOf(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');

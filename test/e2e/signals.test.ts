@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatVerifierKey, generateSignerKey, KeyType, verifierKeyOf } from '@hotline/log';
 import { HOTLINE_BIN } from './processes.js';
+import { alive } from './helpers.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,15 +48,6 @@ async function exitWithin(p: Started, ms: number): Promise<{ code: number | null
   const result = await Promise.race([p.exited, sleep(ms).then(() => undefined)]);
   assert.ok(result !== undefined, `still running ${ms} ms after the signal:\n${p.out()}`);
   return result;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The direct children of `pid` (Linux /proc; empty elsewhere). */
