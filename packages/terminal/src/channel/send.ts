@@ -52,7 +52,7 @@ async function settlePendingCommit(t: Terminal, charter: Charter, waitMs: number
 /** Refuses, before anything is signed, a statement every terminal would mark invalid in a frozen channel. */
 function refuseIfFrozen(t: Terminal, charter: Charter, type: StatementType): void {
   if (allowedWhileFrozen(type) || !isFrozen(t.archive, charter.channelId)) return;
-  throw new TerminalError(`${charter.name} is frozen by a principal: only heartbeats and unfreeze may be sent until a principal unfreezes it (hotline unfreeze ${charter.name}); nothing was sent`);
+  throw new TerminalError('frozen', `${charter.name} is frozen by a principal: only heartbeats and unfreeze may be sent until a principal unfreezes it (hotline unfreeze ${charter.name}); nothing was sent`, { channel: charter.name });
 }
 
 export async function sendStatement(t: Terminal, charter: Charter, content: { type: StatementType; body: Uint8Array; parent?: Uint8Array }): Promise<Sent> {
