@@ -15,7 +15,8 @@ import type { CommandIo } from '../command-io.js';
 import { describeCharter } from '../render/charter.js';
 
 const CHANNEL_FOOTER = `Environment: HOTLINE_PASSPHRASE opens sealed keys.
-Exit status: 0 success, 1 the relay or a verification refused, 2 bad usage.`;
+Exit status: 0 success, 1 the relay or a verification refused, 2 bad usage, 3 the relay
+cannot be reached or is not serving.`;
 
 function channelCommand(name: string, spec: Omit<CommandSpec, 'command' | 'options' | 'footer'>, options: readonly OptionSpec[] = [HOME_OPTION]): CommandSpec {
   return { command: `channel ${name}`, ...spec, options: [...options, JSON_OPTION], footer: CHANNEL_FOOTER };

@@ -44,7 +44,8 @@ On the administrator's own terminal (a home holding party.key), one step does bo
     HOME_OPTION,
   ],
   footer: `Environment: HOTLINE_PASSPHRASE seals the device key at creation and opens sealed keys.
-Exit status: 0 registered (or key created, step 1), 1 the relay refused, 2 bad usage.`,
+Exit status: 0 registered (or key created, step 1), 1 the relay refused, 2 bad usage, 3 the relay
+cannot be reached or is not serving.`,
 };
 
 export async function runInit(argv: readonly string[], print: (line: string) => void, printError: (line: string) => void = (l) => console.error(l)): Promise<number> {

@@ -122,7 +122,7 @@ async function startSocket(home: string, service: TerminalService, t: Terminal, 
       },
     });
   } catch (error) {
-    if (error instanceof TerminalAlreadyRunning) throw new UsageError(error.message);
+    if (error instanceof TerminalAlreadyRunning) throw error; // terminal_running: exit 2, its own words
     throw new UsageError(`cannot listen on this home's local socket: ${(error as Error).message}`);
   }
 }
