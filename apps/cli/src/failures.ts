@@ -68,6 +68,12 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, ExitStatus>> = {
   relay_timeout: EXIT.unreachable,
 };
 
+/** The relay's own answer behind a statement that was not sent, for a failure's subject. */
+export function relayAnswer(sent: { readonly failure?: HotlineError<string> }): Pick<ErrorSubject, 'relay'> {
+  const relay = sent.failure?.subject.relay;
+  return relay === undefined ? {} : { relay };
+}
+
 export interface Failure {
   readonly code: ErrorCode;
   readonly status: ExitStatus;

@@ -109,11 +109,11 @@ async function dispatch(argv: readonly string[], io: CommandIo): Promise<number>
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.print(HELP);
-    return command === undefined ? 2 : 0;
+    return command === undefined ? EXIT.usage : EXIT.ok;
   }
   if (command === '--version') {
     io.print('hotline 0.1.0');
-    return 0;
+    return EXIT.ok;
   }
   // Each command parses its own arguments with its table: --help is found there, as an
   // option before `--`, never as a word inside a message's text.
@@ -121,7 +121,7 @@ async function dispatch(argv: readonly string[], io: CommandIo): Promise<number>
   if (run !== undefined) return run(rest, io);
   if (NOT_YET.has(command)) {
     io.printError(`hotline: '${command}' is not built yet; see the README's status table.`);
-    return 2;
+    return EXIT.usage;
   }
   throw new UsageError(`unknown command '${command}'`);
 }
