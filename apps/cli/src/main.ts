@@ -74,7 +74,7 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   relay: (argv, io) => runRelay(argv, io.print),
   witness: (argv, io) => runWitness(argv, io.print),
   party: runParty,
-  init: (argv, io) => runInit(argv, io.print, io.printError),
+  init: (argv, io) => runInit(argv, io.print),
   channel: runChannel,
   send: runSend,
   watch: runWatch,

@@ -48,7 +48,7 @@ Exit status: 0 registered (or key created, step 1), 1 the relay refused, 2 bad u
 cannot be reached or is not serving.`,
 };
 
-export async function runInit(argv: readonly string[], print: (line: string) => void, printError: (line: string) => void = (l) => console.error(l)): Promise<number> {
+export async function runInit(argv: readonly string[], print: (line: string) => void): Promise<number> {
   const args = parseCommand(argv, INIT);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const relay = args.values.get('relay')!; // required by the table
