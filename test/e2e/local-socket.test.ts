@@ -79,6 +79,14 @@ test('while hotline terminal runs, the home\'s commands run in it over the local
     assert.equal(second.code, 2, second.err);
     assert.match(second.err, /already running for this home/);
 
+    // A forwarded command fails as it would in its own process: the same code, status and
+    // line, from the one table, printed by the service.
+    const missing = await hotline('send', 'no-such-channel', 'x', '--home', w.homes.wp, '--json');
+    assert.equal(missing.code, 2, missing.err);
+    const failure = JSON.parse(missing.err) as { error: { code: string; channel: string } };
+    assert.deepEqual([failure.error.code, failure.error.channel], ['channel_not_found', 'no-such-channel']);
+    assert.ok(commandsRun(service).some((c) => c.command === 'send' && c.exit === 2), 'the service ran it');
+
     // Heartbeats fall due (the charter's interval is an hour) while five sends arrive at once.
     const heartbeatsBefore = texts(w, 'mp', charter).heartbeats;
     await w.setClock(3_700_000);

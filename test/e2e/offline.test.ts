@@ -41,6 +41,10 @@ test('send with the relay down queues the message (exit 3) and it arrives once t
     const once = await hotline('watch', 'washington-moscow', '--once', '--home', w.homes.mp);
     assert.equal(once.code, 3, once.err);
     assert.match(once.out, /hello/, 'watch --once prints what the archive verified');
+    // A command the outage stops (its catch-up cannot run) fails with the code, not a guess from its words.
+    const ack = await hotline('ack', 'washington-moscow', 'abcdef', '--json', '--home', w.homes.mp);
+    assert.equal(ack.code, 3, ack.err);
+    assert.equal((JSON.parse(ack.err) as { error: { code: string } }).error.code, 'relay_unreachable', ack.err);
 
     await w.startRelay();
     const back = await hotline('status', '--home', w.homes.wp); // the next command sends it

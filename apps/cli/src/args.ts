@@ -5,9 +5,14 @@
  * our own words, never ignored. `--` ends options: what follows is text, even `--help`.
  */
 import { parseArgs as nodeParseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError } from './failures.js';
 
-export class UsageError extends Error {
+/** Bad usage (code `usage`, exit 2): the words say what is wrong with the command line. */
+export class UsageError extends CliError {
   override readonly name = 'UsageError';
+  constructor(message: string) {
+    super('usage', message);
+  }
 }
 
 /** `--help` (or `-h`) was given where it is an option: main prints the spec's help and exits 0. */

@@ -6,11 +6,10 @@
  * the command runs in this process, under the home's lock.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { forwardCommand, localSocketPath, SocketPathError, TerminalVanished } from '@hotline/terminal';
-import { parseCommand, splitSubcommand, UsageError, type CommandSpec } from './args.js';
+import { forwardCommand, localSocketPath } from '@hotline/terminal';
+import { parseCommand, splitSubcommand, type CommandSpec } from './args.js';
 import type { CommandIo } from './command-io.js';
 import { terminalHome } from './home.js';
-import { CommandFailure } from './session.js';
 
 /**
  * The commands the running terminal runs: each reads or advances MLS state (catch-up decrypts,
@@ -19,13 +18,19 @@ import { CommandFailure } from './session.js';
  */
 export const RUN_IN_SERVICE: ReadonlySet<string> = new Set(['send', 'watch', 'status', 'ack', 'draft', 'drafts', 'approve', 'freeze', 'unfreeze', 'edit', 'close', 'channel open', 'channel join', 'channel add', 'channel remove', 'channel list']);
 
-/** The spec of the (sub)command `argv` names, and its arguments, if the running terminal runs it. */
-export function serviceCommand(argv: readonly string[], specs: readonly CommandSpec[]): { spec: CommandSpec; rest: readonly string[] } | undefined {
+/** The spec of the (sub)command `argv` names, and its arguments; undefined if it names none. */
+export function commandOf(argv: readonly string[], specs: readonly CommandSpec[]): { spec: CommandSpec; rest: readonly string[] } | undefined {
   const [word, ...rest] = argv;
   const top = specs.find((s) => s.command === word);
   if (top === undefined) return undefined;
   const { spec, rest: subRest } = top.subcommands === undefined ? { spec: top, rest } : splitSubcommand(rest, top);
-  return spec !== undefined && RUN_IN_SERVICE.has(spec.command) ? { spec, rest: subRest } : undefined;
+  return spec === undefined ? undefined : { spec, rest: subRest };
+}
+
+/** The spec of the (sub)command `argv` names, and its arguments, if the running terminal runs it. */
+export function serviceCommand(argv: readonly string[], specs: readonly CommandSpec[]): { spec: CommandSpec; rest: readonly string[] } | undefined {
+  const found = commandOf(argv, specs);
+  return found !== undefined && RUN_IN_SERVICE.has(found.spec.command) ? found : undefined;
 }
 
 /** The command's exit status from the home's running terminal, or undefined if none runs. */
@@ -34,23 +39,13 @@ export async function forwardToService(argv: readonly string[], found: { spec: C
   // No home there: the command itself says so, after its own checks, in its own order.
   const home = existingDirectory(terminalHome(args));
   if (home === undefined) return undefined;
-  let path: string;
-  try {
-    path = localSocketPath(home);
-  } catch (error) {
-    if (error instanceof SocketPathError) throw new UsageError(error.message);
-    throw error;
-  }
+  const path = localSocketPath(home); // a SocketPathError names what is wrong with the fallback directory
   const stdin = found.spec.readsStdin?.(args) === true ? await io.readStdin() : undefined;
   // Only a command that runs until stopped (watch) turns Ctrl-C into a request to the service;
   // any other is short, and Ctrl-C ends this process as usual (the service finishes the command).
   const stopRequested = found.spec.command === 'watch' ? new Promise((resolve) => io.stopSignal().addEventListener('abort', resolve, { once: true })) : undefined;
-  try {
-    return await forwardCommand(path, { argv, home, cwd: io.cwd, ...(stdin === undefined ? {} : { stdin }) }, { out: io.print, err: io.printError, hook: io.runHook }, stopRequested === undefined ? {} : { stopRequested });
-  } catch (error) {
-    if (error instanceof TerminalVanished) throw new CommandFailure(error.message);
-    throw error;
-  }
+  // A service that goes away mid-command rejects with TerminalVanished (terminal_vanished, exit 1).
+  return forwardCommand(path, { argv, home, cwd: io.cwd, ...(stdin === undefined ? {} : { stdin }) }, { out: io.print, err: io.printError, hook: io.runHook }, stopRequested === undefined ? {} : { stopRequested });
 }
 
 function existingDirectory(path: string): string | undefined {

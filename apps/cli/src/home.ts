@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, type OptionSpec, type ParsedArgs } from './args.js';
+import { CliError } from './failures.js';
 
 /** --home, in every table of a command that works on a home. */
 export const HOME_OPTION: OptionSpec = { name: 'home', type: 'string', placeholder: 'DIR', description: 'state directory (default: $HOTLINE_HOME, else ~/.hotline)' };
@@ -21,7 +22,7 @@ export function existingHome(args: ParsedArgs, env: NodeJS.ProcessEnv = process.
   try {
     isDirectory = statSync(home).isDirectory();
   } catch {
-    throw new UsageError(`no Hotline home at ${home}: run hotline init --relay URL (or hotline party create NAME) to make one, or check --home / HOTLINE_HOME`);
+    throw new CliError('not_set_up', `no Hotline home at ${home}: run hotline init --relay URL (or hotline party create NAME) to make one, or check --home / HOTLINE_HOME`);
   }
   if (!isDirectory) throw new UsageError(`${home} is not a directory, so not a Hotline home: check --home / HOTLINE_HOME`);
   return home;

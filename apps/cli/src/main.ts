@@ -2,7 +2,7 @@
  * hotline — drives Hotline's relay, witnesses and terminals (DESIGN.md §7).
  * Exit status (docs/spec/cli.md): 0 success, 1 a verification failure or an open alert, 2 bad usage, 3 relay not serving.
  */
-import { HelpRequested, UsageError, type CommandSpec } from './args.js';
+import { HelpRequested, parseCommand, UsageError, type CommandSpec } from './args.js';
 import { DEMO, runDemo } from './commands/demo.js';
 import { DEMO_LOG } from './commands/demo-log.js';
 import { RELAY, runRelay } from './commands/relay.js';
@@ -14,11 +14,11 @@ import { SEND, runSend } from './commands/send.js';
 import { WATCH, runWatch } from './commands/watch.js';
 import { STATUS, runStatus } from './commands/status.js';
 import { TERMINAL, runTerminal } from './commands/terminal.js';
-import { CommandFailure, EXIT, RelayUnreachable } from './session.js';
+import { EXIT, failureLines, failureOf } from './failures.js';
 import { RULES, runRule } from './commands/rules.js';
 import { renderHelp } from './help.js';
 import { processIo, type CommandIo } from './command-io.js';
-import { forwardToService, serviceCommand } from './forwarding.js';
+import { commandOf, forwardToService, serviceCommand } from './forwarding.js';
 
 /** Every command's table, subcommands included: what --help is generated from (and tested against). */
 export const COMMAND_SPECS: readonly CommandSpec[] = [DEMO, DEMO_LOG, RELAY, WITNESS, PARTY, ...(PARTY.subcommands ?? []), INIT, CHANNEL, ...(CHANNEL.subcommands ?? []), SEND, WATCH, STATUS, TERMINAL, ...Object.values(RULES)];
@@ -74,7 +74,7 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   relay: (argv, io) => runRelay(argv, io.print),
   witness: (argv, io) => runWitness(argv, io.print),
   party: runParty,
-  init: (argv, io) => runInit(argv, io.print, io.printError),
+  init: (argv, io) => runInit(argv, io.print),
   channel: runChannel,
   send: runSend,
   watch: runWatch,
@@ -87,11 +87,11 @@ const COMMANDS: Readonly<Record<string, Run>> = {
 export async function main(argv: readonly string[], print = (line: string) => console.log(line), printError = (line: string) => console.error(line)): Promise<number> {
   const io = processIo(print, printError);
   try {
-    return await exitStatusOf(async () => {
+    return await exitStatusOf(argv, io, async () => {
       const found = serviceCommand(argv, COMMAND_SPECS);
       const forwarded = found === undefined ? undefined : await forwardToService(argv, found, io);
       return forwarded ?? (await dispatch(argv, io));
-    }, io);
+    });
   } finally {
     io.dispose();
   }
@@ -99,21 +99,21 @@ export async function main(argv: readonly string[], print = (line: string) => co
 
 /** A command forwarded over the local socket, run by the service with the service's terminal (io.host). */
 function runInService(argv: readonly string[], io: CommandIo): Promise<number> {
-  return exitStatusOf(async () => {
+  return exitStatusOf(argv, io, async () => {
     if (serviceCommand(argv, COMMAND_SPECS) === undefined) throw new UsageError(`the running terminal runs only commands that use MLS state; run this one in its own process`);
     return dispatch(argv, io);
-  }, io);
+  });
 }
 
 async function dispatch(argv: readonly string[], io: CommandIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.print(HELP);
-    return command === undefined ? 2 : 0;
+    return command === undefined ? EXIT.usage : EXIT.ok;
   }
   if (command === '--version') {
     io.print('hotline 0.1.0');
-    return 0;
+    return EXIT.ok;
   }
   // Each command parses its own arguments with its table: --help is found there, as an
   // option before `--`, never as a word inside a message's text.
@@ -121,36 +121,41 @@ async function dispatch(argv: readonly string[], io: CommandIo): Promise<number>
   if (run !== undefined) return run(rest, io);
   if (NOT_YET.has(command)) {
     io.printError(`hotline: '${command}' is not built yet; see the README's status table.`);
-    return 2;
+    return EXIT.usage;
   }
   throw new UsageError(`unknown command '${command}'`);
 }
 
-/** The one place failures become exit statuses and one-line messages (docs/spec/cli.md). */
-async function exitStatusOf(work: () => Promise<number>, io: CommandIo): Promise<number> {
+/**
+ * The one place failures become exit statuses and words (docs/spec/errors.md): by code, from
+ * failures.ts's one table; in the running terminal too, for a forwarded command. An error
+ * without a code is a bug and surfaces as one.
+ */
+async function exitStatusOf(argv: readonly string[], io: CommandIo, work: () => Promise<number>): Promise<number> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof HelpRequested) {
       io.print(renderHelp(error.spec));
-      return 0;
+      return EXIT.ok;
     }
-    if (error instanceof RelayUnreachable) {
-      io.printError(`hotline: ${error.message}`);
-      return EXIT.unreachable;
-    }
-    if (error instanceof CommandFailure) {
-      io.printError(`hotline: ${error.message}`);
-      return EXIT.alert;
-    }
-    if (error instanceof Error && error.name === 'ClockError') {
-      io.printError(`hotline: ${error.message}`); // HOTLINE_CLOCK_OFFSET_FILE is set but unreadable: a setup error
-      return EXIT.usage;
-    }
-    if (error instanceof UsageError) {
-      io.printError(`hotline: ${error.message}\nRun 'hotline --help' for usage.`);
-      return EXIT.usage;
-    }
-    throw error;
+    const failure = failureOf(error);
+    if (failure === undefined) throw error;
+    io.printError(failureLines(failure, wantsJson(argv)));
+    return failure.status;
+  }
+}
+
+/**
+ * True if the command line parses and asks for --json: its failures are then one JSON object
+ * (failures.ts). A line that does not parse is bad usage, answered in words: whether `--json`
+ * there is the option or the value of another is what did not parse.
+ */
+function wantsJson(argv: readonly string[]): boolean {
+  try {
+    const found = commandOf(argv, COMMAND_SPECS);
+    return found !== undefined && parseCommand(found.rest, found.spec).booleans.has('json');
+  } catch {
+    return false;
   }
 }

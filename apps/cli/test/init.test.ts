@@ -66,8 +66,8 @@ test('a device is keyed, certified by its party, and registered at the relay', a
       rmSync(moscow, { recursive: true, force: true });
     }
     const unreachable = await run('init', '--relay', 'http://127.0.0.1:1', '--member', 'X', '--role', 'observer', '--home', admin);
-    assert.equal(unreachable.code, 1);
-    assert.match(unreachable.err, /cannot reach the relay/);
+    assert.equal(unreachable.code, 3, 'a relay that cannot be reached is exit 3, for init as for every command');
+    assert.match(unreachable.err, /^hotline: cannot reach the relay at http:\/\/127\.0\.0\.1:1$/);
   } finally {
     for (const d of [admin, device, other, relayDir]) rmSync(d, { recursive: true, force: true });
   }

@@ -18,7 +18,7 @@ export interface EnrolmentRequest {
 
 /** Issues a certificate; pass the key store to remember the device for key transparency. */
 export function enrolDevice(partyRoot: SignerKey, request: EnrolmentRequest, store?: { rememberEnrolled(deviceKey: Uint8Array): void }): DeviceCertificate {
-  if (request.roles.length === 0) throw new KeyStoreError('a device needs at least one role');
+  if (request.roles.length === 0) throw new KeyStoreError('bad_key', 'a device needs at least one role');
   const now = Math.floor((request.now ?? Date.now()) / 1000);
   let certificate: DeviceCertificate;
   try {
@@ -27,7 +27,7 @@ export function enrolDevice(partyRoot: SignerKey, request: EnrolmentRequest, sto
       partyRootSigner(partyRoot),
     );
   } catch (error) {
-    throw new KeyStoreError((error as Error).message);
+    throw new KeyStoreError('bad_key', (error as Error).message);
   }
   store?.rememberEnrolled(request.deviceKey); // only once the certificate exists
   return certificate;
@@ -36,7 +36,7 @@ export function enrolDevice(partyRoot: SignerKey, request: EnrolmentRequest, sto
 /** Checks that a certificate handed to this device is well formed and names this device. */
 export function certificateForDevice(bytes: Uint8Array, deviceKey: Uint8Array): DeviceCertificate {
   const cert = decodeDeviceCertificate(bytes);
-  if (!cert.ok) throw new KeyStoreError(`certificate: ${cert.error.message}`);
-  if (!cert.value.deviceKey.every((b, i) => b === deviceKey[i])) throw new KeyStoreError('this certificate is for another device key');
+  if (!cert.ok) throw new KeyStoreError('bad_key', `certificate: ${cert.error.message}`);
+  if (!cert.value.deviceKey.every((b, i) => b === deviceKey[i])) throw new KeyStoreError('bad_key', 'this certificate is for another device key');
   return cert.value;
 }

@@ -5,6 +5,7 @@
  * implements it.
  */
 import type { Delivery } from '@hotline/protocol';
+import { CatchUpError, HotlineError } from './errors.js';
 
 export interface RelayReceipt {
   readonly seq: number;
@@ -57,24 +58,80 @@ export interface Subscription {
 }
 
 /**
+ * How a RelayApi fails — the contract its implementations keep, so the terminal reads failures
+ * without knowing the client's classes. A relay that answered with an error: an Error with the
+ * HTTP `status` and the relay's own `code` (relay-api.md). One that could not be reached, or did
+ * not answer in time: an Error with `transport` saying which (a DOMException `TimeoutError` or
+ * `AbortError` from an abort signal counts as `timeout`). Both may carry the relay's `url`.
+ */
+export interface RelayAnswerError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly url?: string;
+}
+
+export interface RelayTransportError extends Error {
+  readonly transport: 'unreachable' | 'timeout';
+  readonly url?: string;
+}
+
+/** A failure wrapped by a catch-up (CatchUpError's `cause`) is read as the failure itself. */
+function unwrapped(error: unknown): unknown {
+  return error instanceof CatchUpError ? error.cause : error;
+}
+
+function answerOf(error: unknown): RelayAnswerError | undefined {
+  const e = unwrapped(error);
+  return e instanceof Error && typeof (e as { status?: unknown }).status === 'number' && typeof (e as { code?: unknown }).code === 'string' ? (e as RelayAnswerError) : undefined;
+}
+
+function transportOf(error: unknown): RelayTransportError['transport'] | undefined {
+  const e = unwrapped(error);
+  if (!(e instanceof Error)) return undefined;
+  const transport = (e as { transport?: unknown }).transport;
+  if (transport === 'unreachable' || transport === 'timeout') return transport;
+  // Web-standard abort reasons (DOMException), as fetch and AbortSignal.timeout throw them.
+  return e.name === 'TimeoutError' || e.name === 'AbortError' ? 'timeout' : undefined;
+}
+
+/** True for a relay's answer that says it is not serving now (5xx, 429), not that it refuses. */
+const notServing = (status: number) => status >= 500 || status === 429;
+
+/**
  * True if `error` says the relay is not serving: it could not be reached at all (connection
  * refused or reset, DNS, a timeout), or it answered 5xx or 429 — as opposed to a relay that
  * answered and refused this request (other 4xx). Nothing was proven either way: the caller
  * keeps what it has, shows what the archive verified, and tries again later (exit 3 in the CLI).
  */
 export function isRelayUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === 'CatchUpError') return isRelayUnavailable((error as Error & { cause?: unknown }).cause);
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
-  const status = (error as { status?: unknown }).status;
-  if (typeof status === 'number') return status >= 500 || status === 429;
-  return error instanceof TypeError && /fetch failed/.test(error.message);
+  const answer = answerOf(error);
+  return answer !== undefined ? notServing(answer.status) : transportOf(error) !== undefined;
 }
 
 /** True if `error` is an answer from the relay (it has an HTTP status), whatever it said. */
 export function isRelayAnswer(error: unknown): boolean {
-  const e = error instanceof Error && error.name === 'CatchUpError' ? (error as Error & { cause?: unknown }).cause : error;
-  return typeof (e as { status?: unknown } | undefined)?.status === 'number';
+  return answerOf(error) !== undefined;
+}
+
+/**
+ * The coded form of a relay failure (errors.ts), worded for a person: `relay_refused` (it
+ * answered 4xx), `relay_not_serving` (5xx, 429), `relay_unreachable`, `relay_timeout`; undefined
+ * for anything else.
+ */
+export function relayFailure(error: unknown): HotlineError | undefined {
+  const cause = unwrapped(error) as Error;
+  const answer = answerOf(error);
+  const where = (url: string | undefined) => (url === undefined ? 'the relay' : `the relay at ${url}`);
+  if (answer !== undefined) {
+    const relay = { status: answer.status, code: answer.code };
+    if (notServing(answer.status)) return new HotlineError('relay_not_serving', `${where(answer.url)} is not serving: ${answer.message}`, { relay }, { cause });
+    return new HotlineError('relay_refused', `the relay refused: ${answer.message}`, { relay }, { cause });
+  }
+  const transport = transportOf(error);
+  const url = (cause as { url?: string } | undefined)?.url;
+  if (transport === 'unreachable') return new HotlineError('relay_unreachable', `cannot reach ${where(url)}`, {}, { cause });
+  if (transport === 'timeout') return new HotlineError('relay_timeout', `${where(url)} did not answer in time`, {}, { cause });
+  return undefined;
 }
 
 /**

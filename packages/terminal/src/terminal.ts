@@ -25,20 +25,22 @@ import { Charters } from './channel/charters.js';
 import { Outbox } from './channel/outbox.js';
 import { Directory, type DirectoryAlert } from './directory/directory.js';
 import { LogScanner } from './directory/log-scanner.js';
-import { KeyStore, KeyStoreError } from './keys/keystore.js';
+import { KeyStore } from './keys/keystore.js';
 import { directoryAuthenticationService } from './mls/directory-auth.js';
 import { GroupStateStore } from './mls/group-store.js';
 import { KeyPackages } from './mls/key-packages.js';
 import { HOTLINE_CIPHERSUITE, nodeCryptoProvider } from './mls/node-crypto-provider.js';
 import type { RelayApi } from './relay-api.js';
+import { HotlineError } from './errors.js';
 import { Sealer } from './store/sealer.js';
 import { Exclusive, openTerminalDb, prepared } from './store/terminal-db.js';
 
 /** How long a direct question to a witness may take: it is a cross-check, not on the critical path. */
 const WITNESS_TIMEOUT_MS = 2000;
 
-export class TerminalError extends Error {
-  override readonly name = 'TerminalError';
+/** A terminal operation refused, with its code (errors.ts). */
+export class TerminalError extends HotlineError {
+  override readonly name: string = 'TerminalError';
 }
 
 export interface TerminalOptions {
@@ -106,19 +108,13 @@ export class Terminal {
   static open(options: TerminalOptions): Terminal {
     const keys = new KeyStore(options.home);
     const config = keys.config();
-    if (config === undefined) throw new TerminalError(`${options.home} is not set up: run hotline init --relay URL first`);
+    if (config === undefined) throw new TerminalError('not_set_up', `${options.home} is not set up: run hotline init --relay URL first`);
     const bytes = keys.certificate();
-    if (bytes === undefined) throw new TerminalError(`this device has no certificate yet: finish hotline init (with --certificate, or --member and --role on the administrator's home)`);
+    if (bytes === undefined) throw new TerminalError('not_set_up', `this device has no certificate yet: finish hotline init (with --certificate, or --member and --role on the administrator's home)`);
     const cert = decodeDeviceCertificate(bytes);
-    if (!cert.ok) throw new TerminalError(`${join(options.home, 'device.cert')}: ${cert.error.message}`);
-    let device: { signer: Signer; seed: Uint8Array };
-    try {
-      device = keys.device(options.passphrase);
-    } catch (error) {
-      if (error instanceof KeyStoreError) throw new TerminalError(error.message);
-      throw error;
-    }
-    if (!bytesEqual(device.signer.publicKey, cert.value.deviceKey)) throw new TerminalError('device.cert is for another device key than device.key');
+    if (!cert.ok) throw new TerminalError('bad_key', `${join(options.home, 'device.cert')}: ${cert.error.message}`);
+    const device = keys.device(options.passphrase); // a KeyStoreError says what is wrong with the key
+    if (!bytesEqual(device.signer.publicKey, cert.value.deviceKey)) throw new TerminalError('bad_key', 'device.cert is for another device key than device.key');
     const db = openTerminalDb(join(options.home, 'terminal.db'));
     return new Terminal(keys, db, device, cert.value, config.relay, config.policy, options);
   }
@@ -135,9 +131,9 @@ export class Terminal {
   /** The witness policy this terminal's checkpoints must meet (terminal.json, or the first charter's). */
   policy(): { text: string; policy: Policy } {
     const text = this.policyText ?? this.charters.all()[0]?.witnessPolicy;
-    if (text === undefined) throw new TerminalError('this terminal has no witness policy yet: pass --policy FILE to hotline init, or open or join a channel (its charter names one)');
+    if (text === undefined) throw new TerminalError('not_set_up', 'this terminal has no witness policy yet: pass --policy FILE to hotline init, or open or join a channel (its charter names one)');
     const parsed = parsePolicy(text);
-    if (!parsed.ok) throw new TerminalError(`witness policy: ${parsed.error.message}`);
+    if (!parsed.ok) throw new TerminalError('bad_key', `witness policy: ${parsed.error.message}`);
     return { text, policy: parsed.value };
   }
 

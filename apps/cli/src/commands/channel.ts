@@ -5,17 +5,18 @@ import { dirname, resolve } from 'node:path';
 import { toHex } from '@hotline/log';
 import { writeSecretFile } from '@hotline/node-files';
 import { decodeCharter, draftCharter, isRole, partyRootSigner, signCharter, verifyCharter, type Charter, type Role } from '@hotline/protocol';
-import { acceptInvitations, addMembers, charterView, KeyStore, KeyStoreError, openChannel, removeMember, type DirectoryEntry, type Terminal } from '@hotline/terminal';
+import { acceptInvitations, addMembers, charterView, KeyStore, openChannel, removeMember, type DirectoryEntry, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseCommand, splitSubcommand, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from '../args.js';
 import { existingHome, HOME_OPTION, passphrase } from '../home.js';
 import { requirePartyName } from '../party-name.js';
-import { explain, withTerminal } from '../session.js';
+import { withTerminal } from '../session.js';
 import type { TerminalHost } from '../hosting.js';
 import type { CommandIo } from '../command-io.js';
 import { describeCharter } from '../render/charter.js';
 
 const CHANNEL_FOOTER = `Environment: HOTLINE_PASSPHRASE opens sealed keys.
-Exit status: 0 success, 1 the relay or a verification refused, 2 bad usage.`;
+Exit status: 0 success, 1 the relay or a verification refused, 2 bad usage, 3 the relay
+cannot be reached or is not serving.`;
 
 function channelCommand(name: string, spec: Omit<CommandSpec, 'command' | 'options' | 'footer'>, options: readonly OptionSpec[] = [HOME_OPTION]): CommandSpec {
   return { command: `channel ${name}`, ...spec, options: [...options, JSON_OPTION], footer: CHANNEL_FOOTER };
@@ -281,8 +282,6 @@ async function join(host: TerminalHost, args: ParsedArgs, print: (line: string) 
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-  } catch (error) {
-    throw explain(error, hosted.terminal.relayUrl);
   } finally {
     hosted.close();
   }
@@ -343,31 +342,26 @@ export async function runChannel(argv: readonly string[], io: CommandIo): Promis
   const args = parseCommand(rest, spec);
   const [operand, ...extra] = args.positionals;
   if (extra.length > (command === 'remove' ? 1 : 0)) throw new UsageError(`unexpected argument ${JSON.stringify(extra.at(-1))}`);
-  try {
-    switch (command) {
-      case 'create':
-        return create(args, operand, print);
-      case 'show':
-        if (operand === undefined) throw new UsageError('channel show needs the charter FILE');
-        print(args.booleans.has('json') ? JSON.stringify({ file: operand, charter: charterView(readCharterFile(path(operand)!)) }) : describeCharter(charterView(readCharterFile(path(operand)!))));
-        return 0;
-      case 'sign':
-        return sign(args, path(operand), print);
-      case 'open':
-        return await open(host, args, path(operand), print);
-      case 'join':
-        return await join(host, args, print);
-      case 'list':
-        return await list(host, args, print);
-      case 'add':
-        return await add(host, args, operand, print);
-      case 'remove':
-        return await remove(host, args, operand, extra[0], print);
-      default:
-        throw new UsageError(command === undefined ? 'channel needs a command: create, show, sign, open, join, list, add or remove' : `unknown channel command ${JSON.stringify(command)}`);
-    }
-  } catch (error) {
-    if (error instanceof KeyStoreError) throw new UsageError(error.message);
-    throw error;
+  switch (command) {
+    case 'create':
+      return create(args, operand, print);
+    case 'show':
+      if (operand === undefined) throw new UsageError('channel show needs the charter FILE');
+      print(args.booleans.has('json') ? JSON.stringify({ file: operand, charter: charterView(readCharterFile(path(operand)!)) }) : describeCharter(charterView(readCharterFile(path(operand)!))));
+      return 0;
+    case 'sign':
+      return sign(args, path(operand), print);
+    case 'open':
+      return await open(host, args, path(operand), print);
+    case 'join':
+      return await join(host, args, print);
+    case 'list':
+      return await list(host, args, print);
+    case 'add':
+      return await add(host, args, operand, print);
+    case 'remove':
+      return await remove(host, args, operand, extra[0], print);
+    default:
+      throw new UsageError(command === undefined ? 'channel needs a command: create, show, sign, open, join, list, add or remove' : `unknown channel command ${JSON.stringify(command)}`);
   }
 }

@@ -1,7 +1,7 @@
 /** `hotline init` — set up this terminal's device: key, certificate, registration at the relay. */
 import { toHex } from '@hotline/log';
-import { RelayClient, RelayRequestError } from '@hotline/relay/client';
-import { certificateForDevice, enrolDevice, KeyStore, KeyStoreError } from '@hotline/terminal';
+import { RelayClient } from '@hotline/relay/client';
+import { certificateForDevice, enrolDevice, HotlineError, KeyStore, relayFailure } from '@hotline/terminal';
 import { decodeDeviceCertificate, isRole } from '@hotline/protocol';
 import { parsePolicy } from '@hotline/log';
 import { readFileSync } from 'node:fs';
@@ -44,10 +44,11 @@ On the administrator's own terminal (a home holding party.key), one step does bo
     HOME_OPTION,
   ],
   footer: `Environment: HOTLINE_PASSPHRASE seals the device key at creation and opens sealed keys.
-Exit status: 0 registered (or key created, step 1), 1 the relay refused, 2 bad usage.`,
+Exit status: 0 registered (or key created, step 1), 1 the relay refused, 2 bad usage, 3 the relay
+cannot be reached or is not serving.`,
 };
 
-export async function runInit(argv: readonly string[], print: (line: string) => void, printError: (line: string) => void = (l) => console.error(l)): Promise<number> {
+export async function runInit(argv: readonly string[], print: (line: string) => void): Promise<number> {
   const args = parseCommand(argv, INIT);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const relay = args.values.get('relay')!; // required by the table
@@ -99,15 +100,9 @@ export async function runInit(argv: readonly string[], print: (line: string) => 
     }
     return 0;
   } catch (error) {
-    if (error instanceof KeyStoreError) throw new UsageError(error.message);
-    if (error instanceof RelayRequestError) {
-      printError(`hotline: the relay refused the registration: ${error.message}`);
-      return 1;
-    }
-    if (error instanceof TypeError && /fetch failed/.test(error.message)) {
-      printError(`hotline: cannot reach the relay at ${relay}`);
-      return 1;
-    }
+    // Said of the registration, the step that reached the relay; any other failure as it is.
+    const refused = relayFailure(error);
+    if (refused?.code === 'relay_refused') throw new HotlineError('relay_refused', `the relay refused the registration: ${(error as Error).message}`, refused.subject, { cause: error });
     throw error;
   }
 }

@@ -2,7 +2,7 @@
 import { formatVerifierKey } from '@hotline/log';
 import { fromHex, toHex } from '@hotline/log';
 import { isRole } from '@hotline/protocol';
-import { enrolDevice, findOwnDevice, KeyStore, KeyStoreError, revokeDevice } from '@hotline/terminal';
+import { enrolDevice, findOwnDevice, KeyStore, revokeDevice } from '@hotline/terminal';
 import { withTerminal } from '../session.js';
 import type { CommandIo } from '../command-io.js';
 import { integerFlag, parseCommand, splitSubcommand, UsageError, type CommandSpec, type OptionSpec } from '../args.js';
@@ -65,70 +65,65 @@ export async function runParty(argv: readonly string[], io: CommandIo): Promise<
   const [operand, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   const json = args.booleans.has('json');
-  try {
-    // Checked before the key store opens (and makes the home): bad input creates nothing.
-    if (command === 'create') {
-      if (operand === undefined) throw new UsageError('party create needs a NAME');
-      requirePartyName(operand);
+  // Checked before the key store opens (and makes the home): bad input creates nothing.
+  if (command === 'create') {
+    if (operand === undefined) throw new UsageError('party create needs a NAME');
+    requirePartyName(operand);
+  }
+  // Only 'create' makes a home; every other command needs one that exists.
+  const store = new KeyStore(command === 'create' ? terminalHome(args) : existingHome(args));
+  switch (command) {
+    case 'create': {
+      const key = store.createParty(operand!, passphrase());
+      const vkey = store.exportParty(passphrase());
+      print(json ? JSON.stringify({ party: key.name, vkey }) : `created party ${key.name}${passphrase() === undefined ? '' : ' (key sealed with HOTLINE_PASSPHRASE)'}\nroot vkey (give it to the other parties): ${vkey}`);
+      return 0;
     }
-    // Only 'create' makes a home; every other command needs one that exists.
-    const store = new KeyStore(command === 'create' ? terminalHome(args) : existingHome(args));
-    switch (command) {
-      case 'create': {
-        const key = store.createParty(operand!, passphrase());
-        const vkey = store.exportParty(passphrase());
-        print(json ? JSON.stringify({ party: key.name, vkey }) : `created party ${key.name}${passphrase() === undefined ? '' : ' (key sealed with HOTLINE_PASSPHRASE)'}\nroot vkey (give it to the other parties): ${vkey}`);
-        return 0;
-      }
-      case 'export':
-        print(json ? JSON.stringify({ vkey: store.exportParty(passphrase()) }) : store.exportParty(passphrase()));
-        return 0;
-      case 'trust': {
-        if (operand === undefined) throw new UsageError('party trust needs a VKEY');
-        const root = store.trust(operand);
-        print(json ? JSON.stringify({ party: root.name, vkey: formatVerifierKey(root) }) : `pinned party ${root.name}: ${formatVerifierKey(root)}`);
-        return 0;
-      }
-      case 'list': {
-        let own: string | undefined;
-        try {
-          own = store.exportParty(passphrase());
-        } catch {
-          own = undefined;
-        }
-        const trusted = store.trusted().map((k) => formatVerifierKey(k));
-        print(json ? JSON.stringify({ party: own ?? null, trusted }) : [`this party: ${own ?? '(none, or sealed)'}`, ...trusted.map((t) => `trusted:    ${t}`)].join('\n'));
-        return 0;
-      }
-      case 'enrol': {
-        const deviceKey = operand === undefined ? undefined : fromHex(operand);
-        if (deviceKey === undefined || deviceKey.length !== 32) throw new UsageError('party enrol needs the device key: 64 lowercase hex digits');
-        const member = args.values.get('member')!; // required by the table
-        const roles = (args.repeated.get('role') ?? []).map((r) => {
-          if (!isRole(r)) throw new UsageError(`unknown role ${JSON.stringify(r)} (principal, operator, translator, observer, admin)`);
-          return r;
-        });
-        const cert = enrolDevice(store.party(passphrase()), { deviceKey, member, roles, days: integerFlag(args, 'days', 365, 1, 3650) }, store);
-        const encoded = Buffer.from(cert.bytes).toString('base64');
-        print(json ? JSON.stringify({ certificate: encoded }) : encoded);
-        return 0;
-      }
-      case 'revoke': {
-        if (operand === undefined) throw new UsageError('party revoke needs the DEVICE: its key in hex, or a unique prefix of at least 8 hex digits');
-        const root = store.party(passphrase());
-        return await withTerminal(io.host, args, async (t) => {
-          await t.refresh();
-          const deviceKey = findOwnDevice(t, operand.toLowerCase());
-          const receipt = await revokeDevice(t, root, deviceKey, args.values.get('reason') ?? 'revoked by the party administrator');
-          print(json ? JSON.stringify({ revoked: toHex(deviceKey), logIndex: receipt.logIndex }) : `revoked device ${toHex(deviceKey)} of ${root.name}: log index ${receipt.logIndex}; the running terminal of each channel's opener removes it from the channel`);
-          return 0;
-        });
-      }
-      default:
-        throw new UsageError(command === undefined ? 'party needs a command: create, export, trust, list, enrol or revoke' : `unknown party command ${JSON.stringify(command)}`);
+    case 'export':
+      print(json ? JSON.stringify({ vkey: store.exportParty(passphrase()) }) : store.exportParty(passphrase()));
+      return 0;
+    case 'trust': {
+      if (operand === undefined) throw new UsageError('party trust needs a VKEY');
+      const root = store.trust(operand);
+      print(json ? JSON.stringify({ party: root.name, vkey: formatVerifierKey(root) }) : `pinned party ${root.name}: ${formatVerifierKey(root)}`);
+      return 0;
     }
-  } catch (error) {
-    if (error instanceof KeyStoreError) throw new UsageError(error.message);
-    throw error;
+    case 'list': {
+      let own: string | undefined;
+      try {
+        own = store.exportParty(passphrase());
+      } catch {
+        own = undefined;
+      }
+      const trusted = store.trusted().map((k) => formatVerifierKey(k));
+      print(json ? JSON.stringify({ party: own ?? null, trusted }) : [`this party: ${own ?? '(none, or sealed)'}`, ...trusted.map((t) => `trusted:    ${t}`)].join('\n'));
+      return 0;
+    }
+    case 'enrol': {
+      const deviceKey = operand === undefined ? undefined : fromHex(operand);
+      if (deviceKey === undefined || deviceKey.length !== 32) throw new UsageError('party enrol needs the device key: 64 lowercase hex digits');
+      const member = args.values.get('member')!; // required by the table
+      const roles = (args.repeated.get('role') ?? []).map((r) => {
+        if (!isRole(r)) throw new UsageError(`unknown role ${JSON.stringify(r)} (principal, operator, translator, observer, admin)`);
+        return r;
+      });
+      const cert = enrolDevice(store.party(passphrase()), { deviceKey, member, roles, days: integerFlag(args, 'days', 365, 1, 3650) }, store);
+      const encoded = Buffer.from(cert.bytes).toString('base64');
+      print(json ? JSON.stringify({ certificate: encoded }) : encoded);
+      return 0;
+    }
+    case 'revoke': {
+      if (operand === undefined) throw new UsageError('party revoke needs the DEVICE: its key in hex, or a unique prefix of at least 8 hex digits');
+      const root = store.party(passphrase());
+      return await withTerminal(io.host, args, async (t) => {
+        await t.refresh();
+        const deviceKey = findOwnDevice(t, operand.toLowerCase());
+        const receipt = await revokeDevice(t, root, deviceKey, args.values.get('reason') ?? 'revoked by the party administrator');
+        print(json ? JSON.stringify({ revoked: toHex(deviceKey), logIndex: receipt.logIndex }) : `revoked device ${toHex(deviceKey)} of ${root.name}: log index ${receipt.logIndex}; the running terminal of each channel's opener removes it from the channel`);
+        return 0;
+      });
+    }
+    default:
+      throw new UsageError(command === undefined ? 'party needs a command: create, export, trust, list, enrol or revoke' : `unknown party command ${JSON.stringify(command)}`);
   }
 }

@@ -8,7 +8,7 @@ import type { VerifierKey } from '@hotline/log';
 import { systemClock } from '@hotline/node-files/clock';
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { parseListen, serveUntilSignalled, startOrExplain } from '../listen.js';
-import { CommandFailure } from '../session.js';
+import { CliError } from '../failures.js';
 
 export const RELAY: CommandSpec = {
   command: 'relay',
@@ -71,7 +71,7 @@ async function startOrFail<T>(start: () => Promise<T>): Promise<T> {
   try {
     return await start();
   } catch (error) {
-    if (error instanceof RelayStartError) throw new CommandFailure(`cannot start the relay: ${error.message}`);
+    if (error instanceof RelayStartError) throw new CliError('server_start_failed', `cannot start the relay: ${error.message}`);
     return startOrExplain('relay', () => Promise.reject(error));
   }
 }

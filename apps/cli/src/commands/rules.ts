@@ -8,7 +8,8 @@ import { Precedence } from '@hotline/protocol';
 import { acknowledge, approveDraft, catchUp, closeThread, draftMessage, draftsView, editMessage, internalChannel, setFrozen, type Sent, type Terminal } from '@hotline/terminal';
 import { parseCommand, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from '../args.js';
 import { HOME_OPTION } from '../home.js';
-import { CommandFailure, withTerminal } from '../session.js';
+import { withTerminal } from '../session.js';
+import { CliError, relayAnswer } from '../failures.js';
 import type { TerminalHost } from '../hosting.js';
 import type { CommandIo } from '../command-io.js';
 import { printDrafts } from '../render/drafts.js';
@@ -45,7 +46,7 @@ type Report = (what: string, channel: string, sent: Sent) => number;
 /** How a rule command reports the statement it said: a line, or with --json what `send --json` prints. */
 function reporter(args: ParsedArgs, print: (line: string) => void): Report {
   return (what, channel, sent) => {
-    if (sent.receipt === undefined) throw new CommandFailure(`${what}: not sent now (${sent.error}); it is kept and goes out with the next hotline command`);
+    if (sent.receipt === undefined) throw new CliError(sent.unreachable === true ? 'relay_unreachable' : 'not_sent', `${what}: not sent now (${sent.error}); it is kept and goes out with the next hotline command`, { channel, ...relayAnswer(sent) });
     const id = toHex(sent.statementId);
     if (args.booleans.has('json')) print(JSON.stringify({ channel, seq: sent.receipt.seq, logIndex: sent.receipt.logIndex, statement: id, duplicate: sent.receipt.duplicate }));
     else print(`${what}: seq ${sent.receipt.seq}, log index ${sent.receipt.logIndex}, id ${id.slice(0, 12)}`);

@@ -5,7 +5,8 @@ import { catchUp, findStatement, isRelayAnswer, isRelayUnavailable, sendMessage 
 import { statementId } from '@hotline/protocol';
 import { parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { HOME_OPTION } from '../home.js';
-import { CommandFailure, EXIT, withTerminal } from '../session.js';
+import { withTerminal } from '../session.js';
+import { CliError, EXIT, relayAnswer } from '../failures.js';
 import type { CommandIo } from '../command-io.js';
 
 export const SEND: CommandSpec = {
@@ -75,7 +76,7 @@ export async function runSend(argv: readonly string[], io: CommandIo): Promise<n
       print(args.booleans.has('json') ? JSON.stringify({ queued: true, statement: id }) : `queued (id ${id}): the relay at ${t.relayUrl} cannot be reached; the message is kept in this home's outbox and goes out with the next hotline command that reaches it`);
       return EXIT.unreachable;
     }
-    if (sent.receipt === undefined) throw new CommandFailure(`the relay refused the message (${sent.error}); it is kept in the outbox (id ${id}) and resubmitted by the next hotline command`);
+    if (sent.receipt === undefined) throw new CliError('not_sent', `the relay refused the message (${sent.error}); it is kept in the outbox (id ${id}) and resubmitted by the next hotline command`, { channel: charter.name, ...relayAnswer(sent) });
     if (args.booleans.has('json')) print(JSON.stringify({ channel: charter.name, seq: sent.receipt.seq, logIndex: sent.receipt.logIndex, statement: id, duplicate: sent.receipt.duplicate }));
     else print(`sent to ${charter.name}: seq ${sent.receipt.seq}, log index ${sent.receipt.logIndex}, statement ${id}${sent.receipt.duplicate ? ' (already there)' : ''}`);
     return EXIT.ok;

@@ -10,7 +10,7 @@ import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args
 import { existingHome, HOME_OPTION } from '../home.js';
 import { onStopSignal } from '../listen.js';
 import { LOG_FORMAT_OPTION, serverLogger } from '../log-format.js';
-import { explain, openTerminal } from '../session.js';
+import { openTerminal } from '../session.js';
 
 export const TERMINAL: CommandSpec = {
   command: 'terminal',
@@ -122,7 +122,7 @@ async function startSocket(home: string, service: TerminalService, t: Terminal, 
       },
     });
   } catch (error) {
-    if (error instanceof TerminalAlreadyRunning) throw new UsageError(error.message);
+    if (error instanceof TerminalAlreadyRunning) throw error; // terminal_running: exit 2, its own words
     throw new UsageError(`cannot listen on this home's local socket: ${(error as Error).message}`);
   }
 }
@@ -166,8 +166,6 @@ export async function runTerminal(argv: readonly string[], print: (line: string)
     socket = undefined;
     log('stopped', {});
     return 0;
-  } catch (error) {
-    throw explain(error, t.relayUrl);
   } finally {
     await socket?.close();
     stop.dispose();

@@ -5,7 +5,7 @@ import { conditionView, evidenceView, sendReceipts, shownByDefault, transcriptEn
 import type { Charter } from '@hotline/protocol';
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { HOME_OPTION } from '../home.js';
-import { boardExitStatus, catchUpOrShowArchive, explain } from '../session.js';
+import { boardExitStatus, catchUpOrShowArchive } from '../session.js';
 import type { CommandIo } from '../command-io.js';
 import { jsonOutput, textOutput, type WatchOutput } from '../render/watch-output.js';
 
@@ -147,8 +147,6 @@ export async function runWatch(argv: readonly string[], io: CommandIo): Promise<
       await sleep(interval, stop);
     } while (stop?.aborted !== true);
     return await hosted.turn(async () => boardExitStatus(t, wasReachable, false));
-  } catch (error) {
-    throw explain(error, t.relayUrl);
   } finally {
     hosted.close();
   }

@@ -20,15 +20,40 @@ import { WebSocket } from 'ws';
 /** How long one HTTP request may take, start to last byte of the headers. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
+/** The relay answered with an error: its HTTP status and its own code (RelayErrorCode, relay-api.md). */
 export class RelayRequestError extends Error {
   override readonly name = 'RelayRequestError';
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The relay's base URL, when the client knows it. */
+    readonly url?: string,
   ) {
     super(`${status} ${code}: ${message}`);
   }
+}
+
+/**
+ * The relay gave no answer: it could not be reached (`unreachable`: connection refused or
+ * reset, DNS) or did not answer within the request timeout (`timeout`). Nothing was refused.
+ */
+export class RelayUnreachableError extends Error {
+  override readonly name = 'RelayUnreachableError';
+  constructor(
+    readonly transport: 'unreachable' | 'timeout',
+    readonly url: string,
+    cause: unknown,
+  ) {
+    super(transport === 'timeout' ? `${url} did not answer in time` : `cannot reach ${url}`, { cause });
+  }
+}
+
+/** fetch's failures, named: a TypeError is a connection that failed; an abort is the timeout. */
+function transportFailure(url: string, error: unknown): unknown {
+  if (error instanceof TypeError) return new RelayUnreachableError('unreachable', url, error);
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return new RelayUnreachableError('timeout', url, error);
+  return error;
 }
 
 export interface Receipt {
@@ -69,12 +94,16 @@ export class RelayClient {
     const send = () => fetch(`${this.url}${path}`, { method, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(payload === undefined ? {} : { body: payload }) });
     let response: Response;
     try {
-      response = await send();
+      try {
+        response = await send();
+      } catch (error) {
+        // A kept-alive connection the server closed just as it was reused fails the request
+        // outright; a read is safe to repeat once on a fresh connection.
+        if (method !== 'GET' || !(error instanceof TypeError)) throw error;
+        response = await send();
+      }
     } catch (error) {
-      // A kept-alive connection the server closed just as it was reused fails the request
-      // outright; a read is safe to repeat once on a fresh connection.
-      if (method !== 'GET' || !(error instanceof TypeError)) throw error;
-      response = await send();
+      throw transportFailure(this.url, error);
     }
     if (!response.ok) {
       const text = await response.text();
@@ -87,7 +116,7 @@ export class RelayClient {
       } catch {
         // not JSON: keep the text
       }
-      throw new RelayRequestError(response.status, code, message);
+      throw new RelayRequestError(response.status, code, message, this.url);
     }
     return response;
   }
@@ -158,8 +187,8 @@ export class RelaySocket {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
       ws.once('open', () => resolve(new RelaySocket(ws)));
-      ws.once('unexpected-response', (_req, res) => reject(new RelayRequestError(res.statusCode ?? 0, 'upgrade_refused', `WebSocket upgrade refused with ${res.statusCode}`)));
-      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new RelayRequestError(res.statusCode ?? 0, 'upgrade_refused', `WebSocket upgrade refused with ${res.statusCode}`, url)));
+      ws.once('error', (error) => reject(new RelayUnreachableError('unreachable', url, error)));
     });
   }
 

@@ -12,6 +12,7 @@ import { openTerminalDb, prepared } from '../store/terminal-db.js';
 import type { EnvelopeAlert } from '../verify/alerts.js';
 import type { ChannelPosition } from '../verify/channel-verifier.js';
 import { Feed } from '../views/feed.js';
+import { HotlineError, type ErrorSubject } from '../errors.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS positions (channel BLOB PRIMARY KEY, next_seq INTEGER NOT NULL, chain BLOB NOT NULL, received_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
@@ -91,7 +92,7 @@ interface StoredRow {
 
 function stored(row: StoredRow): StoredStatement {
   const opened = decodeVerifiedStatement(new Uint8Array(row.statement));
-  if (!opened.ok) throw new ArchiveError(`archived statement at seq ${row.seq} is unreadable: ${opened.error.message}`);
+  if (!opened.ok) throw new ArchiveError(`archived statement at seq ${row.seq} is unreadable: ${opened.error.message}`, { seq: Number(row.seq) });
   return { seq: Number(row.seq), statement: opened.value, receivedAt: Number(row.received_at), valid: row.valid === 1 };
 }
 
@@ -108,8 +109,12 @@ function alertFromRow(r: Record<string, unknown>): ArchivedAlert {
   };
 }
 
-export class ArchiveError extends Error {
+/** The archive would become inconsistent with itself: nothing was stored. */
+export class ArchiveError extends HotlineError {
   override readonly name = 'ArchiveError';
+  constructor(message: string, subject: ErrorSubject = {}) {
+    super('archive_inconsistent', message, subject);
+  }
 }
 
 export class Archive {
@@ -142,7 +147,7 @@ export class Archive {
       const before = this.position(channelId);
       const expected = (before?.nextSeq ?? 1);
       if (accepted.seq !== expected || after.nextSeq !== accepted.seq + 1) {
-        throw new ArchiveError(`channel ${toHex(channelId).slice(0, 8)}: archiving seq ${accepted.seq}, but the archive expects ${expected}`);
+        throw new ArchiveError(`channel ${toHex(channelId).slice(0, 8)}: archiving seq ${accepted.seq}, but the archive expects ${expected}`, { seq: accepted.seq, logIndex: accepted.logIndex });
       }
       const s = accepted.statement;
       const record = decodeRecord(accepted.record);

@@ -12,6 +12,7 @@ import type { DirectoryAlert } from '../directory/directory.js';
 import { acceptInvitations } from './join-channel.js';
 import { isRelayAnswer, isRelayUnavailable } from '../relay-api.js';
 import { RELAY } from '../log-checks/log-health.js';
+import { CatchUpError } from '../errors.js';
 import { updateKeysIfDue } from './send.js';
 import { flushOutbox, syncChannel, type SyncOutcome } from './sync-channel.js';
 
@@ -92,16 +93,6 @@ export async function catchUpOrRecordOutage(t: Terminal, options: { only?: Chart
   }
 }
 
-/** A catch-up that failed (the relay unreachable, say), carrying the alarms it still raised. */
-export class CatchUpError extends Error {
-  override readonly name = 'CatchUpError';
-  constructor(
-    override readonly cause: unknown,
-    readonly alarms: { charter: Charter; alarm: Alarm }[],
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause));
-  }
-}
 
 /** Alerts after which a channel's stream is stuck: no receipts or heartbeats on top of a lie. */
 const STREAM_ALERTS = new Set(['malformed_delivery', 'record_mismatch', 'envelope_mismatch', 'replayed', 'gap', 'withheld', 'not_served', 'out_of_order', 'bad_receive_time', 'chain_mismatch', 'not_included', 'policy_not_met']);

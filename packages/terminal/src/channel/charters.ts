@@ -3,11 +3,16 @@ import { prepared } from '../store/terminal-db.js';
 import type Database from 'better-sqlite3';
 import { toHex } from '@hotline/log';
 import { decodeCharter, type Charter } from '@hotline/protocol';
+import { HotlineError } from '../errors.js';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS channels (channel BLOB PRIMARY KEY, name TEXT NOT NULL, charter BLOB NOT NULL, joined_at INTEGER NOT NULL, removed_seq INTEGER) WITHOUT ROWID;`;
 
-export class ChannelNotFound extends Error {
+/** No channel by that name or id (`channel_not_found`), or more than one (`ambiguous`). */
+export class ChannelNotFound extends HotlineError {
   override readonly name = 'ChannelNotFound';
+  constructor(code: 'channel_not_found' | 'ambiguous', nameOrId: string, message: string) {
+    super(code, message, { channel: nameOrId });
+  }
 }
 
 export class Charters {
@@ -49,8 +54,8 @@ export class Charters {
     const lower = nameOrId.toLowerCase();
     const byId = /^[0-9a-f]{4,32}$/.test(lower) ? all.filter((c) => toHex(c.channelId).startsWith(lower)) : [];
     if (byId.length === 1) return byId[0]!;
-    if (byName.length + byId.length > 1) throw new ChannelNotFound(`${JSON.stringify(nameOrId)} names more than one channel: use its id`);
+    if (byName.length + byId.length > 1) throw new ChannelNotFound('ambiguous', nameOrId, `${JSON.stringify(nameOrId)} names more than one channel: use its id`);
     const known = all.map((c) => `${c.name} (${toHex(c.channelId).slice(0, 8)})`).join(', ');
-    throw new ChannelNotFound(`no channel ${JSON.stringify(nameOrId)} on this terminal${known ? `; it has: ${known}` : ' (it has joined none yet: hotline channel join)'}`);
+    throw new ChannelNotFound('channel_not_found', nameOrId, `no channel ${JSON.stringify(nameOrId)} on this terminal${known ? `; it has: ${known}` : ' (it has joined none yet: hotline channel join)'}`);
   }
 }

@@ -30,8 +30,13 @@ export function memberKeys(state: ClientState): Uint8Array[] {
  * then see whether the change is still needed).
  */
 export class MemberChangeRefused extends TerminalError {
-  constructor(readonly code: 'not_authorised' | 'lost_epoch', readonly channel: string, message: string) {
-    super(message);
+  override readonly name = 'MemberChangeRefused';
+  constructor(
+    override readonly code: 'not_authorised' | 'lost_epoch',
+    readonly channel: string,
+    message: string,
+  ) {
+    super(code, message, { channel });
   }
 }
 
@@ -39,7 +44,7 @@ export class MemberChangeRefused extends TerminalError {
 async function accessList(t: Terminal, charter: Charter): Promise<{ version: number; members: readonly Uint8Array[] }> {
   const bytes = await t.relay.membership(charter.channelId);
   const doc = bytes === undefined ? undefined : openMembership(bytes);
-  if (doc === undefined || !doc.ok) throw new TerminalError(`the relay has no valid access list for ${charter.name}`);
+  if (doc === undefined || !doc.ok) throw new TerminalError('no_access_list', `the relay has no valid access list for ${charter.name}`, { channel: charter.name });
   if (!mayChangeMembers(t.certificate.roles)) {
     throw new MemberChangeRefused('not_authorised', charter.name, `only a member device with the admin role can change the members of ${charter.name}`);
   }
@@ -60,8 +65,8 @@ async function commitChange(t: Terminal, charter: Charter, proposals: Proposal[]
   const context = await t.context(charter);
   return t.exclusive.run(async () => {
     const state = t.groups.load(charter.channelId);
-    if (state === undefined) throw new TerminalError(`this device is not a member of ${charter.name}`);
-    if (t.groups.pending(charter.channelId) !== undefined) throw new TerminalError(`an earlier change to ${charter.name} is not sequenced yet: catch up (hotline watch ${charter.name} --once) and try again`);
+    if (state === undefined) throw new TerminalError('not_a_member', `this device is not a member of ${charter.name}`, { channel: charter.name });
+    if (t.groups.pending(charter.channelId) !== undefined) throw new TerminalError('change_pending', `an earlier change to ${charter.name} is not sequenced yet: catch up (hotline watch ${charter.name} --once) and try again`, { channel: charter.name });
     const commit = await createCommit({ context, state, ratchetTreeExtension: true, extraProposals: proposals });
     const envelope = encodeEnvelope({ kind: EnvelopeKind.handshake, channelId: charter.channelId, commitment: new Uint8Array(32), payload: encode(mlsMessageEncoder, commit.commit) });
     const hash = envelopeHash(envelope);
@@ -85,7 +90,7 @@ export async function addMembers(t: Terminal, charter: Charter): Promise<{ invit
   await t.refresh();
   const list = await accessList(t, charter);
   const state = t.groups.load(charter.channelId);
-  if (state === undefined) throw new TerminalError(`this device is not a member of ${charter.name}`);
+  if (state === undefined) throw new TerminalError('not_a_member', `this device is not a member of ${charter.name}`, { channel: charter.name });
   const current = new Set(memberKeys(state).map((k) => toHex(k)));
   const candidates = charter.parties.flatMap((p) => t.directory.devicesOf(p.name, t.now())).filter((e) => !current.has(toHex(e.deviceKey)) && t.admits(charter, e.deviceKey));
   const { adds, skipped } = await claimKeyPackages(t, candidates);
@@ -97,12 +102,12 @@ export async function addMembers(t: Terminal, charter: Charter): Promise<{ invit
 
 /** Removes a device from the channel: it reads nothing sent after the commit, and the relay stops serving it. */
 export async function removeMember(t: Terminal, charter: Charter, deviceKey: Uint8Array): Promise<RelayReceipt> {
-  if (bytesEqual(deviceKey, t.deviceKey)) throw new TerminalError('a device does not remove itself: another member removes it');
+  if (bytesEqual(deviceKey, t.deviceKey)) throw new TerminalError('not_permitted', 'a device does not remove itself: another member removes it', { channel: charter.name });
   const list = await accessList(t, charter);
   const state = t.groups.load(charter.channelId);
-  if (state === undefined) throw new TerminalError(`this device is not a member of ${charter.name}`);
+  if (state === undefined) throw new TerminalError('not_a_member', `this device is not a member of ${charter.name}`, { channel: charter.name });
   const leaf = state.ratchetTree.findIndex((node, i) => i % 2 === 0 && node?.nodeType === nodeTypes.leaf && bytesEqual((node.leaf.credential as { identity: Uint8Array }).identity, deviceKey));
-  if (leaf < 0) throw new TerminalError(`device ${toHex(deviceKey).slice(0, 16)}… is not a member of ${charter.name}`);
+  if (leaf < 0) throw new TerminalError('not_a_member', `device ${toHex(deviceKey).slice(0, 16)}… is not a member of ${charter.name}`, { channel: charter.name });
   const change = await commitChange(t, charter, [{ proposalType: defaultProposalTypes.remove, remove: { removed: leaf / 2 } }], []);
   const receipt = await submit(t, charter, change);
   await t.relay.putMembership(charter.channelId, signMembership({ channelId: charter.channelId, version: list.version + 1, members: stillListed(t, list.members).filter((m) => !bytesEqual(m, deviceKey)) }, t.device.signer).bytes);

@@ -64,11 +64,11 @@ export async function claimKeyPackages(t: Terminal, entries: readonly DirectoryE
 
 export async function openChannel(t: Terminal, charter: Charter): Promise<OpenedChannel> {
   const inForce = verifyCharter(charter, t.roots());
-  if (!inForce.ok) throw new TerminalError(`the charter is not in force: ${inForce.error.message}`);
-  if (t.charters.get(charter.channelId) !== undefined) throw new TerminalError(`channel ${charter.name} is already open on this terminal`);
+  if (!inForce.ok) throw new TerminalError('charter_not_in_force', `the charter is not in force: ${inForce.error.message}`, { channel: charter.name });
+  if (t.charters.get(charter.channelId) !== undefined) throw new TerminalError('already_open', `channel ${charter.name} is already open on this terminal`, { channel: charter.name });
   t.adoptPolicy(charter.witnessPolicy);
   await t.refresh();
-  if (!t.admits(charter, t.deviceKey)) throw new TerminalError(`this device (${t.certificate.member} of ${t.certificate.party}, ${t.certificate.roles.join('+')}) is not admitted by the charter, or is not yet in the verified directory`);
+  if (!t.admits(charter, t.deviceKey)) throw new TerminalError('not_admitted', `this device (${t.certificate.member} of ${t.certificate.party}, ${t.certificate.roles.join('+')}) is not admitted by the charter, or is not yet in the verified directory`, { channel: charter.name });
 
   const candidates = charter.parties.flatMap((p) => t.directory.devicesOf(p.name, t.now())).filter((e) => !bytesEqual(e.deviceKey, t.deviceKey) && t.admits(charter, e.deviceKey));
   const { adds, skipped } = await claimKeyPackages(t, candidates);
@@ -84,7 +84,7 @@ export async function openChannel(t: Terminal, charter: Charter): Promise<Opened
 
   await t.relay.putMembership(charter.channelId, signMembership({ channelId: charter.channelId, version: 1, members: [t.deviceKey, ...adds.map((a) => a.entry.deviceKey)] }, t.device.signer).bytes);
   await t.exclusive.run(async () => {
-    if (t.charters.get(charter.channelId) !== undefined) throw new TerminalError(`channel ${charter.name} was opened by another process on this home meanwhile`);
+    if (t.charters.get(charter.channelId) !== undefined) throw new TerminalError('already_open', `channel ${charter.name} was opened by another process on this home meanwhile`, { channel: charter.name });
     t.charters.add(charter, t.now());
     // A new group has no other member who could commit in epoch 0, so this commit cannot lose
     // its epoch: adopt its state now (joiners start in epoch 1; nothing may be sent in epoch 0).

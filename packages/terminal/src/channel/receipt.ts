@@ -6,9 +6,13 @@
 import { bytesEqual, toHex } from '@hotline/log';
 import { isEpochCommitted, type RelayReceipt } from '../relay-api.js';
 import type { Terminal } from '../terminal.js';
+import { HotlineError } from '../errors.js';
 
-export class MalformedReceipt extends Error {
+export class MalformedReceipt extends HotlineError {
   override readonly name = 'MalformedReceipt';
+  constructor(message: string) {
+    super('malformed_receipt', message);
+  }
 }
 
 function wellFormed(r: RelayReceipt): boolean {

@@ -17,17 +17,17 @@ import { MemberChangeRefused, memberKeys, removeMember } from './members.js';
 
 /** The device of this party whose key is `hex` or starts with it (at least 8 hex digits), as the verified directory knows it. */
 export function findOwnDevice(t: Terminal, hex: string): Uint8Array {
-  if (!/^[0-9a-f]{8,64}$/.test(hex)) throw new TerminalError(`a device is named by its key: 8 to 64 lower-case hex digits, got ${JSON.stringify(hex.slice(0, 70))}`);
+  if (!/^[0-9a-f]{8,64}$/.test(hex)) throw new TerminalError('bad_id', `a device is named by its key: 8 to 64 lower-case hex digits, got ${JSON.stringify(hex.slice(0, 70))}`);
   const matches = t.directory.all().filter((e) => e.party === t.certificate.party && toHex(e.deviceKey).startsWith(hex));
-  if (matches.length === 0) throw new TerminalError(`no device of ${t.certificate.party} in the verified directory has a key starting ${hex}`);
-  if (matches.length > 1) throw new TerminalError(`${hex} names ${matches.length} devices of ${t.certificate.party}: give more hex digits`);
+  if (matches.length === 0) throw new TerminalError('not_found', `no device of ${t.certificate.party} in the verified directory has a key starting ${hex}`);
+  if (matches.length > 1) throw new TerminalError('ambiguous', `${hex} names ${matches.length} devices of ${t.certificate.party}: give more hex digits`);
   return matches[0]!.deviceKey;
 }
 
 /** Signs a revocation of one of this party's devices with the party root and hands it to the relay's logged directory. */
 export async function revokeDevice(t: Terminal, root: SignerKey, deviceKey: Uint8Array, reason: string): Promise<RelayReceipt> {
-  if (t.relay.revokeDevice === undefined) throw new TerminalError('this relay connection cannot submit revocations');
-  if (bytesEqual(deviceKey, t.deviceKey)) throw new TerminalError('this device would revoke itself: revoke it from another device of the party (its administrator\'s home)');
+  if (t.relay.revokeDevice === undefined) throw new TerminalError('unsupported', 'this relay connection cannot submit revocations');
+  if (bytesEqual(deviceKey, t.deviceKey)) throw new TerminalError('not_permitted', 'this device would revoke itself: revoke it from another device of the party (its administrator\'s home)');
   const revocation = issueRevocation({ party: root.name, deviceKey, time: Math.floor(t.now() / 1000), reason }, partyRootSigner(root));
   return t.relay.revokeDevice(revocation.bytes);
 }

@@ -33,11 +33,11 @@ import { deviceRef, type DeviceRef } from '../views/device-ref.js';
 /** A statement of the channel by a prefix (≥ 6 hex digits) of its id, as the transcript shows it. */
 export function findStatement(t: Terminal, charter: Charter, idPrefix: string, types?: readonly number[]): StoredStatement {
   const prefix = idPrefix.toLowerCase();
-  if (!/^[0-9a-f]{6,64}$/.test(prefix)) throw new TerminalError(`${JSON.stringify(idPrefix)} is not a statement id (at least 6 hex digits, as hotline watch shows them)`);
+  if (!/^[0-9a-f]{6,64}$/.test(prefix)) throw new TerminalError('bad_id', `${JSON.stringify(idPrefix)} is not a statement id (at least 6 hex digits, as hotline watch shows them)`);
   const all = t.archive.ofTypes(charter.channelId, types ?? Object.values(StatementType), { includeInvalid: true });
   const found = all.filter((s) => toHex(statementId(s.statement)).startsWith(prefix));
-  if (found.length === 0) throw new TerminalError(`no statement ${prefix} in channel ${charter.name} (sync first: hotline watch ${charter.name} --once)`);
-  if (found.length > 1) throw new TerminalError(`${prefix} matches ${found.length} statements: give more digits`);
+  if (found.length === 0) throw new TerminalError('not_found', `no statement ${prefix} in channel ${charter.name} (sync first: hotline watch ${charter.name} --once)`, { channel: charter.name });
+  if (found.length > 1) throw new TerminalError('ambiguous', `${prefix} matches ${found.length} statements: give more digits`, { channel: charter.name });
   return found[0]!;
 }
 
@@ -45,7 +45,7 @@ export function findStatement(t: Terminal, charter: Charter, idPrefix: string, t
 export async function sendMessage(t: Terminal, charter: Charter, body: MessageBody, parent?: Uint8Array): Promise<Sent> {
   const rule = approvalRule(t, charter, body.precedence);
   if (rule !== undefined && (body.approvals ?? []).length === 0) {
-    throw new TerminalError(`a ${precedenceName(body.precedence)} message from ${t.certificate.party} needs ${rule.required} approval(s) by ${rule.roles.join(' or ')}: draft it (hotline draft ${charter.name} ...) and have it approved`);
+    throw new TerminalError('needs_approval', `a ${precedenceName(body.precedence)} message from ${t.certificate.party} needs ${rule.required} approval(s) by ${rule.roles.join(' or ')}: draft it (hotline draft ${charter.name} ...) and have it approved`, { channel: charter.name });
   }
   return sendStatement(t, charter, { type: StatementType.message, body: encodeMessageBody(body), ...(parent === undefined ? {} : { parent }) });
 }
@@ -57,12 +57,12 @@ function approvalRule(t: Terminal, charter: Charter, precedence: number) {
 
 export async function acknowledge(t: Terminal, charter: Charter, idPrefix: string): Promise<Sent> {
   const message = findStatement(t, charter, idPrefix, [StatementType.message]);
-  if (!t.certificate.roles.some((r) => charter.ackRoles.includes(r))) throw new TerminalError(`only ${charter.ackRoles.join(' or ')} may acknowledge in ${charter.name}; this device is ${t.certificate.roles.join(', ')}`);
+  if (!t.certificate.roles.some((r) => charter.ackRoles.includes(r))) throw new TerminalError('not_permitted', `only ${charter.ackRoles.join(' or ')} may acknowledge in ${charter.name}; this device is ${t.certificate.roles.join(', ')}`, { channel: charter.name });
   return sendStatement(t, charter, { type: StatementType.ack, body: encodeAckBody(statementId(message.statement)) });
 }
 
 export async function setFrozen(t: Terminal, charter: Charter, frozen: boolean): Promise<Sent> {
-  if (!t.certificate.roles.includes('principal')) throw new TerminalError('only a principal may freeze or unfreeze a channel');
+  if (!t.certificate.roles.includes('principal')) throw new TerminalError('not_permitted', 'only a principal may freeze or unfreeze a channel', { channel: charter.name });
   return sendStatement(t, charter, { type: frozen ? StatementType.freeze : StatementType.unfreeze, body: new Uint8Array(0) });
 }
 
@@ -73,11 +73,11 @@ export async function closeThread(t: Terminal, charter: Charter, idPrefix: strin
 
 export async function editMessage(t: Terminal, charter: Charter, idPrefix: string, text: string): Promise<Sent> {
   const original = findStatement(t, charter, idPrefix, [StatementType.message, StatementType.edit]);
-  if (!bytesEqual(original.statement.author, t.deviceKey)) throw new TerminalError('only the device that sent a message can edit it');
+  if (!bytesEqual(original.statement.author, t.deviceKey)) throw new TerminalError('not_permitted', 'only the device that sent a message can edit it', { channel: charter.name });
   const body = decodeMessageBody(original.statement.body);
-  if (!body.ok) throw new TerminalError(body.error.message);
+  if (!body.ok) throw new TerminalError('invalid_statement', `statement ${idPrefix} has no readable message body: ${body.error.message}`, { channel: charter.name, seq: original.seq });
   const rule = approvalRule(t, charter, body.value.precedence);
-  if (rule !== undefined) throw new TerminalError(`an edit of a ${precedenceName(body.value.precedence)} message from ${t.certificate.party} needs ${rule.required} approval(s) like the message did; editing under the two-person rule is not built yet: send a new draft instead`);
+  if (rule !== undefined) throw new TerminalError('needs_approval', `an edit of a ${precedenceName(body.value.precedence)} message from ${t.certificate.party} needs ${rule.required} approval(s) like the message did; editing under the two-person rule is not built yet: send a new draft instead`, { channel: charter.name });
   return sendStatement(t, charter, { type: StatementType.edit, body: encodeMessageBody({ precedence: body.value.precedence, language: body.value.language, text }), parent: statementId(original.statement) });
 }
 
@@ -107,7 +107,7 @@ export async function heartbeatIfDue(t: Terminal, charter: Charter): Promise<Sen
 /** This party's internal channel (a charter naming only this party), where drafts circulate. */
 export function internalChannel(t: Terminal): Charter {
   const internal = t.charters.all().find((c) => isInternal(c) && c.parties[0]!.name === t.certificate.party);
-  if (internal === undefined) throw new TerminalError(`${t.certificate.party} has no internal channel on this terminal: create one with hotline channel create NAME --internal, open it, and join it from the party's other devices`);
+  if (internal === undefined) throw new TerminalError('no_internal_channel', `${t.certificate.party} has no internal channel on this terminal: create one with hotline channel create NAME --internal, open it, and join it from the party's other devices`);
   return internal;
 }
 
@@ -119,8 +119,8 @@ export async function approveDraft(t: Terminal, idPrefix: string): Promise<Sent>
   const internal = internalChannel(t);
   const draft = findStatement(t, internal, idPrefix, [StatementType.draft]);
   const body = decodeDraftBody(draft.statement.body);
-  if (!body.ok) throw new TerminalError(body.error.message);
-  if (bytesEqual(draft.statement.author, t.deviceKey)) throw new TerminalError('the author of a draft cannot approve it: approvals must come from other members');
+  if (!body.ok) throw new TerminalError('invalid_statement', `draft ${idPrefix} has no readable draft body: ${body.error.message}`, { channel: internal.name, seq: draft.seq });
+  if (bytesEqual(draft.statement.author, t.deviceKey)) throw new TerminalError('not_permitted', 'the author of a draft cannot approve it: approvals must come from other members', { channel: internal.name });
   return sendStatement(t, internal, { type: StatementType.approval, body: encodeApprovalBody(body.value.targetChannel, draftContentHash(body.value.targetChannel, body.value.body), draft.statement.author), parent: statementId(draft.statement) });
 }
 

@@ -16,6 +16,8 @@ import { TerminalError, type Terminal } from '../terminal.js';
 import { allowedWhileFrozen, isFrozen } from '../rules/statement-rules.js';
 import { syncChannel } from './sync-channel.js';
 import { recordReceipt, submitOwn } from './receipt.js';
+import type { HotlineError } from '../errors.js';
+import { codedError } from '../failure.js';
 
 export interface Sent {
   readonly statement: Statement;
@@ -24,6 +26,8 @@ export interface Sent {
   /** Undefined if the relay could not be reached: the envelope waits in the outbox. */
   readonly receipt: RelayReceipt | undefined;
   readonly error?: string;
+  /** The coded form of `error` (errors.ts): the relay's own answer is on its subject. */
+  readonly failure?: HotlineError<string>;
   /** True if the relay could not be reached at all (the envelope is queued), false if it refused. */
   readonly unreachable?: boolean;
 }
@@ -52,7 +56,7 @@ async function settlePendingCommit(t: Terminal, charter: Charter, waitMs: number
 /** Refuses, before anything is signed, a statement every terminal would mark invalid in a frozen channel. */
 function refuseIfFrozen(t: Terminal, charter: Charter, type: StatementType): void {
   if (allowedWhileFrozen(type) || !isFrozen(t.archive, charter.channelId)) return;
-  throw new TerminalError(`${charter.name} is frozen by a principal: only heartbeats and unfreeze may be sent until a principal unfreezes it (hotline unfreeze ${charter.name}); nothing was sent`);
+  throw new TerminalError('frozen', `${charter.name} is frozen by a principal: only heartbeats and unfreeze may be sent until a principal unfreezes it (hotline unfreeze ${charter.name}); nothing was sent`, { channel: charter.name });
 }
 
 export async function sendStatement(t: Terminal, charter: Charter, content: { type: StatementType; body: Uint8Array; parent?: Uint8Array }): Promise<Sent> {
@@ -63,7 +67,7 @@ export async function sendStatement(t: Terminal, charter: Charter, content: { ty
   const prepared = await t.exclusive.run(async () => {
     const state = t.groups.load(channelId);
     const position = t.archive.position(channelId);
-    if (state === undefined || position === undefined) throw new Error(`this device is not a member of channel ${charter.name}`);
+    if (state === undefined || position === undefined) throw new TerminalError('not_a_member', `this device is not a member of channel ${charter.name}`, { channel: charter.name });
     const statement = signStatement({
       type: content.type,
       channelId,
@@ -87,7 +91,8 @@ export async function sendStatement(t: Terminal, charter: Charter, content: { ty
     recordReceipt(t, channelId, prepared.hash, receipt);
     return { ...base, receipt };
   } catch (error) {
-    return { ...base, receipt: undefined, error: error instanceof Error ? error.message : String(error), unreachable: isRelayUnavailable(error) };
+    const failure = codedError(error);
+    return { ...base, receipt: undefined, error: error instanceof Error ? error.message : String(error), ...(failure === undefined ? {} : { failure }), unreachable: isRelayUnavailable(error) };
   }
 }
 
@@ -97,7 +102,7 @@ export async function updateKeys(t: Terminal, charter: Charter): Promise<RelayRe
   const context = await t.context(charter);
   const prepared = await t.exclusive.run(async () => {
     const state = t.groups.load(channelId);
-    if (state === undefined) throw new Error(`this device is not a member of channel ${charter.name}`);
+    if (state === undefined) throw new TerminalError('not_a_member', `this device is not a member of channel ${charter.name}`, { channel: charter.name });
     if (t.groups.pending(channelId) !== undefined) return undefined;
     const commit = await createCommit({ context, state });
     const envelope = encodeEnvelope({ kind: EnvelopeKind.handshake, channelId, commitment: new Uint8Array(32), payload: encode(mlsMessageEncoder, commit.commit) });

@@ -15,17 +15,21 @@ import { bytesEqual, formatSignerKey, formatVerifierKey, generateSignerKey, KeyT
 import { ensurePrivateDirectory, InsecureFileError, readSecretFile as readFileChecked, writeSecretFile } from '@hotline/node-files';
 import { generatePartyRoot, parsePartyRoot, signerFor, type Signer } from '@hotline/protocol';
 import { isSealed, seal, unseal } from './sealed-key.js';
+import { HotlineError, type TerminalErrorCode } from '../errors.js';
 
-export class KeyStoreError extends Error {
+/** A key, key file or certificate refused, with its code (errors.ts). */
+export class KeyStoreError extends HotlineError<KeyStoreErrorCode> {
   override readonly name = 'KeyStoreError';
 }
+
+type KeyStoreErrorCode = Extract<TerminalErrorCode, 'insecure_home' | 'passphrase_required' | 'wrong_passphrase' | 'bad_key' | 'key_conflict' | 'not_set_up'>;
 
 /** A key file's text (undefined if absent); one that others can read is a KeyStoreError naming the fix. */
 function readSecretFile(file: string): string | undefined {
   try {
     return readFileChecked(file);
   } catch (error) {
-    if (error instanceof InsecureFileError) throw new KeyStoreError(error.message);
+    if (error instanceof InsecureFileError) throw new KeyStoreError('insecure_home', error.message);
     throw error;
   }
 }
@@ -38,9 +42,9 @@ function writeKeyFile(file: string, text: string, passphrase: string | undefined
 /** A key file's text, unsealed if it is sealed (which then needs the passphrase). */
 function keyFileText(file: string, stored: string, passphrase: string | undefined): string {
   if (!isSealed(stored)) return stored;
-  if (passphrase === undefined) throw new KeyStoreError(`${file} is sealed: set HOTLINE_PASSPHRASE`);
+  if (passphrase === undefined) throw new KeyStoreError('passphrase_required', `${file} is sealed: set HOTLINE_PASSPHRASE`);
   const opened = unseal(stored, passphrase);
-  if (opened === undefined) throw new KeyStoreError(`${file}: wrong passphrase, or the file was altered`);
+  if (opened === undefined) throw new KeyStoreError('wrong_passphrase', `${file}: wrong passphrase, or the file was altered`);
   return opened;
 }
 
@@ -60,7 +64,7 @@ export class KeyStore {
     try {
       ensurePrivateDirectory(home);
     } catch (error) {
-      if (error instanceof InsecureFileError) throw new KeyStoreError(`this home holds keys and the plaintext archive, so other users must not reach it: ${error.message}`);
+      if (error instanceof InsecureFileError) throw new KeyStoreError('insecure_home', `this home holds keys and the plaintext archive, so other users must not reach it: ${error.message}`);
       throw error;
     }
   }
@@ -71,7 +75,7 @@ export class KeyStore {
 
   /** Creates this home's party root. Refuses to overwrite an existing one. */
   createParty(name: string, passphrase?: string): SignerKey {
-    if (readSecretFile(this.partyFile) !== undefined) throw new KeyStoreError(`${this.partyFile} already exists: this home already administers a party`);
+    if (readSecretFile(this.partyFile) !== undefined) throw new KeyStoreError('key_conflict', `${this.partyFile} already exists: this home already administers a party`);
     const key = generatePartyRoot(name);
     writeKeyFile(this.partyFile, `${formatSignerKey(key)}\n`, passphrase);
     this.trust(formatVerifierKey(verifierKeyOf(key)));
@@ -81,7 +85,7 @@ export class KeyStore {
   /** Loads the party root; a sealed key needs its passphrase. */
   party(passphrase?: string): SignerKey {
     const stored = readSecretFile(this.partyFile);
-    if (stored === undefined) throw new KeyStoreError(`no party key in ${this.home}: run 'hotline party create NAME' first`);
+    if (stored === undefined) throw new KeyStoreError('not_set_up', `no party key in ${this.home}: run 'hotline party create NAME' first`);
     return this.open(this.partyFile, stored, passphrase);
   }
 
@@ -97,10 +101,10 @@ export class KeyStore {
   trust(vkey: string): VerifierKey {
     this.refuseServerKey(vkey.trim());
     const root = parsePartyRoot(vkey.trim());
-    if (!root.ok) throw new KeyStoreError(root.error.message);
+    if (!root.ok) throw new KeyStoreError('bad_key', root.error.message);
     const existing = this.trusted().find((t) => t.name === root.value.name);
     if (existing !== undefined && formatVerifierKey(existing) !== formatVerifierKey(root.value)) {
-      throw new KeyStoreError(`party ${root.value.name} is already pinned to another key; remove ${join(this.home, 'trusted', `${encodeURIComponent(root.value.name)}.vkey`)} first if the change is intended`);
+      throw new KeyStoreError('key_conflict', `party ${root.value.name} is already pinned to another key; remove ${join(this.home, 'trusted', `${encodeURIComponent(root.value.name)}.vkey`)} first if the change is intended`);
     }
     mkdirSync(join(this.home, 'trusted'), { recursive: true, mode: 0o700 });
     writeFileSync(join(this.home, 'trusted', `${encodeURIComponent(root.value.name)}.vkey`), `${formatVerifierKey(root.value)}\n`, { mode: 0o644 });
@@ -122,7 +126,7 @@ export class KeyStore {
     const what = policy.value.logs.some((l) => same(l.key)) ? "the relay's log key" : policy.value.witnesses.find((w) => same(w.key))?.name;
     if (what === undefined) return;
     const label = what === "the relay's log key" ? what : `the key of witness ${what}`;
-    throw new KeyStoreError(`${key.value.name} is ${label} in this home's witness policy, not a party root: pin the root vkey that party's administrator prints with 'hotline party export'`);
+    throw new KeyStoreError('bad_key', `${key.value.name} is ${label} in this home's witness policy, not a party root: pin the root vkey that party's administrator prints with 'hotline party export'`);
   }
 
   private get deviceFile(): string {
@@ -143,7 +147,7 @@ export class KeyStore {
 
   private open(file: string, stored: string, passphrase: string | undefined): SignerKey {
     const key = parseSignerKey(keyFileText(file, stored, passphrase).trim());
-    if (!key.ok) throw new KeyStoreError(`${file}: ${key.error.message}`);
+    if (!key.ok) throw new KeyStoreError('bad_key', `${file}: ${key.error.message}`);
     return key.value;
   }
 
@@ -171,7 +175,7 @@ export class KeyStore {
       return key;
     }
     const key = new Uint8Array(Buffer.from(keyFileText(file, stored, passphrase).trim(), 'base64'));
-    if (key.length !== 32) throw new KeyStoreError(`${file} does not hold a 32-byte key`);
+    if (key.length !== 32) throw new KeyStoreError('bad_key', `${file} does not hold a 32-byte key`);
     return key;
   }
 
@@ -208,7 +212,7 @@ export class KeyStore {
     }
     return files.map((f) => {
       const root = parsePartyRoot(readFileSync(join(this.home, 'trusted', f), 'utf8').trim());
-      if (!root.ok) throw new KeyStoreError(`${f}: ${root.error.message}`);
+      if (!root.ok) throw new KeyStoreError('bad_key', `${f}: ${root.error.message}`);
       return root.value;
     });
   }

@@ -9,6 +9,8 @@
  *              three of the relay's checkpoint intervals (the relay signs every 250 ms by
  *              default and witnesses answer in well under a second, so 30 s is generous).
  */
+import { HotlineError } from '../errors.js';
+
 export interface Bounds {
   readonly freshnessSeconds: number;
   readonly coverageSeconds: number;
@@ -16,8 +18,11 @@ export interface Bounds {
 
 export const DEFAULT_BOUNDS: Bounds = { freshnessSeconds: 600, coverageSeconds: 30 };
 
-export class BoundsError extends Error {
+export class BoundsError extends HotlineError {
   override readonly name = 'BoundsError';
+  constructor(message: string) {
+    super('bad_bounds', message);
+  }
 }
 
 /** The defaults with `overrides` applied; each must be a positive whole number of seconds, coverage below freshness. */

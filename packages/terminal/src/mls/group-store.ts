@@ -13,9 +13,14 @@ import Database from 'better-sqlite3';
 import { clientStateDecoder, clientStateEncoder, decode, encode, type ClientState } from 'ts-mls';
 import { Sealer, SealError } from '../store/sealer.js';
 import { openTerminalDb, prepared } from '../store/terminal-db.js';
+import { HotlineError } from '../errors.js';
 
-export class GroupStateError extends Error {
+/** Stored MLS state that does not open or decode: the home's state is damaged or was moved. */
+export class GroupStateError extends HotlineError {
   override readonly name = 'GroupStateError';
+  constructor(message: string) {
+    super('group_state_broken', message);
+  }
 }
 
 const SCHEMA = `

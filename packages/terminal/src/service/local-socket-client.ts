@@ -6,10 +6,14 @@
 import { request } from 'node:http';
 import { existsSync } from 'node:fs';
 import type { CommandOutput, ForwardedCommand } from './local-socket.js';
+import { HotlineError } from '../errors.js';
 
 /** The service took the command and then went away before saying how it ended. */
-export class TerminalVanished extends Error {
+export class TerminalVanished extends HotlineError {
   override readonly name = 'TerminalVanished';
+  constructor(message: string) {
+    super('terminal_vanished', message);
+  }
 }
 
 export interface ForwardOptions {

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
+import { HotlineError } from '../errors.js';
 
 /** What a command sends (POST /v1/commands). */
 export interface ForwardedCommand {
@@ -44,8 +45,11 @@ export interface LocalSocketHandlers {
   readonly metrics: () => string;
 }
 
-export class TerminalAlreadyRunning extends Error {
+export class TerminalAlreadyRunning extends HotlineError {
   override readonly name = 'TerminalAlreadyRunning';
+  constructor(message: string) {
+    super('terminal_running', message);
+  }
 }
 
 /** A request body is argv plus at most one message's text: 1 MiB is far beyond any of them. */

@@ -9,12 +9,16 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HotlineError } from '../errors.js';
 
 /** sun_path is 108 bytes on Linux, the last one NUL. */
 const MAX_SOCKET_PATH_BYTES = 107;
 
-export class SocketPathError extends Error {
+export class SocketPathError extends HotlineError {
   override readonly name = 'SocketPathError';
+  constructor(message: string) {
+    super('bad_socket_dir', message);
+  }
 }
 
 /** The path of this home's socket; `prepare` makes the fallback directory (the service does, a command only looks). */

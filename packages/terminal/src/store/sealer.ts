@@ -7,9 +7,14 @@
  *   nonce[12] ‖ ciphertext ‖ tag[16]
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { HotlineError } from '../errors.js';
 
-export class SealError extends Error {
+/** A sealed value that does not open: the wording says so, whatever part of the home it was. */
+export class SealError extends HotlineError {
   override readonly name = 'SealError';
+  constructor(message: string) {
+    super('seal_broken', `a sealed value in this home does not open: ${message}`);
+  }
 }
 
 export class Sealer {

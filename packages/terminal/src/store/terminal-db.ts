@@ -10,6 +10,23 @@
  */
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { HotlineError } from '../errors.js';
+
+/** How long a process waits for another's write lock on the home before it gives up. */
+const BUSY_TIMEOUT_MS = 30_000;
+
+/**
+ * The error for a home whose write lock another process held for all of BUSY_TIMEOUT_MS
+ * (SQLite's SQLITE_BUSY): named here, where the lock is taken, so callers read a code.
+ */
+export function homeBusy(cause: unknown): HotlineError {
+  return new HotlineError('home_busy', `this home is busy: another hotline process has held it for ${BUSY_TIMEOUT_MS / 1000} s; try again`, {}, { cause });
+}
+
+/** True for better-sqlite3's error when the write lock stayed taken past the busy timeout. */
+export function isSqliteBusy(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code === 'SQLITE_BUSY';
+}
 
 /**
  * Opens the database file, created 0600: it holds the plaintext archive. SQLite gives the
@@ -22,7 +39,7 @@ export function openTerminalDb(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 30000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   if (onDisk) for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
   return db;
 }
@@ -35,7 +52,11 @@ export class Exclusive {
   /** Runs `work` holding the database's write lock; commits if it returns, rolls back if it throws. */
   run<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        throw isSqliteBusy(error) ? homeBusy(error) : error;
+      }
       try {
         const result = await work();
         this.db.exec('COMMIT');
