@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- [suite ...] [--json] [--quick]
+ * npm run bench -- [suite ...] [--json] [--quick] [--only rss|sync --envelopes N]
  *
  * Runs Hotline's benchmarks and prints a table (or, with --json, machine-readable figures, the
  * ratios the issues ask for and whether their targets were met). Suites: log, relay, witness,
@@ -8,7 +8,7 @@
  */
 import { logSuite } from './suites/log.js';
 import { relaySuite } from './suites/relay.js';
-import { terminalSuite } from './suites/terminal.js';
+import { serviceRssSuite, syncSuite, terminalSuite } from './suites/terminal.js';
 import { witnessSuite } from './suites/witness.js';
 import { printTable, toJson, type SuiteReport } from './report.js';
 import { nowMs } from './measure.js';
@@ -16,22 +16,51 @@ import { nowMs } from './measure.js';
 const SUITES = ['log', 'relay', 'witness', 'terminal'] as const;
 type Suite = (typeof SUITES)[number];
 
-const USAGE = `usage: npm run bench -- [suite ...] [--json] [--quick]
+const USAGE = `usage: npm run bench -- [suite ...] [--json] [--quick] [--only rss|sync --envelopes N]
 
-  suites   ${SUITES.join(', ')} (default: all)
-  --json   print figures as JSON on stdout (progress stays on stderr)
-  --quick  smaller trees and shorter timings, for a smoke run (figures not comparable)
-  --help   this text`;
+  suites         ${SUITES.join(', ')} (default: all)
+  --json         print figures as JSON on stdout (progress stays on stderr)
+  --quick        smaller trees and shorter timings, for a smoke run (figures not comparable)
+  --only BENCH   the terminal suite's service RSS bench (rss) or its sync + verify bench (sync)
+                 alone, for iterating on one figure (implies the terminal suite)
+  --envelopes N  with --only: envelopes to post (default 100,000; rss samples every N/10)
+  --help         this text`;
 
-function parseArgs(argv: readonly string[]): { suites: Suite[]; json: boolean; quick: boolean } | string {
+type Only = (typeof ONLY)[number];
+const ONLY = ['rss', 'sync'] as const;
+
+interface Args {
+  readonly suites: Suite[];
+  readonly json: boolean;
+  readonly quick: boolean;
+  readonly only?: { readonly bench: Only; readonly envelopes: number };
+}
+
+function parseArgs(argv: readonly string[]): Args | string {
   const suites: Suite[] = [];
   let json = false;
   let quick = false;
-  for (const arg of argv) {
+  let only: Only | undefined;
+  let envelopes: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
     if (arg === '--json') json = true;
     else if (arg === '--quick') quick = true;
-    else if ((SUITES as readonly string[]).includes(arg)) suites.push(arg as Suite);
+    else if (arg === '--only') {
+      const value = argv[++i];
+      if (!(ONLY as readonly (string | undefined)[]).includes(value)) return `--only takes ${ONLY.join(' or ')}, not ${JSON.stringify(value ?? '')}`;
+      only = value as Only;
+    } else if (arg === '--envelopes') {
+      const value = argv[++i] ?? '';
+      envelopes = /^[1-9][0-9]*$/.test(value) ? Number(value) : NaN;
+      if (!Number.isSafeInteger(envelopes) || envelopes % 10 !== 0) return `--envelopes takes a positive multiple of 10, not ${JSON.stringify(value)}`;
+    } else if ((SUITES as readonly string[]).includes(arg)) suites.push(arg as Suite);
     else return `unknown argument ${JSON.stringify(arg)}`;
+  }
+  if (envelopes !== undefined && only === undefined) return '--envelopes needs --only';
+  if (only !== undefined) {
+    if (suites.some((s) => s !== 'terminal')) return `--only ${only} is a bench of the terminal suite`;
+    return { suites: ['terminal'], json, quick, only: { bench: only, envelopes: envelopes ?? 100_000 } };
   }
   return { suites: suites.length > 0 ? suites : [...SUITES], json, quick };
 }
@@ -39,7 +68,8 @@ function parseArgs(argv: readonly string[]): { suites: Suite[]; json: boolean; q
 /** Issue 11: "the whole terminal suite runs in ≤ 8 minutes". */
 const WALL_TIME_TARGET_S: Partial<Record<Suite, number>> = { terminal: 8 * 60 };
 
-function runSuite(suite: Suite, quick: boolean): Promise<SuiteReport> {
+function runSuite(suite: Suite, quick: boolean, only: Args['only']): Promise<SuiteReport> {
+  if (only !== undefined) return only.bench === 'rss' ? serviceRssSuite(only.envelopes) : syncSuite(only.envelopes);
   switch (suite) {
     case 'log': return logSuite({ treeSize: quick ? 300_000 : 10_000_000, minMs: quick ? 200 : 1500 });
     case 'relay': return relaySuite({ durationMs: quick ? 500 : 3000, fanoutMessages: quick ? 200 : 2000 });
@@ -70,8 +100,8 @@ async function main(): Promise<number> {
   const reports: SuiteReport[] = [];
   for (const suite of args.suites) {
     const start = nowMs();
-    const report = await runSuite(suite, args.quick);
-    reports.push(withWallTime(report, nowMs() - start, WALL_TIME_TARGET_S[suite]));
+    const report = await runSuite(suite, args.quick, args.only);
+    reports.push(withWallTime(report, nowMs() - start, args.only === undefined ? WALL_TIME_TARGET_S[suite] : undefined)); // one bench is not the suite
   }
   if (args.json) console.log(toJson(reports));
   else printTable(reports);

@@ -22,7 +22,7 @@ import { deviceKeyPackage, directoryAuthenticationService, mlsContext, nodeCrypt
 import { cryptoProvider } from '@hotline/log';
 import { signerFor } from '@hotline/protocol';
 import { nowMs, rate, type Figure } from '../measure.js';
-import { syncAndVerify } from '../terminal/sync-bench.js';
+import { syncAndVerify, type SyncFigures } from '../terminal/sync-bench.js';
 import { deliveryToHook } from '../terminal/service-bench.js';
 import { serviceRss, type ServiceRss } from '../terminal/rss-bench.js';
 import type { SuiteReport, Target } from '../report.js';
@@ -125,6 +125,25 @@ function rssReport(rss: ServiceRss): { figures: Figure[]; growth: number; target
   return { figures, growth, targets };
 }
 
+function syncFigures(sync: SyncFigures): Figure[] {
+  return [
+    { name: `sync + fully verify ${sync.envelopes.toLocaleString('en-US')} envelopes`, value: sync.totalMs / 1000, unit: 's', note: `target ≤ 10 s for 100,000; ${Math.round((sync.envelopes * 1000) / sync.totalMs).toLocaleString('en-US')} envelopes/s` },
+    { name: '  of which: checkpoint + prove every log record (scan)', value: sync.scanMs / 1000, unit: 's' },
+    { name: '  of which: verify, decrypt and archive each envelope', value: sync.verifyMs / 1000, unit: 's' },
+  ];
+}
+
+/** `--only rss`: the service RSS bench alone, with its targets (for iterating on that figure). */
+export async function serviceRssSuite(envelopes: number): Promise<SuiteReport> {
+  const rss = rssReport(await serviceRss(envelopes));
+  return { suite: 'terminal (service RSS only)', figures: rss.figures, ratios: { 'service RSS last sample / 2nd sample': rss.growth }, targets: rss.targets };
+}
+
+/** `--only sync`: the sync + verify bench alone. */
+export async function syncSuite(envelopes: number): Promise<SuiteReport> {
+  return { suite: 'terminal (sync only)', figures: syncFigures(await syncAndVerify(envelopes)) };
+}
+
 export async function terminalSuite(options: { durationMs: number; syncEnvelopes: number; hookMessages: number; rssEnvelopes: number }): Promise<SuiteReport> {
   process.stderr.write('[bench terminal] MLS round trips, default provider…\n');
   const viaDefault = await roundTrips(defaultCryptoProvider, options.durationMs);
@@ -146,9 +165,7 @@ export async function terminalSuite(options: { durationMs: number; syncEnvelopes
     { name: 'add 50th member: commit', value: fiftieth.commitMs, unit: 'ms', note: 'node:crypto provider' },
     { name: 'add 50th member: process (existing member)', value: fiftieth.processMs, unit: 'ms' },
     { name: 'add 50th member: join (welcome)', value: fiftieth.joinMs, unit: 'ms' },
-    { name: `sync + fully verify ${sync.envelopes.toLocaleString('en-US')} envelopes`, value: sync.totalMs / 1000, unit: 's', note: `target ≤ 10 s for 100,000; ${Math.round((sync.envelopes * 1000) / sync.totalMs).toLocaleString('en-US')} envelopes/s` },
-    { name: '  of which: checkpoint + prove every log record (scan)', value: sync.scanMs / 1000, unit: 's' },
-    { name: '  of which: verify, decrypt and archive each envelope', value: sync.verifyMs / 1000, unit: 's' },
+    ...syncFigures(sync),
     { name: 'Ed25519 verifications (node:crypto, one core)', value: verifies, unit: '/s', note: 'reference' },
     { name: 'floor for 100,000: 2 signature checks each, on 2 cores', value: floorSeconds, unit: 's', note: 'signatures alone, nothing else' },
     { name: 'delivery → --on-message p50 at 100 msg/s', value: hook.p50Ms, unit: 'ms', note: `hotline terminal as a process, ${hook.messages} messages` },

@@ -41,11 +41,17 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 const HEX = '0123456789abcdef';
+const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => HEX[b >> 4]! + HEX[b & 15]!);
 
+/**
+ * Lowercase hex, as one flat string: built with `+=` it was a rope of two cons cells per byte —
+ * garbage on every call (a running terminal makes dozens per envelope) and about 3 KB for each
+ * 32-byte id kept (the board holds 10,000).
+ */
 export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += HEX[byte >> 4]! + HEX[byte & 15]!;
-  return out;
+  const pairs = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i++) pairs[i] = HEX_PAIRS[bytes[i]!]!;
+  return pairs.join('');
 }
 
 /** Strict lowercase hex, even length; undefined otherwise. */

@@ -141,12 +141,21 @@ export class Reader {
   }
 
   bytes32(field: string, max: number): Uint8Array {
+    return this.view32(field, max).slice();
+  }
+
+  /**
+   * As bytes32, but a view into the bytes being read rather than a copy: for a field the caller
+   * decodes at once (a text), or one that stays inside a copy the decoded value already owns.
+   * Each copy of a message's kilobyte is garbage a running terminal makes per envelope.
+   */
+  view32(field: string, max: number): Uint8Array {
     const n = this.u32(`${field} length`);
     if (n > max) {
       this.fail(`${field} is ${n} bytes, more than ${max}`);
       return new Uint8Array(0);
     }
-    return this.take(n, field)?.slice() ?? new Uint8Array(0);
+    return this.take(n, field) ?? new Uint8Array(0);
   }
 
   string16(field: string, max = 255): string {

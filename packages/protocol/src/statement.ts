@@ -98,7 +98,9 @@ export function decodeVerifiedStatement(bytes: Uint8Array): Result<Statement> {
 }
 
 function readStatement(bytes: Uint8Array, verify: boolean): Result<Statement> {
-  const r = new Reader(bytes, 'malformed_statement', 'statement');
+  // The statement's own copy of its bytes; the body is a view into it, not a second copy.
+  const own = bytes.slice();
+  const r = new Reader(own, 'malformed_statement', 'statement');
   const version = r.u8('version');
   if (!r.failed && version !== STATEMENT_VERSION) return fail('unsupported_version', `statement version ${version} is not supported`);
   const type = r.u8('type');
@@ -109,15 +111,15 @@ function readStatement(bytes: Uint8Array, verify: boolean): Result<Statement> {
   const chainHash = r.fixed(32, 'head chain hash');
   const hasParent = r.u8('has-parent');
   const parent = hasParent === 1 ? r.fixed(32, 'parent') : undefined;
-  const body = r.bytes32('body', MAX_STATEMENT_BODY);
+  const body = r.view32('body', MAX_STATEMENT_BODY);
   const salt = r.fixed(32, 'salt');
   const unsignedLength = r.offset;
   const signature = r.fixed(64, 'signature');
   if (!TYPES.has(type)) r.fail(`type ${type} is unknown`);
   if (hasParent > 1) r.fail('has-parent must be 0 or 1');
-  const decoded = r.end({ type: type as StatementType, channelId, author, time, head: { seq, chainHash }, ...(parent === undefined ? {} : { parent }), body, salt, signature, bytes: bytes.slice() });
+  const decoded = r.end({ type: type as StatementType, channelId, author, time, head: { seq, chainHash }, ...(parent === undefined ? {} : { parent }), body, salt, signature, bytes: own });
   if (!decoded.ok) return decoded;
-  if (verify && !labelledVerify(Label.statement, author, bytes.subarray(0, unsignedLength), signature)) return fail('bad_signature', 'statement is not signed by its author device');
+  if (verify && !labelledVerify(Label.statement, author, own.subarray(0, unsignedLength), signature)) return fail('bad_signature', 'statement is not signed by its author device');
   return ok(decoded.value);
 }
 
@@ -167,7 +169,7 @@ export function decodeMessageBody(bytes: Uint8Array): Result<MessageBody> {
   const r = new Reader(bytes, 'malformed_statement', 'message body');
   const precedence = r.u8('precedence');
   const language = r.string16('language', 35);
-  const raw = r.bytes32('text', MAX_STATEMENT_BODY);
+  const raw = r.view32('text', MAX_STATEMENT_BODY); // decoded to a string at once: no copy
   let text = '';
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw); // keep a BOM: one encoding per text

@@ -31,7 +31,7 @@ export { syncChannel, flushOutbox, type SyncOutcome, type AcceptedStatement } fr
 export { transcript, describeStatement, isoTime, channelStatus, deviceLabel, ROUTINE_TYPES, type TranscriptLine, type ChannelStatus } from './channel/transcript.js';
 export { catchUp, catchUpOrRecordOutage, type CatchUp } from './channel/catch-up.js';
 export { checkRules, isFrozen, isInternal, typeName, precedenceName, type RuleAlertCode, type RuleBreach, type RuleContext } from './rules/statement-rules.js';
-export { channelBoard, type ChannelBoard, type CutOff, type PartyBoard, type Deadline, type Alarm, type Liveness, type DeadlineState } from './rules/board.js';
+export { channelAlarms, channelBoard, type ChannelBoard, type CutOff, type PartyBoard, type Deadline, type Alarm, type Liveness, type DeadlineState } from './rules/board.js';
 export { acknowledge, approveDraft, closeThread, draftMessage, drafts, editMessage, findStatement, heartbeatIfDue, internalChannel, sendApprovedDrafts, sendMessage, sendReceipts, setFrozen, type DraftStatus } from './channel/rule-actions.js';
 export { type StoredStatement } from './archive/archive.js';
 export { addMembers, MemberChangeRefused, removeMember, memberKeys } from './channel/members.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { encodeEnvelope, EnvelopeKind, openStatement } from '@hotline/protocol';
+import { encodeEnvelope, EnvelopeKind, openStatement, Precedence, statementId } from '@hotline/protocol';
 import { Archive, ArchiveError, ingest } from '../src/index.js';
 import { setup } from './channel-fixture.js';
 
@@ -88,6 +88,38 @@ test('the archive refuses out-of-order statements and two checkpoints of one siz
     archive.recordCheckpoint(1, 'log\n1\nAAAA\n\n— sig\n— witness cosig\n');
     assert.throws(() => archive.recordCheckpoint(1, 'log\n1\nBBBB\n\n— sig\n'), /forked/);
     archive.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('recentMessages: the last N valid messages, summarised, including what another connection archived since', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-archive-'));
+  try {
+    const { channelId, log, verifier, say } = await setup();
+    const writer = new Archive(join(dir, 'archive.db'));
+    const reader = new Archive(join(dir, 'archive.db')); // another process on the same home
+    const post = async (texts: string[]) => {
+      const deliveries = [];
+      for (const text of texts) {
+        const { envelope, commitment } = await say(text);
+        deliveries.push(log.append(channelId, envelope, commitment));
+      }
+      await log.monitor.update();
+      writer.recordCheckpoint(log.monitor.held!.size, log.monitor.held!.note);
+      for (const d of deliveries) assert.equal((await ingest(channelId, d, verifier, writer)).kind, 'accepted');
+    };
+    assert.deepEqual(reader.recentMessages(channelId, 2), []);
+    await post(['one', 'two', 'three']);
+    assert.deepEqual(reader.recentMessages(channelId, 2).map((m) => m.seq), [2, 3]);
+    await post(['four', 'five']);
+    const last = reader.recentMessages(channelId, 2);
+    assert.deepEqual(last.map((m) => m.seq), [4, 5], 'extended by what the other connection archived, and trimmed to the window');
+    assert.deepEqual(reader.recentMessages(channelId, 10).map((m) => m.seq), [1, 2, 3, 4, 5], 'a different window is read again');
+    const five = writer.at(channelId, 5)!;
+    assert.deepEqual(last[1], { seq: 5, receivedAt: five.receivedAt, author: Buffer.from(five.statement.author).toString('hex'), id: Buffer.from(statementId(five.statement)).toString('hex'), precedence: Precedence.flash });
+    writer.close();
+    reader.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

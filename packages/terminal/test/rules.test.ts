@@ -36,6 +36,7 @@ import {
   acknowledge,
   approveDraft,
   catchUp,
+  channelAlarms,
   channelBoard,
   closeThread,
   draftMessage,
@@ -226,11 +227,13 @@ test('acknowledgements: a principal\'s ack meets the deadline and co-signs; an o
     assert.deepEqual([at(61).deadlines[0]!.state, at(61).alarms[0]!.code], ['overdue', 'ack_overdue']);
     assert.equal(at(121).deadlines[0]!.state, 'escalated');
     assert.equal(at(241).deadlines[0]!.state, 'critical');
+    for (const s of [30, 61, 121, 241]) assert.deepEqual(channelAlarms(w.charter, w.t.mp.archive, devices, posted + s * 1000), at(s).alarms, 'a round raises the board\'s alarms');
     const ack = await acknowledge(w.t.wp, w.charter, id);
     assert.deepEqual(await syncTo(w.t.mp, w.charter, ack.receipt!.seq), []);
     const after = channelBoard(w.charter, w.t.mp.archive, devices, posted + 10_000_000);
     assert.equal(after.deadlines[0]!.state, 'met');
     assert.equal(after.alarms.filter((a) => a.code === 'ack_overdue').length, 0);
+    assert.deepEqual(channelAlarms(w.charter, w.t.mp.archive, devices, posted + 10_000_000), after.alarms);
     assert.equal(after.parties.find((p) => p.party === 'washington')!.cosignedSeq, ack.statement.head.seq, 'the ack co-signs the transcript to its head');
     assert.match(lastLine(w.t.mp, w.charter).text, /ACKNOWLEDGES #\d+: received and understood/);
   } finally {

@@ -13,6 +13,7 @@ import type { EnvelopeAlert } from '../verify/alerts.js';
 import type { ChannelPosition } from '../verify/channel-verifier.js';
 import { Feed } from '../views/feed.js';
 import { HotlineError, type ErrorSubject } from '../errors.js';
+import { RecentMessages, type MessageSummary } from './recent-messages.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS positions (channel BLOB PRIMARY KEY, next_seq INTEGER NOT NULL, chain BLOB NOT NULL, received_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
@@ -91,7 +92,8 @@ interface StoredRow {
 }
 
 function stored(row: StoredRow): StoredStatement {
-  const opened = decodeVerifiedStatement(new Uint8Array(row.statement));
+  // A plain Uint8Array over SQLite's fresh Buffer, not a second copy (decoding makes the statement's own).
+  const opened = decodeVerifiedStatement(new Uint8Array(row.statement.buffer, row.statement.byteOffset, row.statement.byteLength));
   if (!opened.ok) throw new ArchiveError(`archived statement at seq ${row.seq} is unreadable: ${opened.error.message}`, { seq: Number(row.seq) });
   return { seq: Number(row.seq), statement: opened.value, receivedAt: Number(row.received_at), valid: row.valid === 1 };
 }
@@ -122,12 +124,14 @@ export class Archive {
 
   /** Every change below is also appended to this feed, in the same transaction. */
   readonly feed: Feed;
+  private readonly recent: RecentMessages;
 
   /** `database`: the terminal database, or a path to open one. */
   constructor(database: Database.Database | string, private readonly now: () => number = Date.now) {
     this.db = typeof database === 'string' ? openTerminalDb(database) : database;
     this.db.exec(SCHEMA);
     this.feed = new Feed(this.db, now);
+    this.recent = new RecentMessages(this.db);
     // Evidence behind an alert (both checkpoints of a fork): added after the first homes were made.
     const columns = new Set((this.db.prepare('PRAGMA table_info(alerts)').all() as { name: string }[]).map((c) => c.name));
     if (!columns.has('evidence')) this.db.exec('ALTER TABLE alerts ADD COLUMN evidence TEXT');
@@ -301,6 +305,11 @@ export class Archive {
     const rows = prepared(this.db, `SELECT seq, statement, received_at, valid FROM statements WHERE channel = ? AND type IN (${types.map(() => '?').join(', ')}) AND seq >= ? ${options.includeInvalid ? '' : 'AND valid = 1'} ORDER BY seq DESC LIMIT ?`)
       .all(channelId, ...types, options.fromSeq ?? 0, options.last ?? -1) as StoredRow[];
     return rows.reverse().map(stored);
+  }
+
+  /** The channel's last `last` valid messages, summarised for the status board (held in memory, extended by what was archived since). */
+  recentMessages(channelId: Uint8Array, last: number): readonly MessageSummary[] {
+    return this.recent.last(channelId, last);
   }
 
   statements(channelId: Uint8Array, fromSeq = 1, limit = 1000): ArchivedStatement[] {

@@ -5,7 +5,7 @@
  */
 import { toHex } from '@hotline/log';
 import { ReceiptKind, statementId, StatementType, type Charter } from '@hotline/protocol';
-import { channelBoard, type Alarm } from '../rules/board.js';
+import { channelAlarms, type Alarm } from '../rules/board.js';
 import { heartbeatIfDue, sendApprovedDrafts, sendReceipts } from './rule-actions.js';
 import type { LogAlert, Terminal } from '../terminal.js';
 import type { DirectoryAlert } from '../directory/directory.js';
@@ -64,7 +64,7 @@ export async function catchUp(t: Terminal, options: { join?: boolean; only?: Cha
     // very case alarms exist for) must not silence them.
     const devices = new Map(t.directory.all().map((e) => [toHex(e.deviceKey), e]));
     for (const charter of charters()) {
-      for (const alarm of channelBoard(charter, t.archive, devices, t.now(), t.cutOff()).alarms) {
+      for (const alarm of channelAlarms(charter, t.archive, devices, t.now(), t.cutOff())) {
         if (t.archive.raiseAlarm(charter.channelId, alarm)) alarms.push({ charter, alarm });
       }
     }

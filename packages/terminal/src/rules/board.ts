@@ -13,7 +13,7 @@
  * - Co-signing: per party, the highest transcript seq its valid acks and heartbeats cite.
  */
 import { toHex } from '@hotline/log';
-import { decodeAckBody, decodeMessageBody, statementId, StatementType, type Charter } from '@hotline/protocol';
+import { decodeAckBody, StatementType, type Charter } from '@hotline/protocol';
 import type { Archive, StoredStatement } from '../archive/archive.js';
 import type { DirectoryEntry } from '../directory/directory.js';
 import { isFrozen, precedenceName } from './statement-rules.js';
@@ -108,28 +108,65 @@ function frozenBetween(toggles: readonly { frozen: boolean; at: number }[], from
   return total;
 }
 
+const ackKey = (messageId: string, party: string) => `${messageId} ${party}`;
+
+/** The receive time of each party's first valid ack of each message (by message id hex and party), from statements in seq order. */
+function firstAcks(statements: readonly StoredStatement[], partyOf: (s: StoredStatement) => string | undefined): Map<string, number> {
+  const acks = new Map<string, number>();
+  for (const s of statements) {
+    if (s.statement.type !== StatementType.ack) continue;
+    const body = decodeAckBody(s.statement.body);
+    const party = partyOf(s);
+    if (!body.ok || party === undefined) continue;
+    const key = ackKey(toHex(body.value.messageId), party);
+    if (!acks.has(key)) acks.set(key, s.receivedAt);
+  }
+  return acks;
+}
+
+/** True if a deadline in this state raises an alarm: unacknowledged past it (an ack after it stays on the record, silently). */
+function alarming(state: DeadlineState, ackedAt: number | undefined): boolean {
+  return state === 'escalated' || state === 'critical' || (state === 'overdue' && ackedAt === undefined);
+}
+
 export function channelBoard(charter: Charter, archive: Archive, devices: ReadonlyMap<string, DirectoryEntry>, now: number, cutOff?: CutOff): ChannelBoard {
+  return board(charter, archive, devices, now, cutOff, true);
+}
+
+/**
+ * The board's alarms alone (what a round raises): the same as channelBoard's, without a
+ * Deadline for every message of the window that raises none — a running terminal asks after
+ * every round, and a window of 10,000 pending deadlines each time was garbage for nothing.
+ */
+export function channelAlarms(charter: Charter, archive: Archive, devices: ReadonlyMap<string, DirectoryEntry>, now: number, cutOff?: CutOff): Alarm[] {
+  return board(charter, archive, devices, now, cutOff, false).alarms;
+}
+
+function board(charter: Charter, archive: Archive, devices: ReadonlyMap<string, DirectoryEntry>, now: number, cutOff: CutOff | undefined, everyDeadline: boolean): ChannelBoard {
   const channelId = charter.channelId;
   const partyOf = (s: StoredStatement) => devices.get(toHex(s.statement.author))?.party;
   const frozen = isFrozen(archive, channelId);
   // Bounded work per round on a long channel: the last BOARD_WINDOW messages (older deadlines
   // have long been met or gone critical), the acks since the first of them, and each device's
-  // last heartbeat — so a flood of heartbeats or acks cannot push a deadline off the board.
-  const messages = archive.ofTypes(channelId, [StatementType.message], { last: BOARD_WINDOW });
+  // last heartbeat — so a flood of heartbeats or acks cannot push a deadline off the board. The
+  // messages come summarised and held between rounds (archive.recentMessages): a running
+  // terminal computes this board after every round.
+  const messages = archive.recentMessages(channelId, BOARD_WINDOW);
   const since = messages[0]?.seq ?? Number.MAX_SAFE_INTEGER;
-  const relevant = [...messages, ...archive.ofTypes(channelId, [StatementType.ack], { fromSeq: since }), ...archive.lastByAuthor(channelId, StatementType.heartbeat)].sort((a, b) => a.seq - b.seq);
+  const cosigning = [...archive.ofTypes(channelId, [StatementType.ack], { fromSeq: since }), ...archive.lastByAuthor(channelId, StatementType.heartbeat)].sort((a, b) => a.seq - b.seq);
   const freezes = archive.ofTypes(channelId, [StatementType.freeze, StatementType.unfreeze]).map((s) => ({ frozen: s.statement.type === StatementType.freeze, at: s.receivedAt }));
-  const acks = relevant.flatMap((s) => {
-    if (s.statement.type !== StatementType.ack) return [];
-    const body = decodeAckBody(s.statement.body);
-    return body.ok ? [{ target: toHex(body.value.messageId), party: partyOf(s), receivedAt: s.receivedAt }] : [];
-  });
+  const acks = firstAcks(cosigning, partyOf);
+  const lastMessageOf = new Map<string, number>();
+  for (const m of messages) {
+    const party = devices.get(m.author)?.party;
+    if (party !== undefined) lastMessageOf.set(party, m.receivedAt);
+  }
 
   const parties: PartyBoard[] = charter.parties.map(({ name }) => {
-    const own = relevant.filter((s) => partyOf(s) === name);
+    const own = cosigning.filter((s) => partyOf(s) === name);
     const lastHeartbeat = own.filter((s) => s.statement.type === StatementType.heartbeat).at(-1)?.receivedAt ?? null;
-    const lastMessage = own.filter((s) => s.statement.type === StatementType.message).at(-1)?.receivedAt ?? null;
-    const cosignedSeq = Math.max(0, ...own.filter((s) => s.statement.type !== StatementType.message).map((s) => s.statement.head.seq));
+    const lastMessage = lastMessageOf.get(name) ?? null;
+    const cosignedSeq = own.reduce((max, s) => Math.max(max, s.statement.head.seq), 0);
     // Heartbeats go on while a channel is frozen, so liveness is judged then too: a freeze must
     // not silence the alarm for a party that stopped answering.
     const age = now - (lastHeartbeat ?? charter.created);
@@ -139,27 +176,24 @@ export function channelBoard(charter: Charter, archive: Archive, devices: Readon
   });
 
   const deadlines: Deadline[] = [];
-  for (const m of relevant) {
-    if (m.statement.type !== StatementType.message) continue;
-    const body = decodeMessageBody(m.statement.body);
-    const from = partyOf(m);
-    if (!body.ok || from === undefined) continue;
-    const deadlineSeconds = charter.ackDeadlines[body.value.precedence - 1] ?? 0;
+  for (const m of messages) {
+    const from = devices.get(m.author)?.party;
+    if (m.precedence === undefined || from === undefined) continue;
+    const deadlineSeconds = charter.ackDeadlines[m.precedence - 1] ?? 0;
     if (deadlineSeconds === 0) continue;
-    const id = toHex(statementId(m.statement));
     for (const { name: to } of charter.parties) {
       if (to === from) continue;
-      const ack = acks.find((a) => a.target === id && a.party === to);
+      const ackedAt = acks.get(ackKey(m.id, to));
       // Acks are refused while the channel is frozen, so frozen time does not count against a deadline.
-      const due = m.receivedAt + deadlineSeconds * 1000 + frozenBetween(freezes, m.receivedAt, ack?.receivedAt ?? now);
-      deadlines.push({ messageId: id, seq: m.seq, from, to, precedence: precedenceName(body.value.precedence), due, ackedAt: ack?.receivedAt ?? null, state: deadlineState(due, deadlineSeconds * 1000, ack?.receivedAt, now) });
+      const due = m.receivedAt + deadlineSeconds * 1000 + frozenBetween(freezes, m.receivedAt, ackedAt ?? now);
+      const state = deadlineState(due, deadlineSeconds * 1000, ackedAt, now);
+      if (everyDeadline || alarming(state, ackedAt)) deadlines.push({ messageId: m.id, seq: m.seq, from, to, precedence: precedenceName(m.precedence), due, ackedAt: ackedAt ?? null, state });
     }
   }
 
   const alarms: Alarm[] = [];
   for (const d of deadlines) {
-    if (d.state === 'overdue' && d.ackedAt !== null) continue;
-    if (d.state === 'overdue' || d.state === 'escalated' || d.state === 'critical') {
+    if (alarming(d.state, d.ackedAt ?? undefined)) {
       alarms.push({ code: 'ack_overdue', level: d.state, message: `${d.precedence} message #${d.seq} from ${d.from} (${d.messageId.slice(0, 12)}) not acknowledged by ${d.to}: due ${isoTime(d.due)}, now ${d.state.toUpperCase()}`, party: d.to, seq: d.seq, messageId: d.messageId, due: d.due });
     }
   }
