@@ -101,7 +101,8 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     const washingtonView = typed(`${watchLine.replace('moscow-operator', 'washington-operator')} --once --history 100 --on-alarm 'echo "$HOTLINE_ALARM_CODE $HOTLINE_ALARM_LEVEL $HOTLINE_CHANNEL" >> ${alarmFile}'`);
     assert.equal(washingtonView.code, 0, washingtonView.err);
     assert.match(washingtonView.out, /Moscow here: your message is received\./);
-    assert.match(washingtonView.out, /!! ALARM ack_overdue OVERDUE/);
+    // The level depends on how long the typed commands took (a loaded machine passes the escalation point too).
+    assert.match(washingtonView.out, /!! ALARM ack_overdue (OVERDUE|ESCALATED|CRITICAL)/);
     for (let i = 0; i < 50 && !existsSync(alarmFile); i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(readFileSync(alarmFile, 'utf8'), 'ack_overdue overdue washington-moscow\n', 'the --on-alarm hook ran once, with the alarm in its environment');
     // Moscow's principal acknowledges the overdue PRIORITY, as printed: the alarm clears.
