@@ -38,8 +38,9 @@ function run(label, args, files) {
   return result.status ?? 1;
 }
 
-const browserFiles = all.filter((f) => f.includes(join('packages', 'log', 'dist', 'test')));
+// packages/log and packages/verify run in the console's browser too.
+const browserFiles = all.filter((f) => ['log', 'verify'].some((p) => f.includes(join('packages', p, 'dist', 'test'))));
 let status = 0;
-if (browserFiles.length > 0 && !process.argv.includes('--only-node')) status |= run('packages/log under the browser condition (@noble crypto)', ['--conditions=browser'], browserFiles);
+if (browserFiles.length > 0 && !process.argv.includes('--only-node')) status |= run('packages/log and packages/verify under the browser condition (@noble crypto)', ['--conditions=browser'], browserFiles);
 status |= run('all tests (node:crypto)', [], all);
 process.exit(status);
