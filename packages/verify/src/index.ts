@@ -3,3 +3,4 @@
  * are shown. Browser-safe: no `node:` imports, crypto through @hotline/log's provider.
  */
 export const VERIFY_PACKAGE = '@hotline/verify';
+export * from './record/types.js';

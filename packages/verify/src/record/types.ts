@@ -1,0 +1,142 @@
+/**
+ * The shapes of a record bundle's verification (docs/spec/record.md): what goes into
+ * `encodeRecordBundle`, what a verifier is trusted with, and what it answers — a typed result,
+ * either the summary and the verified transcript, or the first failure in the spec's order.
+ * Renderings and `hotline verify` read only these types, never the bundle's JSON.
+ */
+import type { Role } from '@hotline/protocol';
+
+export const RECORD_MEDIA_TYPE = 'application/vnd.hotline.record+json;version=1';
+
+/** The order of checks (record.md): a failure names the first step, and the first item in it, that fails. */
+export const RECORD_STEPS = ['format', 'trust', 'checkpoints', 'proofs', 'directory', 'records', 'statements', 'rules'] as const;
+export type RecordStep = (typeof RECORD_STEPS)[number];
+
+/** What the verifier is given to trust, and nothing else: the parties' roots and the witness policy. */
+export interface RecordTrust {
+  /** C2SP vkeys of the party roots (`name+keyid+base64`). */
+  readonly roots: readonly string[];
+  /** c2sp.org/tlog-policy text: the log's key, the witnesses and their quorum. */
+  readonly policy: string;
+}
+
+export interface SignatureCheck {
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** Verifies Ed25519 signatures in a batch (the CLI passes a worker pool for `--workers N`). */
+export type BatchSignatureVerifier = (items: readonly SignatureCheck[]) => Promise<boolean[]>;
+
+/** What the exporter hands `encodeRecordBundle`. */
+export interface RecordBundleInput {
+  readonly charter: Uint8Array;
+  /** The complete seq range A..B, one element per seq. */
+  readonly channel: {
+    readonly from: number;
+    /** chain[from − 1]. */
+    readonly startChain: Uint8Array;
+    readonly entries: readonly ChannelEntryInput[];
+  };
+  /** [0] final; the rest earlier checkpoints, ascending size. Signed-note text, verbatim. */
+  readonly checkpoints: readonly string[];
+  /** consistency[i] proves checkpoints[i + 1] consistent with checkpoints[0]. */
+  readonly consistency: readonly (readonly Uint8Array[])[];
+  /** One per charter party, in charter order: its whole directory stream. */
+  readonly directory: readonly { readonly party: string; readonly entries: readonly DirectoryEntryInput[] }[];
+  /** The batched inclusion proof of every log index in `directory` and `channel` against checkpoints[0]. */
+  readonly inclusion: readonly Uint8Array[];
+}
+
+export interface ChannelEntryInput {
+  readonly logIndex: number;
+  readonly envelopeHash: Uint8Array;
+  readonly receivedAt: number;
+  readonly content: { readonly statement: Uint8Array } | { readonly withheld: Uint8Array } | { readonly handshake: true };
+}
+
+export interface DirectoryEntryInput {
+  readonly logIndex: number;
+  /** The 146-byte log record. */
+  readonly record: Uint8Array;
+  /** The certificate or revocation the record logs. */
+  readonly entry: Uint8Array;
+}
+
+export interface RecordFailure {
+  readonly step: RecordStep;
+  /** The first failing item, e.g. "seq 4711", "checkpoint 0", "party moscow entry 3". */
+  readonly item: string;
+  readonly code: string;
+  /** One line for people, naming the item: "seq 4711: commitment mismatch". */
+  readonly message: string;
+}
+
+export interface RecordSummary {
+  readonly roots: readonly { readonly party: string; readonly vkey: string }[];
+  readonly witnesses: readonly string[];
+  /** "2 of 2". */
+  readonly quorum: string;
+  readonly checkpoint: { readonly origin: string; readonly size: number };
+  readonly from: number;
+  readonly to: number;
+  readonly statements: number;
+  readonly withheld: number;
+  readonly handshakes: number;
+}
+
+export interface TranscriptAuthor {
+  readonly party: string;
+  readonly member: string;
+  readonly roles: readonly Role[];
+  /** Hex of the device key. */
+  readonly device: string;
+}
+
+export interface TranscriptStatement {
+  /** Hex statement id. */
+  readonly id: string;
+  /** protocol.md §13 type name: message, receipt, ack, approval, heartbeat, edit, … */
+  readonly type: string;
+  readonly author: TranscriptAuthor;
+  /** The author's clock, ms. */
+  readonly time: number;
+  readonly head: { readonly seq: number };
+  /** Hex id of the statement this one refers to. */
+  readonly parent?: string;
+  readonly body: TranscriptBody;
+  /** Names of the hotline rules it breaks (empty when it keeps them all). */
+  readonly breaches: readonly string[];
+}
+
+export type TranscriptBody =
+  | { readonly kind: 'message'; readonly precedence: 'FLASH' | 'IMMEDIATE' | 'PRIORITY' | 'ROUTINE'; readonly language: string; readonly text: string; readonly approvals: number }
+  | { readonly kind: 'ack'; readonly message: string }
+  | { readonly kind: 'receipt'; readonly receipt: 'delivered' | 'read'; readonly ids: readonly string[] }
+  | { readonly kind: 'other' };
+
+export interface TranscriptItem {
+  readonly seq: number;
+  readonly logIndex: number;
+  /** The relay's receive time from the log record (ms), bounded by the witnesses' cosignatures. */
+  readonly receivedAt: number;
+  readonly kind: 'statement' | 'withheld' | 'handshake';
+  readonly statement?: TranscriptStatement;
+}
+
+export interface RecordTranscript {
+  readonly channel: { readonly name: string; readonly id: string; readonly parties: readonly string[] };
+  readonly checkpoint: {
+    readonly origin: string;
+    readonly size: number;
+    /** Hex root hash. */
+    readonly root: string;
+    readonly cosignatures: readonly { readonly witness: string; readonly time: number }[];
+  };
+  readonly items: readonly TranscriptItem[];
+}
+
+export type RecordVerdict =
+  | { readonly ok: true; readonly summary: RecordSummary; readonly transcript: RecordTranscript }
+  | { readonly ok: false; readonly failure: RecordFailure };
