@@ -4,3 +4,12 @@
  */
 export const VERIFY_PACKAGE = '@hotline/verify';
 export * from './record/types.js';
+export { type DirectoryEntry, type LoggedDevice } from './directory/directory-entry.js';
+export { deviceAt, deviceNow, deviceValidityAt, entryOf, type DeviceInvalidity, type DeviceValidity } from './directory/device-at.js';
+export { type RuleAlertCode, type RuleBreach } from './rules/rule-breach.js';
+export { type HistoryStatement, type StatementHistory } from './rules/statement-history.js';
+export { type RuleContext, holds } from './rules/rule-context.js';
+export { checkRules } from './rules/statement-rules.js';
+export { approvedDraft } from './rules/approvals.js';
+export { checkStatementRules, draftSentBy, type StatementRulesInput } from './rules/check-statement.js';
+export { allowedWhileFrozen, isInternal, precedenceName, typeName } from './rules/names.js';
