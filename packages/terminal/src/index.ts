@@ -2,9 +2,9 @@
 export { nodeCryptoProvider, HOTLINE_CIPHERSUITE } from './mls/node-crypto-provider.js';
 export { directoryAuthenticationService, type DeviceKeyLookup } from './mls/directory-auth.js';
 export { mlsContext, deviceKeyPackage, type DeviceKeyPackage } from './mls/context.js';
-export { type EnvelopeAlert, type EnvelopeAlertCode } from './verify/alerts.js';
+export { type EnvelopeAlert, type EnvelopeAlertCode } from '@hotline/verify';
 export { type InclusionCheck, type InclusionVerdict, inclusionFromTiles } from './verify/inclusion.js';
-export { ChannelVerifier, type ChannelPosition, type ChannelVerifierDeps, type Verdict } from './verify/channel-verifier.js';
+export { ChannelVerifier, type ChannelPosition, type ChannelVerifierDeps, type Verdict } from '@hotline/verify';
 export { KeyStore, KeyStoreError } from './keys/keystore.js';
 export { seal, unseal, isSealed, SEALED_HEADER } from './keys/sealed-key.js';
 export { enrolDevice, certificateForDevice, type EnrolmentRequest } from './enrolment.js';

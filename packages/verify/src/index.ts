@@ -13,3 +13,8 @@ export { checkRules } from './rules/statement-rules.js';
 export { approvedDraft } from './rules/approvals.js';
 export { checkStatementRules, draftSentBy, type StatementRulesInput } from './rules/check-statement.js';
 export { allowedWhileFrozen, isInternal, precedenceName, typeName } from './rules/names.js';
+export { type EnvelopeAlert, type EnvelopeAlertCode } from './channel/envelope-alerts.js';
+export { type InclusionCheck, type InclusionVerdict } from './channel/inclusion-check.js';
+export { type ChannelPosition } from './channel/channel-position.js';
+export { checkNextRecord, checkReceiveTimeBound, checkStatement, matchRecordToEnvelope, positionAfter, type Checked, type EnvelopeFault } from './channel/structural-checks.js';
+export { ChannelVerifier, type ChannelVerifierDeps, type ContentRefusal, type Verdict } from './channel/channel-verifier.js';

@@ -9,15 +9,14 @@ import { bytesEqual, parsePolicy, toHex, verifyCheckpointWithPolicy } from '@hot
 import { terminalInclusion } from './inclusion.js';
 import { MalformedReceipt, submitOwn } from './receipt.js';
 import { memberKeys } from './members.js';
-import type { InclusionCheck, InclusionVerdict } from '../verify/inclusion.js';
+import type { InclusionCheck, InclusionVerdict } from '@hotline/verify';
 import { sendInvitations } from './open-channel.js';
 import { processMessage, type ClientState } from 'ts-mls';
 import { epochOf, framed } from '../mls/framing.js';
 import { memberChangeCheck } from '../mls/member-change-check.js';
 import { decodeMessageBody, decodeRecord, EnvelopeKind, mayChangeMembers, StatementType, type Charter, type Delivery, type Statement } from '@hotline/protocol';
 import type { LogPoint, Terminal } from '../terminal.js';
-import { ChannelVerifier } from '../verify/channel-verifier.js';
-import type { EnvelopeAlert } from '../verify/alerts.js';
+import { ChannelVerifier, type EnvelopeAlert } from '@hotline/verify';
 import { ingest, type RuleCheck } from '../sync/ingest.js';
 import { checkStatementRules, draftSentBy, type RuleBreach } from '@hotline/verify';
 import { archiveHistory } from '../archive/archive-history.js';

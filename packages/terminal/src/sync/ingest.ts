@@ -13,7 +13,7 @@
 import type { Delivery, Statement } from '@hotline/protocol';
 import type { RuleBreach } from '@hotline/verify';
 import type { Archive } from '../archive/archive.js';
-import type { ChannelVerifier, Verdict } from '../verify/channel-verifier.js';
+import type { ChannelVerifier, Verdict } from '@hotline/verify';
 
 /** A hotline-rule check of an accepted statement (@hotline/verify's checkStatementRules): a breach marks it invalid. */
 export type RuleCheck = (statement: Statement, seq: number) => RuleBreach | undefined;
