@@ -7,7 +7,7 @@
  */
 
 import type { Charter } from '@hotline/protocol';
-import type { Alarm } from './rules/board.js';
+import type { Alarm } from './rules/alarm.js';
 
 /** Every code a terminal operation fails with. Stable: a code is added or retired, never renamed. */
 export const TERMINAL_ERROR_CODES = [

@@ -2,9 +2,9 @@
 export { nodeCryptoProvider, HOTLINE_CIPHERSUITE } from './mls/node-crypto-provider.js';
 export { directoryAuthenticationService, type DeviceKeyLookup } from './mls/directory-auth.js';
 export { mlsContext, deviceKeyPackage, type DeviceKeyPackage } from './mls/context.js';
-export { type EnvelopeAlert, type EnvelopeAlertCode } from './verify/alerts.js';
+export { type EnvelopeAlert, type EnvelopeAlertCode } from '@hotline/verify';
 export { type InclusionCheck, type InclusionVerdict, inclusionFromTiles } from './verify/inclusion.js';
-export { ChannelVerifier, type ChannelPosition, type ChannelVerifierDeps, type Verdict } from './verify/channel-verifier.js';
+export { ChannelVerifier, type ChannelPosition, type ChannelVerifierDeps, type Verdict } from '@hotline/verify';
 export { KeyStore, KeyStoreError } from './keys/keystore.js';
 export { seal, unseal, isSealed, SEALED_HEADER } from './keys/sealed-key.js';
 export { enrolDevice, certificateForDevice, type EnrolmentRequest } from './enrolment.js';
@@ -30,7 +30,8 @@ export { sendStatement, updateKeys, updateKeysIfDue, type Sent } from './channel
 export { syncChannel, flushOutbox, type SyncOutcome, type AcceptedStatement } from './channel/sync-channel.js';
 export { transcript, describeStatement, isoTime, channelStatus, deviceLabel, ROUTINE_TYPES, type TranscriptLine, type ChannelStatus } from './channel/transcript.js';
 export { catchUp, catchUpOrRecordOutage, type CatchUp } from './channel/catch-up.js';
-export { checkRules, isFrozen, isInternal, typeName, precedenceName, type RuleAlertCode, type RuleBreach, type RuleContext } from './rules/statement-rules.js';
+export { checkRules, isInternal, typeName, precedenceName, type RuleAlertCode, type RuleBreach, type RuleContext } from '@hotline/verify';
+export { archiveHistory, isFrozen } from './archive/archive-history.js';
 export { channelAlarms, channelBoard, type ChannelBoard, type CutOff, type PartyBoard, type Deadline, type Alarm, type Liveness, type DeadlineState } from './rules/board.js';
 export { acknowledge, approveDraft, closeThread, draftMessage, drafts, editMessage, findStatement, heartbeatIfDue, internalChannel, sendApprovedDrafts, sendMessage, sendReceipts, setFrozen, type DraftStatus } from './channel/rule-actions.js';
 export { type StoredStatement } from './archive/archive.js';

@@ -25,7 +25,8 @@ import {
 import type { StoredStatement } from '../archive/archive.js';
 import type { Terminal } from '../terminal.js';
 import { TerminalError } from '../terminal.js';
-import { isFrozen, isInternal, precedenceName } from '../rules/statement-rules.js';
+import { isInternal, precedenceName } from '@hotline/verify';
+import { isFrozen } from '../archive/archive-history.js';
 import { sendStatement, type Sent } from './send.js';
 import { prepared } from '../store/terminal-db.js';
 import { deviceRef, type DeviceRef } from '../views/device-ref.js';

@@ -13,7 +13,8 @@ import { createApplicationMessage, createCommit, encode, mlsMessageEncoder } fro
 import { encodeEnvelope, envelopeHash, EnvelopeKind, signStatement, statementCommitment, statementId, type Charter, type Statement, type StatementType } from '@hotline/protocol';
 import { isRelayUnavailable, type RelayReceipt } from '../relay-api.js';
 import { TerminalError, type Terminal } from '../terminal.js';
-import { allowedWhileFrozen, isFrozen } from '../rules/statement-rules.js';
+import { allowedWhileFrozen } from '@hotline/verify';
+import { isFrozen } from '../archive/archive-history.js';
 import { syncChannel } from './sync-channel.js';
 import { recordReceipt, submitOwn } from './receipt.js';
 import type { HotlineError } from '../errors.js';

@@ -9,17 +9,17 @@ import { bytesEqual, parsePolicy, toHex, verifyCheckpointWithPolicy } from '@hot
 import { terminalInclusion } from './inclusion.js';
 import { MalformedReceipt, submitOwn } from './receipt.js';
 import { memberKeys } from './members.js';
-import type { InclusionCheck, InclusionVerdict } from '../verify/inclusion.js';
+import type { InclusionCheck, InclusionVerdict } from '@hotline/verify';
 import { sendInvitations } from './open-channel.js';
 import { processMessage, type ClientState } from 'ts-mls';
 import { epochOf, framed } from '../mls/framing.js';
 import { memberChangeCheck } from '../mls/member-change-check.js';
 import { decodeMessageBody, decodeRecord, EnvelopeKind, mayChangeMembers, StatementType, type Charter, type Delivery, type Statement } from '@hotline/protocol';
 import type { LogPoint, Terminal } from '../terminal.js';
-import { ChannelVerifier } from '../verify/channel-verifier.js';
-import type { EnvelopeAlert } from '../verify/alerts.js';
+import { ChannelVerifier, type EnvelopeAlert } from '@hotline/verify';
 import { ingest, type RuleCheck } from '../sync/ingest.js';
-import { approvedDraft, checkRules, type RuleBreach } from '../rules/statement-rules.js';
+import { checkStatementRules, draftSentBy, type RuleBreach } from '@hotline/verify';
+import { archiveHistory } from '../archive/archive-history.js';
 
 export interface AcceptedStatement {
   readonly seq: number;
@@ -83,17 +83,13 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
   const inclusion = terminalInclusion(t);
   // Rules judge authors and approvers as of the statement's place in the log too: a device
   // revoked (or expired) later must not change what an earlier statement was.
+  const history = archiveHistory(t.archive, channelId);
   const rules: RuleCheck = (statement, seq) => {
     const point = at;
     const lookup = (key: Uint8Array) => (point === undefined ? t.directory.device(key, t.now()) : t.directory.deviceAt(key, point.logIndex, point.time));
-    const author = lookup(statement.author);
-    if (author === undefined) return { code: 'not_allowed', message: 'the author was not a verified device at this point of the log' };
-    const breach = checkRules({ charter, archive: t.archive, author, device: lookup }, statement, seq);
-    if (breach === undefined && (statement.type === StatementType.message || statement.type === StatementType.edit)) {
-      const body = decodeMessageBody(statement.body);
-      const draft = body.ok ? approvedDraft(body.value) : undefined;
-      if (draft !== undefined) t.archive.useDraft(channelId, draft, seq);
-    }
+    const breach = checkStatementRules({ charter, history, author: lookup(statement.author), device: lookup }, statement, seq);
+    const draft = breach === undefined ? draftSentBy(statement) : undefined;
+    if (draft !== undefined) t.archive.useDraft(channelId, draft, seq);
     return breach;
   };
 

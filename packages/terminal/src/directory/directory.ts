@@ -13,8 +13,11 @@
 import { prepared } from '../store/terminal-db.js';
 import type Database from 'better-sqlite3';
 import { bytesEqual, toHex, type VerifierKey } from '@hotline/log';
-import { certificateHash, decodeDeviceCertificate, decodeRecord, decodeRoles, encodeRoles, partyTag, RecordKind, verifyDeviceCertificate, type Role } from '@hotline/protocol';
+import { certificateHash, decodeDeviceCertificate, decodeRecord, decodeRoles, encodeRoles, partyTag, RecordKind, verifyDeviceCertificate } from '@hotline/protocol';
+import { deviceAt, deviceNow, entryOf as entryOfDevice, type DirectoryEntry, type LoggedDevice } from '@hotline/verify';
 import type { ScannedRecord } from './log-scanner.js';
+
+export type { DirectoryEntry } from '@hotline/verify';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS directory (
@@ -30,17 +33,6 @@ CREATE TABLE IF NOT EXISTS directory (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS log_scan (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, edge BLOB NOT NULL);
 `;
-
-export interface DirectoryEntry {
-  readonly deviceKey: Uint8Array;
-  readonly party: string;
-  readonly member: string;
-  readonly roles: readonly Role[];
-  readonly notBefore: number;
-  readonly notAfter: number;
-  readonly logIndex: number;
-  readonly revoked: boolean;
-}
 
 export interface DirectoryAlert {
   readonly code: 'unexpected_device' | 'forged_certificate';
@@ -71,7 +63,8 @@ interface Row {
   revoked_index: number | null;
 }
 
-function entryOf(r: Row): DirectoryEntry {
+/** The row as @hotline/verify's LoggedDevice: the certificate's fields and where the log holds it (and any revocation). */
+function loggedOf(r: Row): LoggedDevice {
   return {
     deviceKey: new Uint8Array(r.device),
     party: r.party,
@@ -80,8 +73,12 @@ function entryOf(r: Row): DirectoryEntry {
     notBefore: r.not_before,
     notAfter: r.not_after,
     logIndex: r.log_index,
-    revoked: r.revoked_index !== null,
+    ...(r.revoked_index === null ? {} : { revokedIndex: r.revoked_index }),
   };
+}
+
+function entryOf(r: Row): DirectoryEntry {
+  return entryOfDevice(loggedOf(r));
 }
 
 export class Directory {
@@ -169,23 +166,17 @@ export class Directory {
   /** A device this terminal accepts at `now` (ms): verified, logged, unrevoked, within its validity. */
   device(deviceKey: Uint8Array, now = Date.now()): DirectoryEntry | undefined {
     const row = prepared(this.db, 'SELECT * FROM directory WHERE device = ?').get(deviceKey) as Row | undefined;
-    if (row === undefined) return undefined;
-    const entry = entryOf(row);
-    const seconds = Math.floor(now / 1000);
-    return entry.revoked || seconds < entry.notBefore || seconds >= entry.notAfter ? undefined : entry;
+    return row === undefined ? undefined : deviceNow(loggedOf(row), now);
   }
 
   /**
    * The device as of a point in the log: certified before `logIndex`, not revoked before it,
    * and valid at `time` (ms, the relay's receive time). Every terminal judging the same
-   * envelope gets the same answer, however much later it syncs.
+   * envelope gets the same answer, however much later it syncs (@hotline/verify's deviceAt).
    */
   deviceAt(deviceKey: Uint8Array, logIndex: number, time: number): DirectoryEntry | undefined {
     const row = prepared(this.db, 'SELECT * FROM directory WHERE device = ?').get(deviceKey) as Row | undefined;
-    if (row === undefined || row.log_index >= logIndex || (row.revoked_index !== null && row.revoked_index < logIndex)) return undefined;
-    const entry = entryOf(row);
-    const seconds = Math.floor(time / 1000);
-    return seconds < entry.notBefore || seconds >= entry.notAfter ? undefined : { ...entry, revoked: false };
+    return row === undefined ? undefined : deviceAt(loggedOf(row), logIndex, time);
   }
 
   /** Forgets where the scan stopped, so the next refresh reviews the whole log again (after a root is pinned). */

@@ -14,7 +14,7 @@ import { bytesEqual, toHex } from '@hotline/log';
 import { channelTag, decodeRecord, decodeVerifiedStatement, RecordKind, statementId } from '@hotline/protocol';
 import type { Conditions } from '../archive/conditions.js';
 import type { HeldReceipt, Outbox } from '../channel/outbox.js';
-import type { EnvelopeAlert } from '../verify/alerts.js';
+import type { EnvelopeAlert } from '@hotline/verify';
 
 export interface ReceiptCheckDeps {
   readonly outbox: Pick<Outbox, 'heldReceipts' | 'proven' | 'broken'>;

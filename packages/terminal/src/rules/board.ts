@@ -16,8 +16,12 @@ import { toHex } from '@hotline/log';
 import { decodeAckBody, StatementType, type Charter } from '@hotline/protocol';
 import type { Archive, StoredStatement } from '../archive/archive.js';
 import type { DirectoryEntry } from '../directory/directory.js';
-import { isFrozen, precedenceName } from './statement-rules.js';
+import { precedenceName } from '@hotline/verify';
+import { isFrozen } from '../archive/archive-history.js';
 import { isoTime } from '../time.js';
+import type { Alarm } from './alarm.js';
+
+export type { Alarm } from './alarm.js';
 
 /** How many recent messages the board considers. */
 export const BOARD_WINDOW = 10_000;
@@ -58,22 +62,6 @@ export interface Deadline {
   /** The acknowledgement's receive time (ms), or null. */
   readonly ackedAt: number | null;
   readonly state: DeadlineState;
-}
-
-export interface Alarm {
-  readonly code: 'ack_overdue' | 'party_late' | 'party_silent';
-  readonly level: string;
-  /**
-   * The alarm in words, for --on-alarm's HOTLINE_ALARM_MESSAGE; also what makes an alarm "the
-   * same" for raising it once (archive.raiseAlarm), so its wording is fixed here.
-   */
-  readonly message: string;
-  /** The party that must act: the one that has not acknowledged, or missed its liveness test. */
-  readonly party: string;
-  /** For ack_overdue: the message's seq and whole id (64 hex), and when it was due (ms); else null. */
-  readonly seq: number | null;
-  readonly messageId: string | null;
-  readonly due: number | null;
 }
 
 export interface ChannelBoard {

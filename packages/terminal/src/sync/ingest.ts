@@ -11,11 +11,11 @@
  * - pending (no checkpoint covers it yet): nothing stored; deliver it again later.
  */
 import type { Delivery, Statement } from '@hotline/protocol';
-import type { RuleBreach } from '../rules/statement-rules.js';
+import type { RuleBreach } from '@hotline/verify';
 import type { Archive } from '../archive/archive.js';
-import type { ChannelVerifier, Verdict } from '../verify/channel-verifier.js';
+import type { ChannelVerifier, Verdict } from '@hotline/verify';
 
-/** A hotline-rule check of an accepted statement (rules/statement-rules.ts): a breach marks it invalid. */
+/** A hotline-rule check of an accepted statement (@hotline/verify's checkStatementRules): a breach marks it invalid. */
 export type RuleCheck = (statement: Statement, seq: number) => RuleBreach | undefined;
 
 export async function ingest(channelId: Uint8Array, delivery: Delivery, verifier: ChannelVerifier, archive: Archive, rules?: RuleCheck): Promise<Verdict & { breach?: RuleBreach }> {

@@ -1,9 +1,8 @@
 /** Proving a log record's inclusion under the checkpoint a LogMonitor holds, from the relay's tiles. */
 import { inclusionProof, leafHash, TileHashReader, verifyInclusion, type LogMonitor, type TileFetcher } from '@hotline/log';
+import type { InclusionCheck } from '@hotline/verify';
 
-export type InclusionVerdict = { readonly state: 'included' } | { readonly state: 'pending' } | { readonly state: 'not_included'; readonly message: string };
-
-export type InclusionCheck = (logIndex: number, record: Uint8Array) => Promise<InclusionVerdict>;
+export type { InclusionCheck, InclusionVerdict } from '@hotline/verify';
 
 /** `pending` until the monitor holds a checkpoint covering the index; then a proof or an alert. */
 export function inclusionFromTiles(monitor: LogMonitor, fetchTile: TileFetcher): InclusionCheck {

@@ -11,7 +11,7 @@ import { toHex } from '@hotline/log';
 import type { Charter } from '@hotline/protocol';
 import type { Bounds } from '../log-checks/bounds.js';
 import { channelBoard, type ChannelBoard, type CutOff } from '../rules/board.js';
-import { isInternal } from '../rules/statement-rules.js';
+import { isInternal } from '@hotline/verify';
 import type { DirectoryEntry } from '../directory/directory.js';
 import type { Terminal } from '../terminal.js';
 import { alertsView, type AlertsView } from './alerts-view.js';

@@ -2,7 +2,7 @@
  * This party's drafts as typed data (issue 11 item 2): each draft of the two-person rule, who
  * approved it, how many approvals the rule needs, and whether its author's terminal sent it.
  */
-import { precedenceName } from '../rules/statement-rules.js';
+import { precedenceName } from '@hotline/verify';
 import { drafts } from '../channel/rule-actions.js';
 import type { Terminal } from '../terminal.js';
 import type { DeviceRef } from './device-ref.js';

@@ -1,4 +1,4 @@
-import type { RuleAlertCode } from '../rules/statement-rules.js';
+import type { RuleAlertCode } from '../rules/rule-breach.js';
 
 /**
  * The named alerts a terminal raises about a channel's envelopes (DESIGN.md §5): never a

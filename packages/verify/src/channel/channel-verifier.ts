@@ -8,33 +8,11 @@
  * The channel position advances once the structural checks (record, seq, chain, inclusion)
  * pass — a bad statement from a member is an alert about that envelope, not about the stream.
  */
-import { bytesEqual, toHex } from '@hotline/log';
-import {
-  channelTag,
-  decodeEnvelope,
-  decodeRecord,
-  envelopeHash,
-  EnvelopeKind,
-  genesisChain,
-  nextChain,
-  openStatement,
-  RecordKind,
-  statementCommitment,
-  type Delivery,
-  type Envelope,
-  type Statement,
-} from '@hotline/protocol';
-import type { EnvelopeAlert, EnvelopeAlertCode } from './alerts.js';
-import type { InclusionCheck } from './inclusion.js';
-
-export interface ChannelPosition {
-  /** The next seq this terminal expects. */
-  readonly nextSeq: number;
-  /** chain[nextSeq − 1]: the head of the history verified so far. */
-  readonly chain: Uint8Array;
-  /** The relay's receive time (ms) in the record of seq nextSeq − 1; 0 if unknown. */
-  readonly receivedAt?: number;
-}
+import { channelTag, EnvelopeKind, genesisChain, type Delivery, type Envelope, type Statement } from '@hotline/protocol';
+import type { ChannelPosition } from './channel-position.js';
+import type { EnvelopeAlert, EnvelopeAlertCode } from './envelope-alerts.js';
+import type { InclusionCheck } from './inclusion-check.js';
+import { checkNextRecord, checkReceiveTimeBound, checkStatement, matchRecordToEnvelope, positionAfter, type EnvelopeFault } from './structural-checks.js';
 
 export interface ChannelVerifierDeps {
   /**
@@ -89,31 +67,22 @@ export class ChannelVerifier {
       kind: 'alert',
       alert: { code, message, logIndex: delivery.logIndex, ...(seq === undefined ? {} : { seq }) },
     });
-    const record = decodeRecord(delivery.record);
-    if (!record.ok) return alert('malformed_delivery', record.error.message);
-    const r = record.value;
-    if (r.kind !== RecordKind.envelope || !bytesEqual(r.streamTag, this.tag)) return alert('record_mismatch', 'the log record is not an envelope of this channel', r.seq);
-    const envelope = decodeEnvelope(delivery.envelope);
-    if (!envelope.ok) return alert('malformed_delivery', envelope.error.message, r.seq);
-    if (!bytesEqual(envelope.value.channelId, this.channelId)) return alert('record_mismatch', 'the envelope belongs to another channel', r.seq);
-    if (!bytesEqual(r.itemHash, envelopeHash(delivery.envelope))) return alert('envelope_mismatch', `envelope ${r.seq} is not the one the log recorded`, r.seq);
-    if (!bytesEqual(r.aux, envelope.value.commitment)) return alert('commitment_mismatch', `envelope ${r.seq} carries another commitment than its log record`, r.seq);
-    if (r.seq < this.current.nextSeq) return alert('replayed', `seq ${r.seq} was already accepted (expecting ${this.current.nextSeq})`, r.seq);
-    if (r.seq > this.current.nextSeq) return alert('gap', `seq ${this.current.nextSeq}–${r.seq - 1} withheld: the relay skipped them`, r.seq);
-    if (!bytesEqual(nextChain(this.current.chain, r.itemHash), r.chainHash)) return alert('chain_mismatch', `seq ${r.seq} does not extend the channel history`, r.seq);
-    // Deadlines and liveness run on these times: the relay may not date a record before the
-    // one it follows, nor after the witnesses cosigned a checkpoint containing it.
-    if (r.receivedAt < (this.current.receivedAt ?? 0)) return alert('bad_receive_time', `seq ${r.seq} is dated ${r.receivedAt}, before seq ${r.seq - 1} (${this.current.receivedAt})`, r.seq);
+    const raise = (f: EnvelopeFault): Verdict => alert(f.code, f.message, f.seq);
+    const matched = matchRecordToEnvelope(delivery.record, delivery.envelope, this.channelId, this.tag);
+    if (!matched.ok) return raise(matched.fault);
+    const { record: r, envelope } = matched.value;
+    const next = checkNextRecord(this.current, r);
+    if (next !== undefined) return raise(next);
     const included = await this.deps.inclusion(delivery.logIndex, delivery.record);
     if (included.state === 'pending') return { kind: 'pending', seq: r.seq, logIndex: delivery.logIndex };
     if (included.state === 'not_included') return alert('not_included', included.message, r.seq);
     // Only now is the record under the held checkpoint, so only now does that checkpoint's
     // cosignature time bound it. Checked earlier, a record received during a witness outage
     // (after the held checkpoint was cosigned, before any new one) would be called a lie.
-    const latest = this.deps.latestReceiveTime?.();
-    if (latest !== undefined && r.receivedAt > latest) return alert('bad_receive_time', `seq ${r.seq} is dated ${r.receivedAt}, after the witnesses cosigned the log holding it (${latest})`, r.seq);
-    this.current = { nextSeq: r.seq + 1, chain: r.chainHash, receivedAt: r.receivedAt };
-    return this.verifyContent(envelope.value, r.itemHash, r.seq, delivery.logIndex, alert);
+    const late = checkReceiveTimeBound(r, this.deps.latestReceiveTime?.());
+    if (late !== undefined) return raise(late);
+    this.current = positionAfter(r);
+    return this.verifyContent(envelope, r.itemHash, r.seq, delivery.logIndex, alert);
   }
 
   private async verifyContent(envelope: Envelope, hash: Uint8Array, seq: number, logIndex: number, alert: (code: EnvelopeAlertCode, message: string, seq?: number) => Verdict): Promise<Verdict> {
@@ -129,11 +98,8 @@ export class ChannelVerifier {
       return envelope.kind === EnvelopeKind.handshake ? { kind: 'handshake', seq, logIndex } : alert('bad_statement', `envelope ${seq} is marked as an application message but carries an MLS commit`, seq);
     }
     if (envelope.kind !== EnvelopeKind.application) return alert('bad_statement', `envelope ${seq} is marked as a handshake but carries an application message`, seq);
-    const statement = openStatement(plaintext);
-    if (!statement.ok) return alert('bad_statement', statement.error.message, seq);
-    if (!bytesEqual(statement.value.channelId, this.channelId)) return alert('wrong_channel', 'the statement names another channel', seq);
-    if (!this.deps.isMemberDevice(statement.value.author)) return alert('unknown_author', `author device ${toHex(statement.value.author).slice(0, 16)}… is not a verified member of this channel`, seq);
-    if (!bytesEqual(statementCommitment(statement.value), envelope.commitment)) return alert('commitment_mismatch', `statement in envelope ${seq} does not match the commitment the log recorded`, seq);
+    const statement = checkStatement(plaintext, seq, this.channelId, envelope.commitment, this.deps.isMemberDevice);
+    if (!statement.ok) return alert(statement.fault.code, statement.fault.message, seq);
     if (this.deps.isDuplicate?.(statement.value)) return alert('duplicate', `envelope ${seq} repeats a statement already accepted in this channel`, seq);
     return { kind: 'accepted', statement: statement.value, seq, logIndex };
   }
