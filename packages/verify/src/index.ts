@@ -21,3 +21,4 @@ export { type InclusionCheck, type InclusionVerdict } from './channel/inclusion-
 export { type ChannelPosition } from './channel/channel-position.js';
 export { checkNextRecord, checkReceiveTimeBound, checkStatement, matchRecordToEnvelope, positionAfter, type Checked, type EnvelopeFault } from './channel/structural-checks.js';
 export { ChannelVerifier, type ChannelVerifierDeps, type ContentRefusal, type Verdict } from './channel/channel-verifier.js';
+export { hotlineRecordRules } from './record/record-rules.js';

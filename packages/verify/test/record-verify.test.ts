@@ -22,7 +22,10 @@ test('a real bundle verifies, with its trust basis, counts and transcript', asyn
   assert.deepEqual(summary.roots.map((r) => r.vkey), TRUST.roots);
   assert.deepEqual([summary.witnesses, summary.quorum], [['A', 'B'], '2 of 2']);
   assert.deepEqual([summary.from, summary.to, summary.statements, summary.withheld, summary.handshakes], [1, 7, 5, 1, 1]);
-  assert.equal(summary.rulesChecked, false, 'no rules ran, and the summary must not say they did');
+  assert.equal(summary.rulesChecked, true, 'the terminals\' hotline rules run by default');
+  assert.ok(transcript.items.every((i) => (i.statement?.breaches.length ?? 0) === 0), 'an honest exchange breaks no rule');
+  const skipped = await verifyRecordBundle(fixture.bytes, fixture.trust, { checkRules: null });
+  assert.ok(skipped.ok && !skipped.summary.rulesChecked, 'with no rules run, the summary must not say they did');
   assert.equal(transcript.channel.name, 'Washington–Moscow direct line');
   assert.deepEqual(transcript.items.map((i) => i.kind), ['statement', 'statement', 'handshake', 'statement', 'withheld', 'statement', 'statement']);
   const first = transcript.items[0]!.statement!;

@@ -24,6 +24,7 @@ import {
 import type { DecodedBundle } from './bundle-json.js';
 import { stop } from './failure.js';
 import type { TrustBasis } from './trust.js';
+import type { LoggedDevice } from '../directory/directory-entry.js';
 
 export interface DirectoryDevice {
   readonly certificate: DeviceCertificate;
@@ -87,4 +88,16 @@ export function checkDirectory(bundle: DecodedBundle, charter: Charter, trust: T
     });
   });
   return devices;
+}
+
+/**
+ * A bundle device as certificate-at-time reads it (packages/verify/src/directory): revoked
+ * from its first revocation record on, as every terminal's directory judges it.
+ */
+export function directoryDevice(devices: DeviceDirectory, deviceKey: Uint8Array): LoggedDevice | undefined {
+  const d = devices.get(toHex(deviceKey));
+  if (d === undefined) return undefined;
+  const c = d.certificate;
+  const revokedIndex = d.revocations.length === 0 ? undefined : Math.min(...d.revocations.map((r) => r.logIndex));
+  return { deviceKey: c.deviceKey, party: c.party, member: c.member, roles: c.roles, notBefore: c.notBefore, notAfter: c.notAfter, logIndex: d.logIndex, ...(revokedIndex === undefined ? {} : { revokedIndex }) };
 }

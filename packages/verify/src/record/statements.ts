@@ -2,7 +2,7 @@
  * Statements by seq (record.md step 7): each revealed statement decodes, is signed by its author
  * device (signatures checked in one batch, through the injectable verifier), belongs to this
  * channel, and its author holds a certificate that was logged before the statement's record,
- * was not revoked by then, covers the statement's time, and has a role the charter admits.
+ * was not revoked by then, covers the record's receive time, and has a role the charter admits.
  * Its commitment needs no check here: the rebuilt record's aux is that commitment, so a changed
  * statement already failed the proofs.
  */
@@ -11,9 +11,17 @@ import { decodeVerifiedStatement, Label, type Charter, type DeviceCertificate, t
 import type { ChannelEntry } from './bundle-json.js';
 import { statementBody } from './body.js';
 import { stop } from './failure.js';
-import type { DeviceDirectory } from './directory.js';
+import { directoryDevice, type DeviceDirectory } from './directory.js';
+import { deviceValidityAt, type DeviceInvalidity } from '../directory/device-at.js';
 import type { RebuiltRecord } from './rebuild.js';
 import type { BatchSignatureVerifier, SignatureCheck, TranscriptBody } from './types.js';
+
+const DEVICE_FAILURE: Record<DeviceInvalidity, string> = {
+  not_yet_certified: 'unknown_device',
+  revoked: 'device_revoked',
+  not_yet_valid: 'certificate_not_yet_valid',
+  expired: 'certificate_expired',
+};
 
 export interface CheckedStatement {
   readonly statement: Statement;
@@ -78,15 +86,14 @@ export async function checkStatements(records: readonly RebuiltRecord[], charter
     const statement = d.value;
     if (valid[checkOf[i]!] !== true) fail('bad_signature', 'the statement is not signed by its author device');
     if (!bytesEqual(statement.channelId, charter.channelId)) fail('wrong_channel', 'the statement is for another channel');
-    const device = devices.get(toHex(statement.author));
-    if (device === undefined || device.logIndex >= r.logIndex) return fail('unknown_device', `no certificate for the author device ${toHex(statement.author).slice(0, 16)}… was logged before this record`);
-    const cert = device.certificate;
-    if (statement.time < cert.notBefore * 1000) fail('certificate_not_yet_valid', `${cert.party}/${cert.member}'s certificate is valid only from ${cert.notBefore} (s); the statement says ${statement.time} (ms)`);
-    if (statement.time >= cert.notAfter * 1000) fail('certificate_expired', `${cert.party}/${cert.member}'s certificate expired at ${cert.notAfter} (s); the statement says ${statement.time} (ms)`);
-    // A revocation counts once it was logged before this record and its time had come when the
-    // relay received the record (a revocation may be dated ahead, protocol.md §4).
-    const revoked = device.revocations.find((v) => v.logIndex < r.logIndex && v.revocation.time * 1000 <= r.receivedAt);
-    if (revoked !== undefined) fail('device_revoked', `${cert.party}/${cert.member}'s device was revoked at ${revoked.revocation.time} (s), before this record`);
+    // Certificate-at-time exactly as every terminal judged it while syncing: certified before
+    // this record, not revoked before it, valid at the relay's receive time (bounded by the
+    // witnesses' cosignatures), not at the author's own clock.
+    const logged = directoryDevice(devices, statement.author);
+    if (logged === undefined) return fail('unknown_device', `no certificate for the author device ${toHex(statement.author).slice(0, 16)}… is in the bundle's directory`);
+    const validity = deviceValidityAt(logged, r.logIndex, r.receivedAt);
+    if (!validity.ok) fail(DEVICE_FAILURE[validity.reason], validity.message);
+    const cert = devices.get(toHex(statement.author))!.certificate;
     if (!cert.roles.some((role) => charter.memberRoles.includes(role))) fail('role_not_admitted', `${cert.party}/${cert.member} has roles ${cert.roles.join(', ')}, none admitted by the charter`);
     return { statement, certificate: cert, body: statementBody(statement, r.seq) };
   });

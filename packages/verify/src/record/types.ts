@@ -5,6 +5,7 @@
  * Renderings and `hotline verify` read only these types, never the bundle's JSON.
  */
 import type { Charter, DeviceCertificate, Role, Statement } from '@hotline/protocol';
+import type { LoggedDevice } from '../directory/directory-entry.js';
 
 export const RECORD_MEDIA_TYPE = 'application/vnd.hotline.record+json;version=1';
 
@@ -146,7 +147,11 @@ export type RecordVerdict =
 /** What the rules step is given: the verified channel history, in seq order. */
 export interface RecordRulesInput {
   readonly charter: Charter;
+  /** chain[from − 1]: the history the first item extends. */
+  readonly startChain: Uint8Array;
   readonly items: readonly RecordRulesItem[];
+  /** A device of the bundle's directory with its certificate's and first revocation's log indexes; judge it at a point with `deviceAt`. */
+  readonly device: (deviceKey: Uint8Array) => LoggedDevice | undefined;
 }
 
 export interface RecordRulesItem {
@@ -169,15 +174,15 @@ export interface RecordRulesOutcome {
 }
 
 /**
- * The hotline rules over a bundle's history (packages/verify/src/rules, wired by the caller).
- * The verifier runs no rules of its own: without this, the rules step is skipped and the
- * summary says so (`rulesChecked: false`).
+ * The hotline rules over a bundle's history. The default is `hotlineRecordRules`
+ * (record-rules.ts: packages/verify's rules, the terminals' own); `null` skips the step, and
+ * the summary then says so (`rulesChecked: false`).
  */
 export type RecordRulesCheck = (input: RecordRulesInput) => RecordRulesOutcome | Promise<RecordRulesOutcome>;
 
 export interface RecordVerifyOptions {
   /** Default: sequential, in this thread. */
   readonly verifySignatures?: BatchSignatureVerifier;
-  /** Default: none (rules not checked). */
-  readonly checkRules?: RecordRulesCheck;
+  /** Default: `hotlineRecordRules`; `null`: rules not checked. */
+  readonly checkRules?: RecordRulesCheck | null;
 }

@@ -7,7 +7,8 @@ import { decodeUnverifiedCharter } from '@hotline/protocol';
 import { readCanonicalJson } from '../json/canonical-json.js';
 import { decodeBundleJson } from './bundle-json.js';
 import { checkCheckpoints } from './checkpoints.js';
-import { checkDirectory } from './directory.js';
+import { checkDirectory, directoryDevice } from './directory.js';
+import { hotlineRecordRules } from './record-rules.js';
 import { RecordStop, stop } from './failure.js';
 import { checkInclusion } from './proofs.js';
 import { rebuildChannelRecords } from './rebuild.js';
@@ -49,11 +50,14 @@ async function runChecks(bytes: Uint8Array, trust: RecordTrust, options: RecordV
   checkChannelRecords(bundle, charter.value, records);
   // 7. statements by seq
   const statements = await checkStatements(records, charter.value, devices, signatures);
-  // 8. rules, only if a check was supplied
+  // 8. rules (the terminals' own unless the caller passes another check, or null for none)
+  const checkRules = options.checkRules === undefined ? hotlineRecordRules : options.checkRules;
   let breaches: ReadonlyMap<number, readonly string[]> = new Map();
-  if (options.checkRules !== undefined) {
-    const outcome = await options.checkRules({
+  if (checkRules !== null) {
+    const outcome = await checkRules({
       charter: charter.value,
+      startChain: bundle.startChain,
+      device: (key) => directoryDevice(devices, key),
       items: records.map((r, i) => {
         const s = statements[i];
         const kind = 'statement' in r.entry ? 'statement' : 'withheld' in r.entry ? 'withheld' : 'handshake';
@@ -64,5 +68,5 @@ async function runChecks(bytes: Uint8Array, trust: RecordTrust, options: RecordV
     breaches = outcome.breaches ?? breaches;
   }
   const items = transcriptItems(records, statements, breaches);
-  return { ok: true, summary: summarise(basis, final, items, options.checkRules !== undefined), transcript: transcriptOf(charter.value, final, basis, items) };
+  return { ok: true, summary: summarise(basis, final, items, checkRules !== null), transcript: transcriptOf(charter.value, final, basis, items) };
 }
