@@ -46,6 +46,7 @@ import {
   statementCommitment,
   statementId,
   StatementType,
+  type StatementFields,
   type Charter,
   type DeviceCertificate,
   type Signer,
@@ -90,6 +91,8 @@ export interface FixtureOptions {
   readonly revokeAfter?: boolean;
   /** Changes a statement's bytes before the relay logs it (the log then holds the changed one). */
   readonly logged?: (seq: number, statement: Uint8Array) => Uint8Array;
+  /** Changes a statement's fields before its author signs them (a statement an honest relay logs, that breaks a rule). */
+  readonly fields?: (seq: number, fields: StatementFields) => StatementFields;
   /** The relay's receive time for a seq (default: increasing). */
   readonly receivedAt?: (seq: number) => number;
 }
@@ -187,8 +190,7 @@ export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
       const fromWashington = seq % 2 === 1;
       const device = fromWashington ? washingtonDevice : moscowDevice;
       const ack = options.ackEvery !== undefined && options.ackEvery > 0 && seq % options.ackEvery === 0 && lastMessage !== undefined;
-      const statement = signStatement(
-        {
+      const fields: StatementFields = {
           type: ack ? StatementType.ack : StatementType.message,
           channelId: charter.channelId,
           author: device.publicKey,
@@ -196,9 +198,8 @@ export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
           head: { seq: seq - 1, chainHash: chain },
           body: ack ? encodeAckBody(lastMessage!) : encodeMessageBody({ precedence: Precedence.routine, language: 'en', text: options.text?.(seq) ?? `message ${seq}` }),
           salt: filled(1, seq, 32),
-        },
-        device,
-      );
+        };
+      const statement = signStatement(options.fields?.(seq, fields) ?? fields, device);
       if (!ack) lastMessage = statementId(statement);
       const bytes = options.logged?.(seq, statement.bytes) ?? statement.bytes;
       commitment = statementCommitment({ salt: statement.salt, bytes });

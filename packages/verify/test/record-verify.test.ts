@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatVerifierKey, verifierKeyOf } from '@hotline/log';
+import { encodeAckBody, type StatementFields } from '@hotline/protocol';
 import { verifyRecordBundle, type RecordVerdict, type SignatureCheck } from '../src/index.js';
 import { buildFixture, OTHER_ROOT, POLICY, TRUST, WITNESS_A } from './record-fixture.js';
 
@@ -117,6 +118,17 @@ test('the rules seam: a supplied check runs last, can fail the bundle, and marks
   assert.deepEqual(ran.transcript.items.map((i) => i.statement?.breaches), [[], ['late_ack'], []]);
   const failed = await verifyRecordBundle(bytes, TRUST, { checkRules: () => ({ failure: { item: 'seq 2', code: 'ack_not_allowed', message: 'seq 2: an operator cannot acknowledge' } }) });
   assert.equal(failure(failed), 'rules | seq 2 | ack_not_allowed');
+});
+
+test('the terminals\' rules by default: an ack of a message not in the channel is marked, a head that is not the record\'s chain fails it', async () => {
+  // Seq 4 acknowledges (ackEvery: 4) the message at seq 3; here it names an id no statement has.
+  const stray = { fields: (seq: number, f: StatementFields) => (seq === 4 ? { ...f, body: encodeAckBody(new Uint8Array(32).fill(7)) } : f) };
+  const marked = await verifyRecordBundle((await buildFixture({ seqs: 5, ackEvery: 4, ...stray })).bytes, TRUST);
+  assert.ok(marked.ok, failure(marked));
+  assert.deepEqual(marked.transcript.items.map((i) => i.statement?.breaches), [[], [], [], ['bad_reference'], []]);
+  // Seq 3 cites seq 2 with another chain hash: its author saw another history than this record.
+  const forked = { fields: (seq: number, f: StatementFields) => (seq === 3 ? { ...f, head: { seq: 2, chainHash: new Uint8Array(32).fill(1) } } : f) };
+  assert.equal(failure(await verifyRecordBundle((await buildFixture({ seqs: 4, ...forked })).bytes, TRUST)), 'rules | seq 3 | head_mismatch');
 });
 
 test('years later: a device revoked after its statements were logged does not undo them', async () => {
