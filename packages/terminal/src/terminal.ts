@@ -99,9 +99,10 @@ export class Terminal {
     this.conditions = new Conditions(db, this.now, this.archive.feed);
     this.directory = new Directory(db, () => this.roots());
     this.logHashes = new LogHashes(db);
-    // A home scanned before record export kept neither leaf hashes nor directory streams: scan
-    // the whole log again at the next refresh (with the relay), which fills both.
-    if (this.logHashes.created || this.directory.streamsCreated) this.directory.rescan();
+    // A home scanned before record export kept neither leaf hashes nor directory streams (a scan
+    // stores the hashes before it moves the scan state, so fewer hashes than scanned entries
+    // means exactly that): scan the whole log again at the next refresh, which fills both.
+    if (this.logHashes.size() < (this.directory.scanState()?.size ?? 0)) this.directory.rescan();
     this.groups = new GroupStateStore(db, keys.storageKey(options.passphrase));
     this.outbox = new Outbox(db);
     this.keyPackages = new KeyPackages(db, sealer);

@@ -13,7 +13,6 @@ function entries(n: number): Uint8Array[] {
 test('proofs from stored leaf hashes equal the memory tree\'s, across tile boundaries and partial tiles, stored in uneven scans', async () => {
   const db = new Database(':memory:');
   const hashes = new LogHashes(db);
-  assert.equal(hashes.created, true);
   const all = entries(1300);
   const tree = new MemoryTree();
   for (const e of all) tree.appendEntry(e);
@@ -35,7 +34,7 @@ test('proofs from stored leaf hashes equal the memory tree\'s, across tile bound
   assert.equal(hashes.size(), 600, 'a rescan in progress holds what it has rescanned');
   hashes.store(600, all.slice(600));
   assert.deepEqual(await rootAt(1300, hashes), await rootAt(1300, tree));
-  assert.equal(new LogHashes(db).created, false, 'reopened: not new');
+  assert.equal(new LogHashes(db).size(), 1300, 'reopened: all there');
 });
 
 test('a node the archive lacks is named, not guessed; a gap cannot be stored', async () => {

@@ -258,6 +258,12 @@ export class Archive {
     return row === undefined ? undefined : { ...stored(row), logIndex: Number(row.log_index) };
   }
 
+  /** The signed statement bytes archived at a channel's seq (valid or not), if it is one. */
+  rawAt(channelId: Uint8Array, seq: number): Uint8Array | undefined {
+    const row = prepared(this.db, 'SELECT statement FROM statements WHERE channel = ? AND seq = ?').get(channelId, seq) as { statement: Buffer } | undefined;
+    return row === undefined ? undefined : new Uint8Array(row.statement);
+  }
+
   /** The smallest checkpoint this terminal verified that covers log index `logIndex`: the evidence of inclusion. */
   checkpointCovering(logIndex: number): { size: number; note: string } | undefined {
     const row = prepared(this.db, 'SELECT size, note FROM checkpoints WHERE size > ? ORDER BY size LIMIT 1').get(logIndex) as { size: number; note: string } | undefined;
@@ -287,6 +293,12 @@ export class Archive {
   chainAt(channelId: Uint8Array, seq: number): Uint8Array | undefined {
     const row = prepared(this.db, 'SELECT chain FROM chains WHERE channel = ? AND seq = ?').get(channelId, seq) as { chain: Buffer } | undefined;
     return row === undefined ? undefined : new Uint8Array(row.chain);
+  }
+
+  /** The first seq whose chain this terminal holds for a channel (where its history starts: the commit that added it). */
+  firstChainSeq(channelId: Uint8Array): number | undefined {
+    const row = prepared(this.db, 'SELECT min(seq) AS m FROM chains WHERE channel = ?').get(channelId) as { m: number | null };
+    return row.m ?? undefined;
   }
 
   /** An archived statement of a channel by its id. */

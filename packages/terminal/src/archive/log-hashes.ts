@@ -35,11 +35,7 @@ function split(leaves: Uint8Array): Uint8Array[] {
 }
 
 export class LogHashes implements HashReader {
-  /** True if the table was made by this open: a home older than record export, whose scan must be repeated to fill it. */
-  readonly created: boolean;
-
   constructor(private readonly db: Database.Database) {
-    this.created = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_leaf_tiles'").get() === undefined;
     db.exec(SCHEMA);
   }
 

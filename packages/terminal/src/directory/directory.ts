@@ -96,14 +96,10 @@ function entryOf(r: Row): DirectoryEntry {
 }
 
 export class Directory {
-  /** True if the directory's stream table was made by this open: a home older than record export (its scan must be repeated to fill it). */
-  readonly streamsCreated: boolean;
-
   constructor(
     private readonly db: Database.Database,
     private readonly roots: () => ReadonlyMap<string, VerifierKey>,
   ) {
-    this.streamsCreated = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'directory_records'").get() === undefined;
     db.exec(SCHEMA);
   }
 
