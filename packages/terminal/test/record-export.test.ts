@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { bytesEqual, inclusionProof, leafHash, parseCheckpoint, toHex, verifyConsistency, verifyInclusion } from '@hotline/log';
+import { bytesEqual, inclusionProof, leafHash, parseCheckpoint, toHex, verifyConsistency, verifyInclusion, verifyMultiInclusion } from '@hotline/log';
 import { channelTag, decodeDeviceCertificate, decodeRecord, decodeRevocation, genesisChain, openStatement, Precedence, RecordKind, statementCommitment, type Charter } from '@hotline/protocol';
 import { acceptInvitations, gatherRecord, KeyStore, openChannel, revokeDevice, sendMessage, syncChannel, type GatheredRecord, type RecordSource, type Terminal } from '../src/index.js';
 import { eventually, hotline } from './hotline-fixture.js';
@@ -46,6 +46,9 @@ async function assertProvable(t: Terminal, g: GatheredRecord): Promise<void> {
     assert.ok(proof.ok, `a proof for ${index}`);
     assert.ok(verifyInclusion(leafHash(record), index, final.size, proof.value, final.root).ok, `log index ${index} is under the final checkpoint`);
   }
+  const batched = [...leaves].sort((a, b) => a[0] - b[0]).map(([index, record]) => ({ index, hash: leafHash(record) }));
+  assert.ok(verifyMultiInclusion(batched, final.size, g.input.inclusion, final.root).ok, 'the batched proof reaches the final root');
+  assert.equal(verifyMultiInclusion(batched.slice(1), final.size, g.input.inclusion, final.root).ok, false, 'and only for exactly these leaves');
   for (const [i, proof] of g.input.consistency.entries()) {
     const earlier = rootOf(g.input.checkpoints[i + 1]!);
     assert.ok(earlier.size < final.size);

@@ -13,7 +13,7 @@
  * - an envelope without a verified statement is a handshake when its commitment is zero (an
  *   MLS commit), else it goes withheld: the archive has no statement it could show.
  */
-import { bytesEqual, consistencyProof } from '@hotline/log';
+import { bytesEqual, consistencyProof, multiInclusionProof } from '@hotline/log';
 import { channelTag, decodeRecord, genesisChain, type Charter, type LogRecord } from '@hotline/protocol';
 import type { ChannelEntryInput, DirectoryEntryInput, RecordBundleInput } from '@hotline/verify';
 import type { Archive } from '../archive/archive.js';
@@ -44,9 +44,8 @@ export interface ExportRequest {
 }
 
 export interface GatheredRecord {
-  /** Everything but the batched inclusion proof, which `proven` says how to build. */
-  readonly input: Omit<RecordBundleInput, 'inclusion'>;
-  /** The log indexes the inclusion proof must cover (sorted, unique) and the final checkpoint's size. */
+  readonly input: RecordBundleInput;
+  /** The log indexes the batched inclusion proof covers (sorted, unique) and the final checkpoint's size. */
   readonly proven: { readonly indexes: readonly number[]; readonly size: number };
   readonly charter: Charter;
   readonly from: number;
@@ -173,11 +172,7 @@ function directoryStreams(source: RecordSource, charter: Charter, size: number):
   });
 }
 
-/**
- * Gathers one channel's record for `encodeRecordBundle`, from the archive alone: everything but
- * the batched inclusion proof, and what it must prove (`proven`), for `multiInclusionProof` over
- * `source.logHashes`.
- */
+/** Gathers one channel's record for `encodeRecordBundle`, from the archive alone. */
 export async function gatherRecord(source: RecordSource, request: ExportRequest): Promise<GatheredRecord> {
   const charter = source.charters.find(request.channel);
   const { from, to } = seqRange(source, charter, request.range);
@@ -209,6 +204,8 @@ export async function gatherRecord(source: RecordSource, request: ExportRequest)
   const { final, earlier } = checkpointsFor(source, records[records.length - 1]!.logIndex);
   const directory = directoryStreams(source, charter, final.size);
   const indexes = [...directory.flatMap((d) => d.entries.map((e) => e.logIndex)), ...entries.map((e) => e.logIndex)].sort((a, b) => a - b);
+  const inclusion = await multiInclusionProof(indexes, final.size, source.logHashes);
+  if (!inclusion.ok) throw incomplete(`the inclusion proof cannot be built from this archive: ${inclusion.error.message}; ${STALE}`);
   const consistency: Uint8Array[][] = [];
   if (earlier !== undefined) {
     const proof = await consistencyProof(earlier.size, final.size, source.logHashes);
@@ -223,6 +220,7 @@ export async function gatherRecord(source: RecordSource, request: ExportRequest)
       checkpoints: [final.note, ...(earlier === undefined ? [] : [earlier.note])],
       consistency,
       directory,
+      inclusion: inclusion.value,
     },
     proven: { indexes, size: final.size },
     charter,
