@@ -132,7 +132,7 @@ export async function runExport(argv: readonly string[], io: CommandIo): Promise
     const summary = { file: out, sha256, bytes: bytes.length, channel: gathered.charter.name, from: gathered.from, to: gathered.to, statements: gathered.statements, withheld: gathered.withheld, handshakes: gathered.handshakes, checkpoint: gathered.checkpointSize };
     if (args.booleans.has('json')) io.print(JSON.stringify(summary));
     else {
-      io.print(`exported ${gathered.charter.name} seq ${gathered.from}..${gathered.to}: ${gathered.statements} statements, ${gathered.withheld} withheld, ${gathered.handshakes} MLS handshakes, proven under the checkpoint of size ${gathered.checkpointSize}`);
+      io.print(`exported ${gathered.charter.name} seq ${gathered.from}..${gathered.to}: ${gathered.statements} statements, ${gathered.withheld} withheld, ${gathered.handshakes} MLS handshake${gathered.handshakes === 1 ? '' : 's'}, proven under the checkpoint of size ${gathered.checkpointSize}`);
       io.print(`wrote ${out} (${bytes.length} bytes, sha256 ${sha256}); it holds plaintext (mode 0600)`);
       io.print(`verify it offline: hotline verify ${out} --root VKEY --root VKEY --policy FILE   (or --home DIR)`);
     }

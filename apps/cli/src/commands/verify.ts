@@ -115,7 +115,7 @@ function trustBasis(s: RecordSummary): string {
 function counts(s: RecordSummary): string {
   const said = s.statements + s.withheld;
   const withheld = s.withheld === 0 ? '0 withheld' : `${s.withheld} of ${said} withheld`;
-  return `${said} statements, ${withheld}, seq ${s.from}..${s.to} complete${s.handshakes === 0 ? '' : `; ${s.handshakes} MLS handshakes`}`;
+  return `${said} statements, ${withheld}, seq ${s.from}..${s.to} complete${s.handshakes === 0 ? '' : `; ${s.handshakes} MLS handshake${s.handshakes === 1 ? '' : 's'}`}`;
 }
 
 /** What was supplied, named on a failure: the roots and the policy's witnesses and quorum. */
