@@ -4,16 +4,17 @@
  *
  * Runs Hotline's benchmarks and prints a table (or, with --json, machine-readable figures, the
  * ratios the issues ask for and whether their targets were met). Suites: log, relay, witness,
- * terminal. Progress goes to stderr so --json output stays clean on stdout.
+ * terminal, record. Progress goes to stderr so --json output stays clean on stdout.
  */
 import { logSuite } from './suites/log.js';
+import { recordSuite } from './suites/record.js';
 import { relaySuite } from './suites/relay.js';
 import { serviceRssSuite, syncSuite, terminalSuite } from './suites/terminal.js';
 import { witnessSuite } from './suites/witness.js';
 import { printTable, toJson, type SuiteReport } from './report.js';
 import { nowMs } from './measure.js';
 
-const SUITES = ['log', 'relay', 'witness', 'terminal'] as const;
+const SUITES = ['log', 'relay', 'witness', 'terminal', 'record'] as const;
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `usage: npm run bench -- [suite ...] [--json] [--quick] [--only rss|sync --envelopes N]
@@ -75,6 +76,7 @@ function runSuite(suite: Suite, quick: boolean, only: Args['only']): Promise<Sui
     case 'relay': return relaySuite({ durationMs: quick ? 500 : 3000, fanoutMessages: quick ? 200 : 2000 });
     case 'terminal': return terminalSuite({ durationMs: quick ? 500 : 3000, syncEnvelopes: quick ? 5000 : 100_000, hookMessages: quick ? 200 : 1000, rssEnvelopes: quick ? 10_000 : 100_000 });
     case 'witness': return witnessSuite({ steps: quick ? 50 : 400, durationMs: quick ? 2000 : 5000 });
+    case 'record': return recordSuite({ messages: quick ? 1000 : 10_000, runs: quick ? 1 : 3 });
   }
 }
 

@@ -7,7 +7,8 @@
  * statement already failed the proofs.
  */
 import { bytesEqual, toHex, utf8 } from '@hotline/log';
-import { decodeVerifiedStatement, Label, type Charter, type DeviceCertificate, type Statement } from '@hotline/protocol';
+import { decodeVerifiedStatement, Label, type Charter, type DeviceCertificate, type Result, type Statement } from '@hotline/protocol';
+import type { ChannelEntry } from './bundle-json.js';
 import { statementBody } from './body.js';
 import { stop } from './failure.js';
 import type { DeviceDirectory } from './directory.js';
@@ -30,14 +31,23 @@ function signedMessage(statement: Statement): Uint8Array {
   return message;
 }
 
-/** Returns, by index into `records`, the checked statement of each revealed entry. */
-export async function checkStatements(
-  records: readonly RebuiltRecord[],
-  charter: Charter,
-  devices: DeviceDirectory,
-  verifySignatures: BatchSignatureVerifier,
-): Promise<(CheckedStatement | undefined)[]> {
-  const decoded = records.map((r) => ('statement' in r.entry ? decodeVerifiedStatement(r.entry.statement) : undefined));
+/** The revealed statements decoded, and their signatures being verified (possibly on other threads). */
+export interface SignatureBatch {
+  readonly decoded: readonly (Result<Statement> | undefined)[];
+  readonly checkOf: readonly number[];
+  /** The verifier's answers, one per check (started at once if the batch is eager, else on first call). */
+  readonly answers: () => Promise<boolean[]>;
+}
+
+/**
+ * Prepares the signature batch as soon as the bundle is decoded. An eager batch (a verifier that
+ * runs elsewhere, e.g. a worker pool) starts at once, so the pool verifies while this thread
+ * checks the trust basis, checkpoints and proofs; the in-thread default waits for step 7, where
+ * nothing is gained by starting early and a bundle failing earlier costs no verification. The
+ * answers are read only in step 7, so the order of failures is the same either way.
+ */
+export function startSignatureBatch(entries: readonly ChannelEntry[], verifySignatures: BatchSignatureVerifier, eager: boolean): SignatureBatch {
+  const decoded = entries.map((e) => ('statement' in e ? decodeVerifiedStatement(e.statement) : undefined));
   const checks: SignatureCheck[] = [];
   const checkOf: number[] = [];
   decoded.forEach((d, i) => {
@@ -45,8 +55,21 @@ export async function checkStatements(
     checkOf[i] = checks.length;
     checks.push({ publicKey: d.value.author, message: signedMessage(d.value), signature: d.value.signature });
   });
-  const valid = checks.length === 0 ? [] : await verifySignatures(checks);
-  if (valid.length !== checks.length) throw new Error(`signature verifier answered ${valid.length} of ${checks.length} checks`);
+  let started: Promise<boolean[]> | undefined;
+  const answers = () =>
+    (started ??= (checks.length === 0 ? Promise.resolve([]) : verifySignatures(checks)).then((valid) => {
+      if (valid.length !== checks.length) throw new Error(`signature verifier answered ${valid.length} of ${checks.length} checks`);
+      return valid;
+    }));
+  // Read (and a rejection rethrown) in step 7; never read if an earlier step fails.
+  if (eager) answers().catch(() => undefined);
+  return { decoded, checkOf, answers };
+}
+
+/** Returns, by index into `records`, the checked statement of each revealed entry. */
+export async function checkStatements(records: readonly RebuiltRecord[], charter: Charter, devices: DeviceDirectory, batch: SignatureBatch): Promise<(CheckedStatement | undefined)[]> {
+  const { decoded, checkOf } = batch;
+  const valid = await batch.answers();
   return records.map((r, i) => {
     const d = decoded[i];
     if (d === undefined) return undefined;

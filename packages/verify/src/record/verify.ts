@@ -13,7 +13,7 @@ import { checkInclusion } from './proofs.js';
 import { rebuildChannelRecords } from './rebuild.js';
 import { checkChannelRecords } from './records.js';
 import { verifySequentially } from './signatures.js';
-import { checkStatements } from './statements.js';
+import { checkStatements, startSignatureBatch } from './statements.js';
 import { summarise, transcriptItems, transcriptOf } from './transcript.js';
 import { checkTrust } from './trust.js';
 import type { RecordTrust, RecordVerdict, RecordVerifyOptions } from './types.js';
@@ -34,6 +34,7 @@ async function runChecks(bytes: Uint8Array, trust: RecordTrust, options: RecordV
   const bundle = decodeBundleJson(json.value);
   const charter = decodeUnverifiedCharter(bundle.charter);
   if (!charter.ok) return stop('format', 'channel.charter', 'malformed_charter', charter.error.message);
+  const signatures = startSignatureBatch(bundle.entries, options.verifySignatures ?? verifySequentially, options.verifySignatures !== undefined && options.verifySignatures !== verifySequentially);
   // 2. trust basis
   const basis = checkTrust(charter.value, trust);
   // 3. checkpoints
@@ -47,7 +48,7 @@ async function runChecks(bytes: Uint8Array, trust: RecordTrust, options: RecordV
   // 6. records by index
   checkChannelRecords(bundle, charter.value, records);
   // 7. statements by seq
-  const statements = await checkStatements(records, charter.value, devices, options.verifySignatures ?? verifySequentially);
+  const statements = await checkStatements(records, charter.value, devices, signatures);
   // 8. rules, only if a check was supplied
   let breaches: ReadonlyMap<number, readonly string[]> = new Map();
   if (options.checkRules !== undefined) {
