@@ -101,6 +101,10 @@ test('hotline export with the relay and witnesses stopped; hotline verify offlin
     assert.ok(complete, ok.out);
     const statements = Number(complete[1]);
     assert.ok(statements >= 5, `the messages and the ack: ${ok.out}`);
+    const oneThread = await hotline('verify', bundle, ...offline, '--workers', '1');
+    assert.equal(oneThread.out, ok.out, 'one thread or a pool: the same verdict');
+    assert.equal((await hotline('verify', bundle, ...offline, '--workers', '0')).code, 2, '--workers 0 is bad usage');
+    assert.equal((await hotline('verify', join(w.base, 'no-such.json'), ...offline)).code, 2, 'an unreadable file is bad usage');
     const withHome = await hotline('verify', bundle, '--home', w.homes.wp);
     assert.equal(withHome.code, 0, `with Washington's home: its pinned roots and its charter's policy\n${withHome.err}`);
     const json = JSON.parse((await hotline('verify', bundle, ...offline, '--json')).out) as { verified: boolean; summary: { from: number; to: number } };
