@@ -111,7 +111,8 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     // The level depends on how long the typed commands took (a loaded machine passes the escalation point too).
     assert.match(washingtonView.out, /!! ALARM ack_overdue (OVERDUE|ESCALATED|CRITICAL)/);
     for (let i = 0; i < 50 && !existsSync(alarmFile); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(readFileSync(alarmFile, 'utf8'), 'ack_overdue overdue washington-moscow\n', 'the --on-alarm hook ran once, with the alarm in its environment');
+    // Once, at whatever level the elapsed time reached (as above: a loaded machine passes the escalation point).
+    assert.match(readFileSync(alarmFile, 'utf8'), /^ack_overdue (overdue|escalated|critical) washington-moscow\n$/, 'the --on-alarm hook ran once, with the alarm in its environment');
     // Moscow's principal acknowledges the overdue PRIORITY, as printed: the alarm clears.
     const ack = typed(find(/ ack /));
     assert.equal(ack.code, 0, ack.err + ack.out);
