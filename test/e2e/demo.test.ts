@@ -45,6 +45,13 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     assert.match(out, /washington +LIVE .*co-signed the transcript to #\d+/, 'a live status board');
     assert.match(out, /alerts {4}none/, 'nothing failed to verify');
     assert.match(out, /2 witness cosignature\(s\)/, 'checkpoints are cosigned by both parties\' witnesses');
+    // The demo ends by exporting its channel and verifying the bundle offline.
+    assert.match(out, /10\. The record: Moscow's principal exports washington-moscow from its archive alone/);
+    assert.match(out, /^ {3}exported washington-moscow seq 1\.\.\d+: \d+ statements/m);
+    assert.match(out, /^ {3}verified \S+record\.json: channel washington-moscow \(washington, moscow\)$/m);
+    assert.match(out, /^ {3}trust basis: roots moscow\+[0-9a-f]{8}…, washington\+[0-9a-f]{8}…|^ {3}trust basis: roots washington\+[0-9a-f]{8}…, moscow\+[0-9a-f]{8}…/m);
+    assert.match(out, /certificates valid at record time/);
+    assert.match(out, /^ {3}\d+ statements, 0 withheld, seq 1\.\.\d+ complete/m);
 
     const printed = out.split('\n').filter((l) => l.startsWith('  npm run -s hotline -- ')).map((l) => l.trim());
     assert.ok(printed.every((l) => !/ send .*acknowledges/i.test(l)), 'no printed send pretends to be an acknowledgement');
@@ -104,7 +111,8 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     // The level depends on how long the typed commands took (a loaded machine passes the escalation point too).
     assert.match(washingtonView.out, /!! ALARM ack_overdue (OVERDUE|ESCALATED|CRITICAL)/);
     for (let i = 0; i < 50 && !existsSync(alarmFile); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(readFileSync(alarmFile, 'utf8'), 'ack_overdue overdue washington-moscow\n', 'the --on-alarm hook ran once, with the alarm in its environment');
+    // Once, at whatever level the elapsed time reached (as above: a loaded machine passes the escalation point).
+    assert.match(readFileSync(alarmFile, 'utf8'), /^ack_overdue (overdue|escalated|critical) washington-moscow\n$/, 'the --on-alarm hook ran once, with the alarm in its environment');
     // Moscow's principal acknowledges the overdue PRIORITY, as printed: the alarm clears.
     const ack = typed(find(/ ack /));
     assert.equal(ack.code, 0, ack.err + ack.out);
@@ -125,6 +133,11 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     assert.equal(status.code, 0, status.err + status.out);
     assert.match(status.out, /ack PRIORITY +#\d+ washington → moscow: OVERDUE \(due .*, acknowledged/, 'late, and on the record as late');
     assert.match(status.out, /members: moscow \/ Operator; moscow \/ Principal; washington \/ Deputy; washington \/ Operator; washington \/ Principal/);
+    // The printed verify command, typed: offline, only the roots and the policy.
+    const verifyLine = find(/ verify \S+record\.json --root \S+ --root \S+ --policy \S+witness-policy\.txt$/);
+    const reverified = typed(verifyLine);
+    assert.equal(reverified.code, 0, reverified.err + reverified.out);
+    assert.match(reverified.out, /seq 1\.\.\d+ complete/);
     const show = typed(find(/ channel show /));
     assert.equal(show.code, 0, show.err);
     assert.match(show.out, /party {5}moscow .* SIGNED/);

@@ -8,10 +8,10 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { toHex } from '@hotline/log';
+import { formatVerifierKey, toHex } from '@hotline/log';
 import { Precedence, type Charter } from '@hotline/protocol';
 import type { HotlineProcess } from '@hotline/relay/child';
-import { acknowledge, approveDraft, catchUp, draftMessage, draftsView, sendMessage, transcriptView, type Sent, type Terminal } from '@hotline/terminal';
+import { acknowledge, approveDraft, catchUp, draftMessage, draftsView, KeyStore, sendMessage, transcriptView, type Sent, type Terminal } from '@hotline/terminal';
 import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
 import { onStopSignal, type StopRequest } from '../listen.js';
 import { archivedSince, cursorAtEnd } from '../demo/follow.js';
@@ -20,6 +20,8 @@ import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PEOPLE, PRIORITY_DEADLINE_SECO
 import { runLogDemo } from './demo-log.js';
 import { processIo } from '../command-io.js';
 import { runStatus } from './status.js';
+import { runExport } from './export.js';
+import { runVerify } from './verify.js';
 
 export const DEMO: CommandSpec = {
   command: 'demo',
@@ -38,7 +40,10 @@ export const DEMO: CommandSpec = {
   8. every terminal verifies everything (log inclusion under a checkpoint both witnesses
      cosigned, chain, MLS, signatures, commitments, the hotline rules); the verified
      transcript and the status board are printed, with the commands to send, watch and
-     acknowledge as either party from another shell.
+     acknowledge as either party from another shell;
+  9. Moscow's principal exports the channel's record bundle from its archive alone, and it is
+     verified offline with only the two roots and the witness policy; the verify command is
+     printed to run again.
 The servers keep running, and the demo shows what Moscow's principal verifies, until Ctrl-C
 (or SIGTERM): then it stops the relay and the witnesses it started, by PID, and exits 0.`,
   options: [
@@ -143,6 +148,28 @@ function commands(world: World, overdueId: string, keepRunning: boolean): string
     `  ${run} channel show ${world.charterFile}`,
     keepRunning ? 'Every command verifies what the relay says before showing it. Ctrl-C here stops the servers.' : 'Every command verifies what the relay says before showing it.',
   ];
+}
+
+/**
+ * Step 10: the record. Exported from Moscow's principal's archive (no relay involved), verified
+ * with nothing but the two parties' roots and the witness policy file, and the verify command
+ * printed for the reader to run again — or to run on another machine, with the file.
+ */
+async function record(world: World, print: (line: string) => void): Promise<void> {
+  const bundle = join(world.dir, 'record.json');
+  const policy = join(world.dir, 'witness-policy.txt');
+  const home = world.home('moscow-principal');
+  print(`\n10. The record: Moscow's principal exports ${CHANNEL_NAME} from its archive alone, and anyone holding the two roots and the witness policy verifies it offline:`);
+  const indented = (l: string) => print(l.split('\n').map((x) => `   ${x}`).join('\n'));
+  const exported = await runExport([CHANNEL_NAME, '--out', bundle, '--force', '--home', home], processIo(indented, indented));
+  if (exported !== 0) throw new Error(`the demo's export failed (exit ${exported})`);
+  const roots = new KeyStore(home).trusted().map((k) => formatVerifierKey(k)).sort();
+  const verifyArgs = [bundle, ...roots.flatMap((r) => ['--root', r]), '--policy', policy];
+  const verified = await runVerify(verifyArgs, processIo(indented, indented));
+  if (verified !== 0) throw new Error(`the demo's bundle did not verify (exit ${verified})`);
+  print('   Verify it again (offline, anywhere, with the file):');
+  print(`  npm run -s hotline -- verify ${verifyArgs.join(' ')}`);
+  // TODO(integrator): with helper-render merged, `await runRender([bundle, '--html', join(world.dir, 'record.html'), ...verifyArgs.slice(1)], processIo(indented, indented))` here, then print that path as the rendering's.
 }
 
 /** Shows, until a stop signal, what Moscow's principal's archive gains (see demo/follow.ts). */
@@ -252,6 +279,7 @@ async function show(world: World, print: (line: string) => void, stop: StopReque
   print(`\n9. Washington principal's status board (liveness, who co-signed how far, deadlines, alarms):`);
   const indented = (l: string) => print(l.split('\n').map((x) => `   ${x}`).join('\n'));
   await runStatus(['--home', world.home('washington-principal')], processIo(indented, indented));
+  await record(world, print);
   print('');
   for (const line of commands(world, overdueId, keepRunning)) print(line);
   if (keepRunning) {
