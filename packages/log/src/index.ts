@@ -9,6 +9,7 @@ export { HASH_SIZE, leafHash, nodeHash, emptyRoot, treeRoot, foldRight, StackAcc
 export { type NodeId, perfectSubtrees, isPowerOfTwo } from './tree-math.js';
 export { rootFromInclusionProof, verifyInclusion, verifyConsistency } from './verify.js';
 export { type HashReader, type ProofElement, inclusionPlan, consistencyPlan, inclusionProof, consistencyProof, rootAt } from './prove.js';
+export { type IndexedLeaf, multiInclusionPlan, multiInclusionProof, rootFromMultiInclusion, verifyMultiInclusion } from './multi-inclusion.js';
 export { MemoryTree } from './memory-tree.js';
 export {
   type Note,

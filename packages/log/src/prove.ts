@@ -64,7 +64,8 @@ export function consistencyPlan(size1: number, size2: number): Result<ProofEleme
   return ok(plan);
 }
 
-async function materialise(plan: readonly ProofElement[], reader: HashReader): Promise<Result<Uint8Array[]>> {
+/** Reads a plan's nodes in one batch and folds each element into its proof hash. */
+export async function materialise(plan: readonly ProofElement[], reader: HashReader): Promise<Result<Uint8Array[]>> {
   const nodes = plan.flat();
   const read = await reader.readNodes(nodes);
   if (!read.ok) return read;

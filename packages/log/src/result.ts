@@ -35,6 +35,7 @@ export type LogErrorCode =
   | 'wrong_proof_length'
   | 'root_mismatch'
   | 'size_mismatch'
+  | 'malformed_leaf_set'
   // tiles (c2sp.org/tlog-tiles)
   | 'malformed_tile_path'
   | 'malformed_tile'

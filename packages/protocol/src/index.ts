@@ -68,6 +68,8 @@ export {
   draftCharter,
   signCharter,
   decodeCharter,
+  decodeUnverifiedCharter,
+  verifyCharterSignatures,
   verifyCharter,
   charterId,
 } from './charter.js';

@@ -4,3 +4,7 @@
  */
 export const VERIFY_PACKAGE = '@hotline/verify';
 export * from './record/types.js';
+export { encodeRecordBundle } from './record/encode.js';
+export { verifyRecordBundle } from './record/verify.js';
+export { verifySequentially } from './record/signatures.js';
+export { type Json, canonicalJson, encodeCanonicalJson, readCanonicalJson } from './json/canonical-json.js';

@@ -4,7 +4,7 @@
  * either the summary and the verified transcript, or the first failure in the spec's order.
  * Renderings and `hotline verify` read only these types, never the bundle's JSON.
  */
-import type { Role } from '@hotline/protocol';
+import type { Charter, DeviceCertificate, Role, Statement } from '@hotline/protocol';
 
 export const RECORD_MEDIA_TYPE = 'application/vnd.hotline.record+json;version=1';
 
@@ -84,6 +84,8 @@ export interface RecordSummary {
   readonly statements: number;
   readonly withheld: number;
   readonly handshakes: number;
+  /** True only when a rules check ran (`options.checkRules`) and found no failure. */
+  readonly rulesChecked: boolean;
 }
 
 export interface TranscriptAuthor {
@@ -140,3 +142,42 @@ export interface RecordTranscript {
 export type RecordVerdict =
   | { readonly ok: true; readonly summary: RecordSummary; readonly transcript: RecordTranscript }
   | { readonly ok: false; readonly failure: RecordFailure };
+
+/** What the rules step is given: the verified channel history, in seq order. */
+export interface RecordRulesInput {
+  readonly charter: Charter;
+  readonly items: readonly RecordRulesItem[];
+}
+
+export interface RecordRulesItem {
+  readonly seq: number;
+  readonly logIndex: number;
+  readonly receivedAt: number;
+  /** chain[seq], from the rebuilt record. */
+  readonly chainHash: Uint8Array;
+  readonly kind: 'statement' | 'withheld' | 'handshake';
+  /** For a revealed statement: it, verified (signature, channel, certificate at record time). */
+  readonly statement?: Statement;
+  readonly certificate?: DeviceCertificate;
+}
+
+export interface RecordRulesOutcome {
+  /** The first rule the history breaks so badly that the bundle fails (step "rules"). */
+  readonly failure?: { readonly item: string; readonly code: string; readonly message: string };
+  /** Rule names each seq's statement breaks, shown in the transcript. */
+  readonly breaches?: ReadonlyMap<number, readonly string[]>;
+}
+
+/**
+ * The hotline rules over a bundle's history (packages/verify/src/rules, wired by the caller).
+ * The verifier runs no rules of its own: without this, the rules step is skipped and the
+ * summary says so (`rulesChecked: false`).
+ */
+export type RecordRulesCheck = (input: RecordRulesInput) => RecordRulesOutcome | Promise<RecordRulesOutcome>;
+
+export interface RecordVerifyOptions {
+  /** Default: sequential, in this thread. */
+  readonly verifySignatures?: BatchSignatureVerifier;
+  /** Default: none (rules not checked). */
+  readonly checkRules?: RecordRulesCheck;
+}

@@ -1,0 +1,67 @@
+/**
+ * verifyRecordBundle (record.md "Order of checks"): format → trust basis → checkpoints → proofs
+ * → directory → records by index → statements by seq → rules. Each step runs only on what the
+ * steps before it established, and the verdict names the first failing item in that order.
+ */
+import { decodeUnverifiedCharter } from '@hotline/protocol';
+import { readCanonicalJson } from '../json/canonical-json.js';
+import { decodeBundleJson } from './bundle-json.js';
+import { checkCheckpoints } from './checkpoints.js';
+import { checkDirectory } from './directory.js';
+import { RecordStop, stop } from './failure.js';
+import { checkInclusion } from './proofs.js';
+import { rebuildChannelRecords } from './rebuild.js';
+import { checkChannelRecords } from './records.js';
+import { verifySequentially } from './signatures.js';
+import { checkStatements } from './statements.js';
+import { summarise, transcriptItems, transcriptOf } from './transcript.js';
+import { checkTrust } from './trust.js';
+import type { RecordTrust, RecordVerdict, RecordVerifyOptions } from './types.js';
+
+export async function verifyRecordBundle(bytes: Uint8Array, trust: RecordTrust, options: RecordVerifyOptions = {}): Promise<RecordVerdict> {
+  try {
+    return await runChecks(bytes, trust, options);
+  } catch (error) {
+    if (error instanceof RecordStop) return { ok: false, failure: error.failure };
+    throw error;
+  }
+}
+
+async function runChecks(bytes: Uint8Array, trust: RecordTrust, options: RecordVerifyOptions): Promise<RecordVerdict> {
+  // 1. format
+  const json = readCanonicalJson(bytes);
+  if (!json.ok) stop('format', 'bundle', json.error.code, json.error.message);
+  const bundle = decodeBundleJson(json.value);
+  const charter = decodeUnverifiedCharter(bundle.charter);
+  if (!charter.ok) return stop('format', 'channel.charter', 'malformed_charter', charter.error.message);
+  // 2. trust basis
+  const basis = checkTrust(charter.value, trust);
+  // 3. checkpoints
+  const checkpoints = checkCheckpoints(bundle, basis.policy);
+  const final = checkpoints[0]!;
+  // 4. proofs
+  const records = rebuildChannelRecords(bundle, charter.value);
+  checkInclusion(bundle, records, final.checkpoint);
+  // 5. directory
+  const devices = checkDirectory(bundle, charter.value, basis);
+  // 6. records by index
+  checkChannelRecords(bundle, charter.value, records);
+  // 7. statements by seq
+  const statements = await checkStatements(records, charter.value, devices, options.verifySignatures ?? verifySequentially);
+  // 8. rules, only if a check was supplied
+  let breaches: ReadonlyMap<number, readonly string[]> = new Map();
+  if (options.checkRules !== undefined) {
+    const outcome = await options.checkRules({
+      charter: charter.value,
+      items: records.map((r, i) => {
+        const s = statements[i];
+        const kind = 'statement' in r.entry ? 'statement' : 'withheld' in r.entry ? 'withheld' : 'handshake';
+        return { seq: r.seq, logIndex: r.logIndex, receivedAt: r.receivedAt, chainHash: r.chainHash, kind, ...(s === undefined ? {} : { statement: s.statement, certificate: s.certificate }) };
+      }),
+    });
+    if (outcome.failure !== undefined) throw new RecordStop({ step: 'rules', ...outcome.failure });
+    breaches = outcome.breaches ?? breaches;
+  }
+  const items = transcriptItems(records, statements, breaches);
+  return { ok: true, summary: summarise(basis, final, items, options.checkRules !== undefined), transcript: transcriptOf(charter.value, final, basis, items) };
+}
