@@ -14,7 +14,7 @@ export const EXIT = { ok: 0, alert: 1, usage: 2, unreachable: 3 } as const;
 export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 
 /** Codes only the CLI fails with: its arguments, its environment, and what it reports itself. */
-export const CLI_ERROR_CODES = ['usage', 'bad_clock_offset', 'not_sent', 'server_start_failed'] as const;
+export const CLI_ERROR_CODES = ['usage', 'bad_clock_offset', 'not_sent', 'server_start_failed', 'file_exists', 'unreadable_file', 'record_invalid'] as const;
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
 export type ErrorCode = TerminalErrorCode | CliErrorCode;
 
@@ -54,6 +54,9 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, ExitStatus>> = {
   not_authorised: EXIT.usage,
   lost_epoch: EXIT.usage,
   unsupported: EXIT.usage,
+  file_exists: EXIT.usage,
+  unreadable_file: EXIT.usage,
+  record_invalid: EXIT.alert,
   relay_refused: EXIT.alert,
   malformed_receipt: EXIT.alert,
   not_sent: EXIT.alert,

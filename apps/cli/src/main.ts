@@ -16,12 +16,13 @@ import { STATUS, runStatus } from './commands/status.js';
 import { TERMINAL, runTerminal } from './commands/terminal.js';
 import { EXIT, failureLines, failureOf } from './failures.js';
 import { RULES, runRule } from './commands/rules.js';
+import { RENDER, runRender } from './commands/render.js';
 import { renderHelp } from './help.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { commandOf, forwardToService, serviceCommand } from './forwarding.js';
 
 /** Every command's table, subcommands included: what --help is generated from (and tested against). */
-export const COMMAND_SPECS: readonly CommandSpec[] = [DEMO, DEMO_LOG, RELAY, WITNESS, PARTY, ...(PARTY.subcommands ?? []), INIT, CHANNEL, ...(CHANNEL.subcommands ?? []), SEND, WATCH, STATUS, TERMINAL, ...Object.values(RULES)];
+export const COMMAND_SPECS: readonly CommandSpec[] = [DEMO, DEMO_LOG, RELAY, WITNESS, PARTY, ...(PARTY.subcommands ?? []), INIT, CHANNEL, ...(CHANNEL.subcommands ?? []), SEND, WATCH, STATUS, TERMINAL, ...Object.values(RULES), RENDER];
 
 const HELP = `usage: hotline <command> [options]
 
@@ -51,6 +52,7 @@ Commands:
               automatically once approved
   freeze, unfreeze, edit, close
               a principal freezes a channel; edit a message; close a thread
+  render      draw a verified record bundle as HTML or PDF (a rendering, not evidence)
 
 Not built yet (see the README's status table):
   export, verify, leak-check, console, bench (use: npm run bench)
@@ -79,6 +81,7 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   send: runSend,
   watch: runWatch,
   status: runStatus,
+  render: runRender,
   terminal: (argv, io) => runTerminal(argv, io.print, runInService),
   ...Object.fromEntries(Object.keys(RULES).map((name) => [name, (argv: readonly string[], io: CommandIo) => runRule(name, argv, io)])),
 };

@@ -76,7 +76,7 @@ function otherNotes(s: TranscriptStatement, index: TranscriptIndex): string[] {
     heartbeat: `Heartbeat: the author's terminal reports it is live and has seen seq ${s.head.seq}.`,
     freeze: 'Freeze: until an unfreeze, only heartbeats and an unfreeze count.',
     unfreeze: 'Unfreeze: the channel is open again.',
-    'close-thread': 'Closes the thread.',
+    closeThread: 'Closes the thread.',
     approval: 'Approval of a draft (the two-person rule).',
     draft: 'A draft awaiting approval.',
   };

@@ -30,7 +30,7 @@ export interface RenderingView {
   readonly verifyNotes: readonly string[];
   readonly facts: readonly Fact[];
   readonly entries: readonly EntryView[];
-  /** The final checkpoint's newest cosignature time (ms): the PDF's fixed dates. */
+  /** The final checkpoint's newest cosignature time, in ms: the PDF's fixed dates. */
   readonly issuedAt: number;
 }
 
@@ -55,7 +55,7 @@ export function renderingView(transcript: RecordTranscript, summary: RecordSumma
     ],
     facts: facts(transcript, summary, digest),
     entries: transcript.items.map((item: TranscriptItem) => entryView(item, index, transcript.checkpoint)),
-    issuedAt: Math.max(0, ...transcript.checkpoint.cosignatures.map((c) => c.time)),
+    issuedAt: Math.max(0, ...transcript.checkpoint.cosignatures.map((c) => c.time)) * 1000,
   };
 }
 
@@ -68,7 +68,9 @@ function facts(transcript: RecordTranscript, summary: RecordSummary, digest: str
     { label: 'Party roots', value: summary.roots.map((r) => `${visibleText(r.party)}: ${visibleText(r.vkey)}`).join('; ') },
     { label: 'Witnesses', value: `${summary.witnesses.map(visibleText).join(', ')}; quorum ${summary.quorum}` },
     { label: 'Checkpoint', value: `${visibleText(checkpoint.origin)}, size ${checkpoint.size}, root ${checkpoint.root}` },
-    { label: 'Cosigned', value: checkpoint.cosignatures.map((c) => `${visibleText(c.witness)} at ${utcTime(c.time)}`).join('; ') || 'no cosignatures' },
+    // A cosignature's time is in seconds (c2sp.org/tlog-cosignature), as the transcript carries it.
+    { label: 'Cosigned', value: checkpoint.cosignatures.map((c) => `${visibleText(c.witness)} at ${utcTime(c.time * 1000)}`).join('; ') || 'no cosignatures' },
+    { label: 'Hotline rules', value: summary.rulesChecked ? 'checked over the whole range' : 'NOT checked by the verifier that made this rendering (signatures, proofs and certificates were)' },
     { label: 'Bundle SHA-256', value: digest },
     { label: 'Rendering', value: `${RENDERING_FORMAT}; font ${RENDERING_FONT}; times in UTC` },
   ];

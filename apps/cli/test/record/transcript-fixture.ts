@@ -52,8 +52,9 @@ export const TRANSCRIPT: RecordTranscript = {
     size: 1100,
     root: 'ab'.repeat(32),
     cosignatures: [
-      { witness: 'witness.washington.example', time: T0 + 15 * 60_000 },
-      { witness: 'witness.moscow.example', time: T0 + 15 * 60_000 + 1_000 },
+      // Seconds, as cosignatures carry them.
+      { witness: 'witness.washington.example', time: (T0 + 15 * 60_000) / 1000 },
+      { witness: 'witness.moscow.example', time: (T0 + 15 * 60_000) / 1000 + 1 },
     ],
   },
   items: ITEMS,
@@ -72,6 +73,7 @@ export const SUMMARY: RecordSummary = {
   statements: 12,
   withheld: 1,
   handshakes: 1,
+  rulesChecked: true,
 };
 
 /** Stands in for the bundle's bytes: a rendering only hashes and attaches them. */
