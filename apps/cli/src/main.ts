@@ -16,13 +16,15 @@ import { STATUS, runStatus } from './commands/status.js';
 import { TERMINAL, runTerminal } from './commands/terminal.js';
 import { EXIT, failureLines, failureOf } from './failures.js';
 import { RULES, runRule } from './commands/rules.js';
+import { EXPORT, runExport } from './commands/export.js';
+import { VERIFY, runVerify } from './commands/verify.js';
 import { RENDER, runRender } from './commands/render.js';
 import { renderHelp } from './help.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { commandOf, forwardToService, serviceCommand } from './forwarding.js';
 
 /** Every command's table, subcommands included: what --help is generated from (and tested against). */
-export const COMMAND_SPECS: readonly CommandSpec[] = [DEMO, DEMO_LOG, RELAY, WITNESS, PARTY, ...(PARTY.subcommands ?? []), INIT, CHANNEL, ...(CHANNEL.subcommands ?? []), SEND, WATCH, STATUS, TERMINAL, ...Object.values(RULES), RENDER];
+export const COMMAND_SPECS: readonly CommandSpec[] = [DEMO, DEMO_LOG, RELAY, WITNESS, PARTY, ...(PARTY.subcommands ?? []), INIT, CHANNEL, ...(CHANNEL.subcommands ?? []), SEND, WATCH, STATUS, TERMINAL, EXPORT, VERIFY, ...Object.values(RULES), RENDER];
 
 const HELP = `usage: hotline <command> [options]
 
@@ -52,10 +54,14 @@ Commands:
               automatically once approved
   freeze, unfreeze, edit, close
               a principal freezes a channel; edit a message; close a thread
+  export      a channel's record bundle from this home's archive, no relay needed
+              (hotline export --help)
+  verify      check a record bundle offline against the parties' roots and the
+              witness policy; names the first thing wrong (hotline verify --help)
   render      draw a verified record bundle as HTML or PDF (a rendering, not evidence)
 
 Not built yet (see the README's status table):
-  export, verify, leak-check, console, bench (use: npm run bench)
+  leak-check, console, bench (use: npm run bench)
 
 Options:
   --help      show help for hotline or for a command
@@ -66,7 +72,7 @@ Exit status: 0 on success; 1 on a verification failure or an open evidence alert
 cannot be reached or is not serving (send queues the message, status and watch --once
 show the last verified state from the archive). 1 wins over 3.`;
 
-const NOT_YET = new Set(['export', 'verify', 'leak-check', 'console', 'bench']);
+const NOT_YET = new Set(['leak-check', 'console', 'bench']);
 
 type Run = (argv: readonly string[], io: CommandIo) => Promise<number>;
 
@@ -83,6 +89,8 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   status: runStatus,
   render: runRender,
   terminal: (argv, io) => runTerminal(argv, io.print, runInService),
+  export: runExport,
+  verify: runVerify,
   ...Object.fromEntries(Object.keys(RULES).map((name) => [name, (argv: readonly string[], io: CommandIo) => runRule(name, argv, io)])),
 };
 

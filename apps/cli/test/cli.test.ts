@@ -33,7 +33,7 @@ test('unknown commands and options are usage errors (exit 2) with a clear messag
   const range = await run('demo', 'log', '--entries', '0');
   assert.equal(range.code, 2);
   assert.match(range.err, /--entries must be between 1 and 1000000/);
-  const notYet = await run('verify');
+  const notYet = await run('leak-check');
   assert.equal(notYet.code, 2);
   assert.match(notYet.err, /not built yet/);
   const noCommand = await run('channel');

@@ -53,6 +53,9 @@ export const TERMINAL_ERROR_CODES = [
   'group_state_broken',
   'archive_inconsistent',
   'terminal_vanished',
+  // A record export.
+  'bad_range',
+  'record_incomplete',
 ] as const;
 
 export type TerminalErrorCode = (typeof TERMINAL_ERROR_CODES)[number];

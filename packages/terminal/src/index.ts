@@ -49,3 +49,6 @@ export { LocalSocketServer, TerminalAlreadyRunning, answers as localSocketAnswer
 export { forwardCommand, TerminalVanished, type ForwardOptions } from './service/local-socket-client.js';
 export { localSocketPath, SocketPathError } from './service/socket-path.js';
 export { charterView, type CharterView } from './views/charter-view.js';
+export { gatherRecord, type ExportRange, type ExportRequest, type GatheredRecord, type RecordSource } from './record/export.js';
+export { openRecordSource, type OpenedRecordSource } from './record/source.js';
+export { LogHashes } from './archive/log-hashes.js';

@@ -15,6 +15,7 @@ import { getCiphersuiteImpl, type CiphersuiteImpl, type MlsContext } from 'ts-ml
 import { createHash } from 'node:crypto';
 import { Archive } from './archive/archive.js';
 import { Conditions } from './archive/conditions.js';
+import { LogHashes } from './archive/log-hashes.js';
 import type { CutOff } from './rules/board.js';
 import { bounds, type Bounds } from './log-checks/bounds.js';
 import { checkFreshness, ENTRY_BUNDLES, noteCheckpointAnswer, type LogHealthDeps } from './log-checks/log-health.js';
@@ -70,6 +71,8 @@ export class Terminal {
   readonly conditions: Conditions;
   readonly bounds: Bounds;
   readonly directory: Directory;
+  /** The leaf hashes of every scanned log entry: proofs for a record export, with no relay. */
+  readonly logHashes: LogHashes;
   readonly groups: GroupStateStore;
   readonly outbox: Outbox;
   readonly keyPackages: KeyPackages;
@@ -95,6 +98,11 @@ export class Terminal {
     this.archive = new Archive(db, this.now);
     this.conditions = new Conditions(db, this.now, this.archive.feed);
     this.directory = new Directory(db, () => this.roots());
+    this.logHashes = new LogHashes(db);
+    // A home scanned before record export kept neither leaf hashes nor directory streams (a scan
+    // stores the hashes before it moves the scan state, so fewer hashes than scanned entries
+    // means exactly that): scan the whole log again at the next refresh, which fills both.
+    if (this.logHashes.size() < (this.directory.scanState()?.size ?? 0)) this.directory.rescan();
     this.groups = new GroupStateStore(db, keys.storageKey(options.passphrase));
     this.outbox = new Outbox(db);
     this.keyPackages = new KeyPackages(db, sealer);
@@ -243,6 +251,7 @@ export class Terminal {
       return;
     }
     this.conditions.end('unavailable', ENTRY_BUNDLES);
+    if (scanned.records.length > 0) this.logHashes.store(scanned.records[0]!.logIndex, scanned.records.map((r) => r.record));
     const tags = new Set(this.charters.all().map((c) => toHex(channelTag(c.channelId))));
     const insert = prepared(this.db, 'INSERT INTO channel_records (log_index, record, tag, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
     this.db.transaction(() => {

@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS statements (
 CREATE INDEX IF NOT EXISTS statements_by_kind ON statements (channel, type, valid, seq);
 CREATE TABLE IF NOT EXISTS chains (channel BLOB NOT NULL, seq INTEGER NOT NULL, chain BLOB NOT NULL, PRIMARY KEY (channel, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, verified_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS channel_records (log_index INTEGER PRIMARY KEY, record BLOB NOT NULL, tag BLOB NOT NULL, seq INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS channel_records_by_seq ON channel_records (tag, seq);
 CREATE TABLE IF NOT EXISTS used_drafts (channel BLOB NOT NULL, draft TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (channel, draft)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alarms (channel BLOB NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (channel, code, message)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alerts (
@@ -171,6 +173,32 @@ export class Archive {
     }).immediate();
   }
 
+  /**
+   * Keeps the log record of an envelope the channel's verification moved past (statement,
+   * commit or refused content), beside those the log scan keeps: a channel joined after the scan
+   * passed its first records still has every record of what it verified, for a record export.
+   */
+  keepRecord(logIndex: number, record: Uint8Array): void {
+    const decoded = decodeRecord(record);
+    if (decoded.ok) prepared(this.db, 'INSERT INTO channel_records (log_index, record, tag, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(logIndex, record, decoded.value.streamTag, decoded.value.seq);
+  }
+
+  /** Every checkpoint this terminal verified, smallest first (signed-note text, with the cosignatures it was shown). */
+  checkpoints(): { size: number; note: string }[] {
+    return (prepared(this.db, 'SELECT size, note FROM checkpoints ORDER BY size').all() as { size: number; note: string }[]).map((r) => ({ size: Number(r.size), note: r.note }));
+  }
+
+  /** A channel's log records kept for seqs `from`..`to`, in seq order (gaps are what the archive lacks). */
+  channelRecords(tag: Uint8Array, from: number, to: number): { logIndex: number; seq: number; record: Uint8Array }[] {
+    return (prepared(this.db, 'SELECT log_index, seq, record FROM channel_records WHERE tag = ? AND seq >= ? AND seq <= ? ORDER BY seq').all(tag, from, to) as { log_index: number; seq: number; record: Buffer }[]).map((r) => ({ logIndex: Number(r.log_index), seq: Number(r.seq), record: new Uint8Array(r.record) }));
+  }
+
+  /** The archived statement of a channel whose id starts with `hex` (full id, or a unique prefix). */
+  statementIdsLike(channelId: Uint8Array, hex: string): { seq: number; id: string }[] {
+    const rows = prepared(this.db, 'SELECT seq, statement_id FROM statements WHERE channel = ? AND hex(statement_id) LIKE ?').all(channelId, `${hex.toUpperCase()}%`) as { seq: number; statement_id: Buffer }[];
+    return rows.map((r) => ({ seq: Number(r.seq), id: toHex(r.statement_id) }));
+  }
+
   /** Moves a channel past an envelope that carried no statement (an MLS commit), verified. */
   advance(channelId: Uint8Array, after: ChannelPosition): void {
     this.setPosition(channelId, after);
@@ -230,6 +258,12 @@ export class Archive {
     return row === undefined ? undefined : { ...stored(row), logIndex: Number(row.log_index) };
   }
 
+  /** The signed statement bytes archived at a channel's seq (valid or not), if it is one. */
+  rawAt(channelId: Uint8Array, seq: number): Uint8Array | undefined {
+    const row = prepared(this.db, 'SELECT statement FROM statements WHERE channel = ? AND seq = ?').get(channelId, seq) as { statement: Buffer } | undefined;
+    return row === undefined ? undefined : new Uint8Array(row.statement);
+  }
+
   /** The smallest checkpoint this terminal verified that covers log index `logIndex`: the evidence of inclusion. */
   checkpointCovering(logIndex: number): { size: number; note: string } | undefined {
     const row = prepared(this.db, 'SELECT size, note FROM checkpoints WHERE size > ? ORDER BY size LIMIT 1').get(logIndex) as { size: number; note: string } | undefined;
@@ -259,6 +293,12 @@ export class Archive {
   chainAt(channelId: Uint8Array, seq: number): Uint8Array | undefined {
     const row = prepared(this.db, 'SELECT chain FROM chains WHERE channel = ? AND seq = ?').get(channelId, seq) as { chain: Buffer } | undefined;
     return row === undefined ? undefined : new Uint8Array(row.chain);
+  }
+
+  /** The first seq whose chain this terminal holds for a channel (where its history starts: the commit that added it). */
+  firstChainSeq(channelId: Uint8Array): number | undefined {
+    const row = prepared(this.db, 'SELECT min(seq) AS m FROM chains WHERE channel = ?').get(channelId) as { m: number | null };
+    return row.m ?? undefined;
   }
 
   /** An archived statement of a channel by its id. */

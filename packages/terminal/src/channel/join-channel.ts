@@ -125,6 +125,7 @@ async function acceptVerified(t: Terminal, inv: Invitation, charter: Charter): P
     t.charters.add(charter, t.now());
     t.groups.save(charter.channelId, state, t.now());
     t.archive.advance(charter.channelId, { nextSeq: r.seq + 1, chain: r.chainHash, receivedAt: r.receivedAt });
+    t.archive.keepRecord(delivery.logIndex, delivery.record); // the first record of this member's history, for a record export
     t.keyPackages.remove(inv.keyPackageHash);
     return true;
   });

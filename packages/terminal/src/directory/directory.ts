@@ -13,7 +13,7 @@
 import { prepared } from '../store/terminal-db.js';
 import type Database from 'better-sqlite3';
 import { bytesEqual, toHex, type VerifierKey } from '@hotline/log';
-import { certificateHash, decodeDeviceCertificate, decodeRecord, decodeRoles, encodeRoles, partyTag, RecordKind, verifyDeviceCertificate, type Role } from '@hotline/protocol';
+import { certificateHash, decodeDeviceCertificate, decodeRecord, decodeRoles, encodeRoles, partyTag, RecordKind, revocationHash, verifyDeviceCertificate, type Role } from '@hotline/protocol';
 import type { ScannedRecord } from './log-scanner.js';
 
 const SCHEMA = `
@@ -29,7 +29,18 @@ CREATE TABLE IF NOT EXISTS directory (
   revoked_index INTEGER
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS log_scan (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, edge BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS directory_records (log_index INTEGER PRIMARY KEY, party TEXT NOT NULL, seq INTEGER NOT NULL, record BLOB NOT NULL, entry BLOB);
+CREATE INDEX IF NOT EXISTS directory_records_by_party ON directory_records (party, seq);
+CREATE TABLE IF NOT EXISTS revocation_bytes (hash BLOB PRIMARY KEY, revocation BLOB NOT NULL) WITHOUT ROWID;
 `;
+
+/** One record of a party's directory stream, with the certificate or revocation it logs (undefined if this archive never held it). */
+export interface DirectoryStreamEntry {
+  readonly logIndex: number;
+  readonly seq: number;
+  readonly record: Uint8Array;
+  readonly entry: Uint8Array | undefined;
+}
 
 export interface DirectoryEntry {
   readonly deviceKey: Uint8Array;
@@ -92,6 +103,17 @@ export class Directory {
     db.exec(SCHEMA);
   }
 
+  /** Keeps a revocation this home issued: the relay serves no revocations, and a record export carries them whole. */
+  keepRevocation(bytes: Uint8Array): void {
+    prepared(this.db, 'INSERT INTO revocation_bytes (hash, revocation) VALUES (?, ?) ON CONFLICT DO NOTHING').run(revocationHash({ bytes }), bytes);
+  }
+
+  /** A party's directory stream as scanned, records below log size `below`, in seq order. */
+  stream(party: string, below: number): DirectoryStreamEntry[] {
+    const rows = prepared(this.db, 'SELECT log_index, seq, record, entry FROM directory_records WHERE party = ? AND log_index < ? ORDER BY seq').all(party, below) as { log_index: number; seq: number; record: Buffer; entry: Buffer | null }[];
+    return rows.map((r) => ({ logIndex: Number(r.log_index), seq: Number(r.seq), record: new Uint8Array(r.record), entry: r.entry === null ? undefined : new Uint8Array(r.entry) }));
+  }
+
   /** Where the last committed scan stopped. */
   scanState(): { size: number; edge: Uint8Array } | undefined {
     const row = prepared(this.db, 'SELECT size, edge FROM log_scan WHERE id = 1').get() as { size: number; edge: Buffer } | undefined;
@@ -114,7 +136,12 @@ export class Directory {
       const party = byTag.get(toHex(decoded.value.streamTag));
       if (party === undefined) continue;
       const deviceKey = decoded.value.aux;
+      const keep = (entry: Uint8Array | undefined): void => {
+        writes.push(() => prepared(this.db, 'INSERT INTO directory_records (log_index, party, seq, record, entry) VALUES (?, ?, ?, ?, ?) ON CONFLICT (log_index) DO UPDATE SET entry = coalesce(excluded.entry, entry)').run(logIndex, party, decoded.value.seq, record, entry ?? null));
+      };
       if (decoded.value.kind === RecordKind.revocation) {
+        const known = prepared(this.db, 'SELECT revocation FROM revocation_bytes WHERE hash = ?').get(decoded.value.itemHash) as { revocation: Buffer } | undefined;
+        keep(known === undefined ? undefined : new Uint8Array(known.revocation));
         writes.push(() => prepared(this.db, 'UPDATE directory SET revoked_index = ? WHERE device = ? AND revoked_index IS NULL').run(logIndex, deviceKey));
         continue;
       }
@@ -124,13 +151,16 @@ export class Directory {
       };
       const bytes = await fetch(deviceKey);
       if (bytes === undefined) {
+        keep(undefined);
         forged('the relay cannot produce');
         continue;
       }
       if (!bytesEqual(certificateHash({ bytes }), decoded.value.itemHash)) {
+        keep(undefined);
         forged('is not the certificate the relay serves for it');
         continue;
       }
+      keep(bytes); // the bytes the log recorded, kept whatever the checks below say: an export shows the stream as it is
       const cert = decodeDeviceCertificate(bytes);
       if (!cert.ok) {
         forged(`is malformed (${cert.error.message})`);

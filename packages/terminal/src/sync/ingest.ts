@@ -24,11 +24,16 @@ export async function ingest(channelId: Uint8Array, delivery: Delivery, verifier
   if (verdict.kind === 'accepted') {
     const breach = rules?.(verdict.statement, verdict.seq);
     archive.accept(channelId, { statement: verdict.statement, seq: verdict.seq, logIndex: verdict.logIndex, record: delivery.record }, verifier.position, breach);
+    archive.keepRecord(delivery.logIndex, delivery.record);
     if (breach !== undefined) return { ...verdict, breach };
   } else if (verdict.kind === 'handshake') {
     archive.advance(channelId, verifier.position);
+    archive.keepRecord(delivery.logIndex, delivery.record);
   } else if (verdict.kind === 'alert') {
-    if (verifier.position.nextSeq !== before) archive.skip(channelId, verifier.position, verdict.alert);
+    if (verifier.position.nextSeq !== before) {
+      archive.skip(channelId, verifier.position, verdict.alert);
+      archive.keepRecord(delivery.logIndex, delivery.record);
+    }
     else archive.alert(channelId, verdict.alert);
   }
   return verdict;
