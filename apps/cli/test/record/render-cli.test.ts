@@ -101,3 +101,25 @@ test('bad usage: no output or both, an existing OUT, an unreadable bundle, --pol
   assert.equal((await run(dir, 'render', 'missing.json', '--pdf', 'y.pdf', ...trust)).code, 2);
   assert.equal((await run(dir, 'render', 'record.json', '--pdf', 'y.pdf', '--policy', 'policy.txt', '--home', dir)).code, 2);
 }));
+
+test('verify --rendering: accepts the rendering render wrote, refuses it changed by one byte (exit 1), says so in --json', () => withDir(async (dir, trust) => {
+  for (const [flag, out, kind] of [['--pdf', 'r.pdf', 'PDF'], ['--html', 'r.html', 'HTML']] as const) {
+    assert.equal((await run(dir, 'render', 'record.json', flag, out, ...trust)).code, 0);
+    const good = await run(dir, 'verify', 'record.json', ...trust, '--rendering', out);
+    assert.equal(good.code, 0, good.err);
+    assert.ok(good.out.includes(`rendering ${out}: this bundle's ${kind} rendering, byte for byte`), good.out);
+    const bytes = readFileSync(join(dir, out));
+    const at = Math.floor(bytes.length * 0.7);
+    bytes[at] = bytes[at]! ^ 0x01;
+    writeFileSync(join(dir, `changed-${out}`), bytes);
+    const bad = await run(dir, 'verify', 'record.json', ...trust, '--rendering', `changed-${out}`);
+    assert.equal(bad.code, 1);
+    assert.ok(bad.err.includes(`rendering changed-${out} is NOT this bundle's ${kind} rendering: it differs from a fresh rendering at byte ${at}`), bad.err);
+    const json = await run(dir, 'verify', 'record.json', ...trust, '--rendering', `changed-${out}`, '--json');
+    assert.equal(json.code, 1);
+    assert.deepEqual(JSON.parse(json.out).rendering, { file: `changed-${out}`, ok: false, kind: kind.toLowerCase(), offset: at });
+  }
+  const missing = await run(dir, 'verify', 'record.json', ...trust, '--rendering', 'nowhere.pdf');
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /cannot read the rendering/);
+}));
