@@ -42,6 +42,7 @@ export function pdfBlocks(view: RenderingView, drawable: (text: string) => strin
     ...view.verifyNotes.map((n) => block(n, SMALL)),
     ...view.facts.map((f, i) => block(`${f.label}: ${f.value}`, i === 0 ? { ...FACT, gapBefore: 8 } : FACT)),
     ...view.entries.flatMap((e) => entryBlocks(e, block)),
+    block(`End of the rendering of bundle SHA-256 ${view.digest}.`, { ...SMALL, gapBefore: 12 }),
   ];
 }
 

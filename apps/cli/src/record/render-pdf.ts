@@ -15,6 +15,15 @@ import { renderingFont } from './rendering-font.js';
 import { RENDERING_FORMAT, renderingView, type RenderingView } from './rendering-view.js';
 import { escapeCodePoint } from './visible-text.js';
 
+/**
+ * Every OpenType feature fontkit would apply by default, turned off. pdf-lib draws each glyph at
+ * its own advance and ignores the positioning features (kern, mark) anyway; the substitutions
+ * left (ligatures, contextual forms) buy nothing for Latin and Cyrillic and cost most of the
+ * time of a long rendering (a 1,000-message record: 6 s with them). Without them each code
+ * point is one glyph, so the layout's measure is exact.
+ */
+const NO_SHAPING = Object.fromEntries(['rvrn', 'ltra', 'ltrm', 'rtla', 'rtlm', 'ccmp', 'locl', 'rlig', 'mark', 'mkmk', 'calt', 'clig', 'liga', 'rclt', 'curs', 'kern'].map((f) => [f, false]));
+
 /** A4 in points. */
 const A4: Geometry = { width: 595.28, height: 841.89, margin: 48, footer: 14 };
 
@@ -23,9 +32,9 @@ export async function renderPdf(transcript: RecordTranscript, summary: RecordSum
   const fontBytes = renderingFont();
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
-  const font = await doc.embedFont(fontBytes, { subset: true });
+  const font = await doc.embedFont(fontBytes, { subset: true, features: NO_SHAPING });
   const drawable = drawableText(fontBytes);
-  const pages = layOut(pdfBlocks(view, drawable), A4, (text, size) => font.widthOfTextAtSize(text, size));
+  const pages = layOut(pdfBlocks(view, drawable), A4, advanceMeasure(font));
   pages.forEach((lines, i) => drawPage(doc.addPage([A4.width, A4.height]), lines, font, drawable(footer(view, i + 1, pages.length))));
   const date = new Date(view.issuedAt);
   await doc.attach(bundleBytes, view.bundleName, {
@@ -48,6 +57,28 @@ export async function renderPdf(transcript: RecordTranscript, summary: RecordSum
 function drawableText(fontBytes: Uint8Array): (text: string) => string {
   const glyphs = fontkit.create(fontBytes);
   return (text) => Array.from(text, (c) => (c === '\n' || glyphs.hasGlyphForCodePoint(c.codePointAt(0)!) ? c : escapeCodePoint(c))).join('');
+}
+
+/**
+ * Text width as the sum of each code point's advance, each measured once: what pdf-lib draws
+ * (glyph advances, no kerning), without shaping every candidate line again — shaping per
+ * measurement made a 1,000-message record take half a minute. A ligature can only be narrower
+ * than its letters, so a line measured this way still fits.
+ */
+function advanceMeasure(font: PDFFont): (text: string, size: number) => number {
+  const advances = new Map<string, number>();
+  return (text, size) => {
+    let width = 0;
+    for (const c of text) {
+      let advance = advances.get(c);
+      if (advance === undefined) {
+        advance = font.widthOfTextAtSize(c, 1);
+        advances.set(c, advance);
+      }
+      width += advance;
+    }
+    return width * size;
+  };
 }
 
 function footer(view: RenderingView, page: number, pages: number): string {
