@@ -18,12 +18,13 @@ import { EXIT, failureLines, failureOf } from './failures.js';
 import { RULES, runRule } from './commands/rules.js';
 import { EXPORT, runExport } from './commands/export.js';
 import { VERIFY, runVerify } from './commands/verify.js';
+import { RENDER, runRender } from './commands/render.js';
 import { renderHelp } from './help.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { commandOf, forwardToService, serviceCommand } from './forwarding.js';
 
 /** Every command's table, subcommands included: what --help is generated from (and tested against). */
-export const COMMAND_SPECS: readonly CommandSpec[] = [DEMO, DEMO_LOG, RELAY, WITNESS, PARTY, ...(PARTY.subcommands ?? []), INIT, CHANNEL, ...(CHANNEL.subcommands ?? []), SEND, WATCH, STATUS, TERMINAL, EXPORT, VERIFY, ...Object.values(RULES)];
+export const COMMAND_SPECS: readonly CommandSpec[] = [DEMO, DEMO_LOG, RELAY, WITNESS, PARTY, ...(PARTY.subcommands ?? []), INIT, CHANNEL, ...(CHANNEL.subcommands ?? []), SEND, WATCH, STATUS, TERMINAL, EXPORT, VERIFY, ...Object.values(RULES), RENDER];
 
 const HELP = `usage: hotline <command> [options]
 
@@ -57,6 +58,7 @@ Commands:
               (hotline export --help)
   verify      check a record bundle offline against the parties' roots and the
               witness policy; names the first thing wrong (hotline verify --help)
+  render      draw a verified record bundle as HTML or PDF (a rendering, not evidence)
 
 Not built yet (see the README's status table):
   leak-check, console, bench (use: npm run bench)
@@ -85,6 +87,7 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   send: runSend,
   watch: runWatch,
   status: runStatus,
+  render: runRender,
   terminal: (argv, io) => runTerminal(argv, io.print, runInService),
   export: runExport,
   verify: runVerify,

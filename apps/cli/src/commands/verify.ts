@@ -10,11 +10,12 @@ import { formatVerifierKey, fromBase64, parsePolicy, parseVerifierKey } from '@h
 import { decodeCharter } from '@hotline/protocol';
 import { ed25519Pool } from '@hotline/node-files/ed25519-pool';
 import { KeyStore, openRecordSource } from '@hotline/terminal';
-import { verifyRecordBundle, type RecordFailure, type RecordSummary, type RecordTrust } from '@hotline/verify';
+import { verifyRecordBundle, type RecordFailure, type RecordSummary, type RecordTranscript, type RecordTrust } from '@hotline/verify';
 import { integerFlag, parseCommand, UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
 import { existingHome, HOME_OPTION } from '../home.js';
 import { CliError, EXIT } from '../failures.js';
 import type { CommandIo } from '../command-io.js';
+import { checkRenderingFile, renderingLine } from '../record/rendering-report.js';
 
 export const VERIFY: CommandSpec = {
   command: 'verify',
@@ -33,11 +34,13 @@ place in the log and time, so a bundle still verifies after every device key was
     { name: 'root', type: 'string', placeholder: 'VKEY', multiple: true, description: "a party's root key (name+keyid+base64, as hotline party export prints it); one per charter party" },
     { name: 'policy', type: 'string', placeholder: 'FILE', description: 'the witness policy (c2sp.org/tlog-policy) the checkpoints must meet; with --root' },
     { name: 'workers', type: 'string', placeholder: 'N', description: 'check the signatures on N threads (default: one per core); 1 checks them in this thread' },
+    { name: 'rendering', type: 'string', placeholder: 'OUT', description: 'also check that OUT is this bundle\'s rendering (hotline render), byte for byte' },
     { name: 'json', type: 'boolean', description: 'print {"verified":true,"summary"} or {"verified":false,"failure":{"step","item","code","message"}}' },
     HOME_OPTION,
   ],
-  footer: `Exit status: 0 the bundle verifies; 1 it does not (the first failing item is printed); 2 bad
-usage or a file that cannot be read.`,
+  footer: `Exit status: 0 the bundle verifies (and, with --rendering, OUT is its rendering); 1 it does
+not (the first failing item is printed), or OUT is not its rendering; 2 bad usage or a file that
+cannot be read.`,
 };
 
 function readText(path: string, what: string): string {
@@ -62,7 +65,7 @@ function bundleChannelId(bytes: Uint8Array): Uint8Array | undefined {
 }
 
 /** The trust basis from --root and --policy. */
-function suppliedTrust(args: ParsedArgs, cwd: string): RecordTrust {
+export function suppliedTrust(args: ParsedArgs, cwd: string): RecordTrust {
   const roots = args.repeated.get('root') ?? [];
   const policyFile = args.values.get('policy');
   if (policyFile === undefined) throw new UsageError('--root needs --policy FILE: the witness policy the checkpoints must meet');
@@ -77,7 +80,7 @@ function suppliedTrust(args: ParsedArgs, cwd: string): RecordTrust {
 }
 
 /** The trust basis a home holds: its pinned roots, and its charter of the bundle's channel (else its own policy). */
-function homeTrust(args: ParsedArgs, bundle: Uint8Array): RecordTrust {
+export function homeTrust(args: ParsedArgs, bundle: Uint8Array): RecordTrust {
   const home = existingHome(args);
   const keys = new KeyStore(home);
   const roots = keys.trusted().map((k) => formatVerifierKey(k));
@@ -111,6 +114,14 @@ function trustBasis(s: RecordSummary): string {
   const roots = s.roots.map((r) => shortRoot(r.vkey)).join(', ');
   const witnesses = s.witnesses.length === 0 ? 'no witnesses' : `witnesses ${s.witnesses.join(', ')}`;
   return `roots ${roots}; ${witnesses}, ${s.quorum}; certificates valid at record time`;
+}
+
+/** The rules step's outcome: statements that break a hotline rule stay in the record, marked, as every terminal kept them. */
+function rulesLine(transcript: RecordTranscript): string {
+  const broken = transcript.items.filter((i) => (i.statement?.breaches.length ?? 0) > 0);
+  if (broken.length === 0) return 'hotline rules: every statement keeps them';
+  const listed = broken.slice(0, 5).map((i) => `seq ${i.seq} (${i.statement!.breaches.join(', ')})`).join(', ');
+  return `hotline rules: ${broken.length} statement${broken.length === 1 ? '' : 's'} break${broken.length === 1 ? 's' : ''} one and count${broken.length === 1 ? 's' : ''} for nothing, as in every terminal: ${listed}${broken.length > 5 ? ', …' : ''}`;
 }
 
 function counts(s: RecordSummary): string {
@@ -165,12 +176,15 @@ export async function runVerify(argv: readonly string[], io: CommandIo): Promise
     return EXIT.alert;
   }
   const s = verdict.summary;
-  if (json) io.print(JSON.stringify({ verified: true, summary: s }));
+  const renderingFile = args.values.get('rendering');
+  const rendering = renderingFile === undefined ? undefined : await checkRenderingFile(resolve(io.cwd, renderingFile), verdict, bytes);
+  if (json) io.print(JSON.stringify({ verified: true, summary: s, ...(rendering === undefined ? {} : { rendering: { file: renderingFile, ...rendering } }) }));
   else {
     io.print(`verified ${file}: channel ${verdict.transcript.channel.name} (${verdict.transcript.channel.parties.join(', ')})`);
     io.print(`trust basis: ${trustBasis(s)}`);
     io.print(`${counts(s)}; proven under ${s.checkpoint.origin} at size ${s.checkpoint.size}`);
-    if (!s.rulesChecked) io.print('hotline rules: not checked by this build of hotline verify (signatures, proofs, directory and records were)');
+    io.print(rulesLine(verdict.transcript));
+    if (rendering !== undefined) (rendering.ok ? io.print : io.printError)(renderingLine(renderingFile!, rendering));
   }
-  return EXIT.ok;
+  return rendering?.ok === false ? EXIT.alert : EXIT.ok;
 }
