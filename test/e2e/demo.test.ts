@@ -52,6 +52,8 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     assert.match(out, /^ {3}trust basis: roots moscow\+[0-9a-f]{8}…, washington\+[0-9a-f]{8}…|^ {3}trust basis: roots washington\+[0-9a-f]{8}…, moscow\+[0-9a-f]{8}…/m);
     assert.match(out, /certificates valid at record time/);
     assert.match(out, /^ {3}\d+ statements, 0 withheld, seq 1\.\.\d+ complete/m);
+    assert.match(out, /^ {3}hotline rules: every statement keeps them$/m, 'the terminals\' rules ran on the record, and the demo broke none');
+    assert.match(out, /^ {3}Renderings of the record \(for reading; the bundle is the evidence\): \S+record\.html and \S+record\.pdf$/m);
 
     const printed = out.split('\n').filter((l) => l.startsWith('  npm run -s hotline -- ')).map((l) => l.trim());
     assert.ok(printed.every((l) => !/ send .*acknowledges/i.test(l)), 'no printed send pretends to be an acknowledgement');
@@ -62,6 +64,10 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
       assert.ok(line !== undefined, `the demo prints a command matching ${what}:\n${printed.join('\n')}`);
       return line;
     };
+    // The record's verify command, as printed, from another shell: the PDF is this bundle's rendering.
+    const verifyRendering = typed(find(/ verify \S+record\.json .*--rendering \S+record\.pdf$/));
+    assert.equal(verifyRendering.code, 0, verifyRendering.err);
+    assert.match(verifyRendering.out, /this bundle's PDF rendering, byte for byte/);
     // Washington → Moscow, as printed.
     const sendWashington = typed(find(/send .*--home \S+washington-principal/));
     assert.equal(sendWashington.code, 0, sendWashington.err);

@@ -6,6 +6,7 @@
  * status board — then it keeps the servers running and prints the commands to try in another
  * shell. Ctrl-C stops everything it started. `hotline demo log` walks through the log alone.
  */
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatVerifierKey, toHex } from '@hotline/log';
@@ -22,6 +23,7 @@ import { processIo } from '../command-io.js';
 import { runStatus } from './status.js';
 import { runExport } from './export.js';
 import { runVerify } from './verify.js';
+import { runRender } from './render.js';
 
 export const DEMO: CommandSpec = {
   command: 'demo',
@@ -42,8 +44,9 @@ export const DEMO: CommandSpec = {
      transcript and the status board are printed, with the commands to send, watch and
      acknowledge as either party from another shell;
   9. Moscow's principal exports the channel's record bundle from its archive alone, and it is
-     verified offline with only the two roots and the witness policy; the verify command is
-     printed to run again.
+     verified offline with only the two roots and the witness policy; it is rendered as HTML
+     and PDF (record.html, record.pdf: for reading, bound to the bundle by its SHA-256), and
+     the verify commands are printed to run again.
 The servers keep running, and the demo shows what Moscow's principal verifies, until Ctrl-C
 (or SIGTERM): then it stops the relay and the witnesses it started, by PID, and exits 0.`,
   options: [
@@ -169,7 +172,16 @@ async function record(world: World, print: (line: string) => void): Promise<void
   if (verified !== 0) throw new Error(`the demo's bundle did not verify (exit ${verified})`);
   print('   Verify it again (offline, anywhere, with the file):');
   print(`  npm run -s hotline -- verify ${verifyArgs.join(' ')}`);
-  // TODO(integrator): with helper-render merged, `await runRender([bundle, '--html', join(world.dir, 'record.html'), ...verifyArgs.slice(1)], processIo(indented, indented))` here, then print that path as the rendering's.
+  // Renderings for people (not evidence): the demo's own files, so an earlier run's are replaced.
+  const renderings = { html: join(world.dir, 'record.html'), pdf: join(world.dir, 'record.pdf') };
+  for (const [format, out] of Object.entries(renderings)) {
+    rmSync(out, { force: true });
+    const rendered = await runRender([bundle, `--${format}`, out, ...verifyArgs.slice(1)], processIo(indented, indented));
+    if (rendered !== 0) throw new Error(`the demo's ${format} rendering failed (exit ${rendered})`);
+  }
+  print(`   Renderings of the record (for reading; the bundle is the evidence): ${renderings.html} and ${renderings.pdf}`);
+  print('   Check that a rendering is this bundle\'s, byte for byte:');
+  print(`  npm run -s hotline -- verify ${verifyArgs.join(' ')} --rendering ${renderings.pdf}`);
 }
 
 /** Shows, until a stop signal, what Moscow's principal's archive gains (see demo/follow.ts). */
