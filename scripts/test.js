@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureSystemTools } from './system-tools.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const filter = process.argv.slice(2).find((a) => !a.startsWith('--'));
@@ -40,6 +41,7 @@ function run(label, args, files) {
 
 // packages/log and packages/verify run in the console's browser too.
 const browserFiles = all.filter((f) => ['log', 'verify'].some((p) => f.includes(join('packages', p, 'dist', 'test'))));
+ensureSystemTools();
 let status = 0;
 if (browserFiles.length > 0 && !process.argv.includes('--only-node')) status |= run('packages/log and packages/verify under the browser condition (@noble crypto)', ['--conditions=browser'], browserFiles);
 status |= run('all tests (node:crypto)', [], all);

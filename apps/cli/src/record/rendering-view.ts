@@ -64,7 +64,7 @@ function facts(transcript: RecordTranscript, summary: RecordSummary, digest: str
   return [
     { label: 'Channel', value: `${visibleText(channel.name)} (id ${channel.id})` },
     { label: 'Parties', value: channel.parties.map(visibleText).join(', ') },
-    { label: 'Range', value: `seq ${summary.from}..${summary.to} complete: ${summary.statements} statements, ${summary.withheld} withheld, ${summary.handshakes} handshakes` },
+    { label: 'Range', value: `seq ${summary.from}..${summary.to} complete: ${plural(summary.statements, 'statement')}, ${summary.withheld} withheld, ${plural(summary.handshakes, 'MLS handshake')}` },
     { label: 'Party roots', value: summary.roots.map((r) => `${visibleText(r.party)}: ${visibleText(r.vkey)}`).join('; ') },
     { label: 'Witnesses', value: `${summary.witnesses.map(visibleText).join(', ')}; quorum ${summary.quorum}` },
     { label: 'Checkpoint', value: `${visibleText(checkpoint.origin)}, size ${checkpoint.size}, root ${checkpoint.root}` },
@@ -74,4 +74,8 @@ function facts(transcript: RecordTranscript, summary: RecordSummary, digest: str
     { label: 'Bundle SHA-256', value: digest },
     { label: 'Rendering', value: `${RENDERING_FORMAT}; font ${RENDERING_FONT}; times in UTC` },
   ];
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
