@@ -1,14 +1,19 @@
 /**
- * The relay's embedded store on SQLite (better-sqlite3, synchronous). One process owns the
- * database file; every write method commits before it returns, in WAL mode with
+ * One synchronous connection to the relay's SQLite database (better-sqlite3). Each of the
+ * backend's threads opens its own: the log writer thread sequences, the integrator thread reads
+ * records, the main thread serves reads, channels and mailboxes (sqlite-storage.ts wraps it in
+ * the asynchronous interfaces). Every write method commits before it returns, in WAL mode with
  * synchronous=FULL, so returning means durable.
  */
 import Database from 'better-sqlite3';
 import { decodeRecord, encodeRecord, genesisChain, nextChain } from '@hotline/protocol';
-import type { ChannelRow, DeviceRow, EpochRefusal, MailItem, Placement, RelayStore, Sequenced, SequenceItem, StoredTile, StreamItem } from '../store.js';
+import { isRevocation, type ChannelRow, type DeviceRow, type EpochRefusal, type MailItem, type Placement, type Sequenced, type SequenceItem, type StoredCheckpoint, type StoredTile, type StreamItem, type TileWrite } from '../records.js';
 import { MIGRATIONS, PRAGMAS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
+
+/** Rows per page when reading whole tables. */
+const PAGE = 1024;
 
 function bytes(value: unknown): Uint8Array {
   const b = value as Buffer;
@@ -25,14 +30,11 @@ interface StreamState {
   chain: Uint8Array;
 }
 
-export class SqliteStore implements RelayStore {
+export class SqliteStore {
   private readonly db: Database.Database;
   private readonly statements;
   /** Cache of stream heads; the database is the truth and is re-read after a failed batch. */
   private readonly streams = new Map<string, StreamState>();
-  private readonly devices = new Map<string, DeviceRow>();
-  /** Channel members by channel id (hex); this process is the only writer of channels. */
-  private readonly members = new Map<string, Set<string>>();
   private size: number;
 
   constructor(path: string) {
@@ -85,6 +87,8 @@ export class SqliteStore implements RelayStore {
       // The earliest revocation time wins: a later "revoke now" overrides an earlier future date.
       revokeDevice: db.prepare('UPDATE devices SET revoked_at = CASE WHEN revoked_at IS NULL OR revoked_at > ? THEN ? ELSE revoked_at END WHERE key = ?'),
       device: db.prepare('SELECT * FROM devices WHERE key = ?'),
+      devicePage: db.prepare('SELECT * FROM devices WHERE key > ? ORDER BY key LIMIT ?'),
+      channelPage: db.prepare('SELECT id, version FROM channels WHERE id > ? ORDER BY id LIMIT ?'),
       channel: db.prepare('SELECT * FROM channels WHERE id = ?'),
       channelMembers: db.prepare('SELECT device FROM channel_members WHERE channel = ? ORDER BY device'),
       upsertChannel: db.prepare('INSERT INTO channels (id, creator, version, membership) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, membership = excluded.membership'),
@@ -211,7 +215,7 @@ export class SqliteStore implements RelayStore {
   private applyDirectory(item: SequenceItem): void {
     const d = item.directory;
     if (d === undefined) return;
-    if ('revokeKey' in d) {
+    if (isRevocation(d)) {
       this.statements.revokeDevice.run(d.revokedAt, d.revokedAt, d.revokeKey);
     } else {
       this.statements.upsertDevice.run(d.key, d.party, d.member, d.roles, d.notBefore, d.notAfter, d.certificate);
@@ -246,7 +250,7 @@ export class SqliteStore implements RelayStore {
     return value === undefined ? 0 : Number(Buffer.from(value).toString());
   }
 
-  integrate(tiles: readonly { level: number; index: number; width: number; hashes: Uint8Array }[], treeSize: number, expectedSize: number | undefined, note: string): boolean {
+  integrate(tiles: readonly TileWrite[], treeSize: number, expectedSize: number | undefined, note: string): boolean {
     return this.db.transaction(() => {
       const swapped = expectedSize === undefined ? this.statements.insertCheckpoint.run(treeSize, note) : this.statements.updateCheckpoint.run(treeSize, note, expectedSize);
       if (swapped.changes !== 1) return false;
@@ -261,26 +265,24 @@ export class SqliteStore implements RelayStore {
     return row === undefined ? undefined : { width: Number(row['width']), hashes: bytes(row['hashes']) };
   }
 
-  checkpoint(): { size: number; note: string } | undefined {
+  checkpoint(): StoredCheckpoint | undefined {
     const row = this.statements.checkpoint.get() as Row | undefined;
     return row === undefined ? undefined : { size: Number(row['size']), note: String(row['note']) };
   }
 
   device(key: Uint8Array): DeviceRow | undefined {
-    // Checked on every submission: cached; registrations and revocations call forgetDevice.
-    const id = Buffer.from(key).toString('hex');
-    if (this.devices.has(id)) return this.devices.get(id);
     const row = this.statements.device.get(key) as Row | undefined;
-    const device = row === undefined ? undefined : this.deviceFromRow(row);
-    if (device !== undefined) {
-      this.devices.set(id, device);
-      if (this.devices.size > 100_000) this.devices.delete(this.devices.keys().next().value!);
-    }
-    return device;
+    return row === undefined ? undefined : this.deviceFromRow(row);
   }
 
-  forgetDevice(key: Uint8Array): void {
-    this.devices.delete(Buffer.from(key).toString('hex'));
+  /** Every device, read in pages (better-sqlite3 cannot write on a connection while iterating). */
+  *devices(): Generator<DeviceRow> {
+    for (let after: Buffer = Buffer.alloc(0); ; ) {
+      const rows = this.statements.devicePage.all(after, PAGE) as Row[];
+      for (const row of rows) yield this.deviceFromRow(row);
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!['key'] as Buffer;
+    }
   }
 
   private deviceFromRow(row: Row): DeviceRow {
@@ -303,16 +305,17 @@ export class SqliteStore implements RelayStore {
     return { id: bytes(row['id']), creator: bytes(row['creator']), version: Number(row['version']), membership: bytes(row['membership']), members };
   }
 
-  isMember(channelId: Uint8Array, device: Uint8Array): boolean {
-    // Checked for every envelope: cached per channel, replaced whenever putChannel writes it.
-    const id = Buffer.from(channelId).toString('hex');
-    let members = this.members.get(id);
-    if (members === undefined) {
-      members = new Set((this.statements.channelMembers.all(channelId) as Row[]).map((r) => Buffer.from(r['device'] as Buffer).toString('hex')));
-      this.members.set(id, members);
-      if (this.members.size > 10_000) this.members.delete(this.members.keys().next().value!);
+  /** Every channel's members, a channel at a time. */
+  *memberships(): Generator<{ id: Uint8Array; version: number; members: Uint8Array[] }> {
+    for (let after: Buffer = Buffer.alloc(0); ; ) {
+      const rows = this.statements.channelPage.all(after, PAGE) as Row[];
+      for (const row of rows) {
+        const id = bytes(row['id']);
+        yield { id, version: Number(row['version']), members: (this.statements.channelMembers.all(id) as Row[]).map((r) => bytes(r['device'])) };
+      }
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!['id'] as Buffer;
     }
-    return members.has(Buffer.from(device).toString('hex'));
   }
 
   putChannel(channel: ChannelRow): boolean {
@@ -322,7 +325,6 @@ export class SqliteStore implements RelayStore {
       this.statements.upsertChannel.run(channel.id, channel.creator, channel.version, channel.membership);
       this.statements.clearMembers.run(channel.id);
       for (const m of channel.members) this.statements.addMember.run(channel.id, m);
-      this.members.delete(Buffer.from(channel.id).toString('hex'));
       return true;
     }).immediate();
   }
