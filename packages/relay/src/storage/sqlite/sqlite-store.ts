@@ -33,8 +33,6 @@ interface StreamState {
 export class SqliteStore {
   private readonly db: Database.Database;
   private readonly statements;
-  /** Cache of stream heads; the database is the truth and is re-read after a failed batch. */
-  private readonly streams = new Map<string, StreamState>();
   private size: number;
 
   constructor(path: string) {
@@ -43,7 +41,7 @@ export class SqliteStore {
     this.db.exec(SCHEMA);
     this.checkSchemaVersion();
     this.statements = this.prepare();
-    this.size = Number((this.db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM log').get() as Row)['n']);
+    this.size = this.storedSize();
   }
 
   /**
@@ -76,6 +74,7 @@ export class SqliteStore {
       epochCommit: db.prepare('SELECT seq FROM epochs WHERE stream = ? AND epoch = ?'),
       streamEpoch: db.prepare('SELECT COALESCE(MAX(epoch) + 1, 0) AS epoch FROM epochs WHERE stream = ?'),
       claimEpoch: db.prepare('INSERT INTO epochs (stream, epoch, seq) VALUES (?, ?, ?)'),
+      logSize: db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM log'),
       streamHead: db.prepare('SELECT id, last_seq, chain FROM streams WHERE tag = ?'),
       newStream: db.prepare('INSERT INTO streams (tag, last_seq, chain) VALUES (?, 0, ?)'),
       updateStream: db.prepare('UPDATE streams SET last_seq = ?, chain = ? WHERE id = ?'),
@@ -109,23 +108,26 @@ export class SqliteStore {
     };
   }
 
+  private storedSize(): number {
+    return Number((this.statements.logSize.get() as Row)['n']);
+  }
+
+  /**
+   * A stream's head, read inside the batch's transaction: never cached, so a second connection
+   * appending to the same file (another relay process, a test's second handle) is seen, not
+   * overwritten. An index lookup per stream per batch; the fsync dominates.
+   */
   private head(tag: Uint8Array): StreamState | undefined {
-    const k = Buffer.from(tag).toString('hex');
-    let state = this.streams.get(k);
-    if (state === undefined) {
-      const row = this.statements.streamHead.get(tag) as Row | undefined;
-      if (row === undefined) return undefined;
-      state = { id: Number(row['id']), lastSeq: Number(row['last_seq']), chain: bytes(row['chain']) };
-      this.streams.set(k, state);
-    }
-    return state;
+    const row = this.statements.streamHead.get(tag) as Row | undefined;
+    return row === undefined ? undefined : { id: Number(row['id']), lastSeq: Number(row['last_seq']), chain: bytes(row['chain']) };
   }
 
   appendBatch(items: readonly SequenceItem[], receivedAt: number): Placement[] {
     const touched = new Map<string, { tag: Uint8Array; state: StreamState }>();
     const inBatch = new Map<string, Sequenced>();
-    const startSize = this.size;
     const run = this.db.transaction(() => {
+      // Under the write lock: the log's true end, whoever appended last.
+      this.size = this.storedSize();
       const out: Placement[] = [];
       for (const item of items) {
         const dupKey = key(item.streamTag, item.itemHash);
@@ -138,7 +140,7 @@ export class SqliteStore {
         let entry = touched.get(tagHex);
         if (entry === undefined) {
           const head = this.head(item.streamTag) ?? this.createStream(item.streamTag);
-          entry = { tag: item.streamTag, state: { ...head } };
+          entry = { tag: item.streamTag, state: head };
           touched.set(tagHex, entry);
         }
         // Read inside this transaction, so a commit earlier in the batch has already claimed.
@@ -171,12 +173,9 @@ export class SqliteStore {
     try {
       // IMMEDIATE takes the write lock up front: a deferred transaction that read first could
       // fail with SQLITE_BUSY_SNAPSHOT when another connection commits in between.
-      const out = run.immediate();
-      for (const [tagHex, { state }] of touched) this.streams.set(tagHex, state);
-      return out;
+      return run.immediate();
     } catch (error) {
-      this.size = startSize;
-      for (const tagHex of touched.keys()) this.streams.delete(tagHex);
+      this.size = this.storedSize(); // the rollback undid this batch's rows
       throw error;
     }
   }
