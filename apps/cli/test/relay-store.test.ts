@@ -1,6 +1,7 @@
 /**
  * `hotline relay --store URL`: the database where the URL says (DIR keeps only the log key),
- * and a URL naming no usable backend refused before anything starts, with the reason.
+ * a URL naming no usable backend refused before anything starts, with the reason, and a
+ * PostgreSQL server that cannot be reached named without its password.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,13 +46,13 @@ test('relay --store sqlite:PATH keeps the database at PATH; DIR holds only the l
   }
 }));
 
-test('relay --store with a URL naming no backend, an empty path or the unbuilt postgres:// is a usage error naming it; nothing is created', () => withDir(async (dir) => {
+test('relay --store with a URL naming no backend, an empty path, a bad URL or an unreachable server is refused with the reason and no password', () => withDir(async (dir) => {
   const data = join(dir, 'relay');
   for (const [url, reason] of [
     ['mysql://db/relay', /names no backend: use sqlite:PATH/],
     ['/var/lib/relay.db', /names no backend/],
     ['sqlite:', /sqlite: needs a file path/],
-    ['postgres://hotline:secret@127.0.0.1:5432/relay', /PostgreSQL backend is not built yet/],
+    ['postgres://hotline:secret@[::1/relay', /not a valid postgres:\/\/ URL/],
   ] as const) {
     const result = await run('relay', '--data', data, '--store', url);
     assert.equal(result.code, 2, `${url}: ${result.err}`);
@@ -60,4 +61,9 @@ test('relay --store with a URL naming no backend, an empty path or the unbuilt p
     assert.doesNotMatch(result.err, /\n\s+at /, 'no stack trace');
   }
   assert.equal(existsSync(data), false, 'refused before DIR was created');
+  // Port 1 on the loopback: nothing listens there, so the connection is refused at once.
+  const unreachable = await run('relay', '--data', data, '--store', 'postgres://hotline:secret@127.0.0.1:1/relay');
+  assert.notEqual(unreachable.code, 0);
+  assert.match(unreachable.err, /cannot start the relay: cannot open PostgreSQL storage postgres:\/\/hotline:\*\*\*@127\.0\.0\.1:1\/relay/);
+  assert.doesNotMatch(unreachable.err, /secret|\n\s+at /);
 }));

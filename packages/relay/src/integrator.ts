@@ -42,7 +42,7 @@ export interface IntegratorOptions {
 
 export class Integrator {
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private running: Promise<void> | undefined;
   private lastSignedAt = 0;
   private stopped = false;
   private current: { size: number; note: string } | undefined;
@@ -101,18 +101,26 @@ export class Integrator {
 
   /** Folds every sequenced entry into tiles and signs a checkpoint if the tree grew. */
   async integrate(): Promise<void> {
-    if (this.stopped || this.running) return;
-    this.running = true;
+    if (this.stopped || this.running !== undefined) return;
+    this.running = this.fold();
+    await this.running;
+    this.running = undefined;
+    if (this.logSize > this.builder.size) this.notify(this.logSize);
+  }
+
+  /** Resolves once an integration in progress (if any) has finished. */
+  async settle(): Promise<void> {
+    await this.running;
+  }
+
+  private async fold(): Promise<void> {
     try {
       const tiles = await this.foldNewEntries();
       const size = this.builder.size;
       if (tiles.length > 0 || this.current === undefined || this.current.size < size) await this.publish(tiles, size);
     } catch (error) {
       this.options.onError?.(error as Error);
-    } finally {
-      this.running = false;
     }
-    if (this.logSize > this.builder.size) this.notify(this.logSize);
   }
 
   private async foldNewEntries(): Promise<Tile[]> {

@@ -23,16 +23,17 @@ SQLite database, DIR/relay.db; it prints its URL and log key (a C2SP vkey, give 
 party) and then logs JSON lines to stderr.
 
 --store URL keeps the log, directory, channels and mailboxes elsewhere: sqlite:PATH is a SQLite
-file at PATH (--data DIR alone means sqlite:DIR/relay.db). DIR still holds the log key. The
-URL scheme postgres:// is reserved for the PostgreSQL backend, which is not built yet: naming
-it is refused.
+file at PATH (--data DIR alone means sqlite:DIR/relay.db); postgres://USER@HOST:PORT/DATABASE
+is a PostgreSQL database (it must exist; the relay creates its tables). DIR still holds the
+log key. One relay process per database for now: several nodes on one database (issue 15)
+need the node-to-node notifications that are not built yet.
 
 The witnesses need the log key before they start, and the relay needs their keys: --print-key
 creates DIR and the log key (if they do not exist yet), prints the log key alone and exits
 without serving, so the witnesses can be set up before the relay first starts.`,
   options: [
     { name: 'data', type: 'string', placeholder: 'DIR', required: true, description: 'state directory: the log key, and the database unless --store names another' },
-    { name: 'store', type: 'string', placeholder: 'URL', description: 'where the log and its tables live: sqlite:PATH (default sqlite:DIR/relay.db)' },
+    { name: 'store', type: 'string', placeholder: 'URL', description: 'where the log and its tables live: sqlite:PATH (default sqlite:DIR/relay.db) or postgres://…' },
     { name: 'listen', type: 'string', placeholder: 'HOST:PORT', default: '127.0.0.1:4780', description: 'address to listen on (port 0 = any free)' },
     { name: 'party', type: 'string', multiple: true, placeholder: 'VKEY', description: 'trust device certificates signed by this party root' },
     { name: 'party-file', type: 'string', placeholder: 'FILE', description: 'read party root vkeys from FILE, one per line (# comments allowed)' },
@@ -86,10 +87,9 @@ async function startOrFail<T>(start: () => Promise<T>): Promise<T> {
 function storageUrl(given: string | undefined, dataDir: string): string {
   if (given === undefined) return dataDirStorage(dataDir);
   try {
-    const parsed = parseStorageUrl(given);
-    if (parsed.backend === 'postgres') throw new StorageUrlError('--store postgres://…: the PostgreSQL backend is not built yet; use sqlite:PATH');
+    parseStorageUrl(given);
   } catch (error) {
-    if (error instanceof StorageUrlError) throw new UsageError(error.message.startsWith('--store') ? error.message : `--store: ${error.message}`);
+    if (error instanceof StorageUrlError) throw new UsageError(`--store: ${error.message}`);
     throw error;
   }
   return given;

@@ -5,7 +5,11 @@
  */
 import { join } from 'node:path';
 import type { RelayStorage } from './interfaces.js';
+import { openPostgresStorage } from './postgres/postgres-storage.js';
+import { redact } from './redact.js';
 import { openSqliteStorage } from './sqlite/sqlite-storage.js';
+
+export { redact } from './redact.js';
 
 export interface OpenStorageOptions {
   readonly onError?: (message: string) => void;
@@ -44,10 +48,5 @@ export function parseStorageUrl(url: string): StorageUrl {
 export async function openStorage(url: string, options: OpenStorageOptions = {}): Promise<RelayStorage> {
   const parsed = parseStorageUrl(url);
   if (parsed.backend === 'sqlite') return openSqliteStorage(parsed.path, options);
-  throw new StorageUrlError(`storage URL ${JSON.stringify(redact(parsed.url))}: the PostgreSQL backend is not built yet (issue 15); use sqlite:PATH`);
-}
-
-/** A URL fit for logs and errors: any password replaced. */
-export function redact(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+  return openPostgresStorage(parsed.url, options);
 }

@@ -44,6 +44,7 @@ integrator.start();
 port.on('message', async (message: { type: 'grew' | 'close'; size: number }) => {
   integrator.notify(message.size);
   if (message.type === 'grew') return;
+  await integrator.settle(); // an integration in progress may predate the last batch
   await integrator.integrate(); // a final checkpoint covering everything sequenced
   integrator.stop();
   store.close();
