@@ -27,7 +27,7 @@ import { RateLimiter } from './rate-limit.js';
 import { Sequencer } from './sequencer.js';
 import { Sessions } from './sessions.js';
 import { AccessSnapshot } from './storage/access.js';
-import type { RelayStorage } from './storage/interfaces.js';
+import type { Integration, RelayStorage } from './storage/interfaces.js';
 import { dataDirStorage, openStorage, redact } from './storage/open.js';
 import { sizeAfter, type SequenceItem, type StoredCheckpoint } from './storage/records.js';
 import { submitEnvelope, type SubmissionDeps } from './submissions.js';
@@ -124,12 +124,19 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     count: (status, witness) => witnessRequests(1, { witness, status }),
     now,
   });
-  const integration = await storage.startIntegration({
-    key,
-    intervalMs: options.checkpointIntervalMs ?? 250,
-    onError: (message) => logger.log('error', 'log writer', { error: message }),
-    onCheckpoint: (size, note) => witnesses.offer(size, note),
-  });
+  let integration: Integration;
+  try {
+    integration = await storage.startIntegration({
+      key,
+      intervalMs: options.checkpointIntervalMs ?? 250,
+      onError: (message) => logger.log('error', 'log writer', { error: message }),
+      onCheckpoint: (size, note) => witnesses.offer(size, note),
+    });
+  } catch (error) {
+    witnesses.stop();
+    await storage.close();
+    throw error;
+  }
   if (integration.checkpoint !== undefined) witnesses.offer(integration.checkpoint.size, integration.checkpoint.note);
   const sessions = new Sessions({ origin: key.name, challengeTtlMs: 60_000, sessionTtlMs: 3_600_000, maxChallenges: 10_000, maxSessions: 100_000, now });
   const sequencer = new Sequencer(

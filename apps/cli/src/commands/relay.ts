@@ -25,8 +25,8 @@ party) and then logs JSON lines to stderr.
 --store URL keeps the log, directory, channels and mailboxes elsewhere: sqlite:PATH is a SQLite
 file at PATH (--data DIR alone means sqlite:DIR/relay.db); postgres://USER@HOST:PORT/DATABASE
 is a PostgreSQL database (it must exist; the relay creates its tables). DIR still holds the
-log key. One relay process per database for now: several nodes on one database (issue 15)
-need the node-to-node notifications that are not built yet.
+log key. One relay per database for now: a second relay on the same database refuses to
+start (several nodes need notifications between them, not built yet).
 
 The witnesses need the log key before they start, and the relay needs their keys: --print-key
 creates DIR and the log key (if they do not exist yet), prints the log key alone and exits

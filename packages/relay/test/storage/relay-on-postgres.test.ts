@@ -2,7 +2,7 @@
  * A whole relay on PostgreSQL: devices register and log in, a channel is opened, envelopes are
  * sequenced, delivered over WebSocket and covered by a signed checkpoint; after a restart onto
  * the same database the log, the directory (the access snapshot is loaded from it) and the
- * original receipts are all still there.
+ * original receipts are all still there. A second relay on the database meanwhile is refused.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -25,6 +25,9 @@ test('a relay on PostgreSQL sequences, delivers, checkpoints, and finds it all a
     const [alice, boris] = [await enrol(relay, 'washington', 'Alice'), await enrol(relay, 'moscow', 'Boris')];
     const channel = await openChannel(alice, [alice, boris]);
     try {
+      const other = tempDir();
+      await assert.rejects(startRelay({ ...options, dataDir: other.path }), /another relay is running on this database/, 'one relay per database for now');
+      other.remove();
       const socket = await boris.client.connect();
       const delivered: number[] = [];
       socket.onDelivery = (d) => delivered.push(d.logIndex);

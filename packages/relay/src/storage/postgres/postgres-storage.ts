@@ -8,7 +8,7 @@ import postgres, { type Sql } from 'postgres';
 import { startInProcessIntegration } from '../in-process-integration.js';
 import type { Integration, IntegrationOptions, RelayStorage } from '../interfaces.js';
 import { redact } from '../redact.js';
-import { SCHEMA, SCHEMA_LOCK, SCHEMA_VERSION } from './schema.js';
+import { RELAY_LOCK, SCHEMA, SCHEMA_LOCK, SCHEMA_VERSION } from './schema.js';
 import { appendBatch } from './sequencing.js';
 import { channelStore, checkpointStore, directoryStore, logReader, mailboxStore } from './stores.js';
 
@@ -38,6 +38,7 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
   const tree = checkpointStore(sql);
   let closed = false;
   let integration: Integration | undefined;
+  let held: { release(): Promise<void> } | undefined;
   let closing: Promise<void> | undefined;
   const live = <T>(work: () => Promise<T>): Promise<T> => (closed ? Promise.reject(new Error('storage is closed')) : work());
   return {
@@ -56,6 +57,7 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     mailboxes: mailboxStore(sql),
     async startIntegration(integrationOptions: IntegrationOptions): Promise<Integration> {
       if (integration !== undefined) throw new Error('integration is already running on this storage');
+      held = await holdRelayLock(sql);
       const size = (await sql<{ log_size: number }[]>`SELECT log_size FROM tree_state WHERE id = 1`)[0]!.log_size;
       integration = await startInProcessIntegration({ log, tree }, size, integrationOptions);
       return integration;
@@ -63,6 +65,7 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     close: () =>
       (closing ??= (async () => {
         await integration?.close();
+        await held?.release();
         closed = true;
         await sql.end({ timeout: 5 });
       })()),
@@ -78,4 +81,25 @@ async function createSchema(sql: Sql): Promise<void> {
     if (row === undefined) await tx`INSERT INTO meta (key, value) VALUES ('schema_version', ${String(SCHEMA_VERSION)})`;
     else if (row.value !== String(SCHEMA_VERSION)) throw new Error(`relay database has schema version ${row.value}, this relay needs ${SCHEMA_VERSION}`);
   });
+}
+
+/**
+ * One relay per database until nodes can tell each other of their commits (issue 15): each
+ * keeps its access snapshot from its own commits only, so a second node would judge requests
+ * on a stale directory. A session advisory lock, held on a reserved connection for the relay's
+ * life, makes a second relay refuse to start instead; PostgreSQL releases it if the holder dies.
+ */
+async function holdRelayLock(sql: Sql): Promise<{ release(): Promise<void> }> {
+  const connection = await sql.reserve();
+  const [row] = await connection<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(${RELAY_LOCK}) AS locked`;
+  if (row?.locked !== true) {
+    connection.release();
+    throw new Error('another relay is running on this database; several relay nodes on one database are not supported yet');
+  }
+  return {
+    release: async () => {
+      await connection`SELECT pg_advisory_unlock(${RELAY_LOCK})`;
+      connection.release();
+    },
+  };
 }

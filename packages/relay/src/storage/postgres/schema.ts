@@ -6,8 +6,13 @@
  */
 export const SCHEMA_VERSION = 1;
 
-/** Key of the advisory lock held while creating or checking the schema ('hotline' in ASCII). */
-export const SCHEMA_LOCK = 0x686f746c696e65;
+/**
+ * Keys of the advisory locks: held while creating or checking the schema, and for a running
+ * relay's life (postgres-storage.ts). 'hotl' in ASCII, then 1 and 2: below 2^53, so the
+ * JavaScript numbers reach PostgreSQL exactly (a larger key rounds, and two keys can collide).
+ */
+export const SCHEMA_LOCK = 0x686f746c_0001;
+export const RELAY_LOCK = 0x686f746c_0002;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
