@@ -16,30 +16,47 @@ import {
   verifyRevocation,
   type DeviceCertificate,
 } from '@hotline/protocol';
-import type { RelayContext } from './context.js';
+import type { VerifierKey } from '@hotline/log';
 import { badRequest, conflict, forbidden, notFound } from './errors.js';
-import type { Sequenced } from './storage/store.js';
+import type { Count } from './limits.js';
+import type { Sequencer } from './sequencer.js';
+import type { AccessSnapshot } from './storage/access.js';
+import type { DirectoryStore } from './storage/interfaces.js';
+import type { Sequenced } from './storage/records.js';
 
-export async function registerDevice(ctx: RelayContext, bytes: Uint8Array): Promise<Sequenced> {
+/** What registering and revoking devices needs. */
+export interface DirectoryDeps {
+  readonly partyRoots: ReadonlyMap<string, VerifierKey>;
+  /** The stored certificates: a second, different certificate for a key is refused. */
+  readonly directory: Pick<DirectoryStore, 'device'>;
+  readonly access: Pick<AccessSnapshot, 'device'>;
+  readonly sequencer: Pick<Sequencer, 'submit'>;
+  /** A revocation in effect ends the device's sessions and connections at once. */
+  readonly endDevice: (deviceKey: Uint8Array, reason: string) => void;
+  readonly countSequenced: Count;
+  readonly now: () => number;
+}
+
+export async function registerDevice(deps: DirectoryDeps, bytes: Uint8Array): Promise<Sequenced> {
   const decoded = decodeDeviceCertificate(bytes);
   if (!decoded.ok) throw badRequest(decoded.error.code, decoded.error.message);
   const cert = decoded.value;
-  const verified = verifyDeviceCertificate(cert, ctx.partyRoots, Math.floor(ctx.now() / 1000));
+  const verified = verifyDeviceCertificate(cert, deps.partyRoots, Math.floor(deps.now() / 1000));
   if (!verified.ok) {
     const status = verified.error.code === 'unknown_party' || verified.error.code === 'bad_signature' ? forbidden : badRequest;
     throw status(verified.error.code, verified.error.message);
   }
-  const existing = ctx.store.device(cert.deviceKey);
-  if (existing !== undefined && !bytesEqual(existing.certificate, cert.bytes)) {
-    throw conflict('device_exists', 'this device key is already registered with another certificate');
-  }
-  // The check above and the write below are separated by a commit: hold the key meanwhile, so
-  // two certificates for one device key (say, from two parties) cannot both pass it.
+  // The check below and the write after it are separated by a commit: hold the key meanwhile,
+  // so two certificates for one device key (say, from two parties) cannot both pass it.
   const key = toHex(cert.deviceKey);
   if (registering.has(key)) throw conflict('device_exists', 'a registration for this device key is already in progress');
   registering.add(key);
   try {
-    return await sequenceCertificate(ctx, cert);
+    const existing = await deps.directory.device(cert.deviceKey);
+    if (existing !== undefined && !bytesEqual(existing.certificate, cert.bytes)) {
+      throw conflict('device_exists', 'this device key is already registered with another certificate');
+    }
+    return await sequenceCertificate(deps, cert);
   } finally {
     registering.delete(key);
   }
@@ -47,8 +64,8 @@ export async function registerDevice(ctx: RelayContext, bytes: Uint8Array): Prom
 
 const registering = new Set<string>();
 
-async function sequenceCertificate(ctx: RelayContext, cert: DeviceCertificate): Promise<Sequenced> {
-  const placed = await ctx.sequencer.submit({
+async function sequenceCertificate(deps: DirectoryDeps, cert: DeviceCertificate): Promise<Sequenced> {
+  const placed = await deps.sequencer.submit({
     kind: RecordKind.certificate,
     streamTag: partyTag(cert.party),
     itemHash: certificateHash(cert),
@@ -64,21 +81,21 @@ async function sequenceCertificate(ctx: RelayContext, cert: DeviceCertificate): 
       certificate: cert.bytes,
     },
   });
-  ctx.store.forgetDevice(cert.deviceKey);
-  ctx.count.sequenced(1, { kind: 'certificate', duplicate: String(placed.duplicate) });
+  // The access snapshot learnt of the device when its batch committed (relay.ts).
+  deps.countSequenced(1, { kind: 'certificate', duplicate: String(placed.duplicate) });
   return placed;
 }
 
-export async function revokeDevice(ctx: RelayContext, bytes: Uint8Array): Promise<Sequenced> {
+export async function revokeDevice(deps: DirectoryDeps, bytes: Uint8Array): Promise<Sequenced> {
   const decoded = decodeRevocation(bytes);
   if (!decoded.ok) throw badRequest(decoded.error.code, decoded.error.message);
-  const verified = verifyRevocation(decoded.value, ctx.partyRoots);
+  const verified = verifyRevocation(decoded.value, deps.partyRoots);
   if (!verified.ok) throw forbidden(verified.error.code, verified.error.message);
   const revocation = verified.value;
-  const device = ctx.store.device(revocation.deviceKey);
+  const device = deps.access.device(revocation.deviceKey);
   if (device === undefined) throw notFound('unknown_device', 'no device with this key is registered');
   if (device.party !== revocation.party) throw forbidden('wrong_party', 'a party can only revoke its own devices');
-  const placed = await ctx.sequencer.submit({
+  const placed = await deps.sequencer.submit({
     kind: RecordKind.revocation,
     streamTag: partyTag(revocation.party),
     itemHash: revocationHash(revocation),
@@ -86,20 +103,8 @@ export async function revokeDevice(ctx: RelayContext, bytes: Uint8Array): Promis
     body: revocation.bytes,
     directory: { revokeKey: revocation.deviceKey, revokedAt: revocation.time },
   });
-  ctx.store.forgetDevice(revocation.deviceKey);
-  if (revocation.time * 1000 <= ctx.now()) {
-    ctx.sessions.endDevice(revocation.deviceKey);
-    ctx.fanout.disconnectDevice(revocation.deviceKey, 'device revoked');
-  } // a future-dated revocation takes effect when its time comes (deviceIsActive checks it)
-  ctx.count.sequenced(1, { kind: 'revocation', duplicate: String(placed.duplicate) });
+  if (revocation.time * 1000 <= deps.now()) deps.endDevice(revocation.deviceKey, 'device revoked');
+  // A future-dated revocation takes effect when its time comes (AccessSnapshot.isActive checks it).
+  deps.countSequenced(1, { kind: 'revocation', duplicate: String(placed.duplicate) });
   return placed;
-}
-
-/** A device may act only while registered, unrevoked and within its certificate's window. */
-export function deviceIsActive(ctx: RelayContext, deviceKey: Uint8Array): boolean {
-  const device = ctx.store.device(deviceKey);
-  if (device === undefined) return false;
-  const now = Math.floor(ctx.now() / 1000);
-  if (device.revokedAt !== undefined && device.revokedAt <= now) return false;
-  return now >= device.notBefore && now < device.notAfter;
 }

@@ -3,7 +3,7 @@
  * HTTP layer maps them to status codes, the WebSocket layer to ERROR frames.
  */
 import { RelayErrorCode } from './client/error-codes.js';
-import type { EpochRefusal } from './storage/store.js';
+import type { EpochRefusal } from './storage/records.js';
 
 export class RelayError extends Error {
   override readonly name = 'RelayError';

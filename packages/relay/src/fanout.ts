@@ -10,11 +10,23 @@
 import { toHex } from '@hotline/log';
 import { channelTag, ClientFrameType, decodeClientFrame, encodeRelayFrame, RecordKind, RelayFrameType, type RelayFrame } from '@hotline/protocol';
 import type { WebSocket } from 'ws';
-import type { RelayContext } from './context.js';
 import { RelayError } from './errors.js';
-import type { Sequenced, SequenceItem } from './storage/store.js';
-import { submitEnvelope } from './submissions.js';
-import { deviceIsActive } from './directory.js';
+import type { Count, RelayLimits } from './limits.js';
+import type { Logger } from './logger.js';
+import type { AccessSnapshot } from './storage/access.js';
+import type { LogReader } from './storage/interfaces.js';
+import type { Sequenced, SequenceItem } from './storage/records.js';
+
+/** What the WebSocket side needs: the snapshot for access, the log for catch-up, a way to submit. */
+export interface FanoutDeps {
+  readonly access: Pick<AccessSnapshot, 'isActive' | 'isMember'>;
+  readonly log: Pick<LogReader, 'readStream' | 'lastSeq'>;
+  readonly submit: (deviceKey: Uint8Array, envelope: Uint8Array) => Promise<Sequenced>;
+  readonly limits: Pick<RelayLimits, 'subscriberBufferBytes' | 'maxInFlightPerSocket'>;
+  readonly count: { readonly rejected: Count; readonly delivered: Count };
+  readonly logger: Logger;
+  readonly now: () => number;
+}
 
 const CATCH_UP_CHUNK = 256;
 const CATCH_UP_RETRY_MS = 5;
@@ -39,11 +51,7 @@ interface Connection {
 export class Fanout {
   private readonly byChannel = new Map<string, Set<Subscription>>();
   private readonly connections = new Set<Connection>();
-  private ctx!: RelayContext;
-
-  bind(ctx: RelayContext): void {
-    this.ctx = ctx;
-  }
+  constructor(private readonly deps: FanoutDeps) {}
 
   get connectionCount(): number {
     return this.connections.size;
@@ -52,7 +60,7 @@ export class Fanout {
   attach(ws: WebSocket, deviceKey: Uint8Array, sessionExpiresAt: number): void {
     const connection: Connection = { ws, deviceKey, subscriptions: new Map(), inFlight: 0, corked: false };
     this.connections.add(connection);
-    const expiry = setTimeout(() => ws.close(4001, 'session expired; log in again'), Math.max(0, sessionExpiresAt - this.ctx.now()));
+    const expiry = setTimeout(() => ws.close(4001, 'session expired; log in again'), Math.max(0, sessionExpiresAt - this.deps.now()));
     ws.on('message', (data, isBinary) => this.onMessage(connection, data as Buffer, isBinary));
     ws.on('close', () => {
       clearTimeout(expiry);
@@ -64,7 +72,7 @@ export class Fanout {
 
   private send(connection: Connection, frame: RelayFrame): void {
     if (connection.ws.readyState !== connection.ws.OPEN) return;
-    if (connection.ws.bufferedAmount > this.ctx.limits.subscriberBufferBytes) {
+    if (connection.ws.bufferedAmount > this.deps.limits.subscriberBufferBytes) {
       // A client that does not read its receipts and errors would make us buffer without bound.
       connection.ws.terminate();
       return;
@@ -92,8 +100,8 @@ export class Fanout {
 
   private sendError(connection: Connection, requestId: number, error: unknown): void {
     const e = error instanceof RelayError ? error : new RelayError(500, 'internal', 'internal error');
-    if (!(error instanceof RelayError)) this.ctx.logger.log('error', 'websocket handler failed', { error: (error as Error).message });
-    this.ctx.count.rejected(1, { code: e.code, transport: 'ws' });
+    if (!(error instanceof RelayError)) this.deps.logger.log('error', 'websocket handler failed', { error: (error as Error).message });
+    this.deps.count.rejected(1, { code: e.code, transport: 'ws' });
     this.send(connection, { type: RelayFrameType.error, requestId, status: e.status, code: e.code, message: e.message });
   }
 
@@ -111,7 +119,7 @@ export class Fanout {
     const f = frame.value;
     try {
       if (f.type === ClientFrameType.submit) this.onSubmit(connection, f.requestId, f.envelope);
-      else if (f.type === ClientFrameType.subscribe) this.subscribe(connection, f.requestId, f.channelId, f.fromSeq);
+      else if (f.type === ClientFrameType.subscribe) this.subscribe(connection, f.requestId, f.channelId, f.fromSeq).catch((error: unknown) => this.sendError(connection, f.requestId, error));
       else {
         const sub = connection.subscriptions.get(toHex(f.channelId));
         if (sub !== undefined) this.unsubscribe(sub);
@@ -122,12 +130,12 @@ export class Fanout {
   }
 
   private onSubmit(connection: Connection, requestId: number, envelope: Uint8Array): void {
-    if (connection.inFlight >= this.ctx.limits.maxInFlightPerSocket) {
-      connection.ws.close(1008, `more than ${this.ctx.limits.maxInFlightPerSocket} submissions in flight; wait for receipts`);
+    if (connection.inFlight >= this.deps.limits.maxInFlightPerSocket) {
+      connection.ws.close(1008, `more than ${this.deps.limits.maxInFlightPerSocket} submissions in flight; wait for receipts`);
       return;
     }
     connection.inFlight++;
-    submitEnvelope(this.ctx, connection.deviceKey, envelope).then(
+    this.deps.submit(connection.deviceKey, envelope).then(
       (placed) => {
         connection.inFlight--;
         this.send(connection, { type: RelayFrameType.receipt, requestId, seq: placed.seq, logIndex: placed.logIndex, chainHash: placed.chainHash, receivedAt: placed.receivedAt, duplicate: placed.duplicate });
@@ -139,9 +147,9 @@ export class Fanout {
     );
   }
 
-  private subscribe(connection: Connection, requestId: number, channelId: Uint8Array, fromSeq: number): void {
-    if (!deviceIsActive(this.ctx, connection.deviceKey)) throw new RelayError(401, 'unauthorized', 'device is revoked, expired or unknown');
-    if (!this.ctx.store.isMember(channelId, connection.deviceKey)) throw new RelayError(403, 'not_a_member', 'this device is not a member of that channel');
+  private async subscribe(connection: Connection, requestId: number, channelId: Uint8Array, fromSeq: number): Promise<void> {
+    if (!this.deps.access.isActive(connection.deviceKey)) throw new RelayError(401, 'unauthorized', 'device is revoked, expired or unknown');
+    if (!this.deps.access.isMember(channelId, connection.deviceKey)) throw new RelayError(403, 'not_a_member', 'this device is not a member of that channel');
     const key = toHex(channelId);
     const previous = connection.subscriptions.get(key);
     if (previous !== undefined) this.unsubscribe(previous);
@@ -151,8 +159,11 @@ export class Fanout {
     let set = this.byChannel.get(key);
     if (set === undefined) this.byChannel.set(key, (set = new Set()));
     set.add(sub);
-    this.send(connection, { type: RelayFrameType.subscribed, requestId, channelId, lastSeq: this.ctx.store.lastSeq(tag) });
-    this.catchUp(sub);
+    // Registered before the read: a commit meanwhile finds it catching up, and catch-up reads it.
+    const lastSeq = await this.deps.log.lastSeq(tag);
+    if (!sub.active) return;
+    this.send(connection, { type: RelayFrameType.subscribed, requestId, channelId, lastSeq });
+    void this.catchUp(sub);
   }
 
   private unsubscribe(sub: Subscription): void {
@@ -165,29 +176,38 @@ export class Fanout {
   }
 
   /** Sends stored envelopes from `nextSeq` while the socket drains; live once caught up. */
-  private catchUp(sub: Subscription): void {
+  private async catchUp(sub: Subscription): Promise<void> {
     const ws = sub.connection.ws;
     if (!sub.active || ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > this.ctx.limits.subscriberBufferBytes) {
-      setTimeout(() => this.catchUp(sub), CATCH_UP_RETRY_MS);
+    if (ws.bufferedAmount > this.deps.limits.subscriberBufferBytes) {
+      setTimeout(() => void this.catchUp(sub), CATCH_UP_RETRY_MS);
       return;
     }
-    if (!this.ctx.store.isMember(sub.channelId, sub.connection.deviceKey) || !deviceIsActive(this.ctx, sub.connection.deviceKey)) {
+    if (!this.deps.access.isMember(sub.channelId, sub.connection.deviceKey) || !this.deps.access.isActive(sub.connection.deviceKey)) {
       this.unsubscribe(sub);
       return;
     }
-    const items = this.ctx.store.readStream(sub.tag, sub.nextSeq, CATCH_UP_CHUNK);
+    let items;
+    try {
+      items = await this.deps.log.readStream(sub.tag, sub.nextSeq, CATCH_UP_CHUNK);
+    } catch (error) {
+      // Storage refused a read: try again shortly rather than leave the subscriber stalled.
+      this.deps.logger.log('warn', 'catch-up read failed', { error: (error as Error).message });
+      setTimeout(() => void this.catchUp(sub), CATCH_UP_RETRY_MS * 20);
+      return;
+    }
+    if (!sub.active || ws.readyState !== ws.OPEN) return;
     for (const item of items) {
       ws.send(encodeRelayFrame({ type: RelayFrameType.delivery, requestId: 0, channelId: sub.channelId, logIndex: item.logIndex, record: item.record, envelope: item.body }));
       sub.nextSeq = item.seq + 1;
-      if (ws.bufferedAmount > this.ctx.limits.subscriberBufferBytes) break; // bounded by bytes, not count
+      if (ws.bufferedAmount > this.deps.limits.subscriberBufferBytes) break; // bounded by bytes, not count
     }
-    this.ctx.count.delivered(items.length, { path: 'catch-up' });
+    this.deps.count.delivered(items.length, { path: 'catch-up' });
     if (items.length < CATCH_UP_CHUNK && (items.length === 0 || sub.nextSeq > items[items.length - 1]!.seq)) {
       sub.catchingUp = false; // storage and the in-memory stream agree: commits publish live from here
       return;
     }
-    setImmediate(() => this.catchUp(sub));
+    setImmediate(() => void this.catchUp(sub));
   }
 
   /** Publishes newly committed envelopes to their channels' live subscribers. */
@@ -201,14 +221,14 @@ export class Fanout {
       let sent = 0;
       for (const sub of [...subs]) {
         if (sub.catchingUp || placed.seq < sub.nextSeq) continue;
-        if (!this.ctx.store.isMember(channelId, sub.connection.deviceKey)) {
+        if (!this.deps.access.isMember(channelId, sub.connection.deviceKey)) {
           this.unsubscribe(sub); // removed from the channel: no more of its traffic
           continue;
         }
         const ws = sub.connection.ws;
-        if (placed.seq > sub.nextSeq || ws.bufferedAmount > this.ctx.limits.subscriberBufferBytes) {
+        if (placed.seq > sub.nextSeq || ws.bufferedAmount > this.deps.limits.subscriberBufferBytes) {
           sub.catchingUp = true;
-          setTimeout(() => this.catchUp(sub), CATCH_UP_RETRY_MS);
+          setTimeout(() => void this.catchUp(sub), CATCH_UP_RETRY_MS);
           continue;
         }
         frame ??= encodeRelayFrame({ type: RelayFrameType.delivery, requestId: 0, channelId, logIndex: placed.logIndex, record: placed.record, envelope: item.body });
@@ -217,7 +237,7 @@ export class Fanout {
         sub.nextSeq = placed.seq + 1;
         sent++;
       }
-      if (sent > 0) this.ctx.count.delivered(sent, { path: 'live' });
+      if (sent > 0) this.deps.count.delivered(sent, { path: 'live' });
     }
   }
 
@@ -234,7 +254,7 @@ export class Fanout {
   /** Membership changed: drop subscriptions of devices no longer in the channel. */
   membershipChanged(channelId: Uint8Array): void {
     for (const sub of [...(this.byChannel.get(toHex(channelId)) ?? [])]) {
-      if (!this.ctx.store.isMember(channelId, sub.connection.deviceKey)) this.unsubscribe(sub);
+      if (!this.deps.access.isMember(channelId, sub.connection.deviceKey)) this.unsubscribe(sub);
     }
   }
 

@@ -22,15 +22,18 @@ import {
   type SignerKey,
   type Tile,
 } from '@hotline/log';
-import type { RelayStore } from './storage/store.js';
+import type { CheckpointStore, LogReader } from './storage/interfaces.js';
 
-/** Durably stores tiles, integrated size and checkpoint (compare-and-swap); see RelayStore.integrate. */
-export type PersistIntegration = (tiles: readonly Tile[], treeSize: number, expectedSize: number | undefined, note: string) => Promise<boolean>;
+/** What integration reads and writes: the log's records, the tree's tiles and checkpoint. */
+export interface IntegratorStores {
+  readonly log: Pick<LogReader, 'readRecords'>;
+  readonly tree: CheckpointStore;
+}
 
 export interface IntegratorOptions {
   readonly intervalMs: number;
-  /** Where integrations are written; defaults to the store's own connection. */
-  readonly persist?: PersistIntegration;
+  /** Entries durably sequenced when integration starts. */
+  readonly logSize: number;
   /** Entries folded per database read. */
   readonly chunk?: number;
   readonly onCheckpoint?: (size: number, note: string) => void;
@@ -39,7 +42,7 @@ export interface IntegratorOptions {
 
 export class Integrator {
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private running: Promise<void> | undefined;
   private lastSignedAt = 0;
   private stopped = false;
   private current: { size: number; note: string } | undefined;
@@ -48,20 +51,21 @@ export class Integrator {
   private logSize: number;
 
   private constructor(
-    private readonly store: RelayStore,
+    private readonly stores: IntegratorStores,
     private readonly key: SignerKey,
     private readonly builder: TileBuilder,
     private readonly options: IntegratorOptions,
+    stored: { size: number; note: string } | undefined,
   ) {
-    this.current = store.checkpoint();
+    this.current = stored;
     this.signer = noteSigner(key);
-    this.logSize = store.logSize();
+    this.logSize = options.logSize;
   }
 
   /** Rebuilds the tree's right edge from stored tiles, checked against the stored checkpoint. */
-  static async open(store: RelayStore, key: SignerKey, options: IntegratorOptions): Promise<Integrator> {
-    const size = store.integratedSize();
-    const stored = store.checkpoint();
+  static async open(stores: IntegratorStores, key: SignerKey, options: IntegratorOptions): Promise<Integrator> {
+    const size = await stores.tree.integratedSize();
+    const stored = await stores.tree.checkpoint();
     let expectedRoot: Uint8Array | undefined;
     if (stored !== undefined && stored.size === size) {
       const note = parseNote(stored.note);
@@ -70,9 +74,9 @@ export class Integrator {
       expectedRoot = checkpoint.value.rootHash;
     }
     if (stored !== undefined && stored.size > size) throw new Error(`stored checkpoint size ${stored.size} is beyond the integrated size ${size}: database is inconsistent`);
-    const resumed = await TileBuilder.resume(size, (level, index, width) => store.getTile(level, index)?.hashes.subarray(0, width * 32), expectedRoot);
+    const resumed = await TileBuilder.resume(size, async (level, index, width) => (await stores.tree.getTile(level, index))?.hashes.subarray(0, width * 32), expectedRoot);
     if (!resumed.ok) throw new Error(`cannot resume the log's tiles: ${resumed.error.message}`);
-    return new Integrator(store, key, resumed.value, options);
+    return new Integrator(stores, key, resumed.value, options, stored);
   }
 
   get checkpoint(): { size: number; note: string } | undefined {
@@ -97,27 +101,35 @@ export class Integrator {
 
   /** Folds every sequenced entry into tiles and signs a checkpoint if the tree grew. */
   async integrate(): Promise<void> {
-    if (this.stopped || this.running) return;
-    this.running = true;
+    if (this.stopped || this.running !== undefined) return;
+    this.running = this.fold();
+    await this.running;
+    this.running = undefined;
+    if (this.logSize > this.builder.size) this.notify(this.logSize);
+  }
+
+  /** Resolves once an integration in progress (if any) has finished. */
+  async settle(): Promise<void> {
+    await this.running;
+  }
+
+  private async fold(): Promise<void> {
     try {
-      const tiles = this.foldNewEntries();
+      const tiles = await this.foldNewEntries();
       const size = this.builder.size;
       if (tiles.length > 0 || this.current === undefined || this.current.size < size) await this.publish(tiles, size);
     } catch (error) {
       this.options.onError?.(error as Error);
-    } finally {
-      this.running = false;
     }
-    if (this.logSize > this.builder.size) this.notify(this.logSize);
   }
 
-  private foldNewEntries(): Tile[] {
+  private async foldNewEntries(): Promise<Tile[]> {
     const target = this.logSize;
     if (target <= this.builder.size) return [];
     const chunk = this.options.chunk ?? 65_536;
     const full: Tile[] = [];
     while (this.builder.size < target) {
-      const records = this.store.readRecords(this.builder.size, Math.min(target, this.builder.size + chunk));
+      const records = await this.stores.log.readRecords(this.builder.size, Math.min(target, this.builder.size + chunk));
       if (records.length === 0) throw new Error(`log entries from ${this.builder.size} are missing`);
       full.push(...this.builder.append(records.map(leafHash)));
     }
@@ -128,8 +140,7 @@ export class Integrator {
   private async publish(tiles: readonly Tile[], size: number): Promise<void> {
     const text = formatCheckpoint({ origin: this.key.name, size, rootHash: this.builder.root(), extensions: [] });
     const note = signNote(text, [this.signer]);
-    const persist = this.options.persist ?? (async (t, s, e, n) => this.store.integrate(t, s, e, n));
-    if (!(await persist(tiles, size, this.current?.size, note))) {
+    if (!(await this.stores.tree.integrate(tiles, size, this.current?.size, note))) {
       this.stopped = true;
       throw new Error('the stored checkpoint changed under us: another writer is using this database; integration stopped');
     }

@@ -1,16 +1,16 @@
 /**
- * Starting and stopping a relay: wires storage, sequencer, integrator, sessions, fan-out and
- * the HTTP/WebSocket server. `close()` is graceful: it stops accepting, finishes in-flight
- * commits, integrates and signs a final checkpoint, then closes the database.
+ * Starting and stopping a relay: opens storage, loads the access snapshot, starts integration,
+ * the sequencer, sessions, fan-out and the HTTP/WebSocket server, handing each module only the
+ * dependencies it names (no shared context: the log key reaches integration and nothing else).
+ * `close()` is graceful: it stops accepting, finishes in-flight commits, integrates and signs a
+ * final checkpoint, then closes storage.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { join } from 'node:path';
 import { formatVerifierKey, parsePolicy, verifierKeyOf, type Policy, type VerifierKey } from '@hotline/log';
 import { WebSocketServer } from 'ws';
-import type { RelayContext, RelayLimits } from './context.js';
-import { deviceIsActive } from './directory.js';
+import { registerDevice, revokeDevice, type DirectoryDeps } from './directory.js';
 import { RelayError, RelayStartError } from './errors.js';
 import { Fanout } from './fanout.js';
 import { channelRoutes } from './http/channel-routes.js';
@@ -19,15 +19,18 @@ import { logRoutes } from './http/log-routes.js';
 import { mailboxRoutes } from './http/mailbox-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { bearerToken, dispatcher } from './http/router.js';
+import type { RelayLimits } from './limits.js';
 import { loadOrCreateLogKey } from './log-key.js';
-import { LogWriter } from './log-writer.js';
 import { jsonLogger, type Logger } from './logger.js';
 import { Metrics } from '@hotline/node-files/metrics';
 import { RateLimiter } from './rate-limit.js';
 import { Sequencer } from './sequencer.js';
 import { Sessions } from './sessions.js';
-import { SqliteStore } from './storage/sqlite/sqlite-store.js';
-import type { RelayStore } from './storage/store.js';
+import { AccessSnapshot } from './storage/access.js';
+import type { Integration, RelayStorage } from './storage/interfaces.js';
+import { dataDirStorage, openStorage, redact } from './storage/open.js';
+import { sizeAfter, type SequenceItem, type StoredCheckpoint } from './storage/records.js';
+import { submitEnvelope, type SubmissionDeps } from './submissions.js';
 import { WitnessCollector, type WitnessEndpoint } from './witnesses.js';
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -43,7 +46,10 @@ export const DEFAULT_LIMITS: RelayLimits = {
 };
 
 export interface RelayOptions {
+  /** Holds the log key (log.key); and the SQLite database, unless `store` names another. */
   readonly dataDir: string;
+  /** Storage URL (storage/open.ts): `sqlite:PATH` or `postgres://…`; default `sqlite:DIR/relay.db`. */
+  readonly store?: string;
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
@@ -64,12 +70,22 @@ export interface RelayOptions {
   readonly now?: () => number;
 }
 
+/** How far the log has come: for health, metrics, tests. */
+export interface LogStatus {
+  /** Entries durably sequenced. */
+  readonly size: number;
+  /** The latest signed checkpoint. */
+  readonly checkpoint: StoredCheckpoint | undefined;
+}
+
 export interface RunningRelay {
   readonly url: string;
   readonly port: number;
   readonly origin: string;
   readonly logVkey: string;
-  readonly context: RelayContext;
+  readonly log: LogStatus;
+  /** The relay's storage, for tests that look beneath the API (closed by `close`). */
+  readonly storage: RelayStorage;
   close(): Promise<void>;
 }
 
@@ -78,15 +94,18 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const { key, created } = loadOrCreateLogKey(options.dataDir, options.origin);
   const logVkey = formatVerifierKey(verifierKeyOf(key));
-  const store = new SqliteStore(join(options.dataDir, 'relay.db'));
+  const storage = await openStorage(options.store ?? dataDirStorage(options.dataDir), { onError: (message) => logger.log('error', 'storage', { error: message }) });
+  let logSize: number;
+  let access: AccessSnapshot;
+  const now = options.now ?? Date.now;
   try {
-    refuseTruncatedLog(store);
+    logSize = await refuseTruncatedLog(storage);
+    access = await AccessSnapshot.load(storage.directory, storage.channels, now);
   } catch (error) {
-    store.close();
+    await storage.close();
     throw error;
   }
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const now = options.now ?? Date.now;
   const metrics = new Metrics();
   const count = {
     http: metrics.counter('hotline_http_requests', 'HTTP requests by route and status'),
@@ -97,7 +116,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const batches = metrics.counter('hotline_commit_batches', 'group-commit transactions');
   const witnessRequests = metrics.counter('hotline_witness_requests', 'add-checkpoint requests by witness and status');
   const witnesses = new WitnessCollector({
-    store,
+    tiles: storage.tree,
     ...witnessSetup(options, logVkey),
     timeoutMs: options.witnessTimeoutMs ?? 2000,
     refreshMs: options.witnessRefreshMs ?? 60_000,
@@ -105,56 +124,92 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     count: (status, witness) => witnessRequests(1, { witness, status }),
     now,
   });
-  const log = await LogWriter.start({
-    databasePath: join(options.dataDir, 'relay.db'),
-    key,
-    checkpointIntervalMs: options.checkpointIntervalMs ?? 250,
-    onError: (message) => logger.log('error', 'log writer', { error: message }),
-    onCheckpoint: (size, note) => witnesses.offer(size, note),
-  });
-  if (log.checkpoint !== undefined) witnesses.offer(log.checkpoint.size, log.checkpoint.note);
-  const fanout = new Fanout();
-  const sequencer = new Sequencer((items, receivedAt) => log.append(items, receivedAt), {
-    maxPending: limits.maxPending,
-    maxPendingBytes: 256 * 1024 * 1024,
-    maxBatch: limits.maxBatch,
-    now,
-    onBatch: () => batches(),
-    onCommitted: (committed) => fanout.publish(committed),
-  });
+  let integration: Integration;
+  try {
+    integration = await storage.startIntegration({
+      key,
+      intervalMs: options.checkpointIntervalMs ?? 250,
+      onError: (message) => logger.log('error', 'log writer', { error: message }),
+      onCheckpoint: (size, note) => witnesses.offer(size, note),
+    });
+  } catch (error) {
+    witnesses.stop();
+    await storage.close();
+    throw error;
+  }
+  if (integration.checkpoint !== undefined) witnesses.offer(integration.checkpoint.size, integration.checkpoint.note);
+  const sessions = new Sessions({ origin: key.name, challengeTtlMs: 60_000, sessionTtlMs: 3_600_000, maxChallenges: 10_000, maxSessions: 100_000, now });
+  const sequencer = new Sequencer(
+    async (items, receivedAt) => {
+      const placed = await storage.sequencing.appendBatch(items, receivedAt);
+      const size = sizeAfter(placed);
+      if (size > logSize) {
+        logSize = size;
+        integration.notify(size);
+      }
+      return placed;
+    },
+    {
+      maxPending: limits.maxPending,
+      maxPendingBytes: 256 * 1024 * 1024,
+      maxBatch: limits.maxBatch,
+      now,
+      onBatch: () => batches(),
+      // Before any submitter hears back: the snapshot learns of new and revoked devices first.
+      onCommitted: (committed) => {
+        for (const { item } of committed) applyDirectory(access, item);
+        fanout.publish(committed);
+      },
+    },
+  );
+  const submission: SubmissionDeps = { access, limiter: new RateLimiter(limits.ratePerSecond, limits.burst), sequencer, countSequenced: count.sequenced };
+  const submit = (deviceKey: Uint8Array, envelope: Uint8Array, channelId?: Uint8Array) => submitEnvelope(submission, deviceKey, envelope, channelId);
+  const fanout: Fanout = new Fanout({ access, log: storage.log, submit, limits, count, logger, now });
   const partyRoots = new Map(options.partyRoots.map((root) => [root.name, root]));
-  const ctx: RelayContext = {
-    origin: key.name,
-    logKey: key,
-    logVkey,
+  const directory: DirectoryDeps = {
     partyRoots,
-    store,
+    directory: storage.directory,
+    access,
     sequencer,
-    log,
-    witnesses,
-    sessions: new Sessions({ origin: key.name, challengeTtlMs: 60_000, sessionTtlMs: 3_600_000, maxChallenges: 10_000, maxSessions: 100_000, now }),
-    limiter: new RateLimiter(limits.ratePerSecond, limits.burst),
-    metrics,
-    count,
-    fanout,
-    logger,
-    limits,
+    endDevice: (deviceKey, reason) => {
+      sessions.endDevice(deviceKey);
+      fanout.disconnectDevice(deviceKey, reason);
+    },
+    countSequenced: count.sequenced,
     now,
   };
-  fanout.bind(ctx);
-  metrics.gauge('hotline_log_size', 'entries sequenced into the log', () => log.size);
-  metrics.gauge('hotline_checkpoint_size', 'tree size of the latest signed checkpoint', () => log.checkpoint?.size ?? 0);
+  metrics.gauge('hotline_log_size', 'entries sequenced into the log', () => logSize);
+  metrics.gauge('hotline_checkpoint_size', 'tree size of the latest signed checkpoint', () => integration.checkpoint?.size ?? 0);
   metrics.gauge('hotline_sequencer_pending', 'submissions waiting for the next group commit', () => sequencer.pending);
   metrics.gauge('hotline_websocket_connections', 'open WebSocket connections', () => fanout.connectionCount);
 
-  const server = createServer(dispatcher([...logRoutes, ...deviceRoutes, ...channelRoutes, ...mailboxRoutes, ...opsRoutes], ctx));
+  const routes = [
+    ...logRoutes({ witnesses, tree: storage.tree, log: storage.log }),
+    ...deviceRoutes({ register: (b) => registerDevice(directory, b), revoke: (b) => revokeDevice(directory, b), directory: storage.directory, access, sessions, origin: key.name, logger }),
+    ...channelRoutes({ channels: storage.channels, access, log: storage.log, submit, membershipChanged: (id) => fanout.membershipChanged(id), maxStreamRead: limits.maxStreamRead }),
+    ...mailboxRoutes({ mailboxes: storage.mailboxes, access, maxMailPerDevice: limits.maxMailPerDevice, now }),
+    ...opsRoutes({
+      status: () => ({ healthy: storage.sequencing.healthy, logSize, checkpointSize: integration.checkpoint?.size ?? 0, pending: sequencer.pending, connections: fanout.connectionCount }),
+      metrics,
+      identity: { origin: key.name, logKey: logVkey, parties: [...partyRoots.keys()] },
+    }),
+  ];
+  const server = createServer(dispatcher(routes, { sessions, access, maxBodyBytes: limits.maxBodyBytes, logger, count }));
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
-  server.on('upgrade', (req, socket: Socket, head) => upgrade(ctx, wss, req, socket, head));
+  server.on('upgrade', (req, socket: Socket, head) => upgrade({ sessions, access, fanout }, wss, req, socket, head));
   await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
-  logger.log('info', created ? 'relay started with a new log key' : 'relay started', { url, origin: key.name, logKey: logVkey, logSize: log.size });
+  logger.log('info', created ? 'relay started with a new log key' : 'relay started', { url, origin: key.name, logKey: logVkey, logSize, store: redact(storage.description) });
 
+  const log: LogStatus = {
+    get size() {
+      return logSize;
+    },
+    get checkpoint() {
+      return integration.checkpoint;
+    },
+  };
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -162,14 +217,19 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       // Finish queued commits first, so their receipts still reach open sockets, then hang up.
       await sequencer.drain();
       fanout.closeAll(1001, 'relay shutting down');
-      await log.close(); // integrates and signs a final checkpoint
+      await integration.close(); // integrates and signs a final checkpoint
       witnesses.stop();
       server.closeAllConnections();
       wss.close();
-      store.close();
-      logger.log('info', 'relay stopped', { logSize: log.size, checkpointSize: log.checkpoint?.size ?? 0 });
+      await storage.close();
+      logger.log('info', 'relay stopped', { logSize, checkpointSize: integration.checkpoint?.size ?? 0 });
     })());
-  return { url, port, origin: key.name, logVkey, context: ctx, close };
+  return { url, port, origin: key.name, logVkey, log, storage, close };
+}
+
+/** A committed certificate or revocation, told to the access snapshot. */
+function applyDirectory(access: AccessSnapshot, item: SequenceItem): void {
+  if (item.directory !== undefined) access.applyDirectory(item.directory);
 }
 
 /**
@@ -177,10 +237,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
  * (rows deleted, or the file restored from an older copy). Starting would hand out those log
  * indexes again, to new records: a fork of the signed tree. Refuse and say so.
  */
-function refuseTruncatedLog(store: RelayStore): void {
-  const checkpoint = store.checkpoint();
-  const logSize = store.logSize();
-  if (checkpoint === undefined || logSize >= checkpoint.size) return;
+async function refuseTruncatedLog(storage: RelayStorage): Promise<number> {
+  const checkpoint = await storage.tree.checkpoint();
+  const logSize = await storage.sequencing.logSize();
+  if (checkpoint === undefined || logSize >= checkpoint.size) return logSize;
   throw new RelayStartError(
     'log_truncated',
     `the log holds ${logSize} records but its own signed checkpoint covers ${checkpoint.size}: the database was truncated or restored from an older copy; refusing to start`,
@@ -224,14 +284,20 @@ function rejectUpgrade(socket: Socket, error: RelayError): void {
   socket.end(`HTTP/1.1 ${error.status} ${error.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
-function upgrade(ctx: RelayContext, wss: WebSocketServer, req: import('node:http').IncomingMessage, socket: Socket, head: Buffer): void {
+interface UpgradeDeps {
+  readonly sessions: Pick<Sessions, 'authenticate'>;
+  readonly access: Pick<AccessSnapshot, 'isActive'>;
+  readonly fanout: Pick<Fanout, 'attach'>;
+}
+
+function upgrade(ctx: UpgradeDeps, wss: WebSocketServer, req: import('node:http').IncomingMessage, socket: Socket, head: Buffer): void {
   if (new URL(req.url ?? '/', 'http://relay.invalid').pathname !== '/v1/ws') {
     rejectUpgrade(socket, new RelayError(404, 'not_found', 'WebSocket endpoint is /v1/ws'));
     return;
   }
   const token = bearerToken(req);
   const session = token === undefined ? undefined : ctx.sessions.authenticate(token);
-  if (session === undefined || !deviceIsActive(ctx, session.deviceKey)) {
+  if (session === undefined || !ctx.access.isActive(session.deviceKey)) {
     rejectUpgrade(socket, new RelayError(401, 'unauthorized', 'WebSocket needs "Authorization: Bearer <token>" of an active device'));
     return;
   }

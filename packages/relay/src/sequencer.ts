@@ -5,7 +5,7 @@
  * sequencer refuses new work (the caller answers 503 with Retry-After): memory stays bounded
  * and acknowledged work is never dropped.
  */
-import { isRefusal, type Placement, type Sequenced, type SequenceItem } from './storage/store.js';
+import { isRefusal, type Placement, type Sequenced, type SequenceItem } from './storage/records.js';
 import { epochCommitted, overloaded, RelayError } from './errors.js';
 
 /** Commits a batch durably (the log writer thread) and returns each item's placement or refusal. */

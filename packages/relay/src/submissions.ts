@@ -5,10 +5,20 @@
 import { bytesEqual, toHex } from '@hotline/log';
 import { channelTag, decodeEnvelope, envelopeHash, EnvelopeKind, MlsContentType, readMlsFraming, RecordKind, type Envelope } from '@hotline/protocol';
 import { RelayErrorCode } from './client/error-codes.js';
-import type { RelayContext } from './context.js';
-import { deviceIsActive } from './directory.js';
 import { badRequest, forbidden, tooMany, unauthorized } from './errors.js';
-import type { HandshakeEpoch, Sequenced } from './storage/store.js';
+import type { Count } from './limits.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { Sequencer } from './sequencer.js';
+import type { AccessSnapshot } from './storage/access.js';
+import type { HandshakeEpoch, Sequenced } from './storage/records.js';
+
+/** What accepting an envelope needs: no storage reads, only the snapshot and the sequencer. */
+export interface SubmissionDeps {
+  readonly access: Pick<AccessSnapshot, 'isActive' | 'isMember'>;
+  readonly limiter: Pick<RateLimiter, 'take'>;
+  readonly sequencer: Pick<Sequencer, 'submit'>;
+  readonly countSequenced: Count;
+}
 
 // Channels are few and hot: hashing the tag once per channel, not once per envelope.
 const tags = new Map<string, Uint8Array>();
@@ -23,7 +33,7 @@ function cachedChannelTag(channelId: Uint8Array): Uint8Array {
   return tag;
 }
 
-export async function submitEnvelope(ctx: RelayContext, deviceKey: Uint8Array, bytes: Uint8Array, pathChannelId?: Uint8Array): Promise<Sequenced> {
+export async function submitEnvelope(deps: SubmissionDeps, deviceKey: Uint8Array, bytes: Uint8Array, pathChannelId?: Uint8Array): Promise<Sequenced> {
   const decoded = decodeEnvelope(bytes);
   if (!decoded.ok) throw badRequest(decoded.error.code, decoded.error.message);
   const envelope = decoded.value;
@@ -32,13 +42,13 @@ export async function submitEnvelope(ctx: RelayContext, deviceKey: Uint8Array, b
   }
   const handshake = envelope.kind === EnvelopeKind.handshake ? handshakeEpoch(envelope) : undefined;
   // WebSocket sessions outlive revocations and certificate expiry: check on every submission.
-  if (!deviceIsActive(ctx, deviceKey)) throw unauthorized('device is revoked, expired or unknown');
-  if (!ctx.store.isMember(envelope.channelId, deviceKey)) {
+  if (!deps.access.isActive(deviceKey)) throw unauthorized('device is revoked, expired or unknown');
+  if (!deps.access.isMember(envelope.channelId, deviceKey)) {
     throw forbidden('not_a_member', 'this device is not a member of the envelope\'s channel');
   }
-  const wait = ctx.limiter.take(toHex(deviceKey));
+  const wait = deps.limiter.take(toHex(deviceKey));
   if (wait > 0) throw tooMany('this device is sending faster than its rate limit', wait);
-  const placed = await ctx.sequencer.submit({
+  const placed = await deps.sequencer.submit({
     kind: RecordKind.envelope,
     streamTag: cachedChannelTag(envelope.channelId),
     itemHash: envelopeHash(bytes),
@@ -46,7 +56,7 @@ export async function submitEnvelope(ctx: RelayContext, deviceKey: Uint8Array, b
     body: bytes,
     ...(handshake === undefined ? {} : { handshake }),
   });
-  ctx.count.sequenced(1, { kind: 'envelope', duplicate: String(placed.duplicate) });
+  deps.countSequenced(1, { kind: 'envelope', duplicate: String(placed.duplicate) });
   return placed;
 }
 

@@ -17,7 +17,7 @@ import {
   type Policy,
 } from '@hotline/log';
 import type { Logger } from './logger.js';
-import type { RelayStore } from './storage/store.js';
+import type { CheckpointStore } from './storage/interfaces.js';
 
 export interface WitnessEndpoint {
   /** Policy name of the witness. */
@@ -35,7 +35,8 @@ interface WitnessState {
 }
 
 export interface CollectorOptions {
-  readonly store: RelayStore;
+  /** Tiles, for the consistency proofs sent with each checkpoint. */
+  readonly tiles: Pick<CheckpointStore, 'getTile'>;
   readonly policy: Policy;
   readonly witnesses: readonly WitnessEndpoint[];
   readonly timeoutMs: number;
@@ -127,8 +128,8 @@ export class WitnessCollector {
   }
 
   private async request(state: WitnessState, size: number, note: string): Promise<{ status: number; body: string }> {
-    const reader = new TileHashReader(size, (level, index, width) => {
-      const tile = this.options.store.getTile(level, index);
+    const reader = new TileHashReader(size, async (level, index, width) => {
+      const tile = await this.options.tiles.getTile(level, index);
       if (tile === undefined || tile.width < width) throw new Error(`tile ${level}/${index} missing`);
       return tile.hashes.subarray(0, width * 32);
     });

@@ -18,7 +18,7 @@ import { channelTag, encodeEnvelope, envelopeHash, EnvelopeKind, RecordKind, sig
 import { RelayClient, RelayErrorCode, RelayRequestError } from '../src/client/index.js';
 import { silentLogger, startRelay, type RunningRelay } from '../src/index.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
-import { isRefusal, type SequenceItem } from '../src/storage/store.js';
+import { isRefusal, type SequenceItem } from '../src/storage/records.js';
 import { enrol, ROOTS, tempDir, withRelay, type TestDevice } from './fixtures.js';
 
 const vectorsFile = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'protocol', 'test', 'vectors', 'mls-framing.json');
@@ -59,8 +59,8 @@ function assertCode(error: unknown, status: number, code: string, message?: RegE
 }
 
 /** Log size and the channel's last seq: what a refusal must leave untouched. */
-function state(relay: RunningRelay, channelId: Uint8Array): { logSize: number; lastSeq: number } {
-  return { logSize: relay.context.store.logSize(), lastSeq: relay.context.store.lastSeq(channelTag(channelId)) };
+async function state(relay: RunningRelay, channelId: Uint8Array): Promise<{ logSize: number; lastSeq: number }> {
+  return { logSize: relay.log.size, lastSeq: await relay.storage.log.lastSeq(channelTag(channelId)) };
 }
 
 test('HTTP: a replayed opening commit is refused with 409 epoch_committed naming the epoch; the same envelope keeps its receipt', async () => {
@@ -75,18 +75,18 @@ test('HTTP: a replayed opening commit is refused with 409 epoch_committed naming
     assert.deepEqual({ ...again, duplicate: false }, first, 'the same envelope gets its original receipt');
     assert.equal(again.duplicate, true);
 
-    const before = state(relay, channel);
+    const before = await state(relay, channel);
     const replay = handshake(channel, mls(0, 3), 1); // another envelope around the same commit
     await assert.rejects(alice.client.submit(channel, replay), (e) => assertCode(e, 409, RelayErrorCode.epochCommitted, /epoch 0 of this channel already has a commit \(seq 1\); the channel is at epoch 1/));
-    assert.deepEqual(state(relay, channel), before, 'the refusal stored nothing');
+    assert.deepEqual(await state(relay, channel), before, 'the refusal stored nothing');
 
     // The next epoch is open; once it is committed, both epochs refuse, and the channel is at 2.
     const next = await alice.client.submit(channel, handshake(channel, mls(1, 3)));
     assert.equal(next.seq, 2);
-    const atTwo = state(relay, channel);
+    const atTwo = await state(relay, channel);
     await assert.rejects(alice.client.submit(channel, handshake(channel, mls(0, 3), 3)), (e) => assertCode(e, 409, 'epoch_committed', /epoch 0 .*seq 1.*at epoch 2/));
     await assert.rejects(alice.client.submit(channel, handshake(channel, mls(1, 3), 3)), (e) => assertCode(e, 409, 'epoch_committed', /epoch 1 .*seq 2.*at epoch 2/));
-    assert.deepEqual(state(relay, channel), atTwo, 'refusals store nothing');
+    assert.deepEqual(await state(relay, channel), atTwo, 'refusals store nothing');
     assert.equal((await alice.client.envelopes(channel)).length, 2);
   });
 });
@@ -98,9 +98,9 @@ test('a proposal does not claim its epoch, but one for a committed epoch is refu
     const proposal = await alice.client.submit(channel, handshake(channel, mls(2, 2)));
     const commit = await alice.client.submit(channel, handshake(channel, epochCommit(2)));
     assert.deepEqual([proposal.seq, commit.seq], [1, 2], 'the proposal left epoch 2 open for a commit');
-    const before = state(relay, channel);
+    const before = await state(relay, channel);
     await assert.rejects(alice.client.submit(channel, handshake(channel, mls(2, 2), 1)), (e) => assertCode(e, 409, 'epoch_committed', /epoch 2 .*at epoch 3/));
-    assert.deepEqual(state(relay, channel), before);
+    assert.deepEqual(await state(relay, channel), before);
   });
 });
 
@@ -115,7 +115,7 @@ test('a handshake whose framing cannot be read, of another group, or carrying ap
   await withRelay(async (relay) => {
     const alice = await enrol(relay, 'washington', 'Alice');
     const channel = await channelOf(alice);
-    const before = state(relay, channel);
+    const before = await state(relay, channel);
     const bad = (payload: Uint8Array) => encodeEnvelope({ kind: EnvelopeKind.handshake, channelId: channel, commitment: new Uint8Array(32), payload });
     const welcome = fromHex(vectors.find((v) => v.wireFormat === undefined)!.message)!;
     await assert.rejects(alice.client.submit(channel, bad(welcome)), (e) => assertCode(e, 400, RelayErrorCode.malformedMlsFraming, /wire format 3/));
@@ -124,7 +124,7 @@ test('a handshake whose framing cannot be read, of another group, or carrying ap
     const otherGroup = encodeEnvelope({ kind: EnvelopeKind.handshake, channelId: channel, commitment: new Uint8Array(32), payload: mls(0, 3) });
     await assert.rejects(alice.client.submit(channel, otherGroup), (e) => assertCode(e, 400, RelayErrorCode.groupMismatch));
     await assert.rejects(alice.client.submit(channel, handshake(channel, mls(2, 1))), (e) => assertCode(e, 400, RelayErrorCode.notAHandshake));
-    assert.deepEqual(state(relay, channel), before);
+    assert.deepEqual(await state(relay, channel), before);
     // Application envelopes are opaque to this rule: no framing is read from them.
     const app = encodeEnvelope({ kind: EnvelopeKind.application, channelId: channel, commitment: new Uint8Array(32), payload: new TextEncoder().encode('opaque') });
     assert.equal((await alice.client.submit(channel, app)).seq, 1);

@@ -42,12 +42,12 @@ test('a device over its rate limit gets 429 with Retry-After, and nothing is sto
       const alice = await enrol(relay, 'washington', 'Alice');
       const channel = await openChannel(alice, []);
       for (let i = 0; i < 3; i++) await alice.client.submit(channel, envelope(channel, `m${i}`));
-      const size = relay.context.log.size;
+      const size = relay.log.size;
       const response = await alice.client.request('POST', `/v1/channels/${Buffer.from(channel).toString('hex')}/envelopes`, envelope(channel, 'one too many')).catch((e: RelayRequestError) => e);
       assert.ok(response instanceof RelayRequestError);
       assert.equal(response.status, 429);
       assert.equal(response.code, 'rate_limited');
-      assert.equal(relay.context.log.size, size);
+      assert.equal(relay.log.size, size);
       const raw = await fetch(`${relay.url}/v1/channels/${Buffer.from(channel).toString('hex')}/envelopes`, { method: 'POST', headers: { authorization: `Bearer ${alice.client.token}` }, body: envelope(channel, 'again') });
       assert.equal(raw.status, 429);
       assert.ok(Number(raw.headers.get('retry-after')) >= 1);
@@ -130,7 +130,7 @@ test('graceful shutdown commits what it acknowledged; a restart finds all of it'
       const stored = await client.envelopes(channel, 1, 1000);
       const bySeq = new Map(stored.map((d) => [decodeRecord(d.record).ok ? (decodeRecord(d.record) as { value: { seq: number } }).value.seq : 0, d]));
       for (const r of acked) assert.equal(bySeq.get(r.seq)?.logIndex, r.logIndex);
-      await eventually(() => (again.context.log.checkpoint?.size === again.context.log.size ? true : undefined), 2000, 'a checkpoint covering the whole log');
+      await eventually(() => (again.log.checkpoint?.size === again.log.size ? true : undefined), 2000, 'a checkpoint covering the whole log');
     } finally {
       await again.close();
     }

@@ -107,7 +107,7 @@ test('only members of a channel may post or read it', async () => {
     await expectError(eve.client.envelopes(channel), 404, 'unknown_channel');
     const anonymous = new RelayClient(relay.url);
     await expectError(anonymous.submit(channel, envelope(channel, 'x')), 401, 'unauthorized');
-    assert.equal(relay.context.log.size, 2, 'two certificates and nothing else were logged');
+    assert.equal(relay.log.size, 2, 'two certificates and nothing else were logged');
   });
 });
 

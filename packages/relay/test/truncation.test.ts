@@ -19,8 +19,8 @@ test('a log truncated below its own signed checkpoint: startRelay refuses, namin
     const channel = await openChannel(alice, []);
     for (let i = 0; i < 8; i++) await alice.client.submit(channel, envelope(channel, `before the restore ${i}`));
     const covered = await eventually(() => {
-      const size = relay.context.log.checkpoint?.size ?? 0;
-      return size === relay.context.log.size ? size : undefined;
+      const size = relay.log.checkpoint?.size ?? 0;
+      return size === relay.log.size ? size : undefined;
     }, 5000, 'a checkpoint covering every envelope');
     assert.equal(covered, 9, 'one certificate and eight envelopes');
     await relay.close();
@@ -58,7 +58,7 @@ test('a log exactly at its checkpoint starts: the refusal is no false alarm', as
     await enrol(relay, 'washington', 'Alice');
     await relay.close();
     const restarted = await startRelay(options);
-    assert.equal(restarted.context.log.size, 1);
+    assert.equal(restarted.log.size, 1);
     await restarted.close();
   } finally {
     dir.remove();

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { formatVerifierKey, verifierKeyOf } from '@hotline/log';
 import { parsePartyRoot } from '@hotline/protocol';
-import { DEFAULT_LIMITS, loadOrCreateLogKey, RelayStartError, startRelay } from '@hotline/relay';
+import { dataDirStorage, DEFAULT_LIMITS, loadOrCreateLogKey, parseStorageUrl, RelayStartError, startRelay, StorageUrlError } from '@hotline/relay';
 import { LOG_FORMAT_OPTION, serverLogger } from '../log-format.js';
 import type { VerifierKey } from '@hotline/log';
 import { systemClock } from '@hotline/node-files/clock';
@@ -19,14 +19,21 @@ and fans envelopes out over WebSocket. The relay is untrusted: it never sees pla
 terminals verify everything it says.
 
 On first start the relay creates DIR (mode 0700), a log key in DIR/log.key (mode 0600) and a
-SQLite database; it prints its URL and log key (a C2SP vkey, give it to every party) and then
-logs JSON lines to stderr.
+SQLite database, DIR/relay.db; it prints its URL and log key (a C2SP vkey, give it to every
+party) and then logs JSON lines to stderr.
+
+--store URL keeps the log, directory, channels and mailboxes elsewhere: sqlite:PATH is a SQLite
+file at PATH (--data DIR alone means sqlite:DIR/relay.db); postgres://USER@HOST:PORT/DATABASE
+is a PostgreSQL database (it must exist; the relay creates its tables). DIR still holds the
+log key. One relay per database for now: a second relay on the same database refuses to
+start (several nodes need notifications between them, not built yet).
 
 The witnesses need the log key before they start, and the relay needs their keys: --print-key
 creates DIR and the log key (if they do not exist yet), prints the log key alone and exits
 without serving, so the witnesses can be set up before the relay first starts.`,
   options: [
-    { name: 'data', type: 'string', placeholder: 'DIR', required: true, description: 'state directory' },
+    { name: 'data', type: 'string', placeholder: 'DIR', required: true, description: 'state directory: the log key, and the database unless --store names another' },
+    { name: 'store', type: 'string', placeholder: 'URL', description: 'where the log and its tables live: sqlite:PATH (default sqlite:DIR/relay.db) or postgres://…' },
     { name: 'listen', type: 'string', placeholder: 'HOST:PORT', default: '127.0.0.1:4780', description: 'address to listen on (port 0 = any free)' },
     { name: 'party', type: 'string', multiple: true, placeholder: 'VKEY', description: 'trust device certificates signed by this party root' },
     { name: 'party-file', type: 'string', placeholder: 'FILE', description: 'read party root vkeys from FILE, one per line (# comments allowed)' },
@@ -76,6 +83,18 @@ async function startOrFail<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
+/** --store, checked before anything starts: a URL naming no usable backend is a usage mistake. */
+function storageUrl(given: string | undefined, dataDir: string): string {
+  if (given === undefined) return dataDirStorage(dataDir);
+  try {
+    parseStorageUrl(given);
+  } catch (error) {
+    if (error instanceof StorageUrlError) throw new UsageError(`--store: ${error.message}`);
+    throw error;
+  }
+  return given;
+}
+
 /** --print-key: the log key the relay will sign with, created as its first start would (0700 DIR, 0600 key). */
 function printLogKey(dataDir: string, origin: string | undefined, json: boolean, print: (line: string) => void): number {
   let key;
@@ -95,6 +114,7 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const dataDir = args.values.get('data')!; // required by the table
   if (args.booleans.has('print-key')) return printLogKey(dataDir, args.values.get('origin'), args.booleans.has('json'), print);
+  const store = storageUrl(args.values.get('store'), dataDir);
   const { host, port } = parseListen(args.values.get('listen') ?? '127.0.0.1:4780');
   const vkeys = [...(args.repeated.get('party') ?? [])];
   const partyFile = args.values.get('party-file');
@@ -117,6 +137,7 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
   const logger = serverLogger(args);
   return serveUntilSignalled(() => startOrFail(() => startRelay({
     dataDir,
+    store,
     host,
     port,
     ...(origin === undefined ? {} : { origin }),

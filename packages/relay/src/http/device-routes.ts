@@ -1,12 +1,26 @@
 /** Registration, revocation, lookup and login of devices. */
 import { fromBase64, toHex } from '@hotline/log';
-import type { RelayContext } from '../context.js';
-import { registerDevice, revokeDevice } from '../directory.js';
 import { badRequest, notFound, unauthorized } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Sessions } from '../sessions.js';
+import type { AccessSnapshot } from '../storage/access.js';
+import type { DirectoryStore } from '../storage/interfaces.js';
+import type { Sequenced } from '../storage/records.js';
 import { receiptJson } from '../submissions.js';
 import { HEX32, hexParam } from './hex.js';
 import type { Reply, Request, Route } from './router.js';
-import { deviceIsActive } from '../directory.js';
+
+/** What devices need: registration and revocation (directory.ts), lookup, login. */
+export interface DeviceRouteDeps {
+  readonly register: (certificate: Uint8Array) => Promise<Sequenced>;
+  readonly revoke: (revocation: Uint8Array) => Promise<Sequenced>;
+  readonly directory: Pick<DirectoryStore, 'device'>;
+  readonly access: Pick<AccessSnapshot, 'isActive'>;
+  readonly sessions: Pick<Sessions, 'challenge' | 'login'>;
+  /** The log's origin: login challenges are signed for this relay only. */
+  readonly origin: string;
+  readonly logger: Logger;
+}
 
 async function jsonBody(request: Request): Promise<Record<string, unknown>> {
   const bytes = await request.body();
@@ -26,45 +40,47 @@ function base64Field(body: Record<string, unknown>, name: string, size: number):
   return bytes;
 }
 
-async function register(request: Request, ctx: RelayContext): Promise<Reply> {
-  const placed = await registerDevice(ctx, await request.body());
+async function register(request: Request, ctx: DeviceRouteDeps): Promise<Reply> {
+  const placed = await ctx.register(await request.body());
   return { status: placed.duplicate ? 200 : 201, json: receiptJson(placed) };
 }
 
-async function revoke(request: Request, ctx: RelayContext): Promise<Reply> {
-  const placed = await revokeDevice(ctx, await request.body());
+async function revoke(request: Request, ctx: DeviceRouteDeps): Promise<Reply> {
+  const placed = await ctx.revoke(await request.body());
   return { status: placed.duplicate ? 200 : 201, json: receiptJson(placed) };
 }
 
-function lookup(request: Request, ctx: RelayContext): Reply {
-  const device = ctx.store.device(hexParam(request.params[0], 32, 'device key'));
+async function lookup(request: Request, ctx: DeviceRouteDeps): Promise<Reply> {
+  const device = await ctx.directory.device(hexParam(request.params[0], 32, 'device key'));
   if (device === undefined) throw notFound('unknown_device', 'no device with this key is registered');
   return { headers: { 'content-type': 'application/octet-stream' }, body: device.certificate };
 }
 
-async function challenge(request: Request, ctx: RelayContext): Promise<Reply> {
+async function challenge(request: Request, ctx: DeviceRouteDeps): Promise<Reply> {
   const body = await jsonBody(request);
   const deviceKey = base64Field(body, 'deviceKey', 32);
-  if (!deviceIsActive(ctx, deviceKey)) throw unauthorized('device is not registered, revoked or outside its certificate validity');
+  if (!ctx.access.isActive(deviceKey)) throw unauthorized('device is not registered, revoked or outside its certificate validity');
   const issued = ctx.sessions.challenge(deviceKey);
   return { json: { origin: ctx.origin, challenge: Buffer.from(issued.challenge).toString('base64'), expiresAt: issued.expiresAt } };
 }
 
-async function login(request: Request, ctx: RelayContext): Promise<Reply> {
+async function login(request: Request, ctx: DeviceRouteDeps): Promise<Reply> {
   const body = await jsonBody(request);
   const deviceKey = base64Field(body, 'deviceKey', 32);
   const signed = base64Field(body, 'challenge', 32);
   const signature = base64Field(body, 'signature', 64);
-  if (!deviceIsActive(ctx, deviceKey)) throw unauthorized('device is not registered, revoked or outside its certificate validity');
+  if (!ctx.access.isActive(deviceKey)) throw unauthorized('device is not registered, revoked or outside its certificate validity');
   const session = ctx.sessions.login(deviceKey, signed, signature);
   ctx.logger.log('info', 'device logged in', { device: toHex(deviceKey).slice(0, 16) });
   return { json: session };
 }
 
-export const deviceRoutes: Route[] = [
-  { method: 'POST', pattern: /^\/v1\/devices$/, name: 'register', handler: register },
-  { method: 'POST', pattern: /^\/v1\/revocations$/, name: 'revoke', handler: revoke },
-  { method: 'GET', pattern: new RegExp(`^/v1/devices/${HEX32}$`), name: 'device', handler: lookup },
-  { method: 'POST', pattern: /^\/v1\/login\/challenge$/, name: 'challenge', handler: challenge },
-  { method: 'POST', pattern: /^\/v1\/login$/, name: 'login', handler: login },
-];
+export function deviceRoutes(deps: DeviceRouteDeps): Route[] {
+  return [
+    { method: 'POST', pattern: /^\/v1\/devices$/, name: 'register', handler: (r) => register(r, deps) },
+    { method: 'POST', pattern: /^\/v1\/revocations$/, name: 'revoke', handler: (r) => revoke(r, deps) },
+    { method: 'GET', pattern: new RegExp(`^/v1/devices/${HEX32}$`), name: 'device', handler: (r) => lookup(r, deps) },
+    { method: 'POST', pattern: /^\/v1\/login\/challenge$/, name: 'challenge', handler: (r) => challenge(r, deps) },
+    { method: 'POST', pattern: /^\/v1\/login$/, name: 'login', handler: (r) => login(r, deps) },
+  ];
+}

@@ -1,27 +1,31 @@
 /** Operations: health, OpenMetrics, and the relay's public identity. */
-import type { RelayContext } from '../context.js';
 import type { Reply, Route } from './router.js';
 
-function health(ctx: RelayContext): Reply {
-  const checkpoint = ctx.log.checkpoint;
+/** What the operations routes show: live figures, the metrics registry, the public identity. */
+export interface OpsDeps {
+  readonly status: () => { healthy: boolean; logSize: number; checkpointSize: number; pending: number; connections: number };
+  readonly metrics: { render(): string };
+  readonly identity: { readonly origin: string; readonly logKey: string; readonly parties: readonly string[] };
+}
+
+function health(deps: OpsDeps): Reply {
+  const s = deps.status();
   return {
     json: {
-      status: ctx.log.healthy ? 'ok' : 'degraded',
-      logSize: ctx.log.size,
-      logWriter: ctx.log.healthy ? 'ok' : 'failed',
-      checkpointSize: checkpoint?.size ?? 0,
-      pending: ctx.sequencer.pending,
-      connections: ctx.fanout.connectionCount,
+      status: s.healthy ? 'ok' : 'degraded',
+      logSize: s.logSize,
+      logWriter: s.healthy ? 'ok' : 'failed',
+      checkpointSize: s.checkpointSize,
+      pending: s.pending,
+      connections: s.connections,
     },
   };
 }
 
-function info(ctx: RelayContext): Reply {
-  return { json: { origin: ctx.origin, logKey: ctx.logVkey, parties: [...ctx.partyRoots.keys()] } };
+export function opsRoutes(deps: OpsDeps): Route[] {
+  return [
+    { method: 'GET', pattern: /^\/healthz$/, name: 'healthz', handler: () => health(deps) },
+    { method: 'GET', pattern: /^\/metrics$/, name: 'metrics', handler: () => ({ headers: { 'content-type': 'application/openmetrics-text; version=1.0.0; charset=utf-8' }, body: deps.metrics.render() }) },
+    { method: 'GET', pattern: /^\/v1\/info$/, name: 'info', handler: () => ({ json: { origin: deps.identity.origin, logKey: deps.identity.logKey, parties: [...deps.identity.parties] } }) },
+  ];
 }
-
-export const opsRoutes: Route[] = [
-  { method: 'GET', pattern: /^\/healthz$/, name: 'healthz', handler: (_r, ctx) => health(ctx) },
-  { method: 'GET', pattern: /^\/metrics$/, name: 'metrics', handler: (_r, ctx) => ({ headers: { 'content-type': 'application/openmetrics-text; version=1.0.0; charset=utf-8' }, body: ctx.metrics.render() }) },
-  { method: 'GET', pattern: /^\/v1\/info$/, name: 'info', handler: (_r, ctx) => info(ctx) },
-];

@@ -5,9 +5,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RelayError, tooLarge, unauthorized } from '../errors.js';
-import type { RelayContext } from '../context.js';
-import type { Session } from '../sessions.js';
-import { deviceIsActive } from '../directory.js';
+import type { Count } from '../limits.js';
+import type { Logger } from '../logger.js';
+import type { Session, Sessions } from '../sessions.js';
+import type { AccessSnapshot } from '../storage/access.js';
 
 export interface Reply {
   readonly status?: number;
@@ -25,7 +26,17 @@ export interface Request {
   session(): Session;
 }
 
-export type Handler = (request: Request, ctx: RelayContext) => Promise<Reply> | Reply;
+/** Each route module closes over its own dependencies (see its factory); a handler gets the request. */
+export type Handler = (request: Request) => Promise<Reply> | Reply;
+
+/** What dispatching needs: authentication, the body bound, logging and counting. */
+export interface RouterDeps {
+  readonly sessions: Pick<Sessions, 'authenticate'>;
+  readonly access: Pick<AccessSnapshot, 'isActive'>;
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+  readonly count: { readonly http: Count; readonly rejected: Count };
+}
 
 export interface Route {
   readonly method: string;
@@ -67,12 +78,12 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return header.slice('Bearer '.length).trim();
 }
 
-export function authenticate(req: IncomingMessage, ctx: RelayContext): Session {
+export function authenticate(req: IncomingMessage, deps: Pick<RouterDeps, 'sessions' | 'access'>): Session {
   const token = bearerToken(req);
   if (token === undefined) throw unauthorized('missing "Authorization: Bearer <token>"; log in first');
-  const session = ctx.sessions.authenticate(token);
+  const session = deps.sessions.authenticate(token);
   if (session === undefined) throw unauthorized('session token is unknown or expired; log in again');
-  if (!deviceIsActive(ctx, session.deviceKey)) throw unauthorized('device is revoked, expired or unknown');
+  if (!deps.access.isActive(session.deviceKey)) throw unauthorized('device is revoked, expired or unknown');
   return session;
 }
 
@@ -100,7 +111,7 @@ export function errorReply(error: unknown): Reply {
   return { status: 500, json: { error: { code: 'internal', message: 'internal error' } } };
 }
 
-export function dispatcher(routes: readonly Route[], ctx: RelayContext) {
+export function dispatcher(routes: readonly Route[], ctx: RouterDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://relay.invalid');
     let route: Route | undefined;
@@ -127,11 +138,11 @@ export function dispatcher(routes: readonly Route[], ctx: RelayContext) {
       req,
       url,
       params,
-      body: () => (cachedBody ??= readBody(req, ctx.limits.maxBodyBytes)),
+      body: () => (cachedBody ??= readBody(req, ctx.maxBodyBytes)),
       session: () => authenticate(req, ctx),
     };
     Promise.resolve()
-      .then(() => matched.handler(request, ctx))
+      .then(() => matched.handler(request))
       .catch((error: unknown) => {
         if (!(error instanceof RelayError)) ctx.logger.log('error', 'handler failed', { route: matched.name, error: (error as Error).stack ?? String(error) });
         else ctx.count.rejected(1, { code: error.code, transport: 'http' });

@@ -13,9 +13,10 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { KeyType, signerKeyFromSeed, type Tile } from '@hotline/log';
 import { Integrator } from '../../integrator.js';
 import { SqliteStore } from './sqlite-store.js';
+import { checkpointStore, logReader } from './views.js';
 
 const port = parentPort!;
-const init = workerData as { path: string; keyName: string; keySeed: Uint8Array; checkpointIntervalMs: number; writer: MessagePort };
+const init = workerData as { path: string; keyName: string; keySeed: Uint8Array; checkpointIntervalMs: number; logSize: number; writer: MessagePort };
 const store = new SqliteStore(init.path);
 let nextId = 1;
 const waiting = new Map<number, (stored: boolean) => void>();
@@ -30,9 +31,9 @@ const persist = (tiles: readonly Tile[], treeSize: number, expectedSize: number 
     init.writer.postMessage({ id, tiles, treeSize, expectedSize, note });
   });
 
-const integrator = await Integrator.open(store, signerKeyFromSeed(init.keyName, KeyType.ed25519, init.keySeed), {
+const integrator = await Integrator.open({ log: logReader(store), tree: { ...checkpointStore(store), integrate: persist } }, signerKeyFromSeed(init.keyName, KeyType.ed25519, init.keySeed), {
   intervalMs: init.checkpointIntervalMs,
-  persist,
+  logSize: Math.max(init.logSize, store.logSize()),
   onCheckpoint: (size, note) => port.postMessage({ type: 'checkpoint', size, note }),
   onError: (error) => port.postMessage({ type: 'error', message: error.message }),
 });
@@ -43,6 +44,7 @@ integrator.start();
 port.on('message', async (message: { type: 'grew' | 'close'; size: number }) => {
   integrator.notify(message.size);
   if (message.type === 'grew') return;
+  await integrator.settle(); // an integration in progress may predate the last batch
   await integrator.integrate(); // a final checkpoint covering everything sequenced
   integrator.stop();
   store.close();

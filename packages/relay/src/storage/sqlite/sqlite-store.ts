@@ -1,14 +1,19 @@
 /**
- * The relay's embedded store on SQLite (better-sqlite3, synchronous). One process owns the
- * database file; every write method commits before it returns, in WAL mode with
+ * One synchronous connection to the relay's SQLite database (better-sqlite3). Each of the
+ * backend's threads opens its own: the log writer thread sequences, the integrator thread reads
+ * records, the main thread serves reads, channels and mailboxes (sqlite-storage.ts wraps it in
+ * the asynchronous interfaces). Every write method commits before it returns, in WAL mode with
  * synchronous=FULL, so returning means durable.
  */
 import Database from 'better-sqlite3';
 import { decodeRecord, encodeRecord, genesisChain, nextChain } from '@hotline/protocol';
-import type { ChannelRow, DeviceRow, EpochRefusal, MailItem, Placement, RelayStore, Sequenced, SequenceItem, StoredTile, StreamItem } from '../store.js';
+import { isRevocation, type ChannelRow, type DeviceRow, type EpochRefusal, type MailItem, type Placement, type Sequenced, type SequenceItem, type StoredCheckpoint, type StoredTile, type StreamItem, type TileWrite } from '../records.js';
 import { MIGRATIONS, PRAGMAS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
+
+/** Rows per page when reading whole tables. */
+const PAGE = 1024;
 
 function bytes(value: unknown): Uint8Array {
   const b = value as Buffer;
@@ -25,14 +30,9 @@ interface StreamState {
   chain: Uint8Array;
 }
 
-export class SqliteStore implements RelayStore {
+export class SqliteStore {
   private readonly db: Database.Database;
   private readonly statements;
-  /** Cache of stream heads; the database is the truth and is re-read after a failed batch. */
-  private readonly streams = new Map<string, StreamState>();
-  private readonly devices = new Map<string, DeviceRow>();
-  /** Channel members by channel id (hex); this process is the only writer of channels. */
-  private readonly members = new Map<string, Set<string>>();
   private size: number;
 
   constructor(path: string) {
@@ -41,7 +41,7 @@ export class SqliteStore implements RelayStore {
     this.db.exec(SCHEMA);
     this.checkSchemaVersion();
     this.statements = this.prepare();
-    this.size = Number((this.db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM log').get() as Row)['n']);
+    this.size = this.storedSize();
   }
 
   /**
@@ -74,6 +74,7 @@ export class SqliteStore implements RelayStore {
       epochCommit: db.prepare('SELECT seq FROM epochs WHERE stream = ? AND epoch = ?'),
       streamEpoch: db.prepare('SELECT COALESCE(MAX(epoch) + 1, 0) AS epoch FROM epochs WHERE stream = ?'),
       claimEpoch: db.prepare('INSERT INTO epochs (stream, epoch, seq) VALUES (?, ?, ?)'),
+      logSize: db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM log'),
       streamHead: db.prepare('SELECT id, last_seq, chain FROM streams WHERE tag = ?'),
       newStream: db.prepare('INSERT INTO streams (tag, last_seq, chain) VALUES (?, 0, ?)'),
       updateStream: db.prepare('UPDATE streams SET last_seq = ?, chain = ? WHERE id = ?'),
@@ -85,6 +86,8 @@ export class SqliteStore implements RelayStore {
       // The earliest revocation time wins: a later "revoke now" overrides an earlier future date.
       revokeDevice: db.prepare('UPDATE devices SET revoked_at = CASE WHEN revoked_at IS NULL OR revoked_at > ? THEN ? ELSE revoked_at END WHERE key = ?'),
       device: db.prepare('SELECT * FROM devices WHERE key = ?'),
+      devicePage: db.prepare('SELECT * FROM devices WHERE key > ? ORDER BY key LIMIT ?'),
+      channelPage: db.prepare('SELECT id, version FROM channels WHERE id > ? ORDER BY id LIMIT ?'),
       channel: db.prepare('SELECT * FROM channels WHERE id = ?'),
       channelMembers: db.prepare('SELECT device FROM channel_members WHERE channel = ? ORDER BY device'),
       upsertChannel: db.prepare('INSERT INTO channels (id, creator, version, membership) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, membership = excluded.membership'),
@@ -105,23 +108,26 @@ export class SqliteStore implements RelayStore {
     };
   }
 
+  private storedSize(): number {
+    return Number((this.statements.logSize.get() as Row)['n']);
+  }
+
+  /**
+   * A stream's head, read inside the batch's transaction: never cached, so a second connection
+   * appending to the same file (another relay process, a test's second handle) is seen, not
+   * overwritten. An index lookup per stream per batch; the fsync dominates.
+   */
   private head(tag: Uint8Array): StreamState | undefined {
-    const k = Buffer.from(tag).toString('hex');
-    let state = this.streams.get(k);
-    if (state === undefined) {
-      const row = this.statements.streamHead.get(tag) as Row | undefined;
-      if (row === undefined) return undefined;
-      state = { id: Number(row['id']), lastSeq: Number(row['last_seq']), chain: bytes(row['chain']) };
-      this.streams.set(k, state);
-    }
-    return state;
+    const row = this.statements.streamHead.get(tag) as Row | undefined;
+    return row === undefined ? undefined : { id: Number(row['id']), lastSeq: Number(row['last_seq']), chain: bytes(row['chain']) };
   }
 
   appendBatch(items: readonly SequenceItem[], receivedAt: number): Placement[] {
     const touched = new Map<string, { tag: Uint8Array; state: StreamState }>();
     const inBatch = new Map<string, Sequenced>();
-    const startSize = this.size;
     const run = this.db.transaction(() => {
+      // Under the write lock: the log's true end, whoever appended last.
+      this.size = this.storedSize();
       const out: Placement[] = [];
       for (const item of items) {
         const dupKey = key(item.streamTag, item.itemHash);
@@ -134,7 +140,7 @@ export class SqliteStore implements RelayStore {
         let entry = touched.get(tagHex);
         if (entry === undefined) {
           const head = this.head(item.streamTag) ?? this.createStream(item.streamTag);
-          entry = { tag: item.streamTag, state: { ...head } };
+          entry = { tag: item.streamTag, state: head };
           touched.set(tagHex, entry);
         }
         // Read inside this transaction, so a commit earlier in the batch has already claimed.
@@ -167,12 +173,9 @@ export class SqliteStore implements RelayStore {
     try {
       // IMMEDIATE takes the write lock up front: a deferred transaction that read first could
       // fail with SQLITE_BUSY_SNAPSHOT when another connection commits in between.
-      const out = run.immediate();
-      for (const [tagHex, { state }] of touched) this.streams.set(tagHex, state);
-      return out;
+      return run.immediate();
     } catch (error) {
-      this.size = startSize;
-      for (const tagHex of touched.keys()) this.streams.delete(tagHex);
+      this.size = this.storedSize(); // the rollback undid this batch's rows
       throw error;
     }
   }
@@ -211,7 +214,7 @@ export class SqliteStore implements RelayStore {
   private applyDirectory(item: SequenceItem): void {
     const d = item.directory;
     if (d === undefined) return;
-    if ('revokeKey' in d) {
+    if (isRevocation(d)) {
       this.statements.revokeDevice.run(d.revokedAt, d.revokedAt, d.revokeKey);
     } else {
       this.statements.upsertDevice.run(d.key, d.party, d.member, d.roles, d.notBefore, d.notAfter, d.certificate);
@@ -246,7 +249,7 @@ export class SqliteStore implements RelayStore {
     return value === undefined ? 0 : Number(Buffer.from(value).toString());
   }
 
-  integrate(tiles: readonly { level: number; index: number; width: number; hashes: Uint8Array }[], treeSize: number, expectedSize: number | undefined, note: string): boolean {
+  integrate(tiles: readonly TileWrite[], treeSize: number, expectedSize: number | undefined, note: string): boolean {
     return this.db.transaction(() => {
       const swapped = expectedSize === undefined ? this.statements.insertCheckpoint.run(treeSize, note) : this.statements.updateCheckpoint.run(treeSize, note, expectedSize);
       if (swapped.changes !== 1) return false;
@@ -261,26 +264,24 @@ export class SqliteStore implements RelayStore {
     return row === undefined ? undefined : { width: Number(row['width']), hashes: bytes(row['hashes']) };
   }
 
-  checkpoint(): { size: number; note: string } | undefined {
+  checkpoint(): StoredCheckpoint | undefined {
     const row = this.statements.checkpoint.get() as Row | undefined;
     return row === undefined ? undefined : { size: Number(row['size']), note: String(row['note']) };
   }
 
   device(key: Uint8Array): DeviceRow | undefined {
-    // Checked on every submission: cached; registrations and revocations call forgetDevice.
-    const id = Buffer.from(key).toString('hex');
-    if (this.devices.has(id)) return this.devices.get(id);
     const row = this.statements.device.get(key) as Row | undefined;
-    const device = row === undefined ? undefined : this.deviceFromRow(row);
-    if (device !== undefined) {
-      this.devices.set(id, device);
-      if (this.devices.size > 100_000) this.devices.delete(this.devices.keys().next().value!);
-    }
-    return device;
+    return row === undefined ? undefined : this.deviceFromRow(row);
   }
 
-  forgetDevice(key: Uint8Array): void {
-    this.devices.delete(Buffer.from(key).toString('hex'));
+  /** Every device, read in pages (better-sqlite3 cannot write on a connection while iterating). */
+  *devices(): Generator<DeviceRow> {
+    for (let after: Buffer = Buffer.alloc(0); ; ) {
+      const rows = this.statements.devicePage.all(after, PAGE) as Row[];
+      for (const row of rows) yield this.deviceFromRow(row);
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!['key'] as Buffer;
+    }
   }
 
   private deviceFromRow(row: Row): DeviceRow {
@@ -303,16 +304,17 @@ export class SqliteStore implements RelayStore {
     return { id: bytes(row['id']), creator: bytes(row['creator']), version: Number(row['version']), membership: bytes(row['membership']), members };
   }
 
-  isMember(channelId: Uint8Array, device: Uint8Array): boolean {
-    // Checked for every envelope: cached per channel, replaced whenever putChannel writes it.
-    const id = Buffer.from(channelId).toString('hex');
-    let members = this.members.get(id);
-    if (members === undefined) {
-      members = new Set((this.statements.channelMembers.all(channelId) as Row[]).map((r) => Buffer.from(r['device'] as Buffer).toString('hex')));
-      this.members.set(id, members);
-      if (this.members.size > 10_000) this.members.delete(this.members.keys().next().value!);
+  /** Every channel's members, a channel at a time. */
+  *memberships(): Generator<{ id: Uint8Array; version: number; members: Uint8Array[] }> {
+    for (let after: Buffer = Buffer.alloc(0); ; ) {
+      const rows = this.statements.channelPage.all(after, PAGE) as Row[];
+      for (const row of rows) {
+        const id = bytes(row['id']);
+        yield { id, version: Number(row['version']), members: (this.statements.channelMembers.all(id) as Row[]).map((r) => bytes(r['device'])) };
+      }
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!['id'] as Buffer;
     }
-    return members.has(Buffer.from(device).toString('hex'));
   }
 
   putChannel(channel: ChannelRow): boolean {
@@ -322,7 +324,6 @@ export class SqliteStore implements RelayStore {
       this.statements.upsertChannel.run(channel.id, channel.creator, channel.version, channel.membership);
       this.statements.clearMembers.run(channel.id);
       for (const m of channel.members) this.statements.addMember.run(channel.id, m);
-      this.members.delete(Buffer.from(channel.id).toString('hex'));
       return true;
     }).immediate();
   }

@@ -10,9 +10,8 @@
  *         status 2 (epoch refused): u64 epoch | u64 committed seq | u64 stream epoch | zeros.
  */
 import { decodeRecord, RECORD_SIZE, type RecordKind } from '@hotline/protocol';
-import { isRefusal, type DeviceRow, type HandshakeEpoch, type Placement, type SequenceItem } from './store.js';
+import { isRefusal, type DirectoryEffect, type HandshakeEpoch, type Placement, type SequenceItem } from '../records.js';
 
-export type DirectoryEffect = NonNullable<SequenceItem['directory']>;
 
 export interface EncodedBatch {
   readonly buffer: ArrayBuffer;
@@ -63,7 +62,7 @@ export function decodeBatch(batch: EncodedBatch): SequenceItem[] {
       itemHash: bytes.subarray(at + 33, at + 65),
       aux: bytes.subarray(at + 65, at + 97),
       body: bytes.subarray(at + 101, at + 101 + length),
-      ...(effect === undefined ? {} : { directory: effect as DeviceRow }),
+      ...(effect === undefined ? {} : { directory: effect }),
       ...(handshake === undefined ? {} : { handshake }),
     });
     at += 101 + length;

@@ -1,0 +1,105 @@
+/**
+ * PostgreSQL schema for the relay (docs/spec/relay-storage.md §4). Created at open inside one
+ * transaction holding an advisory lock, so nodes starting together do not race on DDL.
+ * `tree_state` is the single row every sequencing transaction locks FOR UPDATE: the one
+ * sequencer, shared by however many relay processes use the database (Tessera's design).
+ */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Keys of the advisory locks: held while creating or checking the schema, and for a running
+ * relay's life (postgres-storage.ts). 'hotl' in ASCII, then 1 and 2: below 2^53, so the
+ * JavaScript numbers reach PostgreSQL exactly (a larger key rounds, and two keys can collide).
+ */
+export const SCHEMA_LOCK = 0x686f746c_0001;
+export const RELAY_LOCK = 0x686f746c_0002;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key   text PRIMARY KEY,
+  value text NOT NULL
+);
+
+-- The one row sequencing locks: the log's size. Integration never touches it.
+CREATE TABLE IF NOT EXISTS tree_state (
+  id       int    PRIMARY KEY CHECK (id = 1),
+  log_size bigint NOT NULL CHECK (log_size >= 0)
+);
+INSERT INTO tree_state (id, log_size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS streams (
+  id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  tag      bytea  NOT NULL UNIQUE,
+  last_seq bigint NOT NULL,
+  chain    bytea  NOT NULL
+);
+
+-- One row per log entry, idx = log index; record is the 146-byte log record.
+CREATE TABLE IF NOT EXISTS log (
+  idx       bigint PRIMARY KEY,
+  stream    bigint NOT NULL REFERENCES streams (id),
+  seq       bigint NOT NULL,
+  item_hash bytea  NOT NULL,
+  record    bytea  NOT NULL,
+  body      bytea  NOT NULL,
+  UNIQUE (stream, seq),
+  UNIQUE (stream, item_hash)
+);
+
+-- One MLS commit per epoch (protocol.md §5.1), claimed in the transaction of its log row.
+CREATE TABLE IF NOT EXISTS epochs (
+  stream bigint NOT NULL REFERENCES streams (id),
+  epoch  bigint NOT NULL,
+  seq    bigint NOT NULL,
+  PRIMARY KEY (stream, epoch)
+);
+
+CREATE TABLE IF NOT EXISTS tiles (
+  level  int    NOT NULL,
+  idx    bigint NOT NULL,
+  width  int    NOT NULL,
+  hashes bytea  NOT NULL,
+  PRIMARY KEY (level, idx)
+);
+
+-- The signed checkpoint; its size is the integrated size (tiles stored up to it).
+CREATE TABLE IF NOT EXISTS checkpoint (
+  id   int    PRIMARY KEY CHECK (id = 1),
+  size bigint NOT NULL,
+  note text   NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS devices (
+  key         bytea  PRIMARY KEY,
+  party       text   NOT NULL,
+  member      text   NOT NULL,
+  roles       int    NOT NULL,
+  not_before  bigint NOT NULL,
+  not_after   bigint NOT NULL,
+  certificate bytea  NOT NULL,
+  revoked_at  bigint
+);
+
+CREATE TABLE IF NOT EXISTS channels (
+  id         bytea  PRIMARY KEY,
+  creator    bytea  NOT NULL,
+  version    bigint NOT NULL,
+  membership bytea  NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS channel_members (
+  channel bytea NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+  device  bytea NOT NULL,
+  PRIMARY KEY (channel, device)
+);
+
+CREATE TABLE IF NOT EXISTS mailbox (
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  recipient  bytea  NOT NULL,
+  kind       int    NOT NULL,
+  sender     bytea  NOT NULL,
+  body       bytea  NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mailbox_recipient ON mailbox (recipient, kind, id);
+`;
