@@ -13,15 +13,15 @@ function keyPair(seedByte: number) {
   return { publicKey, sign: (m: Uint8Array) => new Uint8Array(sign(null, m, privateKey)) };
 }
 
-test('a pool of two threads verifies a batch; every tampered item, and only it, is refused', async () => {
+/** A batch of real signatures by three keys, with `tampered` items changed: another key, a short signature, a changed message. */
+function signedBatch(length: number, tampered: ReadonlySet<number>) {
   const keys = [keyPair(1), keyPair(2), keyPair(3)];
-  const items = Array.from({ length: 301 }, (_, i) => {
+  const items = Array.from({ length }, (_, i) => {
     const key = keys[i % 3]!;
     const message = new TextEncoder().encode(`statement ${i} ${'x'.repeat(i % 50)}`);
     return { publicKey: key.publicKey, message, signature: key.sign(message) };
   });
-  const tampered = new Set([0, 7, 150, 300]);
-  const batch = items.map((item, i) => {
+  return items.map((item, i) => {
     if (!tampered.has(i)) return item;
     if (i === 0) return { ...item, publicKey: keys[1]!.publicKey }; // another key
     if (i === 7) return { ...item, signature: item.signature.subarray(0, 63) }; // short signature
@@ -29,6 +29,11 @@ test('a pool of two threads verifies a batch; every tampered item, and only it, 
     message[0]! ^= 1;
     return { ...item, message };
   });
+}
+
+test('a pool of two threads verifies a batch; every tampered item, and only it, is refused', async () => {
+  const tampered = new Set([0, 7, 150, 300]);
+  const batch = signedBatch(301, tampered);
   const pool = ed25519Pool(2);
   try {
     const answers = await pool.verify(batch);
@@ -42,21 +47,8 @@ test('a pool of two threads verifies a batch; every tampered item, and only it, 
 });
 
 test('the pool and the calling thread share a batch (chunks, this thread joining once it waits): the same answers, in order', async () => {
-  const keys = [keyPair(1), keyPair(2), keyPair(3)];
-  const items = Array.from({ length: 1301 }, (_, i) => {
-    const key = keys[i % 3]!;
-    const message = new TextEncoder().encode(`statement ${i} ${'x'.repeat(i % 50)}`);
-    return { publicKey: key.publicKey, message, signature: key.sign(message) };
-  });
   const tampered = new Set([0, 7, 150, 300, 1299]);
-  const batch = items.map((item, i) => {
-    if (!tampered.has(i)) return item;
-    if (i === 0) return { ...item, publicKey: keys[1]!.publicKey }; // another key
-    if (i === 7) return { ...item, signature: item.signature.subarray(0, 63) }; // short signature
-    const message = item.message.slice();
-    message[0]! ^= 1;
-    return { ...item, message };
-  });
+  const batch = signedBatch(1301, tampered);
   const pool = ed25519Pool(1);
   try {
     const shared = sharedEd25519Verifier(pool);
