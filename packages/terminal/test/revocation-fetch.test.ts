@@ -67,9 +67,14 @@ test('review: only an unknown revocation of a pinned party is fetched; its bytes
   assert.deepEqual(alerts, []);
   assert.deepEqual(asked, [toHex(revocationHash(revocation))], 'one request: not for the envelope, the unpinned party, or the revocation this home issued');
   assert.deepEqual(directory.stream('moscow', 4).map((e) => e.entry), [revocation.bytes, own.bytes]);
+  // Held from now on: the same records reviewed again (a rescan) ask for nothing.
+  assert.deepEqual(await directory.review(scanned, { size: 4, edge: new Uint8Array(0) }, noCertificates, undefined, async () => assert.fail('asked again')), []);
 
   const lied = new Directory(new Database(':memory:'), () => roots);
   const forged = await lied.review(scanned.slice(0, 1), { size: 1, edge: new Uint8Array(0) }, noCertificates, undefined, async () => own.bytes);
   assert.deepEqual(forged.map((a) => [a.code, a.logIndex, toHex(a.deviceKey)]), [['forged_revocation', 0, toHex(device)]]);
   assert.deepEqual(lied.stream('moscow', 1).map((e) => e.entry), [undefined], 'a gap: export will name it record_incomplete');
+  // Nothing refused was held: the next review asks again, and a relay that now has the bytes fills the gap.
+  assert.deepEqual(await lied.review(scanned.slice(0, 1), { size: 1, edge: new Uint8Array(0) }, noCertificates, undefined, async () => revocation.bytes), []);
+  assert.deepEqual(lied.stream('moscow', 1).map((e) => e.entry), [revocation.bytes]);
 });

@@ -157,6 +157,9 @@ export class Directory {
           const checked = await fetchRevocation(decoded.value, party, roots, fetchRevocationBytes);
           if (checked.forged !== undefined) alerts.push({ code: 'forged_revocation', deviceKey, logIndex, message: forgedRevocationMessage(party, decoded.value, logIndex, checked.forged) });
           keep(checked.bytes);
+          // A sound one is held like this home's own: a rescan of the log does not ask again.
+          const sound = checked.forged === undefined ? checked.bytes : undefined;
+          if (sound !== undefined) writes.push(() => this.keepRevocation(sound));
         }
         writes.push(() => prepared(this.db, 'UPDATE directory SET revoked_index = ? WHERE device = ? AND revoked_index IS NULL').run(logIndex, deviceKey));
         continue;
