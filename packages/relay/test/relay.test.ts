@@ -21,8 +21,9 @@ import {
   verifyInclusion,
   verifyTlogProof,
   parsePolicy,
+  toHex,
 } from '@hotline/log';
-import { channelTag, decodeRecord, envelopeHash, issueRevocation, partyRootSigner, RecordKind } from '@hotline/protocol';
+import { channelTag, decodeRecord, envelopeHash, issueRevocation, partyRootSigner, RecordKind, revocationHash } from '@hotline/protocol';
 import { RelayClient, RelayRequestError } from '../src/client/index.js';
 import { silentLogger, startRelay } from '../src/index.js';
 import { enrol, envelope, eventually, MOSCOW, openChannel, ROOTS, tempDir, withRelay } from './fixtures.js';
@@ -146,6 +147,29 @@ test('a revoked device is logged out, disconnected and refused', async () => {
     assert.equal(socket.closed?.code, 4001);
     await expectError(boris.client.submit(channel, envelope(channel, 'after revocation')), 401, 'unauthorized');
     await expectError(boris.client.login(boris.signer), 401, 'unauthorized');
+  });
+});
+
+test('a logged revocation is served by its item hash, to anyone; unknown hashes are 404, malformed ones 400', async () => {
+  await withRelay(async (relay) => {
+    const alice = await enrol(relay, 'washington', 'Alice');
+    const boris = await enrol(relay, 'moscow', 'Boris');
+    const channel = await openChannel(alice, [boris]);
+    const note = envelope(channel, 'not a revocation');
+    await alice.client.submit(channel, note);
+    const revocation = issueRevocation({ party: 'moscow', deviceKey: boris.signer.publicKey, time: Math.floor(Date.now() / 1000) - 1, reason: 'lost' }, partyRootSigner(MOSCOW));
+    await new RelayClient(relay.url).revokeDevice(revocation.bytes);
+    const hash = revocationHash(revocation);
+    const anyone = new RelayClient(relay.url); // not logged in: the directory is public
+    const response = await anyone.request('GET', `/v1/revocations/${toHex(hash)}`, undefined, false);
+    assert.equal(response.headers.get('content-type'), 'application/octet-stream');
+    assert.deepEqual(new Uint8Array(await response.arrayBuffer()), revocation.bytes);
+    await expectError(anyone.bytes(`/v1/revocations/${'0'.repeat(64)}`), 404, 'unknown_revocation');
+    // An envelope's item hash is not a revocation: its body is for the channel's members only.
+    await expectError(anyone.bytes(`/v1/revocations/${toHex(envelopeHash(note))}`), 404, 'unknown_revocation');
+    for (const bad of ['abc', toHex(hash).toUpperCase(), toHex(hash) + '00', 'zz'.repeat(32)]) {
+      await expectError(anyone.bytes(`/v1/revocations/${bad}`), 400, 'malformed_path');
+    }
   });
 });
 

@@ -28,6 +28,8 @@ export interface RelayApi {
   entryBundle(index: number, width: number): Promise<Uint8Array>;
   /** The registered certificate of a device, or undefined if the relay has none. */
   certificate(deviceKey: Uint8Array): Promise<Uint8Array | undefined>;
+  /** GET /v1/revocations/<hash>: the logged revocation with this hash (its record's item hash), or undefined if the relay has none. */
+  revocation(itemHash: Uint8Array): Promise<Uint8Array | undefined>;
   /** Logs in (once per client) with this device's key. */
   login(): Promise<void>;
   putMembership(channelId: Uint8Array, membership: Uint8Array): Promise<void>;

@@ -262,7 +262,7 @@ export class Terminal {
       }
     })();
     const owner = { party: this.certificate.party, member: this.certificate.member, deviceKey: this.deviceKey, enrolled: this.keys.enrolled() };
-    for (const a of await this.directory.review(scanned.records, scanner.state, (key) => this.relay.certificate(key), owner)) raise(a);
+    for (const a of await this.directory.review(scanned.records, scanner.state, (key) => this.relay.certificate(key), owner, (hash) => this.relay.revocation(hash))) raise(a);
     if (!kept) this.directory.rescan();
   }
 

@@ -10,9 +10,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { bytesEqual, inclusionProof, leafHash, parseCheckpoint, toHex, verifyConsistency, verifyInclusion, verifyMultiInclusion } from '@hotline/log';
-import { channelTag, decodeDeviceCertificate, decodeRecord, decodeRevocation, genesisChain, openStatement, Precedence, RecordKind, statementCommitment, type Charter } from '@hotline/protocol';
+import { bytesEqual, formatVerifierKey, inclusionProof, leafHash, parseCheckpoint, toHex, verifyConsistency, verifyInclusion, verifyMultiInclusion } from '@hotline/log';
+import { channelTag, decodeDeviceCertificate, decodeRecord, decodeRevocation, genesisChain, issueRevocation, openStatement, partyRootSigner, Precedence, RecordKind, statementCommitment, type Charter } from '@hotline/protocol';
 import { acceptInvitations, gatherRecord, KeyStore, openChannel, revokeDevice, sendMessage, syncChannel, type GatheredRecord, type RecordSource, type Terminal } from '../src/index.js';
+import { encodeRecordBundle, verifyRecordBundle, type RecordTrust } from '@hotline/verify';
 import { eventually, hotline } from './hotline-fixture.js';
 
 async function caughtUp(t: Terminal, charter: Charter, seq: number): Promise<void> {
@@ -24,6 +25,9 @@ async function caughtUp(t: Terminal, charter: Charter, seq: number): Promise<voi
     return at > seq && record !== undefined && t.logHashes.size() > record.logIndex ? true : undefined;
   });
 }
+
+/** What `hotline verify --home` trusts: the home's pinned roots and the charter's witness policy. */
+const trustOf = (home: string, charter: Charter): RecordTrust => ({ roots: new KeyStore(home).trusted().map((k) => formatVerifierKey(k)), policy: charter.witnessPolicy });
 
 const source = (t: Terminal): RecordSource => ({ archive: t.archive, directory: t.directory, logHashes: t.logHashes, charters: t.charters });
 
@@ -134,7 +138,7 @@ test('the opener and a joiner gather a complete, provable record; withheld entri
   }
 });
 
-test('a home older than record export says what is missing, and its next sync fills it; a revocation the relay does not serve is named', async () => {
+test('a home older than record export says what is missing, and its next sync fills it; another party\'s revocation is fetched by hash, exported and verifies', async () => {
   const h = await hotline();
   let [wp, mp, mo] = [h.open('wp'), h.open('mp'), h.open('mo')];
   try {
@@ -167,8 +171,55 @@ test('a home older than record export says what is missing, and its next sync fi
     const revocation = decodeRevocation(moscow.entries[moscow.entries.length - 1]!.entry);
     assert.ok(revocation.ok && bytesEqual(revocation.value.deviceKey, mo.deviceKey), 'the revocation, whole, as the last entry of the stream');
     await assertProvable(mp, withRevocation);
+    // Washington's home did not issue it: its scan met the record and fetched the bytes by hash
+    // (GET /v1/revocations/<hash>). Before that, this export failed with record_incomplete.
+    await syncChannel(wp, charter);
+    const fromWashington = await gatherRecord(source(wp), { channel: charter.name });
+    const moscowAtWashington = fromWashington.input.directory.find((d) => d.party === 'moscow')!;
+    assert.deepEqual(moscowAtWashington.entries.map((e) => e.entry), moscow.entries.map((e) => e.entry), 'the same whole stream as the issuing home holds');
+    await assertProvable(wp, fromWashington);
+    const verdict = await verifyRecordBundle(encodeRecordBundle(fromWashington.input), trustOf(h.homes.wp, charter));
+    assert.ok(verdict.ok, verdict.ok ? '' : JSON.stringify(verdict.failure));
+  } finally {
+    wp.close();
+    mp.close();
+    mo.close();
+    await h.close();
+  }
+});
+
+test('a relay serving other bytes for another party\'s revocation: forged_revocation, the bytes are not kept, and export says record_incomplete', async () => {
+  const h = await hotline();
+  const [wp, mp, mo] = [h.open('wp'), h.open('mp'), h.open('mo')];
+  try {
+    const charter = h.charter();
+    await openChannel(wp, charter);
+    for (const t of [mp, mo]) await eventually('joined', async () => ((await acceptInvitations(t)).joined.length > 0 ? true : undefined));
+    const root = new KeyStore(h.homes.mp).party();
+    await revokeDevice(mp, root, mo.deviceKey, 'laptop lost');
+    await eventually('the revocation is logged', async () => {
+      await mp.refresh();
+      return mp.directory.entry(mo.deviceKey)?.revoked === true ? true : undefined;
+    });
+    // Validly signed by Moscow's root, for the same device: but not the revocation the log recorded.
+    const other = issueRevocation({ party: 'moscow', deviceKey: mo.deviceKey, time: Math.floor(Date.now() / 1000), reason: 'another' }, partyRootSigner(root));
+    await h.restartRelay((db) => {
+      assert.equal(db.prepare("UPDATE log SET body = ? WHERE substr(record, 2, 1) = X'03'").run(other.bytes).changes, 1);
+    });
+    const codes: string[] = [];
+    await eventually('Washington sees the revocation', async () => {
+      codes.push(...(await wp.refresh()).map((a) => a.code));
+      return wp.directory.entry(mo.deviceKey)?.revoked === true ? true : undefined;
+    });
+    assert.deepEqual(codes.filter((c) => c === 'forged_revocation'), ['forged_revocation'], 'raised once, when the scan met the record');
+    assert.match(wp.archive.alerts().find((a) => a.code === 'forged_revocation')!.message, /revocation of device [0-9a-f]{16}… of moscow \(log index \d+\) that is not the revocation the relay serves for it/);
     await syncChannel(wp, charter);
     await assert.rejects(gatherRecord(source(wp), { channel: charter.name }), (e: { code?: string; message: string }) => e.code === 'record_incomplete' && /party moscow directory seq \d+ .*never held the certificate or revocation/.test(e.message));
+    // The issuing home kept its own copy: its export is whole and verifies, whatever the relay serves.
+    await syncChannel(mp, charter);
+    const fromMoscow = await gatherRecord(source(mp), { channel: charter.name });
+    const verdict = await verifyRecordBundle(encodeRecordBundle(fromMoscow.input), trustOf(h.homes.mp, charter));
+    assert.ok(verdict.ok, verdict.ok ? '' : JSON.stringify(verdict.failure));
   } finally {
     wp.close();
     mp.close();

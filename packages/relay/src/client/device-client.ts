@@ -101,6 +101,16 @@ export class DeviceRelayClient {
     }
   }
 
+  /** A logged revocation's bytes by its item hash (the log record's), or undefined if the relay has none. */
+  async revocation(itemHash: Uint8Array): Promise<Uint8Array | undefined> {
+    try {
+      return await this.client.bytes(`/v1/revocations/${toHex(itemHash)}`);
+    } catch (error) {
+      if (error instanceof RelayRequestError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
   async putMembership(channelId: Uint8Array, membership: Uint8Array): Promise<void> {
     await this.authed('PUT', `/v1/channels/${toHex(channelId)}`, membership);
   }

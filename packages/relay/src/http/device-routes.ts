@@ -14,7 +14,7 @@ import type { Reply, Request, Route } from './router.js';
 export interface DeviceRouteDeps {
   readonly register: (certificate: Uint8Array) => Promise<Sequenced>;
   readonly revoke: (revocation: Uint8Array) => Promise<Sequenced>;
-  readonly directory: Pick<DirectoryStore, 'device'>;
+  readonly directory: Pick<DirectoryStore, 'device' | 'revocation'>;
   readonly access: Pick<AccessSnapshot, 'isActive'>;
   readonly sessions: Pick<Sessions, 'challenge' | 'login'>;
   /** The log's origin: login challenges are signed for this relay only. */
@@ -56,6 +56,13 @@ async function lookup(request: Request, ctx: DeviceRouteDeps): Promise<Reply> {
   return { headers: { 'content-type': 'application/octet-stream' }, body: device.certificate };
 }
 
+/** A logged revocation's bytes by its item hash: public, as certificates are (the log record names the hash). */
+async function revocation(request: Request, ctx: DeviceRouteDeps): Promise<Reply> {
+  const bytes = await ctx.directory.revocation(hexParam(request.params[0], 32, 'revocation hash'));
+  if (bytes === undefined) throw notFound('unknown_revocation', 'no revocation with this hash is logged');
+  return { headers: { 'content-type': 'application/octet-stream' }, body: bytes };
+}
+
 async function challenge(request: Request, ctx: DeviceRouteDeps): Promise<Reply> {
   const body = await jsonBody(request);
   const deviceKey = base64Field(body, 'deviceKey', 32);
@@ -80,6 +87,8 @@ export function deviceRoutes(deps: DeviceRouteDeps): Route[] {
     { method: 'POST', pattern: /^\/v1\/devices$/, name: 'register', handler: (r) => register(r, deps) },
     { method: 'POST', pattern: /^\/v1\/revocations$/, name: 'revoke', handler: (r) => revoke(r, deps) },
     { method: 'GET', pattern: new RegExp(`^/v1/devices/${HEX32}$`), name: 'device', handler: (r) => lookup(r, deps) },
+    // Any last segment, so a malformed hash gets 400 malformed_path rather than a 404 route miss.
+    { method: 'GET', pattern: /^\/v1\/revocations\/([^/]+)$/, name: 'revocation', handler: (r) => revocation(r, deps) },
     { method: 'POST', pattern: /^\/v1\/login\/challenge$/, name: 'challenge', handler: (r) => challenge(r, deps) },
     { method: 'POST', pattern: /^\/v1\/login$/, name: 'login', handler: (r) => login(r, deps) },
   ];

@@ -90,6 +90,11 @@ export interface DirectoryStore {
   device(key: Uint8Array): Promise<DeviceRow | undefined>;
   /** Every device, for the in-memory access snapshot (storage/access.ts). */
   devices(): AsyncIterable<DeviceRow>;
+  /**
+   * The bytes of a logged revocation, by its item hash (H(revocation), the kind-3 log record's
+   * item hash), or undefined. Only revocation rows answer: never an envelope or a certificate.
+   */
+  revocation(itemHash: Uint8Array): Promise<Uint8Array | undefined>;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface StorageBackend {
   readonly name: string;
   /** A fresh, empty database's storage URL, and how to remove that database afterwards. */
   fresh(): Promise<{ readonly url: string; remove(): Promise<void> }>;
+  /** Makes a closed database look as a relay from before the revocation index left it (drops the index). */
+  predateRevocationIndex(url: string): Promise<void>;
 }
 
 /** Runs `fn` with `handles` storages opened on one fresh database; closes and removes them after. */
@@ -74,6 +76,7 @@ export function storageConformance(backend: StorageBackend): void {
     checkpoints(backend);
     mailboxes(backend);
     channelsAndDirectory(backend);
+    revocations(backend);
   });
 }
 
@@ -369,4 +372,61 @@ function channelsAndDirectory(backend: StorageBackend): void {
       assert.equal(all[0]!.member, 'first');
       assert.equal(await s!.log.lastSeq(tag), 5, 'every certificate and revocation is in its party\'s stream');
     }));
+}
+
+function revocations(backend: StorageBackend): void {
+  const tag = partyTag('washington');
+  const key = new Uint8Array(randomBytes(32));
+  const revocation = (): SequenceItem => ({ kind: RecordKind.revocation, streamTag: tag, itemHash: new Uint8Array(randomBytes(32)), aux: key, body: new Uint8Array(randomBytes(120)), directory: { revokeKey: key, revokedAt: 5 } });
+  const certificate = (): SequenceItem => ({
+    kind: RecordKind.certificate,
+    streamTag: tag,
+    itemHash: new Uint8Array(randomBytes(32)),
+    aux: key,
+    body: new Uint8Array(randomBytes(100)),
+    directory: { key, party: 'washington', member: 'm', roles: 1, notBefore: 1, notAfter: 9, certificate: new Uint8Array(3) },
+  });
+
+  test('revocations: read back by item hash from every handle; an envelope, a certificate or an unknown hash answers nothing', () =>
+    withStorage(backend, 2, async (stores) => {
+      const [cert, first, second, envelope] = [certificate(), revocation(), revocation(), item(newChannel())];
+      await stores[0]!.sequencing.appendBatch([cert, first, envelope], 1);
+      await stores[1]!.sequencing.appendBatch([second], 2);
+      for (const s of stores) {
+        assert.deepEqual(await s.directory.revocation(first.itemHash), first.body);
+        assert.deepEqual(await s.directory.revocation(second.itemHash), second.body);
+        // Envelope bodies are for channel members only: the revocation read must never serve one.
+        assert.equal(await s.directory.revocation(envelope.itemHash), undefined);
+        assert.equal(await s.directory.revocation(cert.itemHash), undefined);
+        assert.equal(await s.directory.revocation(new Uint8Array(32)), undefined);
+      }
+      // A resubmitted revocation keeps its one row and its bytes.
+      assert.equal(placed((await stores[0]!.sequencing.appendBatch([first], 3))[0]).duplicate, true);
+      assert.deepEqual(await stores[1]!.directory.revocation(first.itemHash), first.body);
+    }));
+
+  test('revocations: a database written before the revocation index serves the revocations it already held', async () => {
+    const db = await backend.fresh();
+    try {
+      const old = revocation();
+      const before = await openStorage(db.url);
+      try {
+        await before.sequencing.appendBatch([certificate(), old], 1);
+      } finally {
+        await before.close();
+      }
+      await backend.predateRevocationIndex(db.url);
+      const after = await openStorage(db.url);
+      try {
+        assert.deepEqual(await after.directory.revocation(old.itemHash), old.body);
+        const fresh = revocation();
+        await after.sequencing.appendBatch([fresh], 2);
+        assert.deepEqual(await after.directory.revocation(fresh.itemHash), fresh.body);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      await db.remove();
+    }
+  });
 }

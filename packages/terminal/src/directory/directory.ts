@@ -8,7 +8,9 @@
  * (on a party administrator's home) any certificate of the party that it did not enrol, is
  * `unexpected_device`; a certificate record whose certificate the relay cannot produce, or that
  * does not verify, is `forged_certificate`. Revocation records take effect for everyone (a
- * forged revocation could only deny service, which a hostile relay can do anyway).
+ * forged revocation could only deny service, which a hostile relay can do anyway); their bytes,
+ * unless this home issued them, are fetched by hash for record export (revocation-check.ts),
+ * and bytes that do not hash to the record or do not verify are `forged_revocation`.
  */
 import { prepared } from '../store/terminal-db.js';
 import type Database from 'better-sqlite3';
@@ -16,6 +18,9 @@ import { bytesEqual, toHex, type VerifierKey } from '@hotline/log';
 import { certificateHash, decodeDeviceCertificate, decodeRecord, decodeRoles, encodeRoles, partyTag, RecordKind, revocationHash, verifyDeviceCertificate } from '@hotline/protocol';
 import { deviceAt, deviceNow, entryOf as entryOfDevice, type DirectoryEntry, type LoggedDevice } from '@hotline/verify';
 import type { ScannedRecord } from './log-scanner.js';
+import { fetchRevocation, forgedRevocationMessage, type RevocationFetcher } from './revocation-check.js';
+
+export type { RevocationFetcher } from './revocation-check.js';
 
 export type { DirectoryEntry } from '@hotline/verify';
 
@@ -46,7 +51,7 @@ export interface DirectoryStreamEntry {
 }
 
 export interface DirectoryAlert {
-  readonly code: 'unexpected_device' | 'forged_certificate';
+  readonly code: 'unexpected_device' | 'forged_certificate' | 'forged_revocation';
   readonly message: string;
   readonly deviceKey: Uint8Array;
   readonly logIndex: number;
@@ -100,7 +105,7 @@ export class Directory {
     db.exec(SCHEMA);
   }
 
-  /** Keeps a revocation this home issued: the relay serves no revocations, and a record export carries them whole. */
+  /** Keeps a revocation this home issued (a record export carries directory streams whole): no fetch when the scan meets it. */
   keepRevocation(bytes: Uint8Array): void {
     prepared(this.db, 'INSERT INTO revocation_bytes (hash, revocation) VALUES (?, ?) ON CONFLICT DO NOTHING').run(revocationHash({ bytes }), bytes);
   }
@@ -119,9 +124,17 @@ export class Directory {
 
   /**
    * Reviews newly proven log records: every certificate and revocation of a pinned party.
-   * Fetches certificates first, then writes entries and the scan state in one transaction.
+   * Fetches certificates and the revocations it does not hold first (only these records cost a
+   * request; the rest of a large log costs a hash lookup each), then writes entries and the
+   * scan state in one transaction. Without `fetchRevocation`, unknown revocations stay gaps.
    */
-  async review(records: readonly ScannedRecord[], scan: { size: number; edge: Uint8Array }, fetch: CertificateFetcher, owner: DirectoryOwner | undefined): Promise<DirectoryAlert[]> {
+  async review(
+    records: readonly ScannedRecord[],
+    scan: { size: number; edge: Uint8Array },
+    fetch: CertificateFetcher,
+    owner: DirectoryOwner | undefined,
+    fetchRevocationBytes?: RevocationFetcher,
+  ): Promise<DirectoryAlert[]> {
     const roots = this.roots();
     const byTag = new Map<string, string>();
     for (const name of roots.keys()) byTag.set(toHex(partyTag(name)), name);
@@ -138,7 +151,16 @@ export class Directory {
       };
       if (decoded.value.kind === RecordKind.revocation) {
         const known = prepared(this.db, 'SELECT revocation FROM revocation_bytes WHERE hash = ?').get(decoded.value.itemHash) as { revocation: Buffer } | undefined;
-        keep(known === undefined ? undefined : new Uint8Array(known.revocation));
+        if (known !== undefined || fetchRevocationBytes === undefined) {
+          keep(known === undefined ? undefined : new Uint8Array(known.revocation));
+        } else {
+          const checked = await fetchRevocation(decoded.value, party, roots, fetchRevocationBytes);
+          if (checked.forged !== undefined) alerts.push({ code: 'forged_revocation', deviceKey, logIndex, message: forgedRevocationMessage(party, decoded.value, logIndex, checked.forged) });
+          keep(checked.bytes);
+          // A sound one is held like this home's own: a rescan of the log does not ask again.
+          const sound = checked.forged === undefined ? checked.bytes : undefined;
+          if (sound !== undefined) writes.push(() => this.keepRevocation(sound));
+        }
         writes.push(() => prepared(this.db, 'UPDATE directory SET revoked_index = ? WHERE device = ? AND revoked_index IS NULL').run(logIndex, deviceKey));
         continue;
       }

@@ -46,6 +46,12 @@ CREATE TABLE IF NOT EXISTS log (
   UNIQUE (stream, item_hash)
 );
 
+-- Revocations by item hash (GET /v1/revocations/<hash>): a partial index over the log rows whose
+-- record is of kind 3 (byte 1 of the record), so envelopes cost it nothing. CREATE INDEX IF NOT
+-- EXISTS builds it over the rows already there when a relay that has it first opens an older
+-- database (schema version 1 either way: no data migration).
+CREATE INDEX IF NOT EXISTS log_revocation ON log (item_hash) WHERE get_byte(record, 1) = 3;
+
 -- One MLS commit per epoch (protocol.md §5.1), claimed in the transaction of its log row.
 CREATE TABLE IF NOT EXISTS epochs (
   stream bigint NOT NULL REFERENCES streams (id),

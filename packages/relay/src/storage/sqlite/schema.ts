@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS log (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS log_stream_seq  ON log (stream, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS log_stream_item ON log (stream, item_hash);
+-- Revocations by item hash (GET /v1/revocations/<hash>): a partial index over the log rows whose
+-- record is of kind 3 (byte 2 of the record), so envelopes cost it nothing. Built over the rows
+-- already there the first time a relay that has it opens an older file: no data migration.
+CREATE INDEX IF NOT EXISTS log_revocation ON log (item_hash) WHERE substr(record, 2, 1) = X'03';
 
 -- One MLS commit per epoch (protocol.md §5.1): the first commit sequenced for (stream, epoch)
 -- claims it, in the same transaction as its log row; later handshakes for that epoch are refused.

@@ -85,6 +85,8 @@ export class SqliteStore {
       ),
       // The earliest revocation time wins: a later "revoke now" overrides an earlier future date.
       revokeDevice: db.prepare('UPDATE devices SET revoked_at = CASE WHEN revoked_at IS NULL OR revoked_at > ? THEN ? ELSE revoked_at END WHERE key = ?'),
+      // The same predicate as the partial index log_revocation, word for word, so SQLite uses it.
+      revocation: db.prepare("SELECT body FROM log WHERE item_hash = ? AND substr(record, 2, 1) = X'03' LIMIT 1"),
       device: db.prepare('SELECT * FROM devices WHERE key = ?'),
       devicePage: db.prepare('SELECT * FROM devices WHERE key > ? ORDER BY key LIMIT ?'),
       channelPage: db.prepare('SELECT id, version FROM channels WHERE id > ? ORDER BY id LIMIT ?'),
@@ -272,6 +274,11 @@ export class SqliteStore {
   device(key: Uint8Array): DeviceRow | undefined {
     const row = this.statements.device.get(key) as Row | undefined;
     return row === undefined ? undefined : this.deviceFromRow(row);
+  }
+
+  revocation(itemHash: Uint8Array): Uint8Array | undefined {
+    const row = this.statements.revocation.get(itemHash) as Row | undefined;
+    return row === undefined ? undefined : bytes(row['body']);
   }
 
   /** Every device, read in pages (better-sqlite3 cannot write on a connection while iterating). */

@@ -38,7 +38,7 @@ export function checkpointStore(db: SqliteStore): CheckpointStore {
 }
 
 export function directoryStore(db: SqliteStore): DirectoryStore {
-  return { device: (key) => later(() => db.device(key)), devices: () => each(db.devices()) };
+  return { device: (key) => later(() => db.device(key)), devices: () => each(db.devices()), revocation: (hash) => later(() => db.revocation(hash)) };
 }
 
 export function channelStore(db: SqliteStore): ChannelStore {
