@@ -29,7 +29,7 @@ export async function revokeDevice(t: Terminal, root: SignerKey, deviceKey: Uint
   if (t.relay.revokeDevice === undefined) throw new TerminalError('unsupported', 'this relay connection cannot submit revocations');
   if (bytesEqual(deviceKey, t.deviceKey)) throw new TerminalError('not_permitted', 'this device would revoke itself: revoke it from another device of the party (its administrator\'s home)');
   const revocation = issueRevocation({ party: root.name, deviceKey, time: Math.floor(t.now() / 1000), reason }, partyRootSigner(root));
-  t.directory.keepRevocation(revocation.bytes); // the relay serves no revocations: a record export needs this copy
+  t.directory.keepRevocation(revocation.bytes); // kept at once: a record export needs it even before the next log scan
   return t.relay.revokeDevice(revocation.bytes);
 }
 

@@ -164,7 +164,7 @@ function directoryStreams(source: RecordSource, charter: Charter, size: number):
     const entries: DirectoryEntryInput[] = stream.map((e, i) => {
       const where = `party ${party.name} directory seq ${e.seq} (log index ${e.logIndex})`;
       if (e.seq !== i + 1) throw incomplete(`party ${party.name}: this archive holds its directory stream only from seq ${stream[0]!.seq}, with seq ${i + 1} missing; ${STALE}`, { logIndex: e.logIndex });
-      if (e.entry === undefined) throw incomplete(`${where}: this archive never held the certificate or revocation it logs (the relay serves no revocations, and no certificate it could not produce): it cannot be exported`, { logIndex: e.logIndex });
+      if (e.entry === undefined) throw incomplete(`${where}: this archive never held the certificate or revocation it logs (the relay could not produce it): it cannot be exported`, { logIndex: e.logIndex });
       return { logIndex: e.logIndex, record: e.record, entry: e.entry };
     });
     if (entries.length === 0) throw incomplete(`party ${party.name}: this archive holds none of its directory stream; ${STALE}`);
