@@ -23,3 +23,4 @@ export { checkNextRecord, checkReceiveTimeBound, checkStatement, matchRecordToEn
 export { ChannelVerifier, type ChannelVerifierDeps, type ContentRefusal, type Verdict } from './channel/channel-verifier.js';
 export { hotlineRecordRules } from './record/record-rules.js';
 export { verifyForward, forwardLine, type ForwardContext, type ForwardOrigin, type ForwardOutcome } from './forward/verify-forward.js';
+export { transcriptForward } from './forward/transcript-forward.js';

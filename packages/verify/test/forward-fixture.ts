@@ -100,17 +100,21 @@ export interface ForwardFixtureOptions {
   readonly pinned?: readonly string[];
 }
 
-export async function buildForward(options: ForwardFixtureOptions = {}): Promise<ForwardFixture> {
-  const source = charterFor(SOURCE_ID, 'Washington–Moscow direct line', options.forwardTo ?? [TARGET_ID]);
-  const target = charterFor(TARGET_ID, 'Crisis staff line');
-  const tree = new MemoryTree();
-  const directory = [logged(WASHINGTON, 'president', washingtonDevice, tree), logged(MOSCOW, 'general-secretary', moscowDevice, tree)];
-  tree.appendEntry(new Uint8Array(146).fill(7)); // another stream's record between
-  const tag = channelTag(SOURCE_ID);
+export interface ForwardInTree {
+  readonly parts: ForwardBody;
+  readonly body: Uint8Array;
+}
+
+/**
+ * Logs the source channel's message (seq 1) in `tree`, signs a checkpoint of the tree as it then
+ * is, and returns the forward body quoting that message with its tlog-proof.
+ */
+export async function forwardFromTree(tree: MemoryTree, source: Charter, cosigners: readonly SignerKey[] = [WITNESS_A, WITNESS_B]): Promise<ForwardInTree> {
+  const tag = channelTag(source.channelId);
   const statement = signStatement(
     {
       type: StatementType.message,
-      channelId: SOURCE_ID,
+      channelId: source.channelId,
       author: washingtonDevice.publicKey,
       time: T0 + 1000,
       head: { seq: 0, chainHash: genesisChain(tag) },
@@ -120,20 +124,30 @@ export async function buildForward(options: ForwardFixtureOptions = {}): Promise
     washingtonDevice,
   );
   const commitment = statementCommitment(statement);
-  const itemHash = envelopeHash(encodeEnvelope({ kind: EnvelopeKind.application, channelId: SOURCE_ID, commitment, payload: new Uint8Array(64).fill(0x33) }));
+  const itemHash = envelopeHash(encodeEnvelope({ kind: EnvelopeKind.application, channelId: source.channelId, commitment, payload: new Uint8Array(64).fill(0x33) }));
   const record = encodeRecord({ kind: RecordKind.envelope, streamTag: tag, seq: 1, itemHash, aux: commitment, chainHash: nextChain(genesisChain(tag), itemHash), receivedAt: T0 + 1050 });
   const index = tree.appendEntry(record);
-  tree.appendEntry(new Uint8Array(146).fill(8));
+  tree.appendEntry(new Uint8Array(146).fill(8)); // another stream's record after
   const size = tree.size;
   const root = foldRight(expectOk(tree.readNodes(perfectSubtrees(0, size))));
   const checkpoint = signNote(formatCheckpoint({ origin: LOG_KEY.name, size, rootHash: root, extensions: [] }), [
     noteSigner(LOG_KEY),
-    ...(options.cosigners ?? [WITNESS_A, WITNESS_B]).map((w) => noteSigner(w, () => T0 / 1000 + 10_000)),
+    ...cosigners.map((w) => noteSigner(w, () => T0 / 1000 + 10_000)),
   ]);
   const proof = formatTlogProof({ index, inclusionProof: expectOk(await inclusionProof(index, size, tree)), checkpoint });
   const parts: ForwardBody = { original: statement.bytes, record, proof: utf8(proof), charter: source.bytes, comment: 'for your information' };
+  return { parts, body: encodeForwardBody(parts) };
+}
+
+export async function buildForward(options: ForwardFixtureOptions = {}): Promise<ForwardFixture> {
+  const source = charterFor(SOURCE_ID, 'Washington–Moscow direct line', options.forwardTo ?? [TARGET_ID]);
+  const target = charterFor(TARGET_ID, 'Crisis staff line');
+  const tree = new MemoryTree();
+  const directory = [logged(WASHINGTON, 'president', washingtonDevice, tree), logged(MOSCOW, 'general-secretary', moscowDevice, tree)];
+  tree.appendEntry(new Uint8Array(146).fill(7)); // another stream's record between
+  const { parts, body } = await forwardFromTree(tree, source, options.cosigners);
   const roots: Record<string, VerifierKey> = { washington: verifierKeyOf(WASHINGTON), moscow: verifierKeyOf(MOSCOW) };
   const pinned = new Map((options.pinned ?? ['washington', 'moscow']).map((p) => [p, roots[p]!]));
   const context: ForwardContext = { target, pinned, device: (key) => directory.find((d) => d.deviceKey.every((b, i) => b === key[i])) };
-  return { source, target, parts, body: encodeForwardBody(parts), context, directory };
+  return { source, target, parts, body, context, directory };
 }
