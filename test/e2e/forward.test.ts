@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatVerifierKey, toHex, verifierKeyOf } from '@hotline/log';
-import { Precedence, type Charter } from '@hotline/protocol';
-import { acceptInvitations, KeyStore, openChannel, sendMessage, syncChannel, transcript, type Terminal } from '@hotline/terminal';
+import { Precedence, StatementType, type Charter } from '@hotline/protocol';
+import { acceptInvitations, forwardBody, KeyStore, openChannel, sendMessage, sendStatement, syncChannel, transcript, type Terminal } from '@hotline/terminal';
 import { hotline, until } from './helpers.js';
 import { verified, witnessedWorld, type WitnessedWorld } from './witnessed-world.js';
 
@@ -110,6 +110,45 @@ test('a forward verifies at the receiving terminal and in an exported bundle; a 
     const page = readFileSync(html, 'utf8');
     assert.match(page, /origin verified: channel direct-line/);
     assert.match(page, /standing down the alert/);
+
+    // A forwarder that changes one byte of the original (sending past hotline forward's own
+    // check): every receiver marks it invalid and raises forward_invalid, and the record says so.
+    const mp2 = w.open('mp');
+    let tamperedSeq = 0;
+    try {
+      const body = await forwardBody(mp2, direct, staff, original, '');
+      body[4 + 120] = body[4 + 120]! ^ 0x01; // a byte of the original statement, inside its bytes32
+      const sent = await sendStatement(mp2, staff, { type: StatementType.forward, body });
+      assert.ok(sent.receipt, `sent: ${sent.error}`);
+      tamperedSeq = sent.receipt.seq;
+    } finally {
+      mp2.close();
+    }
+    const wp3 = w.open('wp');
+    try {
+      await until('Washington judges the changed forward', async () => {
+        await synced(wp3, staff);
+        return (wp3.archive.position(staff.channelId)?.nextSeq ?? 0) > tamperedSeq;
+      }, 400);
+      const line = transcript(wp3, staff).find((l) => l.seq === tamperedSeq)!;
+      assert.equal(line.valid, false, 'archived, but it counts for nothing');
+      assert.match(line.text, /forward_invalid: the original statement/);
+      const alert = wp3.archive.alerts().find((a) => a.code === 'forward_invalid');
+      assert.ok(alert, 'the forward_invalid alert is raised');
+      await until('Washington holds a checkpoint over the changed forward', async () => {
+        await synced(wp3, staff);
+        const at = wp3.archive.at(staff.channelId, tamperedSeq);
+        return at !== undefined && wp3.archive.checkpoints().some((c) => c.size > at.logIndex && c.size <= wp3.scannedSize);
+      }, 400);
+    } finally {
+      wp3.close();
+    }
+    const later = join(w.base, 'staff-later.json');
+    assert.equal((await hotline('export', 'staff-line', '--out', later, '--home', w.homes.wp)).code, 0);
+    const judged = await hotline('verify', later, ...roots, '--policy', policyFile);
+    assert.equal(judged.code, 0, `a record of what was said, the invalid forward marked:\n${judged.out}\n${judged.err}`);
+    assert.match(judged.out, new RegExp(`seq ${tamperedSeq} \\(forward_invalid\\)`));
+    assert.match(judged.out, new RegExp(`seq ${tamperedSeq} forward: forward_invalid: the original statement`));
   } finally {
     await w.close();
   }
