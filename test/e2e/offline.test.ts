@@ -78,7 +78,9 @@ test('a running watch prints a message that status on the same home verified fir
   const w = await witnessedWorld();
   const watch = spawn(process.execPath, [HOTLINE_BIN, 'watch', 'washington-moscow', '--interval', '300', '--home', w.homes.mp], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
   watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  watch.stderr.on('data', (d: Buffer) => (err += d.toString()));
   try {
     const c = await openedChannel(w);
     await until('watch is running', () => out.includes('watching washington-moscow'), 400);
@@ -108,8 +110,12 @@ test('a running watch prints a message that status on the same home verified fir
       assert.equal(out.split('\n').filter((l) => l.includes(text)).length, 1, `printed once: ${text}\n${out}`);
     }
   } finally {
-    watch.kill('SIGTERM');
-    await new Promise((r) => watch.once('exit', r));
+    // The watch may have exited already (its output then says why): wait only for a live one.
+    if (watch.exitCode !== null) console.error(`watch exited ${watch.exitCode} early:\n${err}`);
+    if (watch.exitCode === null && watch.signalCode === null) {
+      watch.kill('SIGTERM');
+      await new Promise((r) => watch.once('exit', r));
+    }
     await w.close();
   }
 });

@@ -151,14 +151,12 @@ test('hotline export with the relay and witnesses stopped; hotline verify offlin
       writeFileSync(file, flipped);
       return { at, file };
     });
-    const started = Date.now();
     const results = await bounded(2, flips.map((f) => () => hotline('verify', f.file, ...offline)));
     for (const [i, r] of results.entries()) {
       assert.equal(r.code, 1, `flip at byte ${flips[i]!.at}: exit ${r.code}\n${r.out}\n${r.err}`);
       assert.match(r.err, /does NOT verify: .+/, `flip at byte ${flips[i]!.at} names its failure`);
       assertNoStack(r.err, `flip at byte ${flips[i]!.at}`);
     }
-    assert.ok(Date.now() - started < 150_000, `150 verifications took ${Date.now() - started} ms`);
 
     // A home older than record export: it says so, and its next sync (relay back) fills it.
     const db = new Database(join(w.homes.mp, 'terminal.db'));

@@ -10,14 +10,9 @@ import { PARTY } from '../src/commands/party.js';
 import { RELAY } from '../src/commands/relay.js';
 import { SEND } from '../src/commands/send.js';
 import { STATUS } from '../src/commands/status.js';
-import { COMMAND_SPECS, main } from '../src/main.js';
+import { COMMAND_SPECS } from '../src/main.js';
+import { runCli as run } from './run-cli.js';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** The option names a help text's Options section lists (the labels, not words in descriptions). */
 function listedOptions(help: string): string[] {

@@ -4,16 +4,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../src/main.js';
+import { runCli as run } from './run-cli.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin.js');
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 test('--help explains the commands and exit codes', async () => {
   const { code, out } = await run('--help');

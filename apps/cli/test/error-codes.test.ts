@@ -15,16 +15,11 @@ import { parseVerifierKey } from '@hotline/log';
 import { silentLogger, startRelay } from '@hotline/relay';
 import { TERMINAL_ERROR_CODES } from '@hotline/terminal';
 import { CLI_ERROR_CODES, EXIT, EXIT_STATUS } from '../src/failures.js';
+import { runCli as run } from './run-cli.js';
 import { main } from '../src/main.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 interface JsonFailure {
   error: { code: string; message: string; channel: string | null; seq: number | null; logIndex: number | null; relay: { status: number; code: string } | null };

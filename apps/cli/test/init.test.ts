@@ -6,14 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseVerifierKey } from '@hotline/log';
 import { silentLogger, startRelay } from '@hotline/relay';
-import { main } from '../src/main.js';
+import { runCli as run } from './run-cli.js';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const temp = (name: string) => mkdtempSync(join(tmpdir(), `hotline-init-${name}-`));
 

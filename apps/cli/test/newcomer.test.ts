@@ -11,14 +11,8 @@ import { join } from 'node:path';
 import { formatVerifierKey, generateSignerKey, KeyType, parseVerifierKey, verifierKeyOf } from '@hotline/log';
 import { partyNameProblem, suggestPartyName } from '@hotline/protocol';
 import { silentLogger, startRelay } from '@hotline/relay';
-import { main } from '../src/main.js';
+import { runCli as run } from './run-cli.js';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 async function inTemp(work: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-newcomer-'));

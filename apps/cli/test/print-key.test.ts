@@ -12,19 +12,10 @@ import { join } from 'node:path';
 import { KeyType, parseVerifierKey } from '@hotline/log';
 import { loadOrCreateLogKey } from '@hotline/relay';
 import { loadOrCreateWitnessKey } from '@hotline/witness';
-import { main } from '../src/main.js';
+import { runCli as run, withTempDir } from './run-cli.js';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
-function withDir(work: (dir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'hotline-print-key-'));
-  return work(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
-}
+const withDir = (work: (dir: string) => Promise<void>) => withTempDir('hotline-print-key-', work);
 
 test('relay --print-key creates the log key (0700 DIR, 0600 file), prints it alone, and prints the same key again', () => withDir(async (dir) => {
   const data = join(dir, 'relay');

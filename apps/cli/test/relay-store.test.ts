@@ -10,21 +10,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnRelayProcess, stopRelayProcess } from '@hotline/relay/child';
-import { main } from '../src/main.js';
+import { runCli as run, withTempDir } from './run-cli.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin.js');
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
-function withDir(work: (dir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'hotline-relay-store-'));
-  return work(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
-}
+const withDir = (work: (dir: string) => Promise<void>) => withTempDir('hotline-relay-store-', work);
 
 test('relay --store sqlite:PATH keeps the database at PATH; DIR holds only the log key; a restart finds the same log', () => withDir(async (dir) => {
   const data = join(dir, 'relay');

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ed25519Pool } from '@hotline/node-files/ed25519-pool';
+import { sharedEd25519Verifier } from '@hotline/node-files/ed25519-shared';
 import { verifyRecordBundle, type RecordTrust } from '@hotline/verify';
 
 function vmHwmKiB(): number {
@@ -20,8 +21,8 @@ async function main(): Promise<void> {
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   // --workers 1 verifies in this thread; more start a pool (its start-up is part of the time).
-  const pool = workers > 1 ? ed25519Pool(workers) : undefined;
-  const verdict = await verifyRecordBundle(bytes, trust, pool === undefined ? {} : { verifySignatures: (items) => pool.verify(items) });
+  const pool = workers > 1 ? ed25519Pool(workers - 1) : undefined;
+  const verdict = await verifyRecordBundle(bytes, trust, pool === undefined ? {} : { verifySignatures: sharedEd25519Verifier(pool) });
   const ms = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart); // every thread of the process: independent of other load
   const cpuMs = (cpu.user + cpu.system) / 1000;

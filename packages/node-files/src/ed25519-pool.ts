@@ -26,7 +26,7 @@ function pack(items: readonly PoolSignatureCheck[]): Uint8Array {
   const view = new DataView(packed.buffer);
   let at = 0;
   for (const { publicKey, signature, message } of items) {
-    // A key or signature of the wrong length can never verify: send zeros, which never do either.
+    // A key or signature of the wrong length is answered false by verify(); zeros keep the packing fixed.
     if (publicKey.length === 32) packed.set(publicKey, at);
     if (signature.length === 64) packed.set(signature, at + 32);
     view.setUint32(at + 96, message.length);
@@ -65,7 +65,8 @@ export function ed25519Pool(size: number): Ed25519Pool {
       const share = Math.ceil(items.length / size);
       const parts = workers.map((w, i) => items.slice(i * share, (i + 1) * share)).filter((p) => p.length > 0);
       const answers = await Promise.all(parts.map((part, i) => run(workers[i]!, part)));
-      return answers.flatMap((a) => Array.from(a, (b) => b === 1));
+      // A key or signature of the wrong length went as zeros: it is invalid whatever a thread said.
+      return answers.flatMap((a) => Array.from(a, (b) => b === 1)).map((valid, i) => valid && items[i]!.publicKey.length === 32 && items[i]!.signature.length === 64);
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));

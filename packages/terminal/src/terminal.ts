@@ -251,7 +251,8 @@ export class Terminal {
       return;
     }
     this.conditions.end('unavailable', ENTRY_BUNDLES);
-    if (scanned.records.length > 0) this.logHashes.store(scanned.records[0]!.logIndex, scanned.records.map((r) => r.record));
+    // Another process on this home may have moved the scan state past the hashes it kept: then scan again from the start.
+    const kept = scanned.records.length === 0 || this.logHashes.store(scanned.records[0]!.logIndex, scanned.records.map((r) => r.record));
     const tags = new Set(this.charters.all().map((c) => toHex(channelTag(c.channelId))));
     const insert = prepared(this.db, 'INSERT INTO channel_records (log_index, record, tag, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
     this.db.transaction(() => {
@@ -262,6 +263,7 @@ export class Terminal {
     })();
     const owner = { party: this.certificate.party, member: this.certificate.member, deviceKey: this.deviceKey, enrolled: this.keys.enrolled() };
     for (const a of await this.directory.review(scanned.records, scanner.state, (key) => this.relay.certificate(key), owner)) raise(a);
+    if (!kept) this.directory.rescan();
   }
 
   /** A fork proven against a witness's own latest cosigned checkpoint: evidence, with both notes. */

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { formatVerifierKey, fromBase64, parsePolicy, parseVerifierKey } from '@hotline/log';
 import { decodeCharter } from '@hotline/protocol';
 import { ed25519Pool } from '@hotline/node-files/ed25519-pool';
+import { sharedEd25519Verifier } from '@hotline/node-files/ed25519-shared';
 import { KeyStore, openRecordSource } from '@hotline/terminal';
 import { verifyRecordBundle, type RecordFailure, type RecordSummary, type RecordTranscript, type RecordTrust } from '@hotline/verify';
 import { integerFlag, parseCommand, UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
@@ -169,9 +170,9 @@ export async function runVerify(argv: readonly string[], io: CommandIo): Promise
   const trust = offline ? suppliedTrust(args, io.cwd) : homeTrust(args, bytes);
   let verdict;
   // One thread needs no pool: the verifier's default checks signatures in this thread.
-  const pool = workers > 1 ? ed25519Pool(workers) : undefined;
+  const pool = workers > 1 ? ed25519Pool(workers - 1) : undefined;
   try {
-    verdict = await verifyRecordBundle(bytes, trust, pool === undefined ? {} : { verifySignatures: (items) => pool.verify(items) });
+    verdict = await verifyRecordBundle(bytes, trust, pool === undefined ? {} : { verifySignatures: sharedEd25519Verifier(pool) });
   } catch (error) {
     // The verifier answers every bad bundle with a failure; anything thrown is its bug, named, never a stack trace.
     throw new CliError('record_invalid', `${file} could not be verified: the verifier failed (${error instanceof Error ? error.message : String(error)}); please report it`);

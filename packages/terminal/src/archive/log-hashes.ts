@@ -41,27 +41,31 @@ export class LogHashes implements HashReader {
 
   /**
    * Keeps the leaf hashes of entries `from`, `from + 1`, … (a scan's records, in log order).
-   * Idempotent: a scan repeated after a crash or a rescan writes the same hashes again.
+   * Idempotent, and never shortens what is held: several processes on one home scan the same
+   * append-only log, and one resuming from an older scan state writes the same hashes again.
+   * Returns false, storing nothing, if `from` lies past a gap (the scan state got ahead of the
+   * hashes): the caller then scans the log again from the start.
    */
-  store(from: number, entries: readonly Uint8Array[]): void {
+  store(from: number, entries: readonly Uint8Array[]): boolean {
     const read = prepared(this.db, 'SELECT leaves FROM log_leaf_tiles WHERE tile = ?');
     const write = prepared(this.db, 'INSERT INTO log_leaf_tiles (tile, leaves, root) VALUES (?, ?, ?) ON CONFLICT (tile) DO UPDATE SET leaves = excluded.leaves, root = excluded.root');
-    this.db.transaction(() => {
+    return this.db.transaction(() => {
+      if (this.size() < from) return false;
       for (let i = 0; i < entries.length; ) {
         const index = from + i;
         const tile = Math.floor(index / TILE_WIDTH);
         const offset = index - tile * TILE_WIDTH;
         const row = read.get(tile) as { leaves: Buffer } | undefined;
-        const held = row === undefined ? 0 : row.leaves.length / HASH;
-        if (held < offset) throw new RangeError(`leaf hashes of tile ${tile} stop at ${held}, cannot store from ${offset}`);
         const count = Math.min(TILE_WIDTH - offset, entries.length - i);
-        const leaves = new Uint8Array((offset + count) * HASH);
-        if (row !== undefined) leaves.set(row.leaves.subarray(0, offset * HASH));
+        const held = row === undefined ? 0 : row.leaves.length / HASH;
+        const leaves = new Uint8Array(Math.max(held, offset + count) * HASH);
+        if (row !== undefined) leaves.set(row.leaves);
         for (let k = 0; k < count; k++) leaves.set(leafHash(entries[i + k]!), (offset + k) * HASH);
-        const root = offset + count === TILE_WIDTH ? perfectRoot(split(leaves)) : null;
+        const root = leaves.length === TILE_WIDTH * HASH ? perfectRoot(split(leaves)) : null;
         write.run(tile, leaves, root);
         i += count;
       }
+      return true;
     })();
   }
 

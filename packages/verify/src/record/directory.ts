@@ -94,10 +94,18 @@ export function checkDirectory(bundle: DecodedBundle, charter: Charter, trust: T
  * A bundle device as certificate-at-time reads it (packages/verify/src/directory): revoked
  * from its first revocation record on, as every terminal's directory judges it.
  */
-export function directoryDevice(devices: DeviceDirectory, deviceKey: Uint8Array): LoggedDevice | undefined {
-  const d = devices.get(toHex(deviceKey));
+export function directoryDevice(devices: DeviceDirectory, deviceKeyHex: string): LoggedDevice | undefined {
+  const d = devices.get(deviceKeyHex);
   if (d === undefined) return undefined;
-  const c = d.certificate;
-  const revokedIndex = d.revocations.length === 0 ? undefined : Math.min(...d.revocations.map((r) => r.logIndex));
-  return { deviceKey: c.deviceKey, party: c.party, member: c.member, roles: c.roles, notBefore: c.notBefore, notAfter: c.notAfter, logIndex: d.logIndex, ...(revokedIndex === undefined ? {} : { revokedIndex }) };
+  let logged = asLogged.get(d);
+  if (logged === undefined) {
+    const c = d.certificate;
+    const revokedIndex = d.revocations.length === 0 ? undefined : Math.min(...d.revocations.map((r) => r.logIndex));
+    logged = { deviceKey: c.deviceKey, party: c.party, member: c.member, roles: c.roles, notBefore: c.notBefore, notAfter: c.notAfter, logIndex: d.logIndex, ...(revokedIndex === undefined ? {} : { revokedIndex }) };
+    asLogged.set(d, logged);
+  }
+  return logged;
 }
+
+/** Computed once per device (the directory is complete once step 5 returns it). */
+const asLogged = new WeakMap<DirectoryDevice, LoggedDevice>();

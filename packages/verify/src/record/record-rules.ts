@@ -46,8 +46,8 @@ class WalkedHistory implements StatementHistory {
   addChain(seq: number, chain: Uint8Array): void {
     this.chains.set(seq, chain);
   }
-  addStatement(seq: number, statement: Statement, valid: boolean, freezeState: boolean | undefined): void {
-    this.ids.set(toHex(statementId(statement)), { seq, statement, valid });
+  addStatement(seq: number, statement: Statement, idHex: string, valid: boolean, freezeState: boolean | undefined): void {
+    this.ids.set(idHex, { seq, statement, valid });
     if (!valid) return;
     const draft = draftSentBy(statement);
     if (draft !== undefined) this.drafts.set(draft, seq);
@@ -67,11 +67,11 @@ export const hotlineRecordRules: RecordRulesCheck = (input: RecordRulesInput): R
   for (const item of input.items) {
     if (item.statement !== undefined) {
       const at = (key: Uint8Array): DirectoryEntry | undefined => {
-        const device = input.device(key);
+        const device = input.device(toHex(key));
         return device === undefined ? undefined : deviceAt(device, item.logIndex, item.receivedAt);
       };
       const forward = (body: Uint8Array): ForwardOutcome => {
-        const outcome = verifyForward(body, { target: input.charter, pinned: input.pinned, device: input.device });
+        const outcome = verifyForward(body, { target: input.charter, pinned: input.pinned, device: (key) => input.device(toHex(key)) });
         forwards.set(item.seq, outcome);
         return outcome;
       };
@@ -79,7 +79,7 @@ export const hotlineRecordRules: RecordRulesCheck = (input: RecordRulesInput): R
       if (breach?.code === 'head_mismatch') return { failure: { item: `seq ${item.seq}`, code: breach.code, message: `seq ${item.seq}: ${breach.message}` } };
       if (breach !== undefined) breaches.set(item.seq, [breach.code]);
       const type = item.statement.type as number;
-      history.addStatement(item.seq, item.statement, breach === undefined, type === FREEZE ? true : type === UNFREEZE ? false : undefined);
+      history.addStatement(item.seq, item.statement, item.statementIdHex ?? toHex(statementId(item.statement)), breach === undefined, type === FREEZE ? true : type === UNFREEZE ? false : undefined);
     }
     history.addChain(item.seq, item.chainHash);
   }

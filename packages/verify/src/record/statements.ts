@@ -7,7 +7,7 @@
  * statement already failed the proofs.
  */
 import { bytesEqual, toHex, utf8 } from '@hotline/log';
-import { decodeVerifiedStatement, Label, type Charter, type DeviceCertificate, type Result, type Statement } from '@hotline/protocol';
+import { decodeVerifiedStatement, Label, statementId, type Charter, type DeviceCertificate, type Result, type Statement } from '@hotline/protocol';
 import type { ChannelEntry } from './bundle-json.js';
 import { statementBody } from './body.js';
 import { stop } from './failure.js';
@@ -25,6 +25,8 @@ const DEVICE_FAILURE: Record<DeviceInvalidity, string> = {
 
 export interface CheckedStatement {
   readonly statement: Statement;
+  /** statementId, lower-case hex: computed once, for the rules walk and the transcript. */
+  readonly idHex: string;
   readonly certificate: DeviceCertificate;
   readonly body: TranscriptBody;
 }
@@ -89,12 +91,13 @@ export async function checkStatements(records: readonly RebuiltRecord[], charter
     // Certificate-at-time exactly as every terminal judged it while syncing: certified before
     // this record, not revoked before it, valid at the relay's receive time (bounded by the
     // witnesses' cosignatures), not at the author's own clock.
-    const logged = directoryDevice(devices, statement.author);
-    if (logged === undefined) return fail('unknown_device', `no certificate for the author device ${toHex(statement.author).slice(0, 16)}… is in the bundle's directory`);
+    const authorHex = toHex(statement.author);
+    const logged = directoryDevice(devices, authorHex);
+    if (logged === undefined) return fail('unknown_device', `no certificate for the author device ${authorHex.slice(0, 16)}… is in the bundle's directory`);
     const validity = deviceValidityAt(logged, r.logIndex, r.receivedAt);
     if (!validity.ok) fail(DEVICE_FAILURE[validity.reason], validity.message);
-    const cert = devices.get(toHex(statement.author))!.certificate;
+    const cert = devices.get(authorHex)!.certificate;
     if (!cert.roles.some((role) => charter.memberRoles.includes(role))) fail('role_not_admitted', `${cert.party}/${cert.member} has roles ${cert.roles.join(', ')}, none admitted by the charter`);
-    return { statement, certificate: cert, body: statementBody(statement, r.seq) };
+    return { statement, idHex: toHex(statementId(statement)), certificate: cert, body: statementBody(statement, r.seq) };
   });
 }

@@ -1,6 +1,6 @@
 /** The verified transcript and summary (types.ts): what renderings and `hotline verify` print. */
 import { toHex, type Policy, type PolicyCheckpoint } from '@hotline/log';
-import { statementId, StatementType, type Charter } from '@hotline/protocol';
+import { StatementType, type Charter } from '@hotline/protocol';
 import type { RebuiltRecord } from './rebuild.js';
 import type { CheckedStatement } from './statements.js';
 import type { TrustBasis } from './trust.js';
@@ -20,7 +20,7 @@ export function transcriptItems(records: readonly RebuiltRecord[], checked: read
       ...base,
       kind: 'statement',
       statement: {
-        id: toHex(statementId(statement)),
+        id: c.idHex,
         type: TYPE_NAMES.get(statement.type) ?? String(statement.type),
         author: { party: certificate.party, member: certificate.member, roles: certificate.roles, device: toHex(statement.author) },
         time: statement.time,

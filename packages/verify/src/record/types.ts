@@ -180,8 +180,8 @@ export interface RecordRulesInput {
   /** chain[from − 1]: the history the first item extends. */
   readonly startChain: Uint8Array;
   readonly items: readonly RecordRulesItem[];
-  /** A device of the bundle's directory with its certificate's and first revocation's log indexes; judge it at a point with `deviceAt`. */
-  readonly device: (deviceKey: Uint8Array) => LoggedDevice | undefined;
+  /** A device of the bundle's directory (by lower-case hex key) with its certificate's and first revocation's log indexes; judge it at a point with `deviceAt`. */
+  readonly device: (deviceKeyHex: string) => LoggedDevice | undefined;
   /** The trust basis's party roots, by party name: what a forward's source charter is checked against. */
   readonly pinned: ReadonlyMap<string, VerifierKey>;
 }
@@ -195,6 +195,8 @@ export interface RecordRulesItem {
   readonly kind: 'statement' | 'withheld' | 'handshake';
   /** For a revealed statement: it, verified (signature, channel, certificate at record time). */
   readonly statement?: Statement;
+  /** Its statementId, lower-case hex. */
+  readonly statementIdHex?: string;
   readonly certificate?: DeviceCertificate;
 }
 

@@ -64,7 +64,7 @@ async function runChecks(bytes: Uint8Array, trust: RecordTrust, options: RecordV
       items: records.map((r, i) => {
         const s = statements[i];
         const kind = 'statement' in r.entry ? 'statement' : 'withheld' in r.entry ? 'withheld' : 'handshake';
-        return { seq: r.seq, logIndex: r.logIndex, receivedAt: r.receivedAt, chainHash: r.chainHash, kind, ...(s === undefined ? {} : { statement: s.statement, certificate: s.certificate }) };
+        return { seq: r.seq, logIndex: r.logIndex, receivedAt: r.receivedAt, chainHash: r.chainHash, kind, ...(s === undefined ? {} : { statement: s.statement, statementIdHex: s.idHex, certificate: s.certificate }) };
       }),
     });
     if (outcome.failure !== undefined) throw new RecordStop({ step: 'rules', ...outcome.failure });
