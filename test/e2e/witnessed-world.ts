@@ -39,7 +39,8 @@ export interface WitnessedWorld {
   /** Starts a second relay process on another port from a copy of snapshot `name` (same log key): a fork. */
   startRelayCopy(name: string): Promise<RelayProcess>;
   open(home: HomeName, wrap?: (api: RelayApi) => RelayApi): Terminal;
-  charter(): Charter;
+  /** A charter both roots signed: 'washington-moscow' unless named, with the forward targets given. */
+  charter(options?: { name?: string; forwardTo?: readonly Uint8Array[] }): Charter;
   close(): Promise<void>;
 }
 
@@ -115,10 +116,11 @@ export async function witnessedWorld(): Promise<WitnessedWorld> {
     open(home, wrap) {
       return Terminal.open({ home: homes[home], connect: (url, device) => (wrap ?? ((a) => a))(new DeviceRelayClient(url, device)), now: systemClock() });
     },
-    charter() {
+    charter(options = {}) {
       const draft = draftCharter({
         channelId: new Uint8Array(randomBytes(16)),
-        name: 'washington-moscow',
+        name: options.name ?? 'washington-moscow',
+        ...(options.forwardTo === undefined ? {} : { forwardTo: options.forwardTo }),
         created: Date.now(),
         parties: [
           { name: 'washington', rootKey: verifierKeyOf(washington).publicKey },

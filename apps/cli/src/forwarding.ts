@@ -16,7 +16,7 @@ import { terminalHome } from './home.js';
  * sends encrypt, member changes commit). Commands that only use keys or files (`party`,
  * `channel create/sign/show`, `init`) and the servers run in their own process.
  */
-export const RUN_IN_SERVICE: ReadonlySet<string> = new Set(['send', 'watch', 'status', 'ack', 'draft', 'drafts', 'approve', 'freeze', 'unfreeze', 'edit', 'close', 'channel open', 'channel join', 'channel add', 'channel remove', 'channel list']);
+export const RUN_IN_SERVICE: ReadonlySet<string> = new Set(['send', 'watch', 'status', 'ack', 'draft', 'drafts', 'approve', 'freeze', 'unfreeze', 'edit', 'close', 'forward', 'channel open', 'channel join', 'channel add', 'channel remove', 'channel list']);
 
 /** The spec of the (sub)command `argv` names, and its arguments; undefined if it names none. */
 export function commandOf(argv: readonly string[], specs: readonly CommandSpec[]): { spec: CommandSpec; rest: readonly string[] } | undefined {

@@ -54,6 +54,7 @@ Commands:
               automatically once approved
   freeze, unfreeze, edit, close
               a principal freezes a channel; edit a message; close a thread
+  forward     quote a message in another channel with its proof ("origin verified")
   export      a channel's record bundle from this home's archive, no relay needed
               (hotline export --help)
   verify      check a record bundle offline against the parties' roots and the

@@ -31,6 +31,7 @@ interface Charter {
   ackDeadlines: Record<string, number>;
   unsigned: string[];
   witnessPolicy: string;
+  forwardTo: string[];
 }
 interface Device {
   party: string;
@@ -77,6 +78,12 @@ test('--json: init, party, channel create/sign/show/open/join/list/add/remove, s
       assert.ok(created.charter.parties.every((p) => HEX64.test(p.rootKey)));
       assert.deepEqual(created.charter.unsigned, ['moscow']);
       assert.equal(created.charter.ackDeadlines['priority'], 60);
+      assert.deepEqual(created.charter.forwardTo, [], 'no --forward-to: its messages cannot be forwarded');
+      const staff = await json<{ charter: Charter }>('channel', 'create', 'staff', '--with', 'moscow', '--forward-to', created.charter.id.toUpperCase(), '--out', join(dir, 'staff.charter'), '--home', w);
+      assert.deepEqual(staff.charter.forwardTo, [created.charter.id], '--forward-to: the channel ids it may be forwarded to');
+      const badTarget = await run('channel', 'create', 'staff2', '--with', 'moscow', '--forward-to', 'abc', '--out', join(dir, 'staff2.charter'), '--home', w);
+      assert.equal(badTarget.code, 2);
+      assert.match(badTarget.err, /--forward-to takes a channel id of 32 hex digits/);
       const signed = await json<{ charter: Charter }>('channel', 'sign', file, '--home', m);
       assert.deepEqual(signed.charter.unsigned, []);
       const shown = await json<{ charter: Charter }>('channel', 'show', file);

@@ -12,10 +12,16 @@
  *   | u32 heartbeat seconds | u32 late seconds | u32 silent seconds | u32 key update seconds
  *   | u8 rule count (≤ 32) | count × (u8 party index | u8 precedence | u8 required | u8 roles)
  *   | bytes16 witness policy (c2sp.org/tlog-policy text, ≤ 4,096 bytes)
+ *   [format 2 only: | u8 forward count (1–16) | count × [16] channel id, strictly ascending]
  *   | u8 signature count | count × (u8 party index | [64] signature)
  *
  * signature i = Ed25519(root of party i, "hotline/v1/charter\n" || everything before the signature count)
  * charter id  = H(hotline/v1/charter-id, same bytes)
+ *
+ * Format 2 differs from format 1 only by the forward targets: the channels a statement of this
+ * channel may be forwarded to with its proof (§13.1, type 11). A charter without any is encoded
+ * as format 1, so every charter made before forwards existed keeps its bytes, id and signatures,
+ * and format 1 reads as "no forwarding".
  */
 import { bytesEqual, parsePolicy, utf8, type VerifierKey } from '@hotline/log';
 import { Reader, Writer } from './codec.js';
@@ -27,6 +33,9 @@ import { isValidPartyName } from './names.js';
 import { decodeRoles, encodeRoles, type Role } from './roles.js';
 
 export const CHARTER_FORMAT = 1;
+/** The format of a charter that names forward targets. */
+export const CHARTER_FORMAT_FORWARDS = 2;
+export const MAX_FORWARD_TARGETS = 16;
 export const MAX_CHARTER_PARTIES = 8;
 export const MAX_APPROVAL_RULES = 32;
 export const MAX_WITNESS_POLICY_BYTES = 4096;
@@ -62,6 +71,8 @@ export interface CharterBody {
   readonly keyUpdateSeconds: number;
   readonly approvals: readonly ApprovalRule[];
   readonly witnessPolicy: string;
+  /** Channels this channel's statements may be forwarded to (format 2); empty: none (format 1). */
+  readonly forwardTo: readonly Uint8Array[];
 }
 
 export interface CharterSignature {
@@ -77,13 +88,33 @@ export interface Charter extends CharterBody {
 }
 
 function encodeBody(c: CharterBody): Uint8Array {
-  const w = new Writer().u8(CHARTER_FORMAT).fixed(c.channelId, CHANNEL_ID_SIZE).string16(c.name).u64(c.created).u8(c.parties.length);
+  const w = new Writer().u8(c.forwardTo.length === 0 ? CHARTER_FORMAT : CHARTER_FORMAT_FORWARDS).fixed(c.channelId, CHANNEL_ID_SIZE).string16(c.name).u64(c.created).u8(c.parties.length);
   for (const p of c.parties) w.string16(p.name).fixed(p.rootKey, 32);
   w.u8(encodeRoles(c.memberRoles)).u8(encodeRoles(c.ackRoles));
   for (const d of c.ackDeadlines) w.u32(d);
   w.u32(c.heartbeatSeconds).u32(c.lateSeconds).u32(c.silentSeconds).u32(c.keyUpdateSeconds).u8(c.approvals.length);
   for (const a of c.approvals) w.u8(a.party).u8(a.precedence).u8(a.required).u8(encodeRoles(a.roles));
-  return w.bytes16(utf8(c.witnessPolicy)).finish();
+  w.bytes16(utf8(c.witnessPolicy));
+  if (c.forwardTo.length > 0) {
+    w.u8(c.forwardTo.length);
+    for (const id of c.forwardTo) w.fixed(id, CHANNEL_ID_SIZE);
+  }
+  return w.finish();
+}
+
+function checkForwardTargets(c: CharterBody): string | undefined {
+  if (c.forwardTo.length > MAX_FORWARD_TARGETS) return `at most ${MAX_FORWARD_TARGETS} forward targets`;
+  for (const [i, id] of c.forwardTo.entries()) {
+    if (id.length !== CHANNEL_ID_SIZE) return 'a forward target is a 16-byte channel id';
+    if (bytesEqual(id, c.channelId)) return 'a channel is not its own forward target';
+    if (i > 0 && compareBytes(c.forwardTo[i - 1]!, id) >= 0) return 'forward targets must be in strictly ascending byte order';
+  }
+  return undefined;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }
 
 function checkBody(c: CharterBody): string | undefined {
@@ -115,7 +146,7 @@ function checkBody(c: CharterBody): string | undefined {
   if (utf8(c.witnessPolicy).length > MAX_WITNESS_POLICY_BYTES) return `witness policy exceeds ${MAX_WITNESS_POLICY_BYTES} bytes`;
   const policy = parsePolicy(c.witnessPolicy);
   if (!policy.ok) return `witness policy: ${policy.error.message}`;
-  return undefined;
+  return checkForwardTargets(c);
 }
 
 function assemble(body: CharterBody, encodedBody: Uint8Array, signatures: readonly CharterSignature[]): Charter {
@@ -126,7 +157,7 @@ function assemble(body: CharterBody, encodedBody: Uint8Array, signatures: readon
 }
 
 /** Charter fields with the liveness thresholds and ack roles defaulted (late 1.5×, silent 3× the heartbeat; principals acknowledge). */
-export type CharterDraft = Omit<CharterBody, 'ackRoles' | 'lateSeconds' | 'silentSeconds'> & Partial<Pick<CharterBody, 'ackRoles' | 'lateSeconds' | 'silentSeconds'>>;
+export type CharterDraft = Omit<CharterBody, 'ackRoles' | 'lateSeconds' | 'silentSeconds' | 'forwardTo'> & Partial<Pick<CharterBody, 'ackRoles' | 'lateSeconds' | 'silentSeconds' | 'forwardTo'>>;
 
 /** A new, unsigned charter. Throws on a field that breaks the rules above (a programming error). */
 export function draftCharter(draft: CharterDraft): Charter {
@@ -135,6 +166,8 @@ export function draftCharter(draft: CharterDraft): Charter {
     ackRoles: draft.ackRoles ?? ['principal'],
     lateSeconds: draft.lateSeconds ?? Math.ceil(draft.heartbeatSeconds * 1.5),
     silentSeconds: draft.silentSeconds ?? draft.heartbeatSeconds * 3,
+    // Sorted here so a draft's targets may be given in any order; the encoding has one.
+    forwardTo: [...(draft.forwardTo ?? [])].sort(compareBytes),
   };
   const problem = checkBody(body);
   if (problem !== undefined) throw new TypeError(problem);
@@ -177,7 +210,7 @@ export function verifyCharterSignatures(charter: Charter): Result<Charter> {
 export function decodeUnverifiedCharter(bytes: Uint8Array): Result<Charter> {
   const r = new Reader(bytes, 'malformed_charter', 'charter');
   const format = r.u8('format');
-  if (!r.failed && format !== CHARTER_FORMAT) return fail('unsupported_version', `charter format ${format} is not supported`);
+  if (!r.failed && format !== CHARTER_FORMAT && format !== CHARTER_FORMAT_FORWARDS) return fail('unsupported_version', `charter format ${format} is not supported`);
   const channelId = r.fixed(CHANNEL_ID_SIZE, 'channel id');
   const name = r.string16('name');
   const created = r.u64('created');
@@ -197,12 +230,18 @@ export function decodeUnverifiedCharter(bytes: Uint8Array): Result<Charter> {
     approvals.push({ party: r.u8('rule party'), precedence: r.u8('rule precedence'), required: r.u8('rule required'), roles: decodeRoles(r.u8('rule roles')) ?? [] });
   }
   const policyBytes = r.bytes16('witness policy', MAX_WITNESS_POLICY_BYTES);
+  const forwardTo: Uint8Array[] = [];
+  if (format === CHARTER_FORMAT_FORWARDS) {
+    const targets = r.u8('forward target count');
+    if (targets === 0) r.fail('a format 2 charter names at least one forward target (none is format 1)');
+    for (let i = 0; i < Math.min(targets, MAX_FORWARD_TARGETS + 1) && !r.failed; i++) forwardTo.push(r.fixed(CHANNEL_ID_SIZE, `forward target ${i}`));
+  }
   const bodyLength = r.offset;
   const signatureCount = r.u8('signature count');
   const signatures: CharterSignature[] = [];
   for (let i = 0; i < Math.min(signatureCount, MAX_CHARTER_PARTIES + 1) && !r.failed; i++) signatures.push({ party: r.u8('signature party'), signature: r.fixed(64, 'signature') });
   const witnessPolicy = new TextDecoder('utf-8', { fatal: false }).decode(policyBytes);
-  const body: CharterBody = { channelId, name, created, parties, memberRoles, ackRoles, ackDeadlines, heartbeatSeconds, lateSeconds, silentSeconds, keyUpdateSeconds, approvals, witnessPolicy };
+  const body: CharterBody = { channelId, name, created, parties, memberRoles, ackRoles, ackDeadlines, heartbeatSeconds, lateSeconds, silentSeconds, keyUpdateSeconds, approvals, witnessPolicy, forwardTo };
   const problem = r.failed ? undefined : checkBody(body);
   if (problem !== undefined) r.fail(problem);
   if (!r.failed && !bytesEqual(utf8(witnessPolicy), policyBytes)) r.fail('witness policy is not valid UTF-8');

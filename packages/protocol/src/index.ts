@@ -72,5 +72,8 @@ export {
   verifyCharterSignatures,
   verifyCharter,
   charterId,
+  CHARTER_FORMAT_FORWARDS,
+  MAX_FORWARD_TARGETS,
 } from './charter.js';
 export { type Invitation, encodeInvitation, decodeInvitation } from './invitation.js';
+export { type ForwardBody, encodeForwardBody, decodeForwardBody, MAX_FORWARD_PROOF_BYTES, MAX_FORWARD_CHARTER_BYTES, MAX_FORWARD_COMMENT_BYTES } from './forward-body.js';

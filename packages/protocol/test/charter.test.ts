@@ -77,8 +77,10 @@ test('truncated or extended charters are malformed', () => {
   for (const cut of [0, 1, 17, charter.body.length, charter.bytes.length - 1]) assert.equal(code(decodeCharter(charter.bytes.subarray(0, cut))), 'malformed_charter', `cut at ${cut}`);
   assert.equal(code(decodeCharter(new Uint8Array([...charter.bytes, 0]))), 'malformed_charter');
   const other = charter.bytes.slice();
-  other[0] = 2;
+  other[0] = 3;
   assert.equal(code(decodeCharter(other)), 'unsupported_version');
+  other[0] = 2; // format 2 reads forward targets where this charter's signatures begin
+  assert.notEqual(code(decodeCharter(other)), 'ok');
 });
 
 test('a charter naming an unpinned root, or another key for a pinned party, is refused', () => {
@@ -115,4 +117,39 @@ test('invitations round-trip and reject truncation', () => {
   assert.deepEqual(decoded.value, invitation);
   assert.equal(code(decodeInvitation(bytes.subarray(0, bytes.length - 1))), 'malformed_invitation');
   assert.equal(code(decodeInvitation(encodeInvitation({ ...invitation, commitSeq: 0 }))), 'malformed_invitation');
+});
+
+test('forward targets: none is format 1 (the bytes charters always had); some is format 2, sorted, read back', () => {
+  assert.equal(draftCharter(body).bytes[0], 1);
+  const a = new Uint8Array(16).fill(9);
+  const b = new Uint8Array(16).fill(8);
+  const draft = draftCharter({ ...body, forwardTo: [a, b] });
+  assert.equal(draft.bytes[0], 2);
+  const half = signCharter(draft, washingtonRoot);
+  assert.ok(half.ok);
+  const signed = signCharter(half.value, moscowRoot);
+  assert.ok(signed.ok);
+  const decoded = decodeCharter(signed.value.bytes);
+  assert.ok(decoded.ok, decoded.ok ? '' : decoded.error.message);
+  assert.deepEqual(decoded.value.forwardTo, [b, a], 'ascending byte order');
+  assert.equal(code(verifyCharter(decoded.value, roots)), 'ok');
+  const one = decodeCharter(signedByBoth().bytes);
+  assert.ok(one.ok);
+  assert.deepEqual(one.value.forwardTo, [], 'format 1 reads as no forwarding');
+});
+
+test('forward targets: a charter naming its own channel, a duplicate, or more than 16 is refused; format 2 with none, unsorted or truncated is malformed', () => {
+  assert.throws(() => draftCharter({ ...body, forwardTo: [body.channelId] }), /not its own forward target/);
+  assert.throws(() => draftCharter({ ...body, forwardTo: [new Uint8Array(16), new Uint8Array(16)] }), /strictly ascending/);
+  assert.throws(() => draftCharter({ ...body, forwardTo: Array.from({ length: 17 }, (_, i) => new Uint8Array(16).fill(i + 10)) }), /at most 16/);
+  const two = draftCharter({ ...body, forwardTo: [new Uint8Array(16).fill(8), new Uint8Array(16).fill(9)] });
+  const bodyEnd = two.body.length; // unsigned: signature count 0 follows the body
+  const countAt = bodyEnd - 33;
+  const none = Uint8Array.of(...two.body.subarray(0, countAt), 0, 0);
+  assert.equal(code(decodeCharter(none)), 'malformed_charter');
+  const swapped = Uint8Array.of(...two.body.subarray(0, countAt + 1), ...two.body.subarray(countAt + 17, bodyEnd), ...two.body.subarray(countAt + 1, countAt + 17), 0);
+  assert.equal(code(decodeCharter(swapped)), 'malformed_charter');
+  assert.equal(code(decodeCharter(Uint8Array.of(...two.body.subarray(0, bodyEnd - 1), 0))), 'malformed_charter');
+  const three = Uint8Array.of(3, ...two.bytes.subarray(1));
+  assert.equal(code(decodeCharter(three)), 'unsupported_version');
 });

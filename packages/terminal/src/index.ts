@@ -53,3 +53,5 @@ export { charterView, type CharterView } from './views/charter-view.js';
 export { gatherRecord, type ExportRange, type ExportRequest, type GatheredRecord, type RecordSource } from './record/export.js';
 export { openRecordSource, type OpenedRecordSource } from './record/source.js';
 export { LogHashes } from './archive/log-hashes.js';
+export { forwardStatement, forwardBody } from './channel/forward.js';
+export { checkForward, describeForward } from './channel/forward-check.js';

@@ -22,3 +22,5 @@ export { type ChannelPosition } from './channel/channel-position.js';
 export { checkNextRecord, checkReceiveTimeBound, checkStatement, matchRecordToEnvelope, positionAfter, type Checked, type EnvelopeFault } from './channel/structural-checks.js';
 export { ChannelVerifier, type ChannelVerifierDeps, type ContentRefusal, type Verdict } from './channel/channel-verifier.js';
 export { hotlineRecordRules } from './record/record-rules.js';
+export { verifyForward, forwardLine, type ForwardContext, type ForwardOrigin, type ForwardOutcome } from './forward/verify-forward.js';
+export { transcriptForward } from './forward/transcript-forward.js';

@@ -93,6 +93,8 @@ export interface FixtureOptions {
   readonly logged?: (seq: number, statement: Uint8Array) => Uint8Array;
   /** Changes a statement's fields before its author signs them (a statement an honest relay logs, that breaks a rule). */
   readonly fields?: (seq: number, fields: StatementFields) => StatementFields;
+  /** This seq's statement is a forward whose body `make` builds, logging what it quotes in the tree first. */
+  readonly forward?: { readonly seq: number; readonly make: (tree: MemoryTree) => Promise<Uint8Array> };
   /** The relay's receive time for a seq (default: increasing). */
   readonly receivedAt?: (seq: number) => number;
 }
@@ -190,6 +192,7 @@ export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
       const fromWashington = seq % 2 === 1;
       const device = fromWashington ? washingtonDevice : moscowDevice;
       const ack = options.ackEvery !== undefined && options.ackEvery > 0 && seq % options.ackEvery === 0 && lastMessage !== undefined;
+      const forward = options.forward?.seq === seq ? await options.forward.make(tree) : undefined;
       const fields: StatementFields = {
           type: ack ? StatementType.ack : StatementType.message,
           channelId: charter.channelId,
@@ -199,7 +202,8 @@ export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
           body: ack ? encodeAckBody(lastMessage!) : encodeMessageBody({ precedence: Precedence.routine, language: 'en', text: options.text?.(seq) ?? `message ${seq}` }),
           salt: filled(1, seq, 32),
         };
-      const statement = signStatement(options.fields?.(seq, fields) ?? fields, device);
+      const chosen = forward === undefined ? fields : { ...fields, type: StatementType.forward, body: forward };
+      const statement = signStatement(options.fields?.(seq, chosen) ?? chosen, device);
       if (!ack) lastMessage = statementId(statement);
       const bytes = options.logged?.(seq, statement.bytes) ?? statement.bytes;
       commitment = statementCommitment({ salt: statement.salt, bytes });

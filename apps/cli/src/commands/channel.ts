@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { toHex } from '@hotline/log';
+import { fromHex, toHex } from '@hotline/log';
 import { writeSecretFile } from '@hotline/node-files';
 import { decodeCharter, draftCharter, isRole, partyRootSigner, signCharter, verifyCharter, type Charter, type Role } from '@hotline/protocol';
 import { acceptInvitations, addMembers, charterView, KeyStore, openChannel, removeMember, type DirectoryEntry, type Terminal } from '@hotline/terminal';
@@ -38,6 +38,7 @@ const CHARTER_OPTIONS: readonly OptionSpec[] = [
   { name: 'ack-role', type: 'string', multiple: true, placeholder: 'ROLE', description: 'roles that may acknowledge (default principal)' },
   { name: 'ack-deadline', type: 'string', multiple: true, placeholder: 'P=SECONDS', description: 'how fast a message of precedence P must be acknowledged (defaults flash=300, immediate=1800, priority=3600, routine=0 meaning none)' },
   { name: 'approval', type: 'string', multiple: true, placeholder: 'PARTY:P:K:ROLE[+ROLE]', description: 'the two-person rule: messages of precedence P from PARTY need K approvals from members with one of the roles' },
+  { name: 'forward-to', type: 'string', multiple: true, placeholder: 'CHANNEL-ID', description: "a channel (its 32-digit id) this channel's messages may be forwarded to with their proof (hotline forward); default none" },
   { name: 'policy', type: 'string', placeholder: 'FILE', description: "witness policy (c2sp.org/tlog-policy); default: this home's" },
   { name: 'key-update-hours', type: 'string', placeholder: 'N', default: '24', description: 'how often each device replaces its MLS keys' },
   { name: 'heartbeat-minutes', type: 'string', placeholder: 'N', default: '60', description: 'liveness test interval' },
@@ -205,6 +206,7 @@ function create(args: ParsedArgs, name: string | undefined, print: (line: string
       keyUpdateSeconds: integerFlag(args, 'key-update-hours', 24, 1, 8760) * 3600,
       approvals: approvalsFrom(args, parties.map((p) => p.name)),
       witnessPolicy: policy,
+      forwardTo: forwardTargetsFrom(args),
     });
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -364,4 +366,13 @@ export async function runChannel(argv: readonly string[], io: CommandIo): Promis
     default:
       throw new UsageError(command === undefined ? 'channel needs a command: create, show, sign, open, join, list, add or remove' : `unknown channel command ${JSON.stringify(command)}`);
   }
+}
+
+/** --forward-to: whole channel ids (32 hex digits), as hotline channel list --json prints them. */
+function forwardTargetsFrom(args: ParsedArgs): Uint8Array[] {
+  return (args.repeated.get('forward-to') ?? []).map((text) => {
+    const id = fromHex(text.toLowerCase());
+    if (!/^[0-9a-fA-F]{32}$/.test(text) || id === undefined) throw new UsageError(`--forward-to takes a channel id of 32 hex digits (hotline channel list --json), got ${JSON.stringify(text.slice(0, 40))}`);
+    return id;
+  });
 }

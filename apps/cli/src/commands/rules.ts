@@ -5,7 +5,7 @@
  */
 import { toHex } from '@hotline/log';
 import { Precedence } from '@hotline/protocol';
-import { acknowledge, approveDraft, catchUp, closeThread, draftMessage, draftsView, editMessage, internalChannel, setFrozen, type Sent, type Terminal } from '@hotline/terminal';
+import { acknowledge, approveDraft, catchUp, closeThread, draftMessage, draftsView, editMessage, forwardStatement, internalChannel, setFrozen, type Sent, type Terminal } from '@hotline/terminal';
 import { parseCommand, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from '../args.js';
 import { HOME_OPTION } from '../home.js';
 import { withTerminal } from '../session.js';
@@ -39,6 +39,15 @@ unfreeze (marked invalid, with an alert) until a principal unfreezes it.`),
   unfreeze: rule('unfreeze', 'CHANNEL', 'a principal unfreezes a channel', 'A principal unfreezes the channel.'),
   edit: rule('edit', 'CHANNEL ID TEXT', 'send a new version of a message', `Sends a new version of message ID (yours only); earlier versions stay in the transcript.`),
   close: rule('close', 'CHANNEL ID', 'close the thread a message starts', 'Closes the thread that message ID starts.'),
+  forward: rule('forward', 'CHANNEL ID [TEXT]', 'quote a message of one channel in another, with its proof', `Forwards message ID of CHANNEL to the channel --to names, with TEXT as a comment: the signed
+original, its log record, a tlog-proof against a cosigned checkpoint this terminal holds and
+CHANNEL's charter, so every receiving terminal (and hotline verify) shows "origin verified:
+channel, seq, author, checkpoint" — or "origin unverifiable: party X not pinned" — and raises
+forward_invalid for anything changed. Only where CHANNEL's charter names the target among its
+forward targets (hotline channel create --forward-to). It reveals the original whole, its log
+record and CHANNEL's charter to the target's members (docs/spec/protocol.md §13.3).`, [
+    { name: 'to', type: 'string', placeholder: 'CHANNEL', description: 'the channel to forward to (required)' },
+  ]),
 };
 
 type Report = (what: string, channel: string, sent: Sent) => number;
@@ -84,6 +93,15 @@ export async function runRule(command: string, argv: readonly string[], io: Comm
     case 'close':
       if (b === undefined) throw new UsageError('close needs CHANNEL and ID');
       return onChannel(host, args, a, async (t, charter) => report(`closed the thread of ${b}`, charter.name, await closeThread(t, charter, b)));
+    case 'forward': {
+      const to = args.values.get('to');
+      if (b === undefined || to === undefined) throw new UsageError('forward needs CHANNEL, ID and --to CHANNEL');
+      return onChannel(host, args, a, async (t, source) => {
+        const target = t.charters.find(to);
+        await catchUp(t, { only: target, join: false });
+        return report(`forwarded ${b} of ${source.name} to ${target.name}`, target.name, await forwardStatement(t, source, target, b, c ?? ''));
+      });
+    }
     case 'draft': {
       if (b === undefined) throw new UsageError('draft needs CHANNEL and TEXT');
       if (c !== undefined) throw new UsageError('draft takes one TEXT argument: quote it');

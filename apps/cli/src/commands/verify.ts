@@ -17,6 +17,7 @@ import { existingHome, HOME_OPTION } from '../home.js';
 import { CliError, EXIT } from '../failures.js';
 import type { CommandIo } from '../command-io.js';
 import { checkRenderingFile, renderingLine } from '../record/rendering-report.js';
+import { visibleText } from '../record/visible-text.js';
 
 export const VERIFY: CommandSpec = {
   command: 'verify',
@@ -117,6 +118,14 @@ function trustBasis(s: RecordSummary): string {
   return `roots ${roots}; ${witnesses}, ${s.quorum}; certificates valid at record time`;
 }
 
+/** Each forward in the record with its origin's outcome, one line each (protocol.md §13.3). */
+function forwardLines(transcript: RecordTranscript): string[] {
+  return transcript.items.flatMap((i) => {
+    const body = i.statement?.body;
+    return body?.kind === 'forward' ? [`seq ${i.seq} forward: ${visibleText(body.line)}`] : [];
+  });
+}
+
 /** The rules step's outcome: statements that break a hotline rule stay in the record, marked, as every terminal kept them. */
 function rulesLine(transcript: RecordTranscript): string {
   const broken = transcript.items.filter((i) => (i.statement?.breaches.length ?? 0) > 0);
@@ -185,6 +194,7 @@ export async function runVerify(argv: readonly string[], io: CommandIo): Promise
     io.print(`trust basis: ${trustBasis(s)}`);
     io.print(`${counts(s)}; proven under ${s.checkpoint.origin} at size ${s.checkpoint.size}`);
     io.print(rulesLine(verdict.transcript));
+    for (const line of forwardLines(verdict.transcript)) io.print(line);
     if (rendering !== undefined) (rendering.ok ? io.print : io.printError)(renderingLine(renderingFile!, rendering));
   }
   return rendering?.ok === false ? EXIT.alert : EXIT.ok;

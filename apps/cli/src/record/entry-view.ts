@@ -3,7 +3,7 @@
  * index, checkpoint, receive time), who said it, its text, and the cross-references a reader
  * needs (acks, edits and their history, replies) resolved to seqs.
  */
-import type { RecordTranscript, TranscriptItem, TranscriptStatement } from '@hotline/verify';
+import type { RecordTranscript, TranscriptForward, TranscriptItem, TranscriptStatement } from '@hotline/verify';
 import type { Located, TranscriptIndex } from './transcript-index.js';
 import { utcTime, visibleText } from './visible-text.js';
 
@@ -71,6 +71,7 @@ function otherNotes(s: TranscriptStatement, index: TranscriptIndex): string[] {
   const body = s.body;
   if (body.kind === 'ack') return [`Acknowledges ${ref(body.message, index)}: "received and understood"; co-signs the transcript up to seq ${s.head.seq}.`];
   if (body.kind === 'receipt') return [`${body.receipt === 'read' ? 'Read' : 'Delivered'} receipt for ${body.ids.map((id) => ref(id, index)).join(', ')}.`];
+  if (body.kind === 'forward') return forwardNotes(body);
   const parent = s.parent === undefined ? '' : ` Refers to ${ref(s.parent, index)}.`;
   const words: Readonly<Record<string, string>> = {
     heartbeat: `Heartbeat: the author's terminal reports it is live and has seen seq ${s.head.seq}.`,
@@ -81,6 +82,14 @@ function otherNotes(s: TranscriptStatement, index: TranscriptIndex): string[] {
     draft: 'A draft awaiting approval.',
   };
   return [`${Object.hasOwn(words, s.type) ? words[s.type] : `A ${visibleText(s.type)} statement.`}${parent}`];
+}
+
+/** A forward: what it quotes and whether its origin verified, in the words every view uses (protocol.md §13.3). */
+function forwardNotes(body: TranscriptForward): string[] {
+  const notes = [`Forward: ${visibleText(body.line)}.`];
+  if (body.origin !== undefined) notes.push(`It quotes: ${visibleText(body.origin.text)}`, `The original is at log index ${body.origin.logIndex} (source channel ${body.origin.channelId}), received ${utcTime(body.origin.receivedAt)}.`);
+  if (body.comment !== '') notes.push(`The forwarder adds: ${visibleText(body.comment)}`);
+  return notes;
 }
 
 function author(s: TranscriptStatement): string {

@@ -13,5 +13,6 @@ export function describeCharter(c: CharterView): string {
     `acks      ${deadlines.join(', ')}`,
     `liveness  heartbeat every ${c.heartbeatSeconds}s (late after ${c.lateSeconds}s, silent after ${c.silentSeconds}s); keys updated every ${c.keyUpdateSeconds}s`,
     `witnesses ${c.witnessPolicy.trim().split('\n').filter((l) => !l.startsWith('log ')).join('; ') || '(none)'}`,
+    `forwards  ${c.forwardTo.length === 0 ? 'none: its messages cannot be forwarded with proof' : `may be forwarded to ${c.forwardTo.join(', ')}`}`,
   ].join('\n');
 }

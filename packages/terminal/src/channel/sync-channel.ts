@@ -20,6 +20,7 @@ import { ChannelVerifier, type EnvelopeAlert } from '@hotline/verify';
 import { ingest, type RuleCheck } from '../sync/ingest.js';
 import { checkStatementRules, draftSentBy, type RuleBreach } from '@hotline/verify';
 import { archiveHistory } from '../archive/archive-history.js';
+import { checkForward } from './forward-check.js';
 
 export interface AcceptedStatement {
   readonly seq: number;
@@ -87,7 +88,8 @@ export async function syncChannel(t: Terminal, charter: Charter, onProgress?: (d
   const rules: RuleCheck = (statement, seq) => {
     const point = at;
     const lookup = (key: Uint8Array) => (point === undefined ? t.directory.device(key, t.now()) : t.directory.deviceAt(key, point.logIndex, point.time));
-    const breach = checkStatementRules({ charter, history, author: lookup(statement.author), device: lookup }, statement, seq);
+    const forward = (body: Uint8Array) => checkForward(t, charter, body);
+    const breach = checkStatementRules({ charter, history, author: lookup(statement.author), device: lookup, forward }, statement, seq);
     const draft = breach === undefined ? draftSentBy(statement) : undefined;
     if (draft !== undefined) t.archive.useDraft(channelId, draft, seq);
     return breach;

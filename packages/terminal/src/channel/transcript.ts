@@ -7,6 +7,7 @@ import { toHex } from '@hotline/log';
 import { decodeAckBody, decodeDraftBody, decodeMessageBody, decodeReceiptBody, openStatement, Precedence, ReceiptKind, statementId, StatementType, type Charter, type Statement } from '@hotline/protocol';
 import { getGroupMembers } from 'ts-mls';
 import type { Terminal } from '../terminal.js';
+import { describeForward } from './forward-check.js';
 
 const PRECEDENCE_NAMES = new Map<number, string>(Object.entries(Precedence).map(([name, value]) => [value, name.toUpperCase()]));
 const TYPE_NAMES = new Map<number, string>(Object.entries(StatementType).map(([name, value]) => [value, name]));
@@ -85,6 +86,11 @@ function describeBody(t: Terminal, statement: Statement): { precedence?: string;
     }
     case StatementType.approval:
       return { text: `APPROVES draft ${refer(t, ch, statement.parent)}` };
+    case StatementType.forward: {
+      const charter = t.charters.get(ch);
+      if (charter === undefined) break;
+      return { text: describeForward(t, charter, statement.body, printable) };
+    }
   }
   return { text: `(${TYPE_NAMES.get(statement.type) ?? `type ${statement.type}`})` };
 }

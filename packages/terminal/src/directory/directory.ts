@@ -231,6 +231,12 @@ export class Directory {
     return row === undefined ? undefined : deviceAt(loggedOf(row), logIndex, time);
   }
 
+  /** The device's logged certificate (and first revocation) as @hotline/verify judges it at a point: for a forward's original author. */
+  logged(deviceKey: Uint8Array): LoggedDevice | undefined {
+    const row = prepared(this.db, 'SELECT * FROM directory WHERE device = ?').get(deviceKey) as Row | undefined;
+    return row === undefined ? undefined : loggedOf(row);
+  }
+
   /** Forgets where the scan stopped, so the next refresh reviews the whole log again (after a root is pinned). */
   rescan(): void {
     prepared(this.db, 'DELETE FROM log_scan').run();

@@ -30,6 +30,8 @@ export interface CharterView {
   readonly keyUpdateSeconds: number;
   /** The witness policy (c2sp.org/tlog-policy), verbatim. */
   readonly witnessPolicy: string;
+  /** Channel ids (32 hex) its statements may be forwarded to with their proof; empty: none. */
+  readonly forwardTo: readonly string[];
   /** Parties whose root has not signed yet, by name. */
   readonly unsigned: readonly string[];
 }
@@ -53,6 +55,7 @@ export function charterView(charter: Charter): CharterView {
     silentSeconds: charter.silentSeconds,
     keyUpdateSeconds: charter.keyUpdateSeconds,
     witnessPolicy: charter.witnessPolicy,
+    forwardTo: charter.forwardTo.map(toHex),
     unsigned: parties.filter((p) => !p.signed).map((p) => p.name),
   };
 }

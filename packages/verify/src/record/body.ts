@@ -1,6 +1,7 @@
 /** A statement's body as the transcript shows it (types.ts TranscriptBody); a body that does not decode fails the statement. */
 import { toHex } from '@hotline/log';
-import { decodeAckBody, decodeMessageBody, decodeReceiptBody, StatementType, type Statement } from '@hotline/protocol';
+import { decodeAckBody, decodeForwardBody, decodeMessageBody, decodeReceiptBody, StatementType, type Statement } from '@hotline/protocol';
+import { transcriptForward } from '../forward/transcript-forward.js';
 import { stop } from './failure.js';
 import type { TranscriptBody } from './types.js';
 
@@ -24,6 +25,12 @@ export function statementBody(statement: Statement, seq: number): TranscriptBody
       const r = decodeReceiptBody(statement.body);
       if (!r.ok) return fail(r.error.message);
       return { kind: 'receipt', receipt: r.value.kind === 1 ? 'delivered' : 'read', ids: r.value.ids.map(toHex) };
+    }
+    case StatementType.forward: {
+      // Its layout only: whether it proves its origin is the rules step's (record-rules.ts).
+      const f = decodeForwardBody(statement.body);
+      if (!f.ok) return fail(f.error.message);
+      return transcriptForward(f.value.comment, undefined);
     }
     default:
       return { kind: 'other' };

@@ -14,6 +14,7 @@ import { toHex } from '@hotline/log';
 import { statementId, type Statement } from '@hotline/protocol';
 import { deviceAt } from '../directory/device-at.js';
 import type { DirectoryEntry } from '../directory/directory-entry.js';
+import { verifyForward, type ForwardOutcome } from '../forward/verify-forward.js';
 import { checkStatementRules, draftSentBy } from '../rules/check-statement.js';
 import type { HistoryStatement, StatementHistory } from '../rules/statement-history.js';
 import type { RecordRulesCheck, RecordRulesInput, RecordRulesOutcome } from './types.js';
@@ -62,13 +63,19 @@ export const hotlineRecordRules: RecordRulesCheck = (input: RecordRulesInput): R
   if (first === undefined) return {};
   const history = new WalkedHistory(first.seq, input.startChain);
   const breaches = new Map<number, readonly string[]>();
+  const forwards = new Map<number, ForwardOutcome>();
   for (const item of input.items) {
     if (item.statement !== undefined) {
       const at = (key: Uint8Array): DirectoryEntry | undefined => {
         const device = input.device(toHex(key));
         return device === undefined ? undefined : deviceAt(device, item.logIndex, item.receivedAt);
       };
-      const breach = checkStatementRules({ charter: input.charter, author: at(item.statement.author), device: at, history }, item.statement, item.seq);
+      const forward = (body: Uint8Array): ForwardOutcome => {
+        const outcome = verifyForward(body, { target: input.charter, pinned: input.pinned, device: (key) => input.device(toHex(key)) });
+        forwards.set(item.seq, outcome);
+        return outcome;
+      };
+      const breach = checkStatementRules({ charter: input.charter, author: at(item.statement.author), device: at, history, forward }, item.statement, item.seq);
       if (breach?.code === 'head_mismatch') return { failure: { item: `seq ${item.seq}`, code: breach.code, message: `seq ${item.seq}: ${breach.message}` } };
       if (breach !== undefined) breaches.set(item.seq, [breach.code]);
       const type = item.statement.type as number;
@@ -76,5 +83,5 @@ export const hotlineRecordRules: RecordRulesCheck = (input: RecordRulesInput): R
     }
     history.addChain(item.seq, item.chainHash);
   }
-  return { breaches };
+  return { breaches, forwards };
 };

@@ -4,11 +4,13 @@ import { StatementType, type Charter } from '@hotline/protocol';
 import type { RebuiltRecord } from './rebuild.js';
 import type { CheckedStatement } from './statements.js';
 import type { TrustBasis } from './trust.js';
+import type { ForwardOutcome } from '../forward/verify-forward.js';
+import { transcriptForward } from '../forward/transcript-forward.js';
 import type { RecordSummary, RecordTranscript, TranscriptItem } from './types.js';
 
 const TYPE_NAMES = new Map<number, string>(Object.entries(StatementType).map(([name, type]) => [type, name]));
 
-export function transcriptItems(records: readonly RebuiltRecord[], checked: readonly (CheckedStatement | undefined)[], breaches: ReadonlyMap<number, readonly string[]>): TranscriptItem[] {
+export function transcriptItems(records: readonly RebuiltRecord[], checked: readonly (CheckedStatement | undefined)[], breaches: ReadonlyMap<number, readonly string[]>, forwards: ReadonlyMap<number, ForwardOutcome> = new Map()): TranscriptItem[] {
   return records.map((r, i) => {
     const base = { seq: r.seq, logIndex: r.logIndex, receivedAt: r.receivedAt };
     const c = checked[i];
@@ -24,7 +26,7 @@ export function transcriptItems(records: readonly RebuiltRecord[], checked: read
         time: statement.time,
         head: { seq: statement.head.seq },
         ...(statement.parent === undefined ? {} : { parent: toHex(statement.parent) }),
-        body,
+        body: body.kind === 'forward' ? transcriptForward(body.comment, forwards.get(r.seq)) : body,
         breaches: breaches.get(r.seq) ?? [],
       },
     };

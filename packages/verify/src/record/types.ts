@@ -4,7 +4,9 @@
  * either the summary and the verified transcript, or the first failure in the spec's order.
  * Renderings and `hotline verify` read only these types, never the bundle's JSON.
  */
+import type { VerifierKey } from '@hotline/log';
 import type { Charter, DeviceCertificate, Role, Statement } from '@hotline/protocol';
+import type { ForwardOutcome } from '../forward/verify-forward.js';
 import type { LoggedDevice } from '../directory/directory-entry.js';
 
 export const RECORD_MEDIA_TYPE = 'application/vnd.hotline.record+json;version=1';
@@ -117,7 +119,35 @@ export type TranscriptBody =
   | { readonly kind: 'message'; readonly precedence: 'FLASH' | 'IMMEDIATE' | 'PRIORITY' | 'ROUTINE'; readonly language: string; readonly text: string; readonly approvals: number }
   | { readonly kind: 'ack'; readonly message: string }
   | { readonly kind: 'receipt'; readonly receipt: 'delivered' | 'read'; readonly ids: readonly string[] }
+  | TranscriptForward
   | { readonly kind: 'other' };
+
+/**
+ * A forward (protocol.md §13.3) as the record shows it: the forwarder's comment and what the
+ * rules step found of its origin — verified (channel, seq, author, checkpoint, the original's
+ * text), unverifiable (a source party the trust basis does not pin), invalid (the first check
+ * that failed), or unchecked (the rules step was skipped). `line` is the one line every view prints.
+ */
+export interface TranscriptForward {
+  readonly kind: 'forward';
+  readonly comment: string;
+  readonly status: 'verified' | 'unverifiable' | 'invalid' | 'unchecked';
+  readonly line: string;
+  readonly origin?: {
+    readonly channel: string;
+    /** Hex channel id. */
+    readonly channelId: string;
+    readonly seq: number;
+    readonly author: { readonly party: string; readonly member: string };
+    readonly checkpoint: { readonly origin: string; readonly size: number };
+    readonly logIndex: number;
+    readonly receivedAt: number;
+    /** The original message's text ('' if it does not decode as one, which verification refuses). */
+    readonly text: string;
+  };
+  /** Why it is unverifiable or invalid. */
+  readonly reason?: string;
+}
 
 export interface TranscriptItem {
   readonly seq: number;
@@ -152,6 +182,8 @@ export interface RecordRulesInput {
   readonly items: readonly RecordRulesItem[];
   /** A device of the bundle's directory (by lower-case hex key) with its certificate's and first revocation's log indexes; judge it at a point with `deviceAt`. */
   readonly device: (deviceKeyHex: string) => LoggedDevice | undefined;
+  /** The trust basis's party roots, by party name: what a forward's source charter is checked against. */
+  readonly pinned: ReadonlyMap<string, VerifierKey>;
 }
 
 export interface RecordRulesItem {
@@ -173,6 +205,8 @@ export interface RecordRulesOutcome {
   readonly failure?: { readonly item: string; readonly code: string; readonly message: string };
   /** Rule names each seq's statement breaks, shown in the transcript. */
   readonly breaches?: ReadonlyMap<number, readonly string[]>;
+  /** What each forward's check found, by seq. */
+  readonly forwards?: ReadonlyMap<number, ForwardOutcome>;
 }
 
 /**

@@ -18,6 +18,7 @@ import { checkStatements, startSignatureBatch } from './statements.js';
 import { summarise, transcriptItems, transcriptOf } from './transcript.js';
 import { checkTrust } from './trust.js';
 import type { RecordTrust, RecordVerdict, RecordVerifyOptions } from './types.js';
+import type { ForwardOutcome } from '../forward/verify-forward.js';
 
 export async function verifyRecordBundle(bytes: Uint8Array, trust: RecordTrust, options: RecordVerifyOptions = {}): Promise<RecordVerdict> {
   try {
@@ -53,11 +54,13 @@ async function runChecks(bytes: Uint8Array, trust: RecordTrust, options: RecordV
   // 8. rules (the terminals' own unless the caller passes another check, or null for none)
   const checkRules = options.checkRules === undefined ? hotlineRecordRules : options.checkRules;
   let breaches: ReadonlyMap<number, readonly string[]> = new Map();
+  let forwards: ReadonlyMap<number, ForwardOutcome> = new Map();
   if (checkRules !== null) {
     const outcome = await checkRules({
       charter: charter.value,
       startChain: bundle.startChain,
       device: (key) => directoryDevice(devices, key),
+      pinned: new Map(basis.roots.map((r) => [r.party, r.key])),
       items: records.map((r, i) => {
         const s = statements[i];
         const kind = 'statement' in r.entry ? 'statement' : 'withheld' in r.entry ? 'withheld' : 'handshake';
@@ -66,7 +69,8 @@ async function runChecks(bytes: Uint8Array, trust: RecordTrust, options: RecordV
     });
     if (outcome.failure !== undefined) throw new RecordStop({ step: 'rules', ...outcome.failure });
     breaches = outcome.breaches ?? breaches;
+    forwards = outcome.forwards ?? forwards;
   }
-  const items = transcriptItems(records, statements, breaches);
+  const items = transcriptItems(records, statements, breaches, forwards);
   return { ok: true, summary: summarise(basis, final, items, checkRules !== null), transcript: transcriptOf(charter.value, final, basis, items) };
 }

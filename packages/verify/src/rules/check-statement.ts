@@ -1,5 +1,6 @@
 import { decodeMessageBody, StatementType, type Charter, type Statement } from '@hotline/protocol';
 import type { DirectoryEntry } from '../directory/directory-entry.js';
+import type { ForwardOutcome } from '../forward/verify-forward.js';
 import { approvedDraft } from './approvals.js';
 import { breach, type RuleBreach } from './rule-breach.js';
 import type { StatementHistory } from './statement-history.js';
@@ -17,6 +18,8 @@ export interface StatementRulesInput {
   readonly device: (deviceKey: Uint8Array) => DirectoryEntry | undefined;
   /** The channel's history strictly before `seq`. */
   readonly history: StatementHistory;
+  /** Checks a forward's body (see RuleContext.forward). */
+  readonly forward?: (body: Uint8Array) => ForwardOutcome;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface StatementRulesInput {
  */
 export function checkStatementRules(input: StatementRulesInput, statement: Statement, seq: number): RuleBreach | undefined {
   if (input.author === undefined) return breach('not_allowed', 'the author was not a verified device at this point of the log');
-  return checkRules({ charter: input.charter, history: input.history, author: input.author, device: input.device }, statement, seq);
+  return checkRules({ charter: input.charter, history: input.history, author: input.author, device: input.device, ...(input.forward === undefined ? {} : { forward: input.forward }) }, statement, seq);
 }
 
 /** The draft (id, lower-case hex) whose approvals this message or edit carries; undefined for any other statement or none. */

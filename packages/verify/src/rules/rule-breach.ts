@@ -17,7 +17,9 @@ export type RuleAlertCode =
   /** Two approvals from one member. */
   | 'approval_duplicate'
   /** An approval from a device that is not a verified member of the author's party with a role the rule names. */
-  | 'approval_wrong_role';
+  | 'approval_wrong_role'
+  /** A forward (type 11) whose body does not prove its origin (protocol.md §13.3): a changed original, record, proof or charter, or a source that does not permit it. */
+  | 'forward_invalid';
 
 export interface RuleBreach {
   readonly code: RuleAlertCode;

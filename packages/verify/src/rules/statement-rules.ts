@@ -24,7 +24,7 @@ import { allowedWhileFrozen, isInternal, precedenceName, typeName } from './name
 import { breach, type RuleBreach } from './rule-breach.js';
 import { holds, type RuleContext } from './rule-context.js';
 
-const NO_PARENT = new Set<number>([StatementType.receipt, StatementType.ack, StatementType.heartbeat, StatementType.freeze, StatementType.unfreeze, StatementType.draft]);
+const NO_PARENT = new Set<number>([StatementType.receipt, StatementType.ack, StatementType.heartbeat, StatementType.freeze, StatementType.unfreeze, StatementType.draft, StatementType.forward]);
 
 /** The first hotline rule statement `s`, at `seq`, breaks; undefined if it keeps them all. */
 export function checkRules(c: RuleContext, s: Statement, seq: number): RuleBreach | undefined {
@@ -86,6 +86,11 @@ export function checkRules(c: RuleContext, s: Statement, seq: number): RuleBreac
       }
       if (bytesEqual(s.author, draft.statement.author)) return breach('not_allowed', 'the author of a draft cannot approve it');
       return undefined;
+    }
+    case StatementType.forward: {
+      if (c.forward === undefined) return breach('not_allowed', 'forwards cannot be checked here');
+      const outcome = c.forward(s.body);
+      return outcome.status === 'invalid' ? breach('forward_invalid', outcome.message) : undefined;
     }
     default:
       return breach('not_allowed', `${typeName(s.type)} statements are not supported yet`);
