@@ -15,6 +15,12 @@ export interface PoolSignatureCheck {
 export interface Ed25519Pool {
   readonly size: number;
   verify(items: readonly PoolSignatureCheck[]): Promise<boolean[]>;
+  /**
+   * Puts a batch in shared memory and sets every thread of the pool claiming chunks of it at
+   * once; resolves when they have all run out of chunks. The caller may claim chunks too
+   * (`workOnSharedBatch`) — see ed25519-shared.ts.
+   */
+  startShared(buffer: SharedArrayBuffer): Promise<void>;
   /** Stops the threads; the pool cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -59,8 +65,17 @@ export function ed25519Pool(size: number): Ed25519Pool {
       const packed = pack(items);
       worker.postMessage({ id, packed, count: items.length }, [packed.buffer as ArrayBuffer]);
     });
+  const runShared = (worker: Worker, shared: SharedArrayBuffer) =>
+    new Promise<Uint8Array>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, shared });
+    });
   return {
     size,
+    async startShared(shared) {
+      await Promise.all(workers.map((w) => runShared(w, shared)));
+    },
     async verify(items) {
       const share = Math.ceil(items.length / size);
       const parts = workers.map((w, i) => items.slice(i * share, (i + 1) * share)).filter((p) => p.length > 0);

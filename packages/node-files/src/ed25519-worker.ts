@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { verifyEd25519 } from './ed25519-verify.js';
+import { workOnSharedBatch } from './ed25519-shared-batch.js';
 
 function verifyPacked(packed: Uint8Array, count: number): Uint8Array {
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
@@ -21,7 +22,12 @@ function verifyPacked(packed: Uint8Array, count: number): Uint8Array {
   return results;
 }
 
-parentPort!.on('message', ({ id, packed, count }: { id: number; packed: Uint8Array; count: number }) => {
-  const results = verifyPacked(packed, count);
-  parentPort!.postMessage({ id, results }, [results.buffer as ArrayBuffer]);
+parentPort!.on('message', (job: { id: number; packed: Uint8Array; count: number } | { id: number; shared: SharedArrayBuffer }) => {
+  if ('shared' in job) {
+    workOnSharedBatch(job.shared); // results are written into the shared buffer
+    parentPort!.postMessage({ id: job.id, results: new Uint8Array(0) });
+    return;
+  }
+  const results = verifyPacked(job.packed, job.count);
+  parentPort!.postMessage({ id: job.id, results }, [results.buffer as ArrayBuffer]);
 });

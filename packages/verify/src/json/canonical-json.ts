@@ -100,6 +100,24 @@ export function encodeCanonicalJson(value: Json): Uint8Array {
 
 /** Parses `bytes` only if they are exactly the RFC 8785 encoding of a value in the subset. */
 export function readCanonicalJson(bytes: Uint8Array): Result<Json, CanonicalJsonCode> {
+  const parsed = parseJsonSubset(bytes);
+  if (!parsed.ok) return parsed;
+  const canonical = checkCanonical(parsed.value);
+  return canonical.ok ? ok(parsed.value.value) : canonical;
+}
+
+/** Strict UTF-8, parsed, in the subset — but not yet compared with its re-encoding (`checkCanonical`). */
+export interface ParsedJson {
+  readonly text: string;
+  readonly value: Json;
+}
+
+/**
+ * The first half of `readCanonicalJson`, for a caller that starts work on the value (say,
+ * signature checks on other threads) before the comparison and reads none of its results until
+ * `checkCanonical` passed.
+ */
+export function parseJsonSubset(bytes: Uint8Array): Result<ParsedJson, CanonicalJsonCode> {
   let text: string;
   try {
     text = utf8Decoder.decode(bytes);
@@ -114,11 +132,17 @@ export function readCanonicalJson(bytes: Uint8Array): Result<Json, CanonicalJson
   }
   const problem = unsupported(value, '$');
   if (problem !== undefined) return fail('unsupported_json', problem);
-  const canonical = canonicalJson(value as Json);
+  return ok({ text, value: value as Json });
+}
+
+/** The second half: the text must be identical to the RFC 8785 re-encoding of what was parsed. */
+export function checkCanonical(parsed: ParsedJson): Result<true, CanonicalJsonCode> {
+  const canonical = canonicalJson(parsed.value);
+  const text = parsed.text;
   if (canonical !== text) {
     let at = 0;
     while (at < canonical.length && canonical.charCodeAt(at) === text.charCodeAt(at)) at++;
     return fail('not_canonical', `the document is not RFC 8785 canonical JSON: it differs from its canonical form at character ${at}`);
   }
-  return ok(value as Json);
+  return ok(true);
 }

@@ -4,7 +4,7 @@
  * steps before it established, and the verdict names the first failing item in that order.
  */
 import { decodeUnverifiedCharter } from '@hotline/protocol';
-import { readCanonicalJson } from '../json/canonical-json.js';
+import { checkCanonical, parseJsonSubset } from '../json/canonical-json.js';
 import { decodeBundleJson } from './bundle-json.js';
 import { checkCheckpoints } from './checkpoints.js';
 import { checkDirectory, directoryDevice } from './directory.js';
@@ -30,13 +30,22 @@ export async function verifyRecordBundle(bytes: Uint8Array, trust: RecordTrust, 
 }
 
 async function runChecks(bytes: Uint8Array, trust: RecordTrust, options: RecordVerifyOptions): Promise<RecordVerdict> {
-  // 1. format
-  const json = readCanonicalJson(bytes);
+  // 1. format. The signature batch starts as soon as the statements are decoded — before the
+  // canonical comparison, so other threads work while this one compares — and its answers are
+  // read only in step 7; a failure of the comparison is still the one named first.
+  const json = parseJsonSubset(bytes);
   if (!json.ok) stop('format', 'bundle', json.error.code, json.error.message);
-  const bundle = decodeBundleJson(json.value);
-  const charter = decodeUnverifiedCharter(bundle.charter);
-  if (!charter.ok) return stop('format', 'channel.charter', 'malformed_charter', charter.error.message);
-  const signatures = startSignatureBatch(bundle.entries, options.verifySignatures ?? verifySequentially, options.verifySignatures !== undefined && options.verifySignatures !== verifySequentially);
+  const decoded = attempt(() => {
+    const bundle = decodeBundleJson(json.value.value);
+    const charter = decodeUnverifiedCharter(bundle.charter);
+    if (!charter.ok) return stop('format', 'channel.charter', 'malformed_charter', charter.error.message);
+    const signatures = startSignatureBatch(bundle.entries, options.verifySignatures ?? verifySequentially, options.verifySignatures !== undefined && options.verifySignatures !== verifySequentially);
+    return { bundle, charter, signatures };
+  });
+  const canonical = checkCanonical(json.value);
+  if (!canonical.ok) stop('format', 'bundle', canonical.error.code, canonical.error.message);
+  if (decoded instanceof RecordStop) throw decoded;
+  const { bundle, charter, signatures } = decoded;
   // 2. trust basis
   const basis = checkTrust(charter.value, trust);
   // 3. checkpoints
@@ -73,4 +82,14 @@ async function runChecks(bytes: Uint8Array, trust: RecordTrust, options: RecordV
   }
   const items = transcriptItems(records, statements, breaches, forwards);
   return { ok: true, summary: summarise(basis, final, items, checkRules !== null), transcript: transcriptOf(charter.value, final, basis, items) };
+}
+
+/** Runs `work`; a format failure it stops with is returned, to be thrown once the canonical check passed. */
+function attempt<T>(work: () => T): T | RecordStop {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RecordStop) return error;
+    throw error;
+  }
 }
