@@ -7,10 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatVerifierKey, KeyType, signerKeyFromSeed, verifierKeyOf } from '@hotline/log';
+import { encodeCanonicalJson, type Json } from '@hotline/verify';
 import { HOTLINE_BIN } from './processes.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -21,8 +23,9 @@ function typed(line: string): { code: number; out: string; err: string } {
   return { code: result.status ?? -1, out: result.stdout, err: result.stderr };
 }
 
-test('npm start\'s demo: two parties exchange verified messages; the printed commands work from another shell', { timeout: 180_000 }, async () => {
+test('npm start\'s demo: two parties exchange verified messages; the printed commands work from another shell', { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-demo-e2e-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const demo = spawn(process.execPath, [HOTLINE_BIN, 'demo', '--dir', join(dir, 'demo'), '--follow-ms', '200'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -163,7 +166,6 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
   } finally {
     demo.kill('SIGINT');
     const code = await exited;
-    rmSync(dir, { recursive: true, force: true });
     assert.equal(code, 0, err);
   }
   assert.match(out, /stopped the relay and the witnesses/);
@@ -180,4 +182,53 @@ test('npm start\'s demo: two parties exchange verified messages; the printed com
     if (!gone) process.kill(pid, 'SIGKILL'); // leave nothing running, then fail
     assert.ok(gone, `server pid ${pid} stopped with the demo`);
   }
+  recordOffline(join(dir, 'demo'));
 });
+
+/**
+ * With the demo's relay and witnesses stopped: a record exported from a home's archive alone
+ * verifies with only the two roots and the witness policy; with a wrong root, or a policy whose
+ * quorum needs a witness that never cosigned, it fails and names why.
+ */
+function recordOffline(demoDir: string): void {
+  const cli = (...argv: string[]) => {
+    const r = spawnSync(process.execPath, [HOTLINE_BIN, ...argv], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  };
+  const home = join(demoDir, 'homes', 'moscow-principal');
+  const bundle = join(demoDir, 'offline-record.json');
+  const exported = cli('export', 'washington-moscow', '--out', bundle, '--home', home);
+  assert.equal(exported.code, 0, exported.err);
+  const roots = cli('party', 'list', '--json', '--home', home);
+  const vkeys = (JSON.parse(roots.out) as { trusted: string[] }).trusted;
+  assert.equal(vkeys.length, 2, `the home pins both roots:\n${roots.out}`);
+  const policy = join(demoDir, 'witness-policy.txt');
+  const ok = cli('verify', bundle, ...vkeys.flatMap((v) => ['--root', v]), '--policy', policy);
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /seq 1\.\.\d+ complete/);
+  const moscow = vkeys.find((v) => v.startsWith('moscow+'))!;
+  const washington = vkeys.find((v) => v.startsWith('washington+'))!;
+  const impostor = formatVerifierKey(verifierKeyOf(signerKeyFromSeed('moscow', KeyType.ed25519, new Uint8Array(32).fill(9))));
+  const wrongRoot = cli('verify', bundle, '--root', washington, '--root', impostor, '--policy', policy);
+  assert.equal(wrongRoot.code, 1, wrongRoot.err);
+  assert.match(wrongRoot.err, /first failure: step trust/);
+  assert.match(wrongRoot.err, /moscow/);
+  assert.ok(moscow !== impostor);
+  const absent = formatVerifierKey(verifierKeyOf(signerKeyFromSeed('witness.absent.example', KeyType.cosignatureV1, new Uint8Array(32).fill(7))));
+  const text = readFileSync(policy, 'utf8');
+  const needsAbsent = join(demoDir, 'policy-with-absent-witness.txt');
+  writeFileSync(needsAbsent, text.replace(/^quorum .*$/m, '').trimEnd() + `\nwitness absent ${absent}\ngroup all3 all washington moscow absent\nquorum all3\n`);
+  const otherPolicy = cli('verify', bundle, '--root', washington, '--root', moscow, '--policy', needsAbsent);
+  assert.equal(otherPolicy.code, 1, otherPolicy.err + otherPolicy.out);
+  assert.match(otherPolicy.err, /first failure: step trust, charter \(policy_mismatch\)/, 'a policy other than the charter\'s is named, not half-applied');
+  // The checkpoints without Moscow's witness: its cosignature lines cut from every embedded note.
+  const doc = JSON.parse(readFileSync(bundle, 'utf8')) as { checkpoints: string[] } & Record<string, unknown>;
+  const cut = { ...doc, checkpoints: doc.checkpoints.map((note) => note.split('\n').filter((l) => !l.startsWith('\u2014 witness.moscow.example ')).join('\n')) };
+  assert.notDeepEqual(cut.checkpoints, doc.checkpoints, 'the demo\'s checkpoints carry Moscow\'s witness cosignature');
+  const withoutWitness = join(demoDir, 'record-without-moscow-witness.json');
+  writeFileSync(withoutWitness, encodeCanonicalJson(cut as Json));
+  const missing = cli('verify', withoutWitness, '--root', washington, '--root', moscow, '--policy', policy);
+  assert.equal(missing.code, 1, missing.err + missing.out);
+  assert.match(missing.err, /first failure: step checkpoints, checkpoint 0/);
+  assert.doesNotMatch(missing.err + wrongRoot.err + otherPolicy.err, /\n\s+at /, 'no stack trace');
+}
