@@ -127,11 +127,13 @@ function forwardLines(transcript: RecordTranscript): string[] {
 }
 
 /** The rules step's outcome: statements that break a hotline rule stay in the record, marked, as every terminal kept them. */
-function rulesLine(transcript: RecordTranscript): string {
+function rulesLine(transcript: RecordTranscript, s: RecordSummary): string {
+  // The walk sees only revealed statements from seq A on (record.md §5.1): say so when that is not everything.
+  const partial = s.from > 1 || s.withheld > 0 ? ` (judged over the revealed statements of seq ${s.from}..${s.to} only: a freeze or draft use that is withheld, or before seq ${s.from}, is not seen)` : '';
   const broken = transcript.items.filter((i) => (i.statement?.breaches.length ?? 0) > 0);
-  if (broken.length === 0) return 'hotline rules: every statement keeps them';
+  if (broken.length === 0) return `hotline rules: every statement keeps them${partial}`;
   const listed = broken.slice(0, 5).map((i) => `seq ${i.seq} (${i.statement!.breaches.join(', ')})`).join(', ');
-  return `hotline rules: ${broken.length} statement${broken.length === 1 ? '' : 's'} break${broken.length === 1 ? 's' : ''} one and count${broken.length === 1 ? 's' : ''} for nothing, as in every terminal: ${listed}${broken.length > 5 ? ', …' : ''}`;
+  return `hotline rules: ${broken.length} statement${broken.length === 1 ? '' : 's'} break${broken.length === 1 ? 's' : ''} one and count${broken.length === 1 ? 's' : ''} for nothing, as in every terminal: ${listed}${broken.length > 5 ? ', …' : ''}${partial}`;
 }
 
 function counts(s: RecordSummary): string {
@@ -193,7 +195,7 @@ export async function runVerify(argv: readonly string[], io: CommandIo): Promise
     io.print(`verified ${file}: channel ${verdict.transcript.channel.name} (${verdict.transcript.channel.parties.join(', ')})`);
     io.print(`trust basis: ${trustBasis(s)}`);
     io.print(`${counts(s)}; proven under ${s.checkpoint.origin} at size ${s.checkpoint.size}`);
-    io.print(rulesLine(verdict.transcript));
+    io.print(rulesLine(verdict.transcript, s));
     for (const line of forwardLines(verdict.transcript)) io.print(line);
     if (rendering !== undefined) (rendering.ok ? io.print : io.printError)(renderingLine(renderingFile!, rendering));
   }

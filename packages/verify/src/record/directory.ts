@@ -83,7 +83,11 @@ export function checkDirectory(bundle: DecodedBundle, charter: Charter, trust: T
         if (!bytesEqual(revocationHash(revocation.value), r.itemHash)) fail('item_mismatch', 'the revocation is not the one the record logs');
         if (!bytesEqual(revocation.value.deviceKey, r.aux)) fail('aux_mismatch', 'the record\'s aux is not the revoked device key');
         if (!signedBy(Label.deviceRevocation, root, e.entry)) fail('bad_signature', `the revocation is not signed by ${party}'s root`);
-        devices.get(toHex(revocation.value.deviceKey))?.revocations.push({ revocation: revocation.value, logIndex: e.logIndex });
+        // A party revokes only a device it certified before, in its own stream: one party's root
+        // cannot void another party's devices (an honest relay refuses it; terminals flag it).
+        const revoked = devices.get(toHex(revocation.value.deviceKey));
+        if (revoked === undefined || revoked.certificate.party !== party) fail('wrong_party', `the revocation names a device ${party} did not certify earlier in its stream`);
+        revoked!.revocations.push({ revocation: revocation.value, logIndex: e.logIndex });
       }
     });
   });
