@@ -7,13 +7,8 @@
  * | (count + 1) × u32 item offsets | count × u8 result (0 not yet, 1 valid, 2 invalid) | pad to 4
  * | items, each [32] public key | [64] signature | message.
  */
+import type { PoolSignatureCheck as SignatureItem } from './ed25519-pool.js';
 import { verifyEd25519 } from './ed25519-verify.js';
-
-export interface SignatureItem {
-  readonly publicKey: Uint8Array;
-  readonly message: Uint8Array;
-  readonly signature: Uint8Array;
-}
 
 const HEADER = 16;
 const CHUNK = 128;
