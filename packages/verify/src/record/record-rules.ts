@@ -11,7 +11,7 @@
  * one its own acknowledgements co-signed.
  */
 import { toHex } from '@hotline/log';
-import { statementId, type Statement } from '@hotline/protocol';
+import { statementId, StatementType, type Statement } from '@hotline/protocol';
 import { deviceAt } from '../directory/device-at.js';
 import type { DirectoryEntry } from '../directory/directory-entry.js';
 import { verifyForward, type ForwardOutcome } from '../forward/verify-forward.js';
@@ -55,8 +55,6 @@ class WalkedHistory implements StatementHistory {
   }
 }
 
-const FREEZE = 8;
-const UNFREEZE = 9;
 
 export const hotlineRecordRules: RecordRulesCheck = (input: RecordRulesInput): RecordRulesOutcome => {
   const first = input.items[0];
@@ -78,8 +76,8 @@ export const hotlineRecordRules: RecordRulesCheck = (input: RecordRulesInput): R
       const breach = checkStatementRules({ charter: input.charter, author: at(item.statement.author), device: at, history, forward }, item.statement, item.seq);
       if (breach?.code === 'head_mismatch') return { failure: { item: `seq ${item.seq}`, code: breach.code, message: `seq ${item.seq}: ${breach.message}` } };
       if (breach !== undefined) breaches.set(item.seq, [breach.code]);
-      const type = item.statement.type as number;
-      history.addStatement(item.seq, item.statement, item.statementIdHex ?? toHex(statementId(item.statement)), breach === undefined, type === FREEZE ? true : type === UNFREEZE ? false : undefined);
+      const type = item.statement.type;
+      history.addStatement(item.seq, item.statement, item.statementIdHex ?? toHex(statementId(item.statement)), breach === undefined, type === StatementType.freeze ? true : type === StatementType.unfreeze ? false : undefined);
     }
     history.addChain(item.seq, item.chainHash);
   }
