@@ -19,12 +19,13 @@ import { RULES, runRule } from './commands/rules.js';
 import { EXPORT, runExport } from './commands/export.js';
 import { VERIFY, runVerify } from './commands/verify.js';
 import { RENDER, runRender } from './commands/render.js';
+import { CONSOLE, runConsole } from './commands/console.js';
 import { renderHelp } from './help.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { commandOf, forwardToService, serviceCommand } from './forwarding.js';
 
 /** Every command's table, subcommands included: what --help is generated from (and tested against). */
-export const COMMAND_SPECS: readonly CommandSpec[] = [DEMO, DEMO_LOG, RELAY, WITNESS, PARTY, ...(PARTY.subcommands ?? []), INIT, CHANNEL, ...(CHANNEL.subcommands ?? []), SEND, WATCH, STATUS, TERMINAL, EXPORT, VERIFY, ...Object.values(RULES), RENDER];
+export const COMMAND_SPECS: readonly CommandSpec[] = [DEMO, DEMO_LOG, RELAY, WITNESS, PARTY, ...(PARTY.subcommands ?? []), INIT, CHANNEL, ...(CHANNEL.subcommands ?? []), SEND, WATCH, STATUS, TERMINAL, EXPORT, VERIFY, ...Object.values(RULES), RENDER, CONSOLE];
 
 const HELP = `usage: hotline <command> [options]
 
@@ -60,9 +61,11 @@ Commands:
   verify      check a record bundle offline against the parties' roots and the
               witness policy; names the first thing wrong (hotline verify --help)
   render      draw a verified record bundle as HTML or PDF (a rendering, not evidence)
+  console     a session of the running terminal's console, the web page a duty
+              officer uses: prints its URL (hotline console --help)
 
 Not built yet (see the README's status table):
-  leak-check, console, bench (use: npm run bench)
+  leak-check, bench (use: npm run bench)
 
 Options:
   --help      show help for hotline or for a command
@@ -73,7 +76,7 @@ Exit status: 0 on success; 1 on a verification failure or an open evidence alert
 cannot be reached or is not serving (send queues the message, status and watch --once
 show the last verified state from the archive). 1 wins over 3.`;
 
-const NOT_YET = new Set(['leak-check', 'console', 'bench']);
+const NOT_YET = new Set(['leak-check', 'bench']);
 
 type Run = (argv: readonly string[], io: CommandIo) => Promise<number>;
 
@@ -89,7 +92,8 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   watch: runWatch,
   status: runStatus,
   render: runRender,
-  terminal: (argv, io) => runTerminal(argv, io.print, runInService),
+  console: runConsole,
+  terminal: (argv, io) => runTerminal(argv, io.print, runInService, runForConsole),
   export: runExport,
   verify: runVerify,
   ...Object.fromEntries(Object.keys(RULES).map((name) => [name, (argv: readonly string[], io: CommandIo) => runRule(name, argv, io)])),
@@ -113,6 +117,14 @@ export async function main(argv: readonly string[], print = (line: string) => co
 function runInService(argv: readonly string[], io: CommandIo): Promise<number> {
   return exitStatusOf(argv, io, async () => {
     if (serviceCommand(argv, COMMAND_SPECS) === undefined) throw new UsageError(`the running terminal runs only commands that use MLS state; run this one in its own process`);
+    return dispatch(argv, io);
+  });
+}
+
+/** A command the console runs for its page: a service command, or export and render (they read the archive only). */
+function runForConsole(argv: readonly string[], io: CommandIo): Promise<number> {
+  return exitStatusOf(argv, io, async () => {
+    if (serviceCommand(argv, COMMAND_SPECS) === undefined && !['export', 'render'].includes(argv[0] ?? '')) throw new UsageError(`the console runs no ${JSON.stringify(argv[0])} command`);
     return dispatch(argv, io);
   });
 }

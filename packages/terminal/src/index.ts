@@ -47,7 +47,7 @@ export { cosigners } from './views/cosigners.js';
 export { TerminalService, type IncomingMessage, type ServiceHooks, type ServiceOptions } from './service/terminal-service.js';
 export { findOwnDevice, removeRevokedMembers, revokeDevice } from './channel/revocations.js';
 export { LocalSocketServer, TerminalAlreadyRunning, answers as localSocketAnswers, type ForwardedCommand, type CommandOutput, type CommandRunner, type LocalSocketHandlers } from './service/local-socket.js';
-export { forwardCommand, TerminalVanished, type ForwardOptions } from './service/local-socket-client.js';
+export { forwardCommand, requestConsoleSession, TerminalVanished, type ForwardOptions } from './service/local-socket-client.js';
 export { localSocketPath, SocketPathError } from './service/socket-path.js';
 export { charterView, type CharterView } from './views/charter-view.js';
 export { gatherRecord, type ExportRange, type ExportRequest, type GatheredRecord, type RecordSource } from './record/export.js';

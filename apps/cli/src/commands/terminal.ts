@@ -11,6 +11,8 @@ import { existingHome, HOME_OPTION } from '../home.js';
 import { onStopSignal } from '../listen.js';
 import { LOG_FORMAT_OPTION, serverLogger } from '../log-format.js';
 import { openTerminal } from '../session.js';
+import { consolePort, startConsole, type ConsoleRunner } from '../console-hosting.js';
+import type { ConsoleServer } from '@hotline/console';
 
 export const TERMINAL: CommandSpec = {
   command: 'terminal',
@@ -29,6 +31,11 @@ advances the home's MLS state. They print what they would print on their own and
 passphrase. GET /healthz and /metrics (OpenMetrics) answer on the same socket:
   curl --unix-socket HOME/terminal.sock http://terminal/healthz
 
+--console 127.0.0.1:PORT serves the console, the web page a duty officer uses, on 127.0.0.1
+only (PORT 0 picks a free one; the address is printed). Without it the console starts the
+first time hotline console asks for a session. Each session is a token that hotline console
+prints as a URL; the page trades it for a cookie (docs/spec/console-api.md).
+
 --on-message CMD runs (through sh) for each valid message from another party at or above
 --on-message-precedence, with HOTLINE_CHANNEL, HOTLINE_CHANNEL_ID, HOTLINE_SEQ,
 HOTLINE_STATEMENT_ID (64 hex), HOTLINE_PRECEDENCE and HOTLINE_AUTHOR set: never the text,
@@ -41,6 +48,7 @@ HOTLINE_CHANNEL set.`,
     { name: 'with-text', type: 'boolean', description: 'give the message text to --on-message on its standard input' },
     { name: 'on-alarm', type: 'string', placeholder: 'CMD', description: 'run CMD for each new alarm, once per level' },
     { name: 'passphrase-file', type: 'string', placeholder: 'FILE', description: 'the passphrase for sealed keys, from a 0600 file (never argv or the environment)' },
+    { name: 'console', type: 'string', placeholder: '127.0.0.1:PORT', description: 'serve the console on 127.0.0.1:PORT (0: any free port) from the start' },
     { name: 'tick-ms', type: 'string', placeholder: 'MS', default: '1000', description: 'how often to run a round with nothing pushed' },
     LOG_FORMAT_OPTION,
     HOME_OPTION,
@@ -104,12 +112,26 @@ function forwardedIo(service: TerminalService, t: Terminal, command: ForwardedCo
   };
 }
 
-async function startSocket(home: string, service: TerminalService, t: Terminal, runForwarded: ForwardedRunner, log: (event: string, fields: Record<string, unknown>) => void): Promise<LocalSocketServer> {
+/** The console of this terminal: started with --console, or on the first session asked for. */
+class ConsoleSlot {
+  private starting: Promise<ConsoleServer> | undefined;
+  constructor(private readonly start: (port: number) => Promise<ConsoleServer>) {}
+  get(port = 0): Promise<ConsoleServer> {
+    this.starting ??= this.start(port);
+    return this.starting;
+  }
+  async close(): Promise<void> {
+    await (await this.starting?.catch(() => undefined))?.close();
+  }
+}
+
+async function startSocket(home: string, service: TerminalService, t: Terminal, runForwarded: ForwardedRunner, log: (event: string, fields: Record<string, unknown>) => void, consoles: ConsoleSlot): Promise<LocalSocketServer> {
   const commands = service.metrics.counter('hotline_terminal_commands', 'commands run for this home over the local socket, by exit status');
   try {
     return await LocalSocketServer.start(localSocketPath(home, { prepare: true }), {
       health: () => service.health(),
       metrics: () => service.metrics.render(),
+      consoleSession: async () => ({ url: (await consoles.get()).newSessionUrl() }),
       runCommand: async (command, output, signal) => {
         if (command.home !== home) {
           output.err(`hotline: this terminal runs for ${home}, not ${command.home}`);
@@ -127,9 +149,12 @@ async function startSocket(home: string, service: TerminalService, t: Terminal, 
   }
 }
 
-export async function runTerminal(argv: readonly string[], print: (line: string) => void, runForwarded: ForwardedRunner): Promise<number> {
+export async function runTerminal(argv: readonly string[], print: (line: string) => void, runForwarded: ForwardedRunner, runForConsole: ConsoleRunner): Promise<number> {
   const args = parseCommand(argv, TERMINAL);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
+  const consoleFlag = args.values.get('console');
+  const port = consoleFlag === undefined ? undefined : consolePort(consoleFlag);
+  if (typeof port === 'string') throw new UsageError(port);
   const precedenceText = (args.values.get('on-message-precedence') ?? 'immediate').toLowerCase();
   const minPrecedence = PRECEDENCES[precedenceText];
   if (minPrecedence === undefined) throw new UsageError(`--on-message-precedence must be flash, immediate, priority or routine, got ${JSON.stringify(precedenceText)}`);
@@ -157,17 +182,28 @@ export async function runTerminal(argv: readonly string[], print: (line: string)
     service.stop();
   });
   let socket: LocalSocketServer | undefined;
+  const home = realpathSync(existingHome(args));
+  const consoles = new ConsoleSlot(async (p) => {
+    const server = await startConsole({ home, service, terminal: t, run: runForConsole, log }, p);
+    print(`console listening on http://127.0.0.1:${server.port}/ (hotline console --home ${home} prints a URL with a session)`);
+    return server;
+  });
   try {
-    socket = await startSocket(realpathSync(existingHome(args)), service, t, runForwarded, log);
+    socket = await startSocket(home, service, t, runForwarded, log, consoles);
     print(`terminal running for ${t.certificate.party} / ${t.certificate.member} (relay ${t.relayUrl}); commands for this home go through ${socket.path}; SIGINT or SIGTERM stops it`);
+    if (port !== undefined) await consoles.get(port).catch((error: unknown) => {
+      throw new UsageError(`cannot serve the console on 127.0.0.1:${port}: ${error instanceof Error ? error.message : String(error)}`);
+    });
     if (stop.requested()) service.stop();
     await service.run();
     await socket.close(); // forwarded commands finish (a watch is stopped) before the terminal closes
     socket = undefined;
+    await consoles.close();
     log('stopped', {});
     return 0;
   } finally {
     await socket?.close();
+    await consoles.close();
     stop.dispose();
     t.close();
   }

@@ -77,3 +77,33 @@ function askToStop(path: string, id: string): void {
   req.on('error', () => undefined); // the service is gone: the stream's end reports it
   req.end();
 }
+
+/**
+ * Asks the home's running terminal for a console session (POST /v1/console/sessions): its URL,
+ * or undefined if no terminal runs for the home.
+ */
+export function requestConsoleSession(path: string): Promise<{ url: string } | undefined> {
+  if (!existsSync(path)) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: path, path: '/v1/console/sessions', method: 'POST', agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        let parsed: { url?: unknown; error?: unknown } = {};
+        try {
+          parsed = JSON.parse(body) as typeof parsed;
+        } catch {
+          // said below
+        }
+        if (res.statusCode === 200 && typeof parsed.url === 'string') resolve({ url: parsed.url });
+        else reject(new TerminalVanished(typeof parsed.error === 'string' ? parsed.error : `the running terminal did not start a console session (HTTP ${res.statusCode}): is it older than this hotline? restart it`));
+      });
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED' || error.code === 'ENOENT') resolve(undefined);
+      else reject(new TerminalVanished(`lost the running terminal: ${error.message}`));
+    });
+    req.end();
+  });
+}

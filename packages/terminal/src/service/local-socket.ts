@@ -43,6 +43,8 @@ export interface LocalSocketHandlers {
   readonly health: () => Record<string, unknown>;
   /** The /metrics body, OpenMetrics text. */
   readonly metrics: () => string;
+  /** A new console session's URL (POST /v1/console/sessions); starts the console if it is not running. */
+  readonly consoleSession?: () => Promise<{ url: string }>;
 }
 
 export class TerminalAlreadyRunning extends HotlineError {
@@ -106,6 +108,11 @@ export class LocalSocketServer {
       return;
     }
     if (url.pathname === '/v1/commands' && req.method === 'POST') return void this.command(req, res, handlers.runCommand);
+    if (url.pathname === '/v1/console/sessions' && req.method === 'POST' && handlers.consoleSession !== undefined) {
+      req.resume();
+      handlers.consoleSession().then((session) => json(res, 200, session), (error: unknown) => json(res, 500, { error: `the console could not start: ${error instanceof Error ? error.message : String(error)}` }));
+      return;
+    }
     const stop = /^\/v1\/commands\/([0-9a-f]{32})\/stop$/.exec(url.pathname);
     if (stop !== null && req.method === 'POST') {
       const r = this.running.get(stop[1]!);
@@ -113,7 +120,7 @@ export class LocalSocketServer {
       res.writeHead(r === undefined ? 404 : 204).end();
       return;
     }
-    json(res, ['/healthz', '/metrics', '/v1/commands'].includes(url.pathname) ? 405 : 404, { error: `no ${req.method} ${url.pathname} here` });
+    json(res, ['/healthz', '/metrics', '/v1/commands', '/v1/console/sessions'].includes(url.pathname) ? 405 : 404, { error: `no ${req.method} ${url.pathname} here` });
   }
 
   private async command(req: IncomingMessage, res: ServerResponse, run: CommandRunner): Promise<void> {

@@ -40,6 +40,9 @@ export interface FeedEvent {
 }
 
 export class Feed {
+  private readonly listeners = new Set<() => void>();
+  private notifying = false;
+
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => number,
@@ -50,6 +53,26 @@ export class Feed {
   /** Appends an event; call it inside the transaction that makes the change. */
   append(kind: FeedEventKind, about: { channel?: Uint8Array | null; seq?: number; ref?: number } = {}): void {
     prepared(this.db, 'INSERT INTO feed (at, kind, channel, seq, ref) VALUES (?, ?, ?, ?, ?)').run(this.now(), kind, about.channel ?? null, about.seq ?? null, about.ref ?? null);
+    this.notifySoon();
+  }
+
+  /**
+   * Calls `listener` after the feed grew in this process (the console's event stream follows
+   * it without polling). Listeners run on the next turn of the event loop, after the
+   * transaction that appended has committed, and once for many appends in a row.
+   */
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notifySoon(): void {
+    if (this.notifying || this.listeners.size === 0) return;
+    this.notifying = true;
+    setImmediate(() => {
+      this.notifying = false;
+      for (const l of this.listeners) l();
+    });
   }
 
   /** Events after cursor `after` (0 for the beginning), oldest first, at most `limit`. */

@@ -1,0 +1,97 @@
+/**
+ * The console's backend over one open terminal (backend.ts): reads are the terminal's typed
+ * views, read between awaits of the service's rounds (each SQLite transaction is atomic, so a
+ * read never sees half a change); commands go to `run`, which the terminal process provides so
+ * that they take their turn between rounds like any forwarded command.
+ */
+import { join } from 'node:path';
+import { toHex } from '@hotline/log';
+import { boardView, draftsView, isFrozen, transcriptView, type Terminal } from '@hotline/terminal';
+import type { Charter } from '@hotline/protocol';
+import type { CommandOutcome, ConsoleBackend, ConsoleLanguage, SessionInfo } from './backend.js';
+
+const LANGUAGE_KEY = 'console_language';
+
+export interface TerminalBackendOptions {
+  readonly terminal: Terminal;
+  /** The home's directory (exports made from the console go under it). */
+  readonly home: string;
+  /** Runs `hotline <argv>` for this home, as the local socket's forwarded commands run. */
+  readonly run: (argv: readonly string[]) => Promise<CommandOutcome>;
+  /** Sends read receipts for what a person was shown. */
+  readonly markShown: (charter: Charter, seqs: readonly number[]) => Promise<number>;
+}
+
+export class TerminalBackend implements ConsoleBackend {
+  readonly exportsDir: string;
+  private readonly t: Terminal;
+
+  constructor(private readonly options: TerminalBackendOptions) {
+    this.t = options.terminal;
+    this.exportsDir = join(options.home, 'exports');
+  }
+
+  session(): SessionInfo {
+    const c = this.t.certificate;
+    return { party: c.party, member: c.member, roles: [...c.roles], device: toHex(this.t.deviceKey), language: this.language(), now: this.t.now(), relay: this.t.relayUrl };
+  }
+
+  board(): unknown {
+    const board = boardView(this.t, { alerts: 20, reachable: !this.t.conditions.current().some((c) => c.code === 'unavailable') });
+    const frozen = Object.fromEntries(this.t.charters.all().map((c) => [toHex(c.channelId), isFrozen(this.t.archive, c.channelId)]));
+    return { ...board, drafts: draftsView(this.t), frozen, names: {} };
+  }
+
+  transcript(channel: string, options: { last?: number; before?: number; all?: boolean }): unknown | undefined {
+    const charter = this.charter(channel);
+    if (charter === undefined) return undefined;
+    const last = options.last ?? 100;
+    const entries = transcriptView(this.t, charter, { last: last + 1, ...(options.all === true ? { all: true } : {}) })
+      .filter((e) => options.before === undefined || e.seq < options.before);
+    const shown = entries.slice(-last);
+    return { channel: toHex(charter.channelId), entries: shown.map((e) => ({ ...e, badge: { state: e.valid ? (e.evidence.checkpoint === null ? 'pending' : 'verified') : 'invalid', alert: null }, thread: null })), more: entries.length > shown.length };
+  }
+
+  evidence(_channel: string, _seq: number): unknown | undefined {
+    return undefined;
+  }
+
+  channelName(channel: string): string | undefined {
+    return this.charter(channel)?.name;
+  }
+
+  feedAfter(cursor: number, limit: number) {
+    return this.t.archive.feed.after(cursor, limit);
+  }
+
+  feedLast(): number {
+    return this.t.archive.feed.last();
+  }
+
+  onFeed(listener: () => void): () => void {
+    return this.t.archive.feed.onAppend(listener);
+  }
+
+  run(argv: readonly string[]): Promise<CommandOutcome> {
+    return this.options.run(argv);
+  }
+
+  async markShown(channel: string, seqs: readonly number[]): Promise<number> {
+    const charter = this.charter(channel);
+    return charter === undefined ? 0 : this.options.markShown(charter, seqs);
+  }
+
+  setLanguage(language: ConsoleLanguage): void {
+    this.t.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(LANGUAGE_KEY, language);
+  }
+
+  private language(): ConsoleLanguage {
+    const row = this.t.db.prepare('SELECT value FROM meta WHERE key = ?').get(LANGUAGE_KEY) as { value: string } | undefined;
+    return row?.value === 'ru' ? 'ru' : 'en';
+  }
+
+  /** The channel by exact name or whole id (the console always has both; no prefixes). */
+  private charter(channel: string): Charter | undefined {
+    return this.t.charters.all().find((c) => c.name === channel || toHex(c.channelId) === channel.toLowerCase());
+  }
+}
