@@ -30,17 +30,20 @@ function channelOf(backend: ConsoleBackend, body: Record<string, unknown>): stri
 
 /** The command's --json result, or what it said went wrong. */
 function outcomeAnswer(res: ServerResponse, outcome: CommandOutcome, extra: Record<string, unknown> = {}): void {
-  if (outcome.exit === 0) {
-    let result: unknown = outcome.out.join('\n');
-    try {
-      result = JSON.parse(outcome.out.join('\n'));
-    } catch {
-      // a command whose --json printed nothing parseable: its words are the result
-    }
-    return json(res, 200, { exit: 0, result, ...extra });
-  }
+  const result = parsedOutput(outcome.out);
+  if (outcome.exit === 0) return json(res, 200, { exit: 0, result: result ?? outcome.out.join('\n'), ...extra });
+  // Exit 3 with a result: the relay is away and the statement waits in the outbox (it goes when the relay is back).
+  if (outcome.exit === 3 && result !== undefined) return json(res, 202, { exit: 3, result, ...extra });
   const said = [...outcome.err, ...outcome.out].map((l) => l.replace(/^hotline: /, '')).join('\n').trim();
   json(res, 422, { exit: outcome.exit, error: said === '' ? `the command ended with exit status ${outcome.exit}` : said, code: outcome.exit === 2 ? 'usage' : 'refused' });
+}
+
+function parsedOutput(out: readonly string[]): unknown {
+  try {
+    return JSON.parse(out.join('\n'));
+  } catch {
+    return undefined; // a command whose --json printed nothing parseable
+  }
 }
 
 export async function runCommandRoute(name: string, body: Record<string, unknown>, backend: ConsoleBackend, exported: ExportedFiles, res: ServerResponse): Promise<void> {

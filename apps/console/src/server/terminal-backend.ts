@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { toHex } from '@hotline/log';
-import { boardView, draftsView, isFrozen, transcriptView, type Terminal } from '@hotline/terminal';
+import { boardView, draftsView, isFrozen, TerminalError, transcriptView, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import type { CommandOutcome, ConsoleBackend, ConsoleLanguage, SessionInfo } from './backend.js';
 
@@ -39,7 +39,17 @@ export class TerminalBackend implements ConsoleBackend {
   board(): unknown {
     const board = boardView(this.t, { alerts: 20, reachable: !this.t.conditions.current().some((c) => c.code === 'unavailable') });
     const frozen = Object.fromEntries(this.t.charters.all().map((c) => [toHex(c.channelId), isFrozen(this.t.archive, c.channelId)]));
-    return { ...board, drafts: draftsView(this.t), frozen, names: {} };
+    return { ...board, drafts: this.drafts(), frozen, names: {} };
+  }
+
+  /** The two-person rule's drafts; none on a terminal whose party has no internal channel. */
+  private drafts(): unknown[] {
+    try {
+      return draftsView(this.t);
+    } catch (error) {
+      if (error instanceof TerminalError && error.code === 'no_internal_channel') return [];
+      throw error;
+    }
   }
 
   transcript(channel: string, options: { last?: number; before?: number; all?: boolean }): unknown | undefined {
