@@ -24,6 +24,7 @@ import { runStatus } from './status.js';
 import { runExport } from './export.js';
 import { runVerify } from './verify.js';
 import { runRender } from './render.js';
+import { startConsole } from '../demo/consoles.js';
 
 export const DEMO: CommandSpec = {
   command: 'demo',
@@ -46,7 +47,10 @@ export const DEMO: CommandSpec = {
   9. Moscow's principal exports the channel's record bundle from its archive alone, and it is
      verified offline with only the two roots and the witness policy; it is rendered as HTML
      and PDF (record.html, record.pdf: for reading, bound to the bundle by its SHA-256), and
-     the verify commands are printed to run again.
+     the verify commands are printed to run again;
+  10. unless --exit, each party's principal gets its always-on terminal (hotline terminal) with
+     its console, the web page a duty officer uses: one line "console: URL" each, to open in a
+     browser on this machine.
 The servers keep running, and the demo shows what Moscow's principal verifies, until Ctrl-C
 (or SIGTERM): then it stops the relay and the witnesses it started, by PID, and exits 0.`,
   options: [
@@ -184,23 +188,24 @@ async function record(world: World, print: (line: string) => void): Promise<void
   print(`  npm run -s hotline -- verify ${verifyArgs.join(' ')} --rendering ${renderings.pdf}`);
 }
 
-/** Shows, until a stop signal, what Moscow's principal's archive gains (see demo/follow.ts). */
+/**
+ * Shows, until a stop signal, what Moscow's principal's archive gains (see demo/follow.ts). Its
+ * always-on terminal (step 11) verifies and archives; this only reads the archive, so the two
+ * never both advance the home's MLS state.
+ */
 async function follow(world: World, everyMs: number, print: (line: string) => void, stop: StopRequest): Promise<void> {
   const watcher: Terminal = world.open('moscow-principal');
   const say = (line: string) => print(`[moscow principal's terminal] ${line}`);
   let cursor = cursorAtEnd(watcher);
+  let alerts = watcher.archive.lastAlertId();
   try {
     while (!stop.requested()) {
       await Promise.race([stop.signalled, new Promise((r) => setTimeout(r, everyMs))]);
       if (stop.requested()) break;
-      try {
-        const round = await catchUp(watcher);
-        for (const a of round.logAlerts) say(alertLine(a.code, a.message));
-        for (const { outcome } of round.channels.values()) for (const a of outcome.alerts) say(alertLine(a.code, a.message));
-      } catch (error) {
-        print(`(demo: ${error instanceof Error ? error.message : String(error)}; retrying)`);
+      for (const a of watcher.archive.alertsAfter(alerts)) {
+        say(alertLine(a.code, a.message));
+        alerts = a.id;
       }
-      // Whatever catch-up did, and whichever process archived it, the archive says what is new.
       const since = archivedSince(watcher, cursor);
       for (const { entry } of since.lines) say(entryLine(entry));
       cursor = since.cursor;
@@ -208,6 +213,17 @@ async function follow(world: World, everyMs: number, print: (line: string) => vo
   } finally {
     watcher.close();
   }
+}
+
+/** Step 11: each principal's always-on terminal with its console; one `console: URL` line each. */
+async function consoles(world: World, print: (line: string) => void, spawned: (p: HotlineProcess) => void): Promise<void> {
+  print(`\n11. Each party's console, the web page its duty officer uses (open the URL in a browser on this machine; a session is a secret: whoever holds the URL holds it):`);
+  for (const [name, label] of [['washington-principal', "Washington's principal"], ['moscow-principal', "Moscow's principal"]] as const) {
+    const running = await startConsole(hotlineBin, world.home(name), spawned);
+    print(`   ${label}, served by its always-on terminal (pid ${running.process.child.pid}):`);
+    print(`console: ${running.sessionUrl}`);
+  }
+  print(`   (a new session any time: npm run -s hotline -- console --home ${world.home('moscow-principal')})`);
 }
 
 /**
@@ -258,7 +274,7 @@ export async function runDemo(argv: readonly string[], print: (line: string) => 
       return 0;
     }
     try {
-      await show(world, print, stop, keepRunning, followMs);
+      await show(world, print, stop, keepRunning, followMs, spawned);
     } catch (error) {
       if (!stop.requested()) throw error; // a step cut short by the stop is not a failure
     } finally {
@@ -273,7 +289,7 @@ export async function runDemo(argv: readonly string[], print: (line: string) => 
 }
 
 /** Steps 6 to 9, the commands to try, and (unless --exit) the live view until a stop signal. */
-async function show(world: World, print: (line: string) => void, stop: StopRequest, keepRunning: boolean, followMs: number): Promise<void> {
+async function show(world: World, print: (line: string) => void, stop: StopRequest, keepRunning: boolean, followMs: number, spawned: (p: HotlineProcess) => void): Promise<void> {
   const { last, overdueId } = await exchange(world, print);
   await syncEveryone(world, last);
   print(`   … waiting ${PRIORITY_DEADLINE_SECONDS} s for the PRIORITY deadline to pass …`);
@@ -292,6 +308,7 @@ async function show(world: World, print: (line: string) => void, stop: StopReque
   const indented = (l: string) => print(l.split('\n').map((x) => `   ${x}`).join('\n'));
   await runStatus(['--home', world.home('washington-principal')], processIo(indented, indented));
   await record(world, print);
+  if (keepRunning) await consoles(world, print, spawned);
   print('');
   for (const line of commands(world, overdueId, keepRunning)) print(line);
   if (keepRunning) {
