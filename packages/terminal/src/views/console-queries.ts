@@ -17,6 +17,8 @@ export interface ArchivedRow {
   readonly statement: Uint8Array;
   readonly record: Uint8Array;
   readonly valid: boolean;
+  /** The relay's receive time the archive recorded beside it (ms). */
+  readonly receivedAt: number;
 }
 
 const ZERO_AUX = Buffer.alloc(32);
@@ -28,9 +30,9 @@ export function statementSeqs(t: Terminal, channelId: Uint8Array, types: readonl
 }
 
 export function archivedRow(t: Terminal, channelId: Uint8Array, seq: number): ArchivedRow | undefined {
-  const r = prepared(t.db, 'SELECT seq, log_index, type, author, statement, record, valid FROM statements WHERE channel = ? AND seq = ?').get(channelId, seq) as Record<string, unknown> | undefined;
+  const r = prepared(t.db, 'SELECT seq, log_index, type, author, statement, record, valid, received_at FROM statements WHERE channel = ? AND seq = ?').get(channelId, seq) as Record<string, unknown> | undefined;
   if (r === undefined) return undefined;
-  return { seq: Number(r['seq']), logIndex: Number(r['log_index']), type: Number(r['type']), author: new Uint8Array(r['author'] as Buffer), statement: new Uint8Array(r['statement'] as Buffer), record: new Uint8Array(r['record'] as Buffer), valid: r['valid'] === 1 };
+  return { seq: Number(r['seq']), logIndex: Number(r['log_index']), type: Number(r['type']), author: new Uint8Array(r['author'] as Buffer), statement: new Uint8Array(r['statement'] as Buffer), record: new Uint8Array(r['record'] as Buffer), valid: r['valid'] === 1, receivedAt: Number(r['received_at']) };
 }
 
 /**

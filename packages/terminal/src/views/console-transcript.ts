@@ -15,10 +15,10 @@ import { decodeRecord, decodeVerifiedStatement, statementId, StatementType, type
 import type { Terminal } from '../terminal.js';
 import { ArchiveError } from '../archive/archive.js';
 import { describeStatement, deviceLabel } from '../channel/transcript.js';
-import { shownByDefault, transcriptEntry, type TranscriptEntry } from './transcript-view.js';
+import { entryOf, shownByDefault, type TranscriptEntry } from './transcript-view.js';
 import { cosigners } from './cosigners.js';
-import { alertsForSeqs, archivedRow, pendingOwn, statementSeqs, unarchivedRecords } from './console-queries.js';
-import { ARCHIVE_ALTERED, checkArchived } from './statement-check.js';
+import { alertsForSeqs, archivedRow, pendingOwn, statementSeqs, unarchivedRecords, type ArchivedRow } from './console-queries.js';
+import { ARCHIVE_ALTERED, checkArchivedRow } from './statement-check.js';
 import { threadFacts, type ThreadFacts } from './thread-facts.js';
 
 export type { ThreadFacts } from './thread-facts.js';
@@ -79,7 +79,13 @@ export function consoleTranscript(t: Terminal, charter: Charter, options: { last
   if (page.length === 0) return { entries: [], more: false };
 
   const alerts = alertsAt(t, ch, page[0]!.seq, page[page.length - 1]!.seq);
-  const built = page.map((slot) => buildEntry(t, charter, slot, alerts.get(slot.seq) ?? []));
+  const rows = new Map<number, ArchivedRow>();
+  for (const slot of page) {
+    const row = slot.kind === 'archived' ? archivedRow(t, ch, slot.seq) : undefined;
+    if (row !== undefined) rows.set(slot.seq, row);
+  }
+  const leaves = t.logHashes.leafHashes([...rows.values()].map((r) => r.logIndex));
+  const built = page.map((slot) => buildEntry(t, charter, slot, alerts.get(slot.seq) ?? [], rows.get(slot.seq), leaves));
   const messages = built.flatMap((b) => (b.message === undefined ? [] : [{ id: b.entry.id, statement: b.message }]));
   const facts = threadFacts(t, charter, messages, page[0]!.seq);
   const entries = built.map(({ entry, badge, message }) => ({ ...entry, badge, thread: message === undefined ? null : (facts.get(entry.id) ?? null) }));
@@ -107,7 +113,7 @@ function alertsAt(t: Terminal, channelId: Uint8Array, from: number, to: number):
 
 const invalid = (alert: SeqAlert): Badge => ({ state: 'invalid', alert: { code: alert.code, message: alert.message } });
 
-function buildEntry(t: Terminal, charter: Charter, slot: Slot, alerts: readonly SeqAlert[]): { entry: TranscriptEntry; badge: Badge; message?: Statement } {
+function buildEntry(t: Terminal, charter: Charter, slot: Slot, alerts: readonly SeqAlert[], archived?: ArchivedRow, leaves?: ReadonlyMap<number, Uint8Array>): { entry: TranscriptEntry; badge: Badge; message?: Statement } {
   if (slot.kind === 'pending') return { entry: pendingEntry(t, slot), badge: { state: 'pending', alert: null }, ...(slot.statement.type === StatementType.message ? { message: slot.statement } : {}) };
   if (slot.kind === 'withheld') {
     // For a seq the archive never got a statement of, the newest alert is the one that moved the channel past it.
@@ -115,26 +121,24 @@ function buildEntry(t: Terminal, charter: Charter, slot: Slot, alerts: readonly 
     return { entry: withheldEntry(t, slot), badge: why === undefined ? { state: 'withheld', alert: null } : invalid(why) };
   }
   const altered = alerts.find((a) => a.code === ARCHIVE_ALTERED);
-  let entry: TranscriptEntry | undefined;
-  try {
-    entry = transcriptEntry(t, charter, slot.seq);
-  } catch (error) {
-    if (!(error instanceof ArchiveError)) throw error;
-  }
-  if (entry === undefined) {
+  // Archived rows are only ever appended; one missing here was read a moment ago by another query.
+  const row = archived ?? archivedRow(t, charter.channelId, slot.seq);
+  if (row === undefined) throw new ArchiveError(`seq ${slot.seq} of ${charter.name} vanished from the archive while it was read`, { seq: slot.seq });
+  const decoded = decodeVerifiedStatement(row.statement);
+  if (!decoded.ok) {
     // The archived bytes do not even decode: show the row as stored, and say why.
-    const check = checkArchived(t, charter, slot.seq);
+    const check = checkArchivedRow(t, charter, row, leaves);
     const badge = altered !== undefined ? invalid(altered) : check.ok ? invalid({ code: ARCHIVE_ALTERED, message: `seq ${slot.seq}: the archived statement is unreadable` }) : invalid(check);
-    return { entry: unreadableEntry(t, charter, slot.seq), badge };
+    return { entry: unreadableEntry(t, row), badge };
   }
-  const message = entry.type === 'message' ? t.archive.at(charter.channelId, slot.seq)?.statement : undefined;
-  const withMessage = message === undefined ? {} : { message };
+  const entry = entryOf(t, { seq: row.seq, statement: decoded.value, receivedAt: row.receivedAt, valid: row.valid, logIndex: row.logIndex });
+  const withMessage = decoded.value.type === StatementType.message ? { message: decoded.value } : {};
   if (altered !== undefined) return { entry, badge: invalid(altered), ...withMessage };
   if (!entry.valid) {
     const rule = alerts.filter((a) => !DELIVERY_CODES.has(a.code)).at(-1) ?? { code: 'rule_broken', message: `seq ${slot.seq} broke a hotline rule` };
     return { entry, badge: invalid(rule), ...withMessage };
   }
-  const check = checkArchived(t, charter, slot.seq);
+  const check = checkArchivedRow(t, charter, row, leaves);
   if (!check.ok) return { entry, badge: invalid(check), ...withMessage };
   // Every checkpoint the archive keeps met the witness policy when it was verified.
   return { entry, badge: { state: entry.evidence.checkpoint === null ? 'pending' : 'verified', alert: null }, ...withMessage };
@@ -177,12 +181,11 @@ function withheldEntry(t: Terminal, slot: Extract<Slot, { kind: 'withheld' }>): 
 }
 
 /** An archived row whose statement bytes no longer decode: its stored type and author, no text. */
-function unreadableEntry(t: Terminal, charter: Charter, seq: number): TranscriptEntry {
-  const row = archivedRow(t, charter.channelId, seq)!;
+function unreadableEntry(t: Terminal, row: ArchivedRow): TranscriptEntry {
   const record = decodeRecord(row.record);
   const covering = t.archive.checkpointCovering(row.logIndex);
   return {
-    seq,
+    seq: row.seq,
     id: toHex(statementId({ bytes: row.statement })),
     type: TYPE_NAMES.get(row.type) ?? `type ${row.type}`,
     time: 0,
