@@ -4,7 +4,7 @@
  * (statements by (channel, seq), channel_records by (tag, seq), outbox by (channel, seq)), so a
  * page of the newest 100 of a 10,000-message channel touches about 100 rows, never the channel.
  */
-import { channelTag } from '@hotline/protocol';
+import { channelTag, StatementType } from '@hotline/protocol';
 import type { Terminal } from '../terminal.js';
 import { prepared } from '../store/terminal-db.js';
 
@@ -59,10 +59,27 @@ export function alertsForSeqs(t: Terminal, channelId: Uint8Array, from: number, 
   return rows.map((r) => ({ id: Number(r.id), seq: Number(r.seq), code: r.code, message: r.message }));
 }
 
-/** Valid archived statements of these types from `fromSeq` on, in seq order, as stored bytes (the caller decodes). */
-export function validStatementsFrom(t: Terminal, channelId: Uint8Array, types: readonly number[], fromSeq: number): { seq: number; statement: Uint8Array }[] {
-  const rows = prepared(t.db, `SELECT seq, statement FROM statements WHERE channel = ? AND seq >= ? AND valid = 1 AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`).all(channelId, fromSeq, ...types) as { seq: number; statement: Buffer }[];
-  return rows.map((r) => ({ seq: Number(r.seq), statement: new Uint8Array(r.statement.buffer, r.statement.byteOffset, r.statement.byteLength) }));
+/**
+ * The valid statements from `fromSeq` on that may refer to one of the messages `ids`, in seq
+ * order, as stored bytes: replies and closes whose parent is one of them and acks naming one
+ * (matched in SQL on the statement's fixed layout, protocol.md §13: has-parent at byte 98, the
+ * parent at 99..131, an ack's message id at 103..135 after the body's u32 length), and every
+ * edit and receipt (an edit may target an earlier edit; a receipt lists up to 1,024 ids). The
+ * caller decodes each and checks the reference itself: the byte match only narrows the rows
+ * read, so a scroll back through a long channel does not decode every message after the page.
+ */
+export function referringStatements(t: Terminal, channelId: Uint8Array, ids: readonly Uint8Array[], fromSeq: number): { seq: number; statement: Uint8Array }[] {
+  if (ids.length === 0) return [];
+  const marks = ids.map(() => '?').join(', ');
+  const base = 'SELECT seq, statement FROM statements WHERE channel = ? AND type = ? AND valid = 1 AND seq >= ?';
+  const rows = [
+    ...prepared(t.db, `${base} AND substr(statement, 99, 1) = x'01' AND substr(statement, 100, 32) IN (${marks})`).all(channelId, StatementType.message, fromSeq, ...ids),
+    ...prepared(t.db, `${base} AND substr(statement, 99, 1) = x'01' AND substr(statement, 100, 32) IN (${marks})`).all(channelId, StatementType.closeThread, fromSeq, ...ids),
+    ...prepared(t.db, `${base} AND substr(statement, 99, 1) = x'00' AND substr(statement, 104, 32) IN (${marks})`).all(channelId, StatementType.ack, fromSeq, ...ids),
+    ...prepared(t.db, base).all(channelId, StatementType.edit, fromSeq),
+    ...prepared(t.db, base).all(channelId, StatementType.receipt, fromSeq),
+  ] as { seq: number; statement: Buffer }[];
+  return rows.map((r) => ({ seq: Number(r.seq), statement: new Uint8Array(r.statement.buffer, r.statement.byteOffset, r.statement.byteLength) })).sort((a, b) => a.seq - b.seq);
 }
 
 /** This device's valid archived statements of a type from `fromSeq` on (its own receipts, to not send one twice). */

@@ -1,14 +1,15 @@
 /**
  * What the console draws around a message (issue 13, "threads, replies, edit history, closed
  * threads, receipts and acks"): built for one page of messages from ONE forward pass over the
- * valid statements that can refer to them — every reply, edit, close, ack and receipt comes
- * after what it refers to, so the pass starts at the page's first seq and never looks back.
+ * valid statements that can refer to them (console-queries.ts narrows them by index and byte
+ * match) — every reply, edit, close, ack and receipt comes after what it refers to, so the pass
+ * starts at the page's first seq and never looks back.
  * Only valid statements count (an invalid one counts for nothing, protocol.md §13.2).
  */
 import { toHex } from '@hotline/log';
 import { decodeAckBody, decodeMessageBody, decodeReceiptBody, decodeVerifiedStatement, ReceiptKind, statementId, StatementType, type Charter, type Statement } from '@hotline/protocol';
 import type { Terminal } from '../terminal.js';
-import { validStatementsFrom } from './console-queries.js';
+import { referringStatements } from './console-queries.js';
 
 export interface ThreadFacts {
   /** Id (64 hex) of the statement this one replies to (its parent field), or null. */
@@ -25,8 +26,6 @@ export interface ThreadFacts {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 
-const REFERRING = [StatementType.message, StatementType.edit, StatementType.closeThread, StatementType.ack, StatementType.receipt];
-
 /** Thread facts for each message of the page (by whole hex id); the pass starts at `fromSeq`, the page's first seq. */
 export function threadFacts(t: Terminal, charter: Charter, messages: readonly { id: string; statement: Statement }[], fromSeq: number): Map<string, ThreadFacts> {
   const facts = new Map<string, Mutable<ThreadFacts>>();
@@ -34,7 +33,7 @@ export function threadFacts(t: Terminal, charter: Charter, messages: readonly { 
   if (facts.size === 0) return facts;
   const who = authorNames(t);
   const editRoot = new Map<string, string>(); // edit id → the message it ultimately edits
-  for (const row of validStatementsFrom(t, charter.channelId, REFERRING, fromSeq)) {
+  for (const row of referringStatements(t, charter.channelId, messages.map((m) => statementId(m.statement)), fromSeq)) {
     const opened = decodeVerifiedStatement(row.statement);
     if (!opened.ok) continue; // unreadable bytes: the entry's own check marks it archive_altered
     const s = opened.value;
