@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { bytesEqual, fromHex, leafHash, parseCheckpoint, toHex, verifyInclusion } from '@hotline/log';
 import { channelTag, decodeRecord, openStatement, Precedence, statementCommitment, type Charter } from '@hotline/protocol';
-import { acceptInvitations, acknowledge, closeThread, consoleTranscript, editMessage, markShown, openChannel, sendMessage, statementEvidence, syncChannel, type ConsoleEntry, type Sent, type Terminal } from '../src/index.js';
+import { acceptInvitations, acknowledge, channelNameSafety, closeThread, consoleTranscript, editMessage, markShown, openChannel, sendMessage, statementEvidence, syncChannel, type ConsoleEntry, type Sent, type Terminal } from '../src/index.js';
 import { eventually, hotline } from './hotline-fixture.js';
 
 async function caughtUp(t: Terminal, charter: Charter, seq: number): Promise<void> {
@@ -90,13 +90,18 @@ test('console transcript: badges, thread facts, pending and withheld entries, ev
     assert.equal(bySeq(page.entries, seqOf(ack)).thread, null, 'thread facts are for messages');
     assert.equal(bySeq(page.entries, seqOf(close)).badge.state, 'verified');
 
-    // Paging: the last two, then what comes before them.
+    assert.deepEqual(channelNameSafety(mp, charter), { lookAlike: [] }, 'washington, moscow, their principals and the channel look like no other');
+
+    // Paging: the last two, then what comes before them; out-of-range options are clamped.
     const two = consoleTranscript(mp, charter, { last: 2 });
     assert.deepEqual(two.entries.map((e) => e.seq), [seqOf(textChanged), lastSeq]);
     assert.equal(two.more, true);
     const older = consoleTranscript(mp, charter, { before: seqOf(textChanged), last: 1000 });
     assert.deepEqual([...older.entries, ...two.entries].map((e) => e.seq), page.entries.map((e) => e.seq));
     assert.equal(older.more, false);
+    assert.equal(consoleTranscript(mp, charter, { last: 0 }).entries.length, 1, 'at least one');
+    assert.deepEqual(consoleTranscript(mp, charter, { before: 1 }), { entries: [], more: false });
+    assert.equal(consoleTranscript(mp, charter, { last: Number.NaN }).entries.length, page.entries.length, 'NaN: the default');
 
     // Read receipts for what Moscow was shown: Washington's messages only, and once.
     assert.equal(await markShown(mp, charter, [seqOf(a), seqOf(reply), seqOf(ack)]), 1, 'the one message of another party');

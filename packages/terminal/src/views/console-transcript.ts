@@ -55,8 +55,8 @@ type Slot = { kind: 'archived'; seq: number } | { kind: 'pending'; seq: number; 
  * newest), oldest first; receipts and heartbeats only with `all`. `more`: older entries exist.
  */
 export function consoleTranscript(t: Terminal, charter: Charter, options: { last?: number; before?: number; all?: boolean } = {}): { entries: ConsoleEntry[]; more: boolean } {
-  const last = Math.min(MAX_PAGE, Math.max(1, Math.floor(options.last ?? DEFAULT_PAGE)));
-  const before = options.before ?? Number.MAX_SAFE_INTEGER;
+  const last = Math.min(MAX_PAGE, Math.max(1, Math.floor(Number.isFinite(options.last) ? options.last! : DEFAULT_PAGE)));
+  const before = Number.isFinite(options.before) ? options.before! : Number.MAX_SAFE_INTEGER;
   const all = options.all === true;
   const shown = (type: number) => all || shownByDefault(type);
   const types = [...TYPE_NAMES.keys()].filter(shown);
