@@ -55,3 +55,8 @@ export { openRecordSource, type OpenedRecordSource } from './record/source.js';
 export { LogHashes } from './archive/log-hashes.js';
 export { forwardStatement, forwardBody } from './channel/forward.js';
 export { checkForward, describeForward } from './channel/forward-check.js';
+export { consoleTranscript, badgeAt, DEFAULT_PAGE, MAX_PAGE, type Badge, type BadgeState, type ConsoleEntry, type ThreadFacts } from './views/console-transcript.js';
+export { checkArchived, ARCHIVE_ALTERED, type ArchiveCheck } from './views/statement-check.js';
+export { statementEvidence, type StatementEvidenceView } from './views/statement-evidence.js';
+export { lookAlikeNames, channelNameSafety, skeleton } from './views/name-safety.js';
+export { markShown } from './views/mark-shown.js';

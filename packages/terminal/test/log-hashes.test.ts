@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { consistencyProof, inclusionProof, MemoryTree, rootAt } from '@hotline/log';
+import { consistencyProof, inclusionProof, leafHash, MemoryTree, rootAt } from '@hotline/log';
 import { LogHashes } from '../src/archive/log-hashes.js';
 
 function entries(n: number): Uint8Array[] {
@@ -49,4 +49,14 @@ test('a node the archive lacks is named, not guessed; a gap cannot be stored', a
   assert.equal(big.ok, false);
   assert.equal(hashes.store(12, entries(1)), false, 'past a gap: nothing stored, the caller scans again');
   assert.equal(hashes.size(), 10);
+});
+
+test('leafHashes: each asked index that is held, across tiles, and none that is not', () => {
+  const db = new Database(':memory:');
+  const hashes = new LogHashes(db);
+  const all = entries(300);
+  hashes.store(0, all);
+  const got = hashes.leafHashes([0, 255, 256, 299, 300, 5000]);
+  assert.deepEqual([...got.keys()], [0, 255, 256, 299]);
+  for (const [index, hash] of got) assert.deepEqual(hash, leafHash(all[index]!), `leaf ${index}`);
 });

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS alerts (
   log_index INTEGER,
   at        INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS alerts_by_seq ON alerts (channel, seq);
 `;
 
 export interface ArchivedStatement {

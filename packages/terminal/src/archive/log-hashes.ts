@@ -91,6 +91,24 @@ export class LogHashes implements HashReader {
     return size;
   }
 
+  /**
+   * The kept leaf hashes of these log indexes, each tile read once (a console page re-checks
+   * about a hundred neighbouring entries); an index this home holds no hash for is left out.
+   */
+  leafHashes(indexes: readonly number[]): Map<number, Uint8Array> {
+    const read = prepared(this.db, 'SELECT leaves FROM log_leaf_tiles WHERE tile = ?');
+    const tiles = new Map<number, Buffer | undefined>();
+    const out = new Map<number, Uint8Array>();
+    for (const index of indexes) {
+      const tile = Math.floor(index / TILE_WIDTH);
+      if (!tiles.has(tile)) tiles.set(tile, (read.get(tile) as { leaves: Buffer } | undefined)?.leaves);
+      const leaves = tiles.get(tile);
+      const at = (index - tile * TILE_WIDTH) * HASH;
+      if (leaves !== undefined && leaves.length >= at + HASH) out.set(index, new Uint8Array(leaves.subarray(at, at + HASH)));
+    }
+    return out;
+  }
+
   readNodes(nodes: readonly NodeId[]): Result<Uint8Array[]> {
     const out: Uint8Array[] = [];
     for (const node of nodes) {

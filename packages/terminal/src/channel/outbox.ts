@@ -70,6 +70,8 @@ export class Outbox {
     db.exec(SCHEMA);
     const have = new Set((db.prepare('PRAGMA table_info(outbox)').all() as { name: string }[]).map((c) => c.name));
     for (const [name, type] of RECEIPT_COLUMNS) if (!have.has(name)) db.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
+    // The console's pending badges look up receipted statements by channel and seq (views/console-queries.ts).
+    db.exec('CREATE INDEX IF NOT EXISTS outbox_by_seq ON outbox (channel, seq)');
   }
 
   put(channelId: Uint8Array, envelopeHash: Uint8Array, envelope: Uint8Array, statement: Uint8Array | undefined, now: number): void {

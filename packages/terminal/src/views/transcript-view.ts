@@ -62,7 +62,8 @@ export function transcriptView(t: Terminal, charter: Charter, options: { fromSeq
     });
 }
 
-function entryOf(t: Terminal, stored: StoredStatement & { logIndex: number }): TranscriptEntry {
+/** One archived statement (as `archive.at` returns it) as a transcript entry. */
+export function entryOf(t: Terminal, stored: StoredStatement & { logIndex: number }): TranscriptEntry {
   const line = describeStatement(t, stored.seq, stored.statement, stored.valid);
   const covering = t.archive.checkpointCovering(stored.logIndex);
   const device = t.directory.entry(stored.statement.author);
