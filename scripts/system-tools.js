@@ -1,30 +1,53 @@
 // The Debian tools some tests drive (the README's test command installs them, as CI runs only
-// that command on a fresh machine): pdftoppm turns the record's PDF rendering into page images.
-// Installed with apt-get when missing and this process may (root); otherwise the tests that need
-// a tool skip and say which package would let them run.
+// that command on a fresh machine). Each is installed with apt-get when missing and this process
+// may (root; `apt-get update` first if the package lists are stale):
+// - chromium: the console's browser tests (Playwright drives Debian's chromium, never a
+//   downloaded one). Required: without it `npm test` fails and prints the apt command, because a
+//   console nobody tested in a browser is not tested — it never skips.
+// - pdftoppm (poppler-utils): turns the record's PDF rendering into page images. Optional: the
+//   test that uses it skips and says which package would let it run.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
-const TOOLS = [{ command: 'pdftoppm', debianPackage: 'poppler-utils' }];
+/** The one chromium the browser tests launch (test/e2e/browser.ts): Debian's. */
+export const CHROMIUM = '/usr/bin/chromium';
 
-function present(command) {
+const TOOLS = [
+  { name: 'chromium', present: () => existsSync(CHROMIUM), debianPackage: 'chromium', required: true },
+  { name: 'pdftoppm', present: () => onPath('pdftoppm'), debianPackage: 'poppler-utils', required: false },
+];
+
+function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-export function ensureSystemTools() {
-  const missing = TOOLS.filter((t) => !present(t.command));
-  if (missing.length === 0) return;
-  const packages = missing.map((t) => t.debianPackage);
-  const canInstall = process.getuid?.() === 0 && present('apt-get');
-  if (!canInstall) {
-    console.log(`note: ${missing.map((t) => t.command).join(', ')} missing and not installable here (needs root and apt-get): the tests that use them skip; install Debian ${packages.join(', ')} to run them`);
-    return;
-  }
-  console.log(`installing Debian ${packages.join(', ')} for the tests (apt-get)…`);
+function aptInstall(packages) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
-  if (result.status !== 0) {
-    spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-    result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: 'inherit', env }).status === 0;
+  if (install()) return;
+  spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+  install();
+}
+
+/**
+ * Installs what is missing if it can; true when every required tool is there afterwards (the
+ * caller fails the run otherwise: the reason and the apt command are printed here).
+ */
+export function ensureSystemTools() {
+  let missing = TOOLS.filter((t) => !t.present());
+  if (missing.length === 0) return true;
+  if (process.getuid?.() === 0 && onPath('apt-get')) {
+    const packages = missing.map((t) => t.debianPackage);
+    console.log(`installing Debian ${packages.join(', ')} for the tests (apt-get)…`);
+    aptInstall(packages);
+    missing = TOOLS.filter((t) => !t.present());
   }
-  if (result.status !== 0) console.log(`note: apt-get could not install ${packages.join(', ')}: the tests that use them skip`);
+  for (const t of missing.filter((m) => !m.required)) {
+    console.log(`note: ${t.name} is missing and could not be installed here: the tests that use it skip; to run them: sudo apt-get install -y ${t.debianPackage}`);
+  }
+  const required = missing.filter((m) => m.required);
+  for (const t of required) {
+    console.error(`npm test needs ${t.name} (Debian's ${t.debianPackage}, ${t.name === 'chromium' ? CHROMIUM : t.name}) and could not install it: run\n  sudo apt-get install -y ${t.debianPackage}\nthen npm test again`);
+  }
+  return required.length === 0;
 }

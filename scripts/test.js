@@ -41,7 +41,8 @@ function run(label, args, files) {
 
 // packages/log and packages/verify run in the console's browser too.
 const browserFiles = all.filter((f) => ['log', 'verify'].some((p) => f.includes(join('packages', p, 'dist', 'test'))));
-ensureSystemTools();
+// A required tool (chromium) that is missing fails the run here, before any test: never a skip.
+if (!ensureSystemTools()) process.exit(1);
 let status = 0;
 if (browserFiles.length > 0 && !process.argv.includes('--only-node')) status |= run('packages/log and packages/verify under the browser condition (@noble crypto)', ['--conditions=browser'], browserFiles);
 status |= run('all tests (node:crypto)', [], all);
