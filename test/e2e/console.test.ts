@@ -1,0 +1,343 @@
+/**
+ * The console end to end in a real browser (issue 13, "Done when"): Debian's chromium driven by
+ * playwright-core, against the demo's two-party world with every server a real process —
+ * relay, a witness per party, and `hotline terminal --console` for Washington's principal,
+ * operator and deputy and Moscow's principal, each page in its own browser context (its own
+ * session cookie), sessions from `hotline console`.
+ *
+ * - Requests without the session, with a foreign Host (DNS rebinding, also through the
+ *   browser) or a foreign Origin are refused; the token leaves the address bar.
+ * - A FLASH drafted in Washington's principal's console needs two approvals (shown before
+ *   sending); the operator and the deputy approve in theirs; the terminal sends it; Moscow's
+ *   console shows it *verified*, its evidence naming the checkpoint and both witnesses; Moscow
+ *   acknowledges it from the page and the FLASH alarm clears on both sides.
+ * - Time moved for every terminal (the clock offset file) and the page (Playwright's clock)
+ *   together: no alarm 0.1 s before a PRIORITY deadline, an alarm 0.1 s after.
+ * - 20 forced SSE disconnects while messages flow: the page receives every feed event, none
+ *   twice, and shows every message the terminal has.
+ * - A byte changed in Moscow's archive turns the FLASH's badge *invalid* with archive_altered.
+ * - axe-core: no serious or critical violation on any screen; screenshots to docs/console/.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { CHANNEL_NAME, PRIORITY_DEADLINE_SECONDS } from '@hotline/cli/dist/src/demo/world.js';
+import { launchBrowser, type BrowserHarness } from './browser.js';
+import { clockSettled, consoleWorld, type Console, type ConsoleHome, type ConsoleWorld } from './console-world.js';
+import { command, feedIds, raw } from './console-http.js';
+import { sleep } from './helpers.js';
+
+interface Deadline { seq: number; to: string; due: number; state: string; ackedAt: number | null; precedence: string }
+interface Alarm { code: string; seq: number | null; level: string }
+interface Board { now: number; channels: { id: string; name: string; internal: boolean; board: { deadlines: Deadline[]; alarms: Alarm[] } }[] }
+interface Entry { seq: number; id: string; type: string; text: string | null; precedence: string | null; badge: { state: string; alert: { code: string } | null } }
+
+const REBIND_HOST = 'rebind.example';
+let w: ConsoleWorld;
+let browser: BrowserHarness;
+const pages = {} as Record<ConsoleHome, Page>;
+
+const channelOf = (b: Board) => b.channels.find((c) => c.name === CHANNEL_NAME)!;
+const entries = async (c: Console) => (await c.api<{ entries: Entry[] }>(`/api/channels/${CHANNEL_NAME}/transcript?last=1000`)).entries;
+
+/** No serious or critical axe-core violation on the page as it is now. */
+async function accessible(page: Page, screen: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`), [], `axe on the ${screen} screen`);
+}
+
+/** Records in the page every event the EventSource receives, per connection, before the page's own code sees it. */
+const RECORD_FEED = `(() => {
+  const Native = window.EventSource;
+  const feed = { opened: 0, ids: [] };
+  window.__feed = feed;
+  window.EventSource = class extends Native {
+    constructor(url, init) {
+      super(url, init);
+      this.addEventListener('open', () => { feed.opened += 1; });
+      for (const kind of ['statement', 'alert', 'alarm', 'condition_opened', 'condition_ended']) this.addEventListener(kind, (e) => feed.ids.push(Number(e.lastEventId)));
+    }
+  };
+})();`;
+
+const recorded = (page: Page) => page.evaluate(() => (globalThis as unknown as { __feed: { ids: number[]; opened: number } }).__feed);
+
+/**
+ * A forced disconnect as the network would cause it: the kernel resets the browser's TCP
+ * connections to this console (`ss -K`, root), the event stream's among them. The page is not
+ * told; it has to notice and reconnect.
+ */
+function dropConnections(origin: string): void {
+  const port = new URL(origin).port;
+  const killed = spawnSync('ss', ['-K', 'dst', '127.0.0.1', 'dport', '=', `:${port}`], { encoding: 'utf8', timeout: 5_000 });
+  assert.equal(killed.status, 0, `ss -K (needs root and iproute2) failed: ${killed.stderr}`);
+}
+
+async function openConsole(home: ConsoleHome): Promise<Page> {
+  const page = await browser.page({ width: 1400, height: 900 });
+  await page.addInitScript(RECORD_FEED);
+  // The page's clock is Playwright's from the start, flowing with real time until a test moves it.
+  await page.clock.install();
+  const c = w.consoles[home];
+  const res = await page.goto(c.sessionUrl);
+  assert.equal(res?.status(), 200, `${home}: the page loads`);
+  assert.equal(page.url(), `${c.origin}/`, 'the token is traded for the cookie and leaves the address bar');
+  await page.getByTestId('board').waitFor();
+  await page.locator(`[data-testid=channel][data-channel]`).waitFor();
+  return page;
+}
+
+before(async () => {
+  w = await consoleWorld();
+  browser = await launchBrowser([`--host-resolver-rules=MAP ${REBIND_HOST} 127.0.0.1`]);
+}, { timeout: 120_000 });
+
+after(async () => {
+  await browser?.close();
+  await w?.close();
+}, { timeout: 60_000 });
+
+test('requests without the session, with a foreign Host or a foreign Origin are refused', { timeout: 30_000 }, async () => {
+  const c = w.consoles['washington-principal'];
+  for (const path of ['/', '/index.html', '/assets/index.js', '/api/session', '/api/board', '/api/events']) {
+    const res = await raw(c.origin, path);
+    assert.equal(res.status, 401, `${path} without a session`);
+    assert.equal(res.headers['location'], undefined, 'no redirect');
+    assert.match(res.body, /hotline console --home/, 'the 401 says how to get a session');
+  }
+  assert.equal((await raw(c.origin, '/api/board', { headers: { authorization: `Bearer ${'0'.repeat(64)}` } })).status, 401, 'an unknown token');
+  assert.equal((await raw(c.origin, `/?token=${'1'.repeat(64)}`)).status, 401, 'an unknown token in the URL');
+  const port = new URL(c.origin).port;
+  for (const host of [`${REBIND_HOST}:${port}`, `127.0.0.1:${Number(port) + 1}`, 'localhost', `evil.example`]) {
+    assert.equal((await raw(c.origin, '/api/board', { headers: { host, authorization: `Bearer ${c.token}` } })).status, 421, `Host ${host}, even with the token`);
+  }
+  const post = (headers: Record<string, string>) => raw(c.origin, '/api/commands/freeze', { method: 'POST', headers: { authorization: `Bearer ${c.token}`, ...headers }, body: JSON.stringify({ channel: CHANNEL_NAME }) });
+  assert.equal((await post({ 'content-type': 'application/json' })).status, 403, 'a POST without Origin');
+  assert.equal((await post({ origin: 'http://evil.example', 'content-type': 'application/json' })).status, 403, 'a foreign Origin');
+  assert.equal((await post({ origin: w.consoles['moscow-principal'].origin, 'content-type': 'application/json' })).status, 403, 'another console\'s Origin');
+  assert.equal((await post({ origin: c.origin, 'content-type': 'text/plain' })).status, 403, 'not JSON (a form could send that)');
+  const board = await c.api<{ frozen: Record<string, boolean> }>('/api/board');
+  assert.ok(Object.values(board.frozen).every((f) => !f), 'none of the refused freezes happened');
+
+  // Through the browser: no session is a 401 page; a rebinding name is refused by Host.
+  const page = await browser.page();
+  const bare = await page.goto(`${c.origin}/`);
+  assert.equal(bare?.status(), 401);
+  assert.match(await page.textContent('body') ?? '', /hotline console --home/);
+  const rebound = await page.goto(`http://${REBIND_HOST}:${port}/?token=${c.token}`);
+  assert.equal(rebound?.status(), 421, 'DNS rebinding: the valid token under a foreign name is refused');
+  // A foreign page posting to the console: the SameSite=Strict cookie does not go with it.
+  const evil = await browser.page();
+  await evil.goto(c.sessionUrl); // this context holds a valid session cookie for the console
+  await evil.route(`http://${REBIND_HOST}/`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>elsewhere</title>' }));
+  await evil.goto(`http://${REBIND_HOST}/`);
+  const status = await evil.evaluate(async (url) => {
+    try {
+      const r = await fetch(url, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: '{"channel":"washington-moscow"}' });
+      return r.status;
+    } catch {
+      return 'blocked';
+    }
+  }, `${c.origin}/api/commands/freeze`);
+  assert.notEqual(status, 200, 'a cross-site POST is not run');
+  assert.ok(Object.values((await c.api<{ frozen: Record<string, boolean> }>('/api/board')).frozen).every((f) => !f), 'still not frozen');
+});
+
+test('both parties\' consoles: the board and the newest transcript, each badge a visible word', { timeout: 60_000 }, async () => {
+  for (const home of ['washington-principal', 'washington-operator', 'washington-deputy', 'moscow-principal'] as const) pages[home] = await openConsole(home);
+  for (const [home, party] of [['washington-principal', 'washington'], ['moscow-principal', 'moscow']] as const) {
+    const page = pages[home];
+    await assert.doesNotReject(page.getByTestId('who').filter({ hasText: party }).waitFor());
+    await page.locator('[data-testid=party-row]').first().waitFor();
+    await browser.screenshot(page, `board-${party}`);
+    await accessible(page, `board (${party})`);
+  }
+});
+
+test('a FLASH: drafted, approved by two other members, sent, verified at Moscow with its evidence, acknowledged, the alarm cleared', { timeout: 90_000 }, async () => {
+  const wp = pages['washington-principal'];
+  const text = 'FLASH: confirm the line is open';
+  await wp.getByTestId('composer-precedence').selectOption('flash');
+  // Asserted at the end, so that the rest of the flow runs whatever this says.
+  const shownRequired = await wp.getByTestId('composer-approvals').getAttribute('data-required');
+  const sendDisabled = await wp.getByTestId('send').isDisabled();
+  await wp.getByTestId('composer-text').fill(text);
+  await wp.getByTestId('draft').click();
+  await wp.getByTestId('composer-ok').waitFor();
+
+  for (const [i, home] of (['washington-operator', 'washington-deputy'] as const).entries()) {
+    const page = pages[home];
+    const item = page.locator('[data-testid=draft-item][data-precedence=flash]').filter({ hasText: text });
+    await item.waitFor({ timeout: 20_000 });
+    assert.equal(await item.getByTestId('draft-approvals').getAttribute('data-count'), String(i));
+    if (i === 1) {
+      await page.getByTestId('composer-precedence').selectOption('flash');
+      await browser.screenshot(page, 'composer-approvals', '[data-testid=channel]');
+      await accessible(page, 'composer with approvals');
+    }
+    await item.getByTestId('approve').click();
+    await item.getByTestId('approve').waitFor({ state: 'detached' });
+  }
+
+  // Sent by Washington's terminal once approved; Moscow's console shows it verified.
+  const mp = pages['moscow-principal'];
+  const entry = mp.locator('[data-testid=entry][data-precedence=flash]').filter({ hasText: text });
+  await entry.waitFor({ timeout: 30_000 });
+  await mp.getByTestId('flash-banner').waitFor();
+  assert.match(await mp.title(), /FLASH/, 'the tab says FLASH until acknowledged');
+  await entry.locator('[data-testid=badge][data-state=verified]').waitFor({ timeout: 30_000 });
+  assert.equal(await entry.getByTestId('badge').textContent().then((s) => s?.trim().length !== 0), true, 'the badge is a visible word');
+  await entry.getByTestId('evidence-button').click();
+  const panel = entry.getByTestId('evidence-panel');
+  await panel.waitFor();
+  const seq = Number(await entry.getAttribute('data-seq'));
+  const evidence = await w.consoles['moscow-principal'].api<{ checkpoint: { size: number; witnesses: string[] }; logIndex: number }>(`/api/channels/${CHANNEL_NAME}/statements/${seq}/evidence`);
+  assert.ok(evidence.checkpoint.size > evidence.logIndex, 'the checkpoint covers the statement');
+  assert.equal(await panel.getByTestId('evidence-checkpoint').getAttribute('data-size'), String(evidence.checkpoint.size), 'the panel names the checkpoint');
+  const witnesses = await panel.getByTestId('evidence-witnesses').textContent();
+  for (const name of ['witness.washington.example', 'witness.moscow.example']) assert.match(witnesses ?? '', new RegExp(name.replaceAll('.', '\\.')), `the panel names ${name}`);
+  await panel.locator('[data-testid=browser-check][data-state=agrees]').waitFor({ timeout: 20_000 });
+  await browser.screenshot(mp, 'evidence', '[data-testid=channel]');
+  await accessible(mp, 'evidence panel');
+
+  // Moscow acknowledges from the page: the FLASH alarm ends at Moscow, the deadline is met at Washington.
+  await entry.getByTestId('ack').click();
+  await mp.getByTestId('flash-banner').waitFor({ state: 'detached', timeout: 20_000 });
+  assert.doesNotMatch(await mp.title(), /\(!\)/, 'the tab indicator is gone');
+  await wp.locator(`[data-testid=deadline][data-seq="${seq}"][data-state=met]`).waitFor({ timeout: 20_000 });
+  assert.equal(await wp.getByTestId('alarm-banner').count(), 0);
+  await browser.screenshot(mp, 'transcript', '[data-testid=channel]');
+  await accessible(mp, 'transcript');
+  assert.equal(shownRequired, '2', 'the charter\'s two approvals for a FLASH, shown in the composer before sending');
+  assert.equal(sendDisabled, true, 'a FLASH cannot be sent without its approvals');
+});
+
+test('time moved for the terminals and the page together: no alarm 0.1 s before a PRIORITY deadline, an alarm 0.1 s after', { timeout: 60_000 }, async () => {
+  const wp = w.consoles['washington-principal'];
+  const mpPage = pages['moscow-principal'];
+  const sent = await command(wp.origin, wp.token, 'send', { channel: CHANNEL_NAME, text: 'PRIORITY: report by the deadline', precedence: 'priority', language: 'en' });
+  assert.equal(sent.status, 200, JSON.stringify(sent.json));
+  const mp = w.consoles['moscow-principal'];
+  let deadline: Deadline | undefined;
+  for (let i = 0; i < 100 && deadline === undefined; i++) {
+    deadline = channelOf(await mp.api<Board>('/api/board')).board.deadlines.find((d) => d.precedence.toLowerCase() === 'priority' && d.to === 'moscow' && d.state === 'pending');
+    if (deadline === undefined) await sleep(100);
+  }
+  assert.ok(deadline, 'Moscow\'s board holds the PRIORITY deadline');
+  const due = deadline.due;
+  assert.equal(due - PRIORITY_DEADLINE_SECONDS * 1000 > 0, true);
+  await mpPage.locator(`[data-testid=deadline][data-seq="${deadline.seq}"]`).waitFor();
+
+  // Both clocks to 0.1 s before the deadline: the page's by Playwright's clock, paused there so
+  // the page stands still while it is looked at; the terminals' by the offset file.
+  const pageAt = async (terminalTarget: number) => {
+    const pageNow = await mpPage.evaluate(() => Date.now());
+    const pageAt = pageNow + (terminalTarget - (Date.now() + w.offset()));
+    await mpPage.clock.pauseAt(pageAt);
+    return pageAt;
+  };
+  const terminalsAt = (terminalTarget: number) => w.setOffset(terminalTarget - Date.now());
+  const alarmed = (b: Board) => channelOf(b).board.alarms.some((a) => a.code === 'ack_overdue' && a.seq === deadline!.seq);
+  const pausedAt = await pageAt(due - 100);
+  terminalsAt(due - 100);
+  let board: Board;
+  do board = await mp.api<Board>('/api/board'); while (board.now < due - 1000); // until the terminal re-read the file
+  assert.ok(board.now < due, `the terminal judged the board before the deadline (${due - board.now} ms before)`);
+  assert.equal(alarmed(board), false, 'no alarm before the deadline');
+  const line = mpPage.locator(`[data-testid=deadline][data-seq="${deadline.seq}"]`);
+  assert.equal(await line.getAttribute('data-state'), 'pending');
+  assert.equal(await mpPage.locator(`[data-testid=alarm][data-code=ack_overdue][data-seq="${deadline.seq}"]`).count(), 0, 'no alarm on the page 0.1 s before');
+  assert.equal(await mpPage.getByTestId('alarm-banner').count(), 0);
+
+  terminalsAt(due + 100);
+  await clockSettled();
+  board = await mp.api<Board>('/api/board');
+  assert.ok(board.now >= due + 100);
+  assert.equal(alarmed(board), true, 'the terminal raises the alarm past the deadline');
+  await mpPage.clock.pauseAt(pausedAt + 200);
+  await mpPage.clock.resume();
+  await mpPage.locator(`[data-testid=alarm][data-code=ack_overdue][data-seq="${deadline.seq}"][data-level=overdue]`).waitFor({ timeout: 10_000 });
+  assert.match(await mpPage.title(), /ALARM/);
+  await browser.screenshot(mpPage, 'alarm');
+  await accessible(mpPage, 'alarm');
+  await line.and(mpPage.locator('[data-state=overdue]')).waitFor();
+});
+
+test('20 forced SSE disconnects while messages flow: every feed event reaches the page once, and it shows every message', { timeout: 90_000 }, async () => {
+  const wp = w.consoles['washington-principal'];
+  const mp = w.consoles['moscow-principal'];
+  const page = pages['moscow-principal'];
+  const start = await recorded(page);
+  const firstId = start.ids.at(-1) ?? 0;
+  let producing = true;
+  const texts: string[] = [];
+  const producer = (async () => {
+    for (let i = 0; producing; i++) {
+      const text = `routine ${i} during the disconnects`;
+      const r = await command(wp.origin, wp.token, 'send', { channel: CHANNEL_NAME, text, precedence: 'routine', language: 'en' });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      texts.push(text);
+      await sleep(150);
+    }
+  })();
+  try {
+    for (let i = 0; i < 20; i++) {
+      const opened = (await recorded(page)).opened;
+      dropConnections(mp.origin);
+      for (let j = 0; j < 100 && (await recorded(page)).opened <= opened; j++) await sleep(100);
+      assert.ok((await recorded(page)).opened > opened, `the stream came back after disconnect ${i + 1}`);
+    }
+  } finally {
+    producing = false;
+    await producer;
+  }
+  const expected = texts.at(-1)!;
+  for (let i = 0; i < 100 && !(await entries(mp)).some((e) => e.text === expected); i++) await sleep(100);
+  await page.locator('[data-testid=entry]').filter({ hasText: expected }).waitFor({ timeout: 20_000 });
+  const feed = await recorded(page);
+  assert.ok(feed.opened - start.opened >= 20, `the stream reconnected after each disconnect (${feed.opened - start.opened} opens)`);
+  const seen = feed.ids.filter((id) => id > firstId);
+  const last = seen.at(-1)!;
+  const served = await feedIds(mp.origin, mp.token, firstId, last);
+  assert.deepEqual(seen, served, 'the page received exactly the feed, in order: nothing lost, nothing twice');
+  // And the DOM shows every message the terminal has.
+  const shown = new Set(await page.locator('[data-testid=entry]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq')))));
+  for (const e of (await entries(mp)).filter((x) => x.type === 'message')) assert.ok(shown.has(e.seq), `seq ${e.seq} (${e.text}) is on the page`);
+  for (const text of texts) assert.equal(await page.locator('[data-testid=entry]').filter({ hasText: text }).count(), 1, `${text}: shown once`);
+});
+
+test('a byte changed in Moscow\'s archive turns the FLASH\'s badge invalid with archive_altered', { timeout: 60_000 }, async () => {
+  const mp = w.consoles['moscow-principal'];
+  const page = pages['moscow-principal'];
+  const flash = (await entries(mp)).find((e) => e.precedence?.toLowerCase() === 'flash')!;
+  assert.equal(flash.badge.state, 'verified');
+  // The terminal has the database open (WAL): a second writer, as someone with access to the home.
+  const db = new Database(join(w.world.home('moscow-principal'), 'terminal.db'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    const channel = Buffer.from(w.world.charter.channelId);
+    const row = db.prepare('SELECT statement FROM statements WHERE channel = ? AND seq = ?').get(channel, flash.seq) as { statement: Buffer };
+    const altered = Buffer.from(row.statement);
+    const at = Math.floor(altered.length / 2);
+    altered[at] = altered[at]! ^ 0x01;
+    assert.equal(db.prepare('UPDATE statements SET statement = ? WHERE channel = ? AND seq = ?').run(altered, channel, flash.seq).changes, 1);
+  } finally {
+    db.close();
+  }
+  // The next transcript the page asks for (a new message makes it ask) carries the verdict.
+  const wp = w.consoles['washington-principal'];
+  assert.equal((await command(wp.origin, wp.token, 'send', { channel: CHANNEL_NAME, text: 'after the change', precedence: 'routine', language: 'en' })).status, 200);
+  const entry = page.locator(`[data-testid=entry][data-seq="${flash.seq}"]`);
+  await entry.locator('[data-testid=badge][data-state=invalid]').waitFor({ timeout: 20_000 });
+  await entry.locator('[data-testid=entry-alert][data-code=archive_altered]').waitFor();
+  const served = (await entries(mp)).find((e) => e.seq === flash.seq)!;
+  assert.deepEqual([served.badge.state, served.badge.alert?.code], ['invalid', 'archive_altered']);
+  await entry.scrollIntoViewIfNeeded();
+  await browser.screenshot(page, 'invalid', '[data-testid=channel]');
+  await accessible(page, 'invalid badge');
+});
