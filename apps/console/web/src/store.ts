@@ -1,0 +1,272 @@
+/**
+ * The page's state and how it follows the terminal: the board, the open channel's transcript,
+ * and the feed. Events only say *what* changed; the store batches every event that arrives in
+ * one turn of the event loop into at most one board fetch and one transcript fetch (for the
+ * range of seqs the events name), and runs one batch at a time — so 100 events a second cost a
+ * handful of small requests, not one whole transcript each.
+ */
+import { command, getBoard, getSession, getTranscript } from './api/client.js';
+import { FeedConnection } from './api/events.js';
+import type { Board, ConsoleEntry, FeedEvent, Language, Session } from './api/types.js';
+import { syncClock, terminalNow } from './clock.js';
+
+export const PAGE_SIZE = 100;
+const MAX_RANGE = 1000;
+const BOARD_EVERY_MS = 5000;
+const PENDING_EVERY_MS = 2000;
+
+export interface TranscriptState {
+  readonly channel: string;
+  /** Oldest first, unique by seq. */
+  readonly entries: readonly ConsoleEntry[];
+  readonly more: boolean;
+  readonly loadingOlder: boolean;
+}
+
+export interface State {
+  readonly session: Session | null;
+  readonly board: Board | null;
+  readonly selected: string | null;
+  readonly transcript: TranscriptState | null;
+  readonly live: boolean;
+  /** Why the page cannot show anything (a lost session, a terminal that does not answer). */
+  readonly fatal: { readonly status: number; readonly message: string } | null;
+}
+
+interface Wanted {
+  board: boolean;
+  /** Per channel id: the lowest and highest seq events named. */
+  ranges: Map<string, { from: number; to: number }>;
+  window: boolean;
+}
+
+type Listener = (s: State) => void;
+
+export class Store {
+  private state: State = { session: null, board: null, selected: null, transcript: null, live: false, fatal: null };
+  private readonly listeners = new Set<Listener>();
+  private wanted: Wanted = { board: false, ranges: new Map(), window: false };
+  private scheduled = false;
+  private running = false;
+  private feed: FeedConnection | undefined;
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  /** Seqs a read receipt was asked for (once each). */
+  private readonly reported = new Set<string>();
+
+  get current(): State {
+    return this.state;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(patch: Partial<State>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l(this.state);
+  }
+
+  async start(): Promise<void> {
+    try {
+      const session = await getSession();
+      syncClock(session.now);
+      this.set({ session });
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    // The stream first, fetches on its open: anything after the connect comes as an event,
+    // anything before it is in what the fetch returns.
+    this.feed = new FeedConnection({
+      event: (e) => this.onEvent(e),
+      open: () => {
+        this.set({ live: true });
+        this.want({ board: true, window: true });
+      },
+      down: () => this.set({ live: false }),
+    });
+    this.feed.start();
+    this.want({ board: true });
+    this.timers.push(setInterval(() => this.want({ board: true }), BOARD_EVERY_MS));
+    this.timers.push(setInterval(() => this.refreshPending(), PENDING_EVERY_MS));
+  }
+
+  stop(): void {
+    this.feed?.stop();
+    for (const t of this.timers) clearInterval(t);
+    clearTimeout(this.deadlineTimer);
+  }
+
+  select(channel: string): void {
+    if (this.state.selected === channel) return;
+    this.set({ selected: channel, transcript: { channel, entries: [], more: false, loadingOlder: false } });
+    void this.loadNewest(channel);
+  }
+
+  setLanguage(language: Language): void {
+    const session = this.state.session;
+    if (session !== null) this.set({ session: { ...session, language } });
+  }
+
+  /** Loads the PAGE_SIZE entries before the oldest shown (scrolling up). */
+  async loadOlder(): Promise<void> {
+    const tr = this.state.transcript;
+    if (tr === null || !tr.more || tr.loadingOlder) return;
+    const oldest = tr.entries[0]?.seq;
+    if (oldest === undefined) return;
+    this.set({ transcript: { ...tr, loadingOlder: true } });
+    try {
+      const page = await getTranscript(tr.channel, { last: PAGE_SIZE, before: oldest });
+      this.merge(tr.channel, page.entries, page.more);
+    } finally {
+      const now = this.state.transcript;
+      if (now !== null && now.channel === tr.channel) this.set({ transcript: { ...now, loadingOlder: false } });
+    }
+  }
+
+  /** Refetches the board now (after a command, or at a deadline). */
+  refreshBoard(): void {
+    this.want({ board: true });
+  }
+
+  /** Read receipts for messages of other parties the member was shown (console-api.md §3 `read`). */
+  reportRead(channel: string, entries: readonly ConsoleEntry[]): void {
+    const party = this.state.session?.party;
+    const seqs = entries
+      .filter((e) => e.type === 'message' && e.badge.state !== 'withheld' && e.evidence.author !== null && e.evidence.author.party !== party)
+      .map((e) => e.seq)
+      .filter((seq) => !this.reported.has(`${channel} ${seq}`));
+    if (seqs.length === 0) return;
+    for (const seq of seqs) this.reported.add(`${channel} ${seq}`);
+    command('read', { channel, seqs }).catch(() => {
+      for (const seq of seqs) this.reported.delete(`${channel} ${seq}`); // try again when next shown
+    });
+  }
+
+  private fail(e: unknown): void {
+    const status = typeof e === 'object' && e !== null && 'status' in e ? Number((e as { status: unknown }).status) : 0;
+    this.set({ fatal: { status, message: e instanceof Error ? e.message : String(e) } });
+  }
+
+  private onEvent(e: FeedEvent): void {
+    if (e.kind === 'statement' && e.channel !== null && e.seq !== null) {
+      const r = this.wanted.ranges.get(e.channel);
+      this.wanted.ranges.set(e.channel, r === undefined ? { from: e.seq, to: e.seq } : { from: Math.min(r.from, e.seq), to: Math.max(r.to, e.seq) });
+    }
+    // Every kind can change the board (heads, deadlines, alarms, alerts); an alert can turn a
+    // shown badge invalid, so the shown window is fetched again.
+    this.want({ board: true, window: e.kind === 'alert' });
+  }
+
+  private want(w: { board?: boolean; window?: boolean }): void {
+    if (w.board === true) this.wanted.board = true;
+    if (w.window === true) this.wanted.window = true;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      void this.run();
+    });
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return; // the running batch picks this up when it ends
+    this.running = true;
+    try {
+      while (this.wanted.board || this.wanted.window || this.wanted.ranges.size > 0) {
+        const w = this.wanted;
+        this.wanted = { board: false, ranges: new Map(), window: false };
+        await Promise.all([w.board ? this.fetchBoard() : undefined, this.fetchTranscript(w)]);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async fetchBoard(): Promise<void> {
+    try {
+      const board = await getBoard();
+      syncClock(board.now);
+      this.set({ board, fatal: null });
+      this.scheduleDeadline(board);
+      if (this.state.selected === null) {
+        const first = board.channels.find((c) => !c.internal) ?? board.channels[0];
+        if (first !== undefined) this.select(first.id);
+      }
+    } catch (e) {
+      if (this.state.board === null || (e as { status?: number }).status === 401) this.fail(e);
+    }
+  }
+
+  /**
+   * Fetches the board again just after the earliest open deadline, on the terminal's clock:
+   * the terminal judges `overdue` once its now is past `due`, so the alarm shows as soon as
+   * the deadline passes, not at the next periodic refresh.
+   */
+  private scheduleDeadline(board: Board): void {
+    clearTimeout(this.deadlineTimer);
+    let earliest = Infinity;
+    for (const c of board.channels) {
+      if (c.board.frozen) continue; // deadlines do not run while frozen
+      for (const d of c.board.deadlines) if (d.state === 'pending' && d.ackedAt === null) earliest = Math.min(earliest, d.due);
+    }
+    if (earliest === Infinity) return;
+    const wait = Math.max(earliest + 1 - terminalNow(), 10);
+    this.deadlineTimer = setTimeout(() => this.want({ board: true }), wait);
+  }
+
+  private async fetchTranscript(w: Wanted): Promise<void> {
+    const tr = this.state.transcript;
+    if (tr === null) return;
+    const range = w.ranges.get(tr.channel);
+    const newest = tr.entries.at(-1)?.seq ?? 0;
+    if (w.window) {
+      // The shown window again (badges may have changed), and anything newer.
+      const to = Math.max(newest, range?.to ?? 0);
+      const from = Math.min(tr.entries[0]?.seq ?? to, range?.from ?? to);
+      await this.fetchRange(tr.channel, from, to, tr.entries.length === 0);
+    } else if (range !== undefined) {
+      await this.fetchRange(tr.channel, range.from, range.to, false);
+    }
+  }
+
+  /** Entries with seq in [from, to]: the last (to − from + 1) shown statements below to + 1. */
+  private async fetchRange(channel: string, from: number, to: number, newest: boolean): Promise<void> {
+    try {
+      const page = newest || to <= 0 ? await getTranscript(channel, { last: PAGE_SIZE }) : await getTranscript(channel, { last: Math.min(MAX_RANGE, Math.max(1, to - from + 1)), before: to + 1 });
+      this.merge(channel, page.entries, newest ? page.more : undefined);
+    } catch (e) {
+      if ((e as { status?: number }).status === 401) this.fail(e);
+    }
+  }
+
+  private async loadNewest(channel: string): Promise<void> {
+    try {
+      const page = await getTranscript(channel, { last: PAGE_SIZE });
+      this.merge(channel, page.entries, page.more);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Badges still pending are fetched again until a cosigned checkpoint covers them. */
+  private refreshPending(): void {
+    const tr = this.state.transcript;
+    if (tr === null) return;
+    const pending = tr.entries.filter((e) => e.badge.state === 'pending');
+    if (pending.length === 0) return;
+    const newest = tr.entries.at(-1)!.seq;
+    void this.fetchRange(tr.channel, pending[0]!.seq, newest, false);
+  }
+
+  private merge(channel: string, entries: readonly ConsoleEntry[], more: boolean | undefined): void {
+    const tr = this.state.transcript;
+    if (tr === null || tr.channel !== channel) return; // the member opened another channel meanwhile
+    const bySeq = new Map(tr.entries.map((e) => [e.seq, e]));
+    for (const e of entries) bySeq.set(e.seq, e);
+    const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+    this.set({ transcript: { ...tr, entries: merged, more: more ?? tr.more } });
+  }
+}

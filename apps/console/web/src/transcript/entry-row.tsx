@@ -1,0 +1,162 @@
+/**
+ * One transcript entry: who said what (text as text, never HTML), its precedence, its thread
+ * facts, its badge as a word with the button that opens its evidence, and the actions the member
+ * may take on it (reply; acknowledge, when the board says this party's ack is due).
+ */
+import { useState } from 'preact/hooks';
+import { command } from '../api/client.js';
+import type { ConsoleEntry, Deadline } from '../api/types.js';
+import type { MessageKey } from '../i18n/en.js';
+import { useI18n } from '../i18n/i18n.js';
+import { AuthorName } from '../ui/name.js';
+import type { Lookalikes } from '../ui/names.js';
+import { BadgeWord } from './badge.js';
+import { BrowserCheck } from './browser-check.js';
+import { EvidencePanel } from './evidence-panel.js';
+import { threadFacts } from './thread-facts.js';
+
+const TYPE: Readonly<Record<string, MessageKey>> = {
+  message: 'typeMessage',
+  ack: 'typeAck',
+  receipt: 'typeReceipt',
+  heartbeat: 'typeHeartbeat',
+  edit: 'typeEdit',
+  freeze: 'typeFreeze',
+  unfreeze: 'typeUnfreeze',
+  closeThread: 'typeCloseThread',
+  draft: 'typeDraft',
+  approval: 'typeApproval',
+  forward: 'typeForward',
+  translation: 'typeTranslation',
+  withheld: 'typeWithheld',
+};
+
+interface Props {
+  channel: string;
+  entry: ConsoleEntry;
+  lookalikes: Lookalikes;
+  awaitingAck: Deadline | undefined;
+  mayAck: boolean;
+  onReply: (entry: ConsoleEntry) => void;
+  onAcked: () => void;
+}
+
+export function EntryRow({ channel, entry, lookalikes, awaitingAck, mayAck, onReply, onAcked }: Props) {
+  const { t, time } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [acking, setAcking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const facts = threadFacts(entry.thread);
+  const panelId = `evidence-${channel}-${entry.seq}`;
+  const precedence = entry.precedence?.toLowerCase() ?? null;
+  const isMessage = entry.type === 'message';
+  const ack = async () => {
+    setAcking(true);
+    setError(null);
+    try {
+      await command('ack', { channel, id: entry.id });
+      onAcked();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setAcking(false);
+    }
+  };
+  return (
+    <li
+      class={`entry entry-${entry.type}${precedence !== null ? ` entry-${precedence}` : ''}${awaitingAck !== undefined ? ' entry-awaiting' : ''}`}
+      data-testid="entry"
+      data-seq={entry.seq}
+      data-id={entry.id}
+      data-type={entry.type}
+      data-precedence={precedence ?? undefined}
+    >
+      <div class="entry-head">
+        <span class="entry-seq">{t('seq', { seq: entry.seq })}</span>
+        {precedence !== null && (
+          <span class={`tag tag-precedence tag-${precedence}`} data-testid="precedence">
+            {entry.precedence}
+          </span>
+        )}
+        {!isMessage && <span class="tag tag-type">{t(TYPE[entry.type] ?? 'typeMessage')}</span>}
+        <span class="entry-author">
+          <AuthorName author={entry.author} lookalikes={lookalikes} />
+        </span>
+        <time class="entry-time" dateTime={new Date(entry.evidence.receivedAt).toISOString()}>
+          {t('receivedAt', { time: time(entry.evidence.receivedAt) })}
+        </time>
+        <span class="entry-badge">
+          <BadgeWord state={entry.badge.state} />
+          <button type="button" class="button button-small" data-testid="evidence-button" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
+            {open ? t('hideEvidence') : t('evidence')}
+          </button>
+        </span>
+      </div>
+      {facts !== null && facts.replyTo !== null && (
+        <p class="entry-thread" data-testid="reply-to" data-seq={facts.replyTo}>
+          ↳ {t('replyTo', { seq: facts.replyTo })}
+        </p>
+      )}
+      <p class="entry-text" dir="auto" data-testid="entry-text">
+        {entry.text}
+      </p>
+      {entry.badge.alert !== null && (
+        <p class="entry-alert" data-testid="entry-alert" data-code={entry.badge.alert.code}>
+          <code>{entry.badge.alert.code}</code> {entry.badge.alert.message}
+        </p>
+      )}
+      {facts !== null && <Facts facts={facts} />}
+      <div class="entry-actions">
+        <BrowserCheck channel={channel} entry={entry} />
+        {awaitingAck !== undefined && <span class="needs-ack" data-testid="needs-ack">{t('needsYourAck')}</span>}
+        {awaitingAck !== undefined && mayAck && (
+          <button type="button" class="button button-primary" data-testid="ack" data-seq={entry.seq} disabled={acking} onClick={() => void ack()}>
+            {acking ? t('acking') : t('ack')}
+          </button>
+        )}
+        {isMessage && !(facts?.closed ?? false) && (
+          <button type="button" class="button button-small" data-testid="reply" onClick={() => onReply(entry)}>
+            {t('reply')}
+          </button>
+        )}
+      </div>
+      {error !== null && (
+        <p class="error" role="alert" data-testid="ack-error">
+          {error}
+        </p>
+      )}
+      {open && <EvidencePanel channel={channel} entry={entry} lookalikes={lookalikes} id={panelId} />}
+    </li>
+  );
+}
+
+function Facts({ facts }: { facts: NonNullable<ReturnType<typeof threadFacts>> }) {
+  const { t, time } = useI18n();
+  const parts = [
+    facts.replies.length > 0 && <span data-testid="replies">{t('replies', { count: facts.replies.length })}</span>,
+    facts.closed && <span class="tag" data-testid="thread-closed">{t('threadClosed')}</span>,
+    facts.acks.length > 0 && <span data-testid="acks">{t('acksBy', { names: facts.acks.join(', ') })}</span>,
+    facts.delivered.length > 0 && <span data-testid="receipts-delivered">{t('receiptsDelivered', { names: facts.delivered.join(', ') })}</span>,
+    facts.read.length > 0 && <span data-testid="receipts-read">{t('receiptsRead', { names: facts.read.join(', ') })}</span>,
+  ].filter(Boolean);
+  return (
+    <>
+      {parts.length > 0 && <p class="entry-facts">{parts.map((p, i) => <span key={i}>{i > 0 && ' · '}{p}</span>)}</p>}
+      {facts.edits.length > 0 && (
+        <details class="edit-history" data-testid="edit-history">
+          <summary>
+            {t('edited')} ({facts.edits.length}) — {t('editHistory')}
+          </summary>
+          <ol>
+            {facts.edits.map((e, i) => (
+              <li key={i}>
+                <span class="meta">{t('editedAt', { seq: e.seq ?? '?', time: e.time === null ? '?' : time(e.time) })}</span>
+                <p class="entry-text" dir="auto">{e.text}</p>
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+    </>
+  );
+}
