@@ -14,6 +14,8 @@ export const PAGE_SIZE = 100;
 const MAX_RANGE = 1000;
 const BOARD_EVERY_MS = 5000;
 const PENDING_EVERY_MS = 2000;
+const READ_DELAY_MS = 1000;
+const TRANSCRIPT_FETCHES = 2;
 
 export interface TranscriptState {
   readonly channel: string;
@@ -47,12 +49,15 @@ export class Store {
   private readonly listeners = new Set<Listener>();
   private wanted: Wanted = { board: false, ranges: new Map(), window: false };
   private scheduled = false;
-  private running = false;
+  private boardRunning = false;
+  private transcriptInFlight = 0;
   private feed: FeedConnection | undefined;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   /** Seqs a read receipt was asked for (once each). */
   private readonly reported = new Set<string>();
+  private readonly unread = new Map<string, number[]>();
+  private readTimer: ReturnType<typeof setTimeout> | undefined;
 
   get current(): State {
     return this.state;
@@ -131,18 +136,29 @@ export class Store {
     this.want({ board: true });
   }
 
-  /** Read receipts for messages of other parties the member was shown (console-api.md §3 `read`). */
+  /**
+   * Read receipts for messages of other parties the member was shown (console-api.md §3 `read`),
+   * gathered for a second and sent as one command: a receipt per render would take the
+   * browser's few connections from the fetches that draw the screen.
+   */
   reportRead(channel: string, entries: readonly ConsoleEntry[]): void {
     const party = this.state.session?.party;
-    const seqs = entries
-      .filter((e) => e.type === 'message' && e.badge.state !== 'withheld' && e.evidence.author !== null && e.evidence.author.party !== party)
-      .map((e) => e.seq)
-      .filter((seq) => !this.reported.has(`${channel} ${seq}`));
-    if (seqs.length === 0) return;
-    for (const seq of seqs) this.reported.add(`${channel} ${seq}`);
-    command('read', { channel, seqs }).catch(() => {
-      for (const seq of seqs) this.reported.delete(`${channel} ${seq}`); // try again when next shown
-    });
+    for (const e of entries) {
+      const key = `${channel} ${e.seq}`;
+      if (e.type !== 'message' || e.badge.state === 'withheld' || e.evidence.author === null || e.evidence.author.party === party || this.reported.has(key)) continue;
+      this.reported.add(key);
+      this.unread.set(channel, [...(this.unread.get(channel) ?? []), e.seq]);
+    }
+    if (this.unread.size === 0 || this.readTimer !== undefined) return;
+    this.readTimer = setTimeout(() => {
+      this.readTimer = undefined;
+      for (const [ch, seqs] of this.unread) {
+        command('read', { channel: ch, seqs }).catch(() => {
+          for (const seq of seqs) this.reported.delete(`${ch} ${seq}`); // asked again when next shown
+        });
+      }
+      this.unread.clear();
+    }, READ_DELAY_MS);
   }
 
   private fail(e: unknown): void {
@@ -167,21 +183,39 @@ export class Store {
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
-      void this.run();
+      void this.runBoard();
+      this.runTranscript();
     });
   }
 
-  private async run(): Promise<void> {
-    if (this.running) return; // the running batch picks this up when it ends
-    this.running = true;
+  /**
+   * Two loops, each with one request in flight at a time: the board, and the open transcript.
+   * Neither waits for the other, so a new entry reaches the screen after one transcript fetch.
+   */
+  private async runBoard(): Promise<void> {
+    if (this.boardRunning) return; // the running fetch's loop picks this up when it ends
+    this.boardRunning = true;
     try {
-      while (this.wanted.board || this.wanted.window || this.wanted.ranges.size > 0) {
-        const w = this.wanted;
-        this.wanted = { board: false, ranges: new Map(), window: false };
-        await Promise.all([w.board ? this.fetchBoard() : undefined, this.fetchTranscript(w)]);
+      while (this.wanted.board) {
+        this.wanted.board = false;
+        await this.fetchBoard();
       }
     } finally {
-      this.running = false;
+      this.boardRunning = false;
+    }
+  }
+
+  /** Up to two transcript fetches at once: an event that arrives mid-fetch need not wait for it (merging by seq makes order moot). */
+  private runTranscript(): void {
+    while (this.transcriptInFlight < TRANSCRIPT_FETCHES && (this.wanted.window || this.wanted.ranges.size > 0)) {
+      const w = { board: false, window: this.wanted.window, ranges: this.wanted.ranges };
+      this.wanted.window = false;
+      this.wanted.ranges = new Map();
+      this.transcriptInFlight++;
+      void this.fetchTranscript(w).finally(() => {
+        this.transcriptInFlight--;
+        this.runTranscript();
+      });
     }
   }
 

@@ -9,7 +9,8 @@ import { checkEvidence, type CheckResult } from './check-evidence.js';
 
 export type CheckState = { readonly state: 'checking' } | { readonly state: 'agrees' } | { readonly state: 'disagrees'; readonly result: Extract<CheckResult, { ok: false }> } | { readonly state: 'failed'; readonly error: string };
 
-const CONCURRENCY = 3;
+/** Two: with the event stream, the board and the transcript, HTTP/1.1's six connections stay enough. */
+const CONCURRENCY = 2;
 const results = new Map<string, CheckState>();
 const listeners = new Set<() => void>();
 const queue: { key: string; channel: string; seq: number }[] = [];

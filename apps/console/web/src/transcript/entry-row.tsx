@@ -8,6 +8,7 @@ import { command } from '../api/client.js';
 import type { ConsoleEntry, Deadline } from '../api/types.js';
 import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
+import { memo } from '../ui/memo.js';
 import { AuthorName } from '../ui/name.js';
 import type { Lookalikes } from '../ui/names.js';
 import { BadgeWord } from './badge.js';
@@ -41,7 +42,7 @@ interface Props {
   onAcked: () => void;
 }
 
-export function EntryRow({ channel, entry, lookalikes, awaitingAck, mayAck, onReply, onAcked }: Props) {
+function EntryRowView({ channel, entry, lookalikes, awaitingAck, mayAck, onReply, onAcked }: Props) {
   const { t, time } = useI18n();
   const [open, setOpen] = useState(false);
   const [acking, setAcking] = useState(false);
@@ -160,3 +161,12 @@ function Facts({ facts }: { facts: NonNullable<ReturnType<typeof threadFacts>> }
     </>
   );
 }
+
+/** Same row if the entry's shown content and the ack it awaits did not change (a refetch makes new objects for equal entries). */
+function sameEntry(a: ConsoleEntry, b: ConsoleEntry): boolean {
+  return a === b || (a.seq === b.seq && a.id === b.id && a.text === b.text && a.badge.state === b.badge.state && a.badge.alert?.code === b.badge.alert?.code && a.evidence.checkpoint?.size === b.evidence.checkpoint?.size && JSON.stringify(a.thread) === JSON.stringify(b.thread));
+}
+
+export const EntryRow = memo(EntryRowView, (a, b) =>
+  a.channel === b.channel && sameEntry(a.entry, b.entry) && a.lookalikes === b.lookalikes && a.mayAck === b.mayAck && a.onReply === b.onReply && a.onAcked === b.onAcked && a.awaitingAck?.state === b.awaitingAck?.state && (a.awaitingAck === undefined) === (b.awaitingAck === undefined),
+);

@@ -18,8 +18,21 @@ function groupsOf(safety: unknown): string[][] {
   });
 }
 
-/** Each flagged name with the names it looks like. */
+const cache = new Map<string, Lookalikes>();
+
+/** Each flagged name with the names it looks like; the same object for the same groups (rows compare it by identity). */
 export function lookalikes(safety: unknown): Lookalikes {
+  const key = JSON.stringify(safety ?? null);
+  let found = cache.get(key);
+  if (found === undefined) {
+    if (cache.size > 64) cache.clear();
+    found = build(safety);
+    cache.set(key, found);
+  }
+  return found;
+}
+
+function build(safety: unknown): Lookalikes {
   const groups = groupsOf(safety);
   if (groups.length === 0) return EMPTY;
   const out = new Map<string, string[]>();
