@@ -122,7 +122,7 @@ export function App({ store }: { store: Store }) {
                 </h2>
                 {!channel.internal && <ChannelActions channel={channel.id} frozen={frozen} onDone={refresh} />}
               </header>
-              <TranscriptPanel transcript={state.transcript} lookalikes={names} awaiting={awaitingOurAck(board, session.party)} mayAck={mayAck} onOlder={onOlder} onReply={setReplyTo} onAcked={refresh} onShown={onShown} />
+              <TranscriptPanel transcript={state.transcript} lookalikes={names} awaiting={awaitingOurAck(board, session.party)} mayAck={mayAck} device={session.device} onOlder={onOlder} onReply={setReplyTo} onAcked={refresh} onShown={onShown} />
               {(channel.internal || drafts.length > 0) && <DraftsPanel drafts={drafts} device={session.device} onDone={refresh} />}
               {channel.internal ? (
                 <p class="quiet">{t('internalNoComposer')}</p>

@@ -38,31 +38,39 @@ interface Props {
   lookalikes: Lookalikes;
   awaitingAck: Deadline | undefined;
   mayAck: boolean;
+  /** This device's key: its own messages can be edited. */
+  device: string;
   onReply: (entry: ConsoleEntry) => void;
   onAcked: () => void;
 }
 
-function EntryRowView({ channel, entry, lookalikes, awaitingAck, mayAck, onReply, onAcked }: Props) {
+function EntryRowView({ channel, entry, lookalikes, awaitingAck, mayAck, device, onReply, onAcked }: Props) {
   const { t, time } = useI18n();
   const [open, setOpen] = useState(false);
-  const [acking, setAcking] = useState(false);
+  const [busy, setBusy] = useState<'ack' | 'edit' | 'close' | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const acking = busy === 'ack';
   const facts = threadFacts(entry.thread);
   const panelId = `evidence-${channel}-${entry.seq}`;
   const precedence = entry.precedence?.toLowerCase() ?? null;
   const isMessage = entry.type === 'message';
-  const ack = async () => {
-    setAcking(true);
+  const run = async (name: 'ack' | 'edit' | 'close', body: Record<string, unknown>) => {
+    setBusy(name);
     setError(null);
     try {
-      await command('ack', { channel, id: entry.id });
+      await command(name, { channel, id: entry.id, ...body });
+      if (name === 'edit') setEditing(null);
       onAcked();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
-      setAcking(false);
+      setBusy(null);
     }
   };
+  const ack = () => run('ack', {});
+  const mine = entry.evidence.author?.deviceKey === device;
+  const threadOpen = isMessage && !(facts?.closed ?? false);
   return (
     <li
       class={`entry entry-${entry.type}${precedence !== null ? ` entry-${precedence}` : ''}${awaitingAck !== undefined ? ' entry-awaiting' : ''}`}
@@ -115,14 +123,40 @@ function EntryRowView({ channel, entry, lookalikes, awaitingAck, mayAck, onReply
             {acking ? t('acking') : t('ack')}
           </button>
         )}
-        {isMessage && !(facts?.closed ?? false) && (
+        {threadOpen && (
           <button type="button" class="button button-small" data-testid="reply" onClick={() => onReply(entry)}>
             {t('reply')}
           </button>
         )}
+        {threadOpen && mine && editing === null && (
+          <button type="button" class="button button-small" data-testid="edit" onClick={() => setEditing(entry.text)}>
+            {t('edit')}
+          </button>
+        )}
+        {threadOpen && (facts?.replyTo ?? null) === null && (
+          <button type="button" class="button button-small" data-testid="close-thread" disabled={busy !== null} onClick={() => void run('close', {})}>
+            {busy === 'close' ? t('working') : t('closeThread')}
+          </button>
+        )}
       </div>
+      {editing !== null && (
+        <form class="edit-form" onSubmit={(e) => { e.preventDefault(); void run('edit', { text: editing }); }}>
+          <label class="field field-text">
+            <span>{t('editLabel', { seq: entry.seq })}</span>
+            <textarea data-testid="edit-text" rows={2} dir="auto" value={editing} onInput={(e) => setEditing(e.currentTarget.value)} />
+          </label>
+          <div class="entry-actions">
+            <button type="submit" class="button button-primary button-small" data-testid="edit-save" disabled={busy !== null}>
+              {busy === 'edit' ? t('working') : t('editSave')}
+            </button>
+            <button type="button" class="button button-small" data-testid="edit-cancel" onClick={() => setEditing(null)}>
+              {t('editCancel')}
+            </button>
+          </div>
+        </form>
+      )}
       {error !== null && (
-        <p class="error" role="alert" data-testid="ack-error">
+        <p class="error" role="alert" data-testid="entry-error">
           {error}
         </p>
       )}
@@ -168,5 +202,5 @@ function sameEntry(a: ConsoleEntry, b: ConsoleEntry): boolean {
 }
 
 export const EntryRow = memo(EntryRowView, (a, b) =>
-  a.channel === b.channel && sameEntry(a.entry, b.entry) && a.lookalikes === b.lookalikes && a.mayAck === b.mayAck && a.onReply === b.onReply && a.onAcked === b.onAcked && a.awaitingAck?.state === b.awaitingAck?.state && (a.awaitingAck === undefined) === (b.awaitingAck === undefined),
+  a.channel === b.channel && sameEntry(a.entry, b.entry) && a.lookalikes === b.lookalikes && a.mayAck === b.mayAck && a.device === b.device && a.onReply === b.onReply && a.onAcked === b.onAcked && a.awaitingAck?.state === b.awaitingAck?.state && (a.awaitingAck === undefined) === (b.awaitingAck === undefined),
 );

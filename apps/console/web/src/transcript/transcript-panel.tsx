@@ -15,13 +15,14 @@ interface Props {
   lookalikes: Lookalikes;
   awaiting: ReadonlyMap<string, Deadline>;
   mayAck: boolean;
+  device: string;
   onOlder: () => void;
   onReply: (entry: ConsoleEntry) => void;
   onAcked: () => void;
   onShown: (entries: readonly ConsoleEntry[]) => void;
 }
 
-export function TranscriptPanel({ transcript, lookalikes, awaiting, mayAck, onOlder, onReply, onAcked, onShown }: Props) {
+export function TranscriptPanel({ transcript, lookalikes, awaiting, mayAck, device, onOlder, onReply, onAcked, onShown }: Props) {
   const { t } = useI18n();
   const scroller = useRef<HTMLDivElement>(null);
   const sentinel = useRef<HTMLDivElement>(null);
@@ -71,7 +72,7 @@ export function TranscriptPanel({ transcript, lookalikes, awaiting, mayAck, onOl
       {entries.length === 0 && <p class="quiet">{t('noEntries')}</p>}
       <ol class="entries">
         {entries.map((e) => (
-          <EntryRow key={e.seq} channel={transcript.channel} entry={e} lookalikes={lookalikes} awaitingAck={awaiting.get(`${transcript.channel} ${e.id}`)} mayAck={mayAck} onReply={onReply} onAcked={onAcked} />
+          <EntryRow key={e.seq} channel={transcript.channel} entry={e} lookalikes={lookalikes} awaitingAck={awaiting.get(`${transcript.channel} ${e.id}`)} mayAck={mayAck} device={device} onReply={onReply} onAcked={onAcked} />
         ))}
       </ol>
     </div>
