@@ -5,7 +5,7 @@
  */
 import { getEvidence } from '../api/client.js';
 import type { Evidence } from '../api/types.js';
-import { checkEvidence, type CheckResult } from './check-evidence.js';
+import { checkEvidence, type CheckResult } from '../../../src/shared/check/check-evidence.js';
 
 export type CheckState = { readonly state: 'checking' } | { readonly state: 'agrees' } | { readonly state: 'disagrees'; readonly result: Extract<CheckResult, { ok: false }> } | { readonly state: 'failed'; readonly error: string };
 

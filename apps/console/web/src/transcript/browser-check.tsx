@@ -1,7 +1,7 @@
 /** The browser check's answer for an entry: "checked in this browser", or the step it disagrees at. */
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleEntry, Evidence } from '../api/types.js';
-import type { CheckStep } from '../check/check-evidence.js';
+import type { CheckStep } from '../../../src/shared/check/check-evidence.js';
 import { checkFetched, checkState, onCheck, requestCheck } from '../check/check-queue.js';
 import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';

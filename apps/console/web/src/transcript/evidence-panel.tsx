@@ -1,7 +1,7 @@
 /**
  * Why a badge says what it says (issue 13 item 3): the checkpoint, its witnesses, the author's
  * certificate at record time, the log index and receive time, the alert if any — and the
- * browser's own check of the same evidence (check/check-evidence.ts).
+ * browser's own check of the same evidence (src/shared/check/check-evidence.ts).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { getEvidence } from '../api/client.js';

@@ -23,15 +23,16 @@ export async function leafHash(entry: Uint8Array): Promise<Uint8Array> {
 /** Thrown when this browser's WebCrypto has no Ed25519 (the check cannot run, which is not a disagreement). */
 export class NoEd25519 extends Error {}
 
-const keys = new Map<string, Promise<CryptoKey>>();
+type Key = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+const keys = new Map<string, Promise<Key>>();
 
-function importKey(publicKey: Uint8Array): Promise<CryptoKey> {
+function importKey(publicKey: Uint8Array): Promise<Key> {
   const id = String.fromCharCode(...publicKey);
   let key = keys.get(id);
   if (key === undefined) {
     key = crypto.subtle.importKey('raw', buffer(publicKey), { name: 'Ed25519' }, false, ['verify']).catch((e: unknown) => {
       keys.delete(id);
-      if (e instanceof DOMException && e.name === 'NotSupportedError') throw new NoEd25519('no Ed25519 in this browser');
+      if ((e as { name?: unknown }).name === 'NotSupportedError') throw new NoEd25519('no Ed25519 in this browser');
       throw e;
     });
     if (keys.size > 256) keys.clear();

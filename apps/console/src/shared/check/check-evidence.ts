@@ -15,10 +15,12 @@
  *   5. the inclusion proof leads from the leaf at the log index to the checkpoint's root.
  *
  * The first failing step is the answer; the caller shows it as "this browser disagrees: …".
+ *
+ * DOM-free (WebCrypto is a global in browsers and in Node ≥ 20), so the node tests run it too.
  */
 import { bytesEqual, fromHex, parseNoteVerifier, parsePolicy, verifyCheckpointWithPolicy, verifyInclusion } from '@hotline/log';
 import { channelTag, decodeRecord, decodeVerifiedStatement, Label, RecordKind, statementCommitment } from '@hotline/protocol';
-import type { Evidence } from '../api/types.js';
+import type { CheckEvidence } from './evidence.js';
 import { ed25519Verify, leafHash, NoEd25519 } from './web-crypto.js';
 
 export type CheckStep =
@@ -50,7 +52,7 @@ function hex(text: string, what: string): Uint8Array {
 }
 
 /** Checks one statement's evidence; `seq` is the transcript entry it is shown as. */
-export async function checkEvidence(evidence: Evidence, seq: number): Promise<CheckResult> {
+export async function checkEvidence(evidence: CheckEvidence, seq: number): Promise<CheckResult> {
   try {
     return await check(evidence, seq);
   } catch (e) {
@@ -59,7 +61,7 @@ export async function checkEvidence(evidence: Evidence, seq: number): Promise<Ch
   }
 }
 
-async function check(ev: Evidence, seq: number): Promise<CheckResult> {
+async function check(ev: CheckEvidence, seq: number): Promise<CheckResult> {
   // 1. The statement and its signature.
   const bytes = hex(ev.statement, 'statement');
   const statement = decodeVerifiedStatement(bytes); // decoding only: the signature is checked below, by WebCrypto
