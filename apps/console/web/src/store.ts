@@ -12,10 +12,14 @@ import { syncClock, terminalNow } from './clock.js';
 
 export const PAGE_SIZE = 100;
 const MAX_RANGE = 1000;
+/** The most entries the page keeps for the open channel. */
+const MAX_KEPT = 1000;
 const BOARD_EVERY_MS = 5000;
 const PENDING_EVERY_MS = 2000;
 const READ_DELAY_MS = 1000;
 const TRANSCRIPT_FETCHES = 2;
+/** Under a stream of statements the board is fetched at most this often (alarms skip the wait). */
+const BOARD_GAP_MS = 250;
 
 export interface TranscriptState {
   readonly channel: string;
@@ -51,6 +55,8 @@ export class Store {
   private scheduled = false;
   private boardRunning = false;
   private transcriptInFlight = 0;
+  private boardUrgent = false;
+  private lastBoardAt = -Infinity;
   private feed: FeedConnection | undefined;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
@@ -124,7 +130,7 @@ export class Store {
     this.set({ transcript: { ...tr, loadingOlder: true } });
     try {
       const page = await getTranscript(tr.channel, { last: PAGE_SIZE, before: oldest });
-      this.merge(tr.channel, page.entries, page.more);
+      this.merge(tr.channel, page.entries, page.more, false);
     } finally {
       const now = this.state.transcript;
       if (now !== null && now.channel === tr.channel) this.set({ transcript: { ...now, loadingOlder: false } });
@@ -172,12 +178,14 @@ export class Store {
       this.wanted.ranges.set(e.channel, r === undefined ? { from: e.seq, to: e.seq } : { from: Math.min(r.from, e.seq), to: Math.max(r.to, e.seq) });
     }
     // Every kind can change the board (heads, deadlines, alarms, alerts); an alert can turn a
-    // shown badge invalid, so the shown window is fetched again.
-    this.want({ board: true, window: e.kind === 'alert' });
+    // shown badge invalid, so the shown window is fetched again. A statement's board change
+    // (a head, a met deadline) can wait BOARD_GAP_MS; an alarm, alert or condition cannot.
+    this.want({ board: true, urgent: e.kind !== 'statement', window: e.kind === 'alert' });
   }
 
-  private want(w: { board?: boolean; window?: boolean }): void {
+  private want(w: { board?: boolean; urgent?: boolean; window?: boolean }): void {
     if (w.board === true) this.wanted.board = true;
+    if (w.board === true && w.urgent !== false) this.boardUrgent = true;
     if (w.window === true) this.wanted.window = true;
     if (this.scheduled) return;
     this.scheduled = true;
@@ -197,7 +205,11 @@ export class Store {
     this.boardRunning = true;
     try {
       while (this.wanted.board) {
+        const wait = this.boardUrgent ? 0 : this.lastBoardAt + BOARD_GAP_MS - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         this.wanted.board = false;
+        this.boardUrgent = false;
+        this.lastBoardAt = performance.now();
         await this.fetchBoard();
       }
     } finally {
@@ -295,12 +307,19 @@ export class Store {
     void this.fetchRange(tr.channel, pending[0]!.seq, newest, false);
   }
 
-  private merge(channel: string, entries: readonly ConsoleEntry[], more: boolean | undefined): void {
+  /** Adds entries by seq; `trim` keeps the newest MAX_KEPT (live updates), never when loading older ones. */
+  private merge(channel: string, entries: readonly ConsoleEntry[], more: boolean | undefined, trim = true): void {
     const tr = this.state.transcript;
     if (tr === null || tr.channel !== channel) return; // the member opened another channel meanwhile
     const bySeq = new Map(tr.entries.map((e) => [e.seq, e]));
     for (const e of entries) bySeq.set(e.seq, e);
-    const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-    this.set({ transcript: { ...tr, entries: merged, more: more ?? tr.more } });
+    let merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+    let dropped = false;
+    if (trim && merged.length > MAX_KEPT) {
+      // A long live session keeps the newest MAX_KEPT; older ones load again on scrolling up.
+      merged = merged.slice(merged.length - MAX_KEPT);
+      dropped = true;
+    }
+    this.set({ transcript: { ...tr, entries: merged, more: dropped || (more ?? tr.more) } });
   }
 }
