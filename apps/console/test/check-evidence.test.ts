@@ -58,8 +58,8 @@ function flip(hex: string, at: number): string {
   return hex.slice(0, i) + ((parseInt(hex.slice(i, i + 2), 16) ^ 1).toString(16).padStart(2, '0')) + hex.slice(i + 2);
 }
 
-async function step(ev: CheckEvidence, seq = ev.seq): Promise<string> {
-  const r = await checkEvidence(ev, seq);
+async function step(ev: CheckEvidence, seq = ev.seq, channel = channelId): Promise<string> {
+  const r = await checkEvidence(ev, toHex(channel), seq);
   return r.ok ? 'ok' : r.step;
 }
 
@@ -96,9 +96,10 @@ test('a record whose aux is not the statement commitment', async () => {
   assert.equal(await step({ ...ev, record: flip(ev.record, aux) }), 'commitment');
 });
 
-test('a record of another stream', async () => {
+test('a record of another stream, or evidence for another channel than the one shown', async () => {
   const ev = await evidenceFor(2);
   assert.equal(await step({ ...ev, record: flip(ev.record, 2) }), 'stream');
+  assert.equal(await step(ev, 2, random(16)), 'stream');
 });
 
 test('a leaf hash that is not the record’s', async () => {

@@ -6,8 +6,10 @@
  *
  *   1. the statement decodes, its author is the evidence's device, and WebCrypto's Ed25519
  *      verifies its signature over "hotline/v1/statement\n" || the unsigned bytes (protocol.md §13);
- *   2. the log record decodes, is an envelope record in this channel's stream at this entry's
- *      seq, and its aux is the statement's commitment;
+ *   2. the log record decodes and is an envelope record in this channel's stream at this
+ *      entry's seq; then @hotline/verify's checkStatement — the terminal's own structural check
+ *      — over the statement: it names this channel, its author is the evidence's device, and
+ *      its commitment is the record's aux;
  *   3. the leaf hash is SHA-256(0x00 || record);
  *   4. the checkpoint verifies under the witness policy (the log's signature, cosignatures meeting
  *      the quorum), is the checkpoint the evidence names, and every witness the terminal names
@@ -19,7 +21,8 @@
  * DOM-free (WebCrypto is a global in browsers and in Node ≥ 20), so the node tests run it too.
  */
 import { bytesEqual, fromHex, parseNoteVerifier, parsePolicy, verifyCheckpointWithPolicy, verifyInclusion } from '@hotline/log';
-import { channelTag, decodeRecord, decodeVerifiedStatement, Label, RecordKind, statementCommitment } from '@hotline/protocol';
+import { channelTag, decodeRecord, decodeVerifiedStatement, Label, RecordKind } from '@hotline/protocol';
+import { checkStatement } from '@hotline/verify';
 import type { CheckEvidence } from './evidence.js';
 import { ed25519Verify, leafHash, NoEd25519 } from './web-crypto.js';
 
@@ -30,6 +33,7 @@ export type CheckStep =
   | 'record'
   | 'seq'
   | 'stream'
+  | 'channel'
   | 'commitment'
   | 'leaf'
   | 'noCheckpoint'
@@ -51,17 +55,20 @@ function hex(text: string, what: string): Uint8Array {
   return bytes;
 }
 
-/** Checks one statement's evidence; `seq` is the transcript entry it is shown as. */
-export async function checkEvidence(evidence: CheckEvidence, seq: number): Promise<CheckResult> {
+/** Checks one statement's evidence; `channel` (32 hex) and `seq` are the transcript entry it is shown as. */
+export async function checkEvidence(evidence: CheckEvidence, channel: string, seq: number): Promise<CheckResult> {
   try {
-    return await check(evidence, seq);
+    return await check(evidence, hex(channel, 'channel id'), seq);
   } catch (e) {
     if (e instanceof NoEd25519) return disagree('crypto', e.message);
     return disagree('decode', e instanceof Error ? e.message : String(e));
   }
 }
 
-async function check(ev: CheckEvidence, seq: number): Promise<CheckResult> {
+/** The step each of checkStatement's fault codes is. */
+const STATEMENT_FAULT: Readonly<Record<string, CheckStep>> = { bad_statement: 'signature', wrong_channel: 'channel', unknown_author: 'author', commitment_mismatch: 'commitment' };
+
+async function check(ev: CheckEvidence, channelId: Uint8Array, seq: number): Promise<CheckResult> {
   // 1. The statement and its signature.
   const bytes = hex(ev.statement, 'statement');
   const statement = decodeVerifiedStatement(bytes); // decoding only: the signature is checked below, by WebCrypto
@@ -78,8 +85,10 @@ async function check(ev: CheckEvidence, seq: number): Promise<CheckResult> {
   const r = record.value;
   if (r.kind !== RecordKind.envelope) return disagree('record', `record kind ${r.kind} is not an envelope record`);
   if (r.seq !== seq || ev.seq !== seq) return disagree('seq', `record seq ${r.seq}, entry seq ${seq}`);
-  if (!bytesEqual(r.streamTag, channelTag(s.channelId))) return disagree('stream', 'record stream tag is not the channel tag of the statement channel');
-  if (!bytesEqual(r.aux, statementCommitment(s))) return disagree('commitment', 'record aux differs from the statement commitment');
+  if (!bytesEqual(r.streamTag, channelTag(channelId))) return disagree('stream', 'record stream tag is not this channel tag');
+  const author = s.author;
+  const checked = checkStatement(bytes, seq, channelId, r.aux, (key) => bytesEqual(key, author));
+  if (!checked.ok) return disagree(STATEMENT_FAULT[checked.fault.code] ?? 'decode', checked.fault.message);
 
   // 3. The leaf.
   const leaf = await leafHash(recordBytes);

@@ -45,7 +45,7 @@ export function requestCheck(channel: string, seq: number, id: string, force = f
 export async function checkFetched(channel: string, seq: number, id: string, evidence: Evidence): Promise<void> {
   const key = keyOf(channel, seq, id);
   settle(key, { state: 'checking' });
-  settle(key, toState(await checkEvidence(evidence, seq)));
+  settle(key, toState(await checkEvidence(evidence, channel, seq)));
 }
 
 function toState(result: CheckResult): CheckState {
@@ -57,7 +57,7 @@ function pump(): void {
     const job = queue.shift()!;
     active++;
     getEvidence(job.channel, job.seq)
-      .then((ev) => checkEvidence(ev, job.seq))
+      .then((ev) => checkEvidence(ev, job.channel, job.seq))
       .then((r) => settle(job.key, toState(r)))
       .catch((e: unknown) => settle(job.key, { state: 'failed', error: e instanceof Error ? e.message : String(e) }))
       .finally(() => {

@@ -161,6 +161,7 @@ export const en = {
   stepRecord: 'the log record does not decode',
   stepSeq: 'the log record’s seq is not this entry’s',
   stepStream: 'the log record is not in this channel’s stream',
+  stepChannel: 'the statement names another channel',
   stepCommitment: 'the log record’s aux is not the statement’s commitment',
   stepLeaf: 'the leaf hash is not the record’s',
   stepCheckpoint: 'the checkpoint does not verify under the witness policy',

@@ -13,6 +13,7 @@ const STEP: Readonly<Record<CheckStep, MessageKey>> = {
   record: 'stepRecord',
   seq: 'stepSeq',
   stream: 'stepStream',
+  channel: 'stepChannel',
   commitment: 'stepCommitment',
   leaf: 'stepLeaf',
   noCheckpoint: 'stepNoCheckpoint',
