@@ -18,10 +18,12 @@ interface Props {
   frozen: boolean;
   selected: boolean;
   lookalikes: Lookalikes;
+  /** For an internal channel: its party's drafts still waiting for approvals. */
+  draftsWaiting: number;
   onSelect: (id: string) => void;
 }
 
-export function ChannelCard({ channel, frozen, selected, lookalikes, onSelect }: Props) {
+export function ChannelCard({ channel, frozen, selected, lookalikes, draftsWaiting, onSelect }: Props) {
   const { t } = useI18n();
   const open = channel.board.deadlines.filter((d) => d.state !== 'met');
   return (
@@ -43,6 +45,11 @@ export function ChannelCard({ channel, frozen, selected, lookalikes, onSelect }:
         {channel.keyUpdateDue && <> · {t('keyUpdateDue')}</>}
         {channel.unsent > 0 && <> · {t('unsent', { count: channel.unsent })}</>}
       </p>
+      {channel.internal && (
+        <p class={draftsWaiting > 0 ? 'drafts-waiting' : 'quiet'} data-testid="drafts-waiting" data-count={draftsWaiting}>
+          {t('draftsWaiting', { count: draftsWaiting })}
+        </p>
+      )}
       {!channel.internal && <Parties parties={channel.board.parties} head={channel.head.seq} lookalikes={lookalikes} />}
       {!channel.internal && <Deadlines deadlines={open} lookalikes={lookalikes} frozen={frozen} />}
     </article>

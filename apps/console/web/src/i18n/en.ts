@@ -196,6 +196,7 @@ export const en = {
 
   draftsHeading: 'Drafts and approvals',
   noDrafts: 'No drafts.',
+  draftsWaiting: 'Drafts waiting for approvals: {count}',
   draftLine: '{precedence} for {channel}, by {author}',
   draftApprovals: '{count} of {required} approvals',
   draftStateWaiting: 'waiting for approvals',

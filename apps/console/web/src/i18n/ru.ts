@@ -195,6 +195,7 @@ export const ru: Messages = {
 
   draftsHeading: 'Черновики и согласования',
   noDrafts: 'Черновиков нет.',
+  draftsWaiting: 'Черновиков ждут согласования: {count}',
   draftLine: '{precedence} для {channel}, автор {author}',
   draftApprovals: 'согласований: {count} из {required}',
   draftStateWaiting: 'ждёт согласований',
