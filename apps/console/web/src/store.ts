@@ -80,6 +80,10 @@ export class Store {
   }
 
   async start(): Promise<void> {
+    // The session, the board and the stream at once (the first screen waits for the slowest,
+    // not for their sum). The stream's open fetches the board and the transcript again:
+    // anything after the connect comes as an event, anything before it is in that fetch.
+    const board = this.fetchBoard();
     try {
       const session = await getSession();
       syncClock(session.now);
@@ -88,8 +92,6 @@ export class Store {
       this.fail(e);
       return;
     }
-    // The stream first, fetches on its open: anything after the connect comes as an event,
-    // anything before it is in what the fetch returns.
     this.feed = new FeedConnection({
       event: (e) => this.onEvent(e),
       open: () => {
@@ -99,7 +101,7 @@ export class Store {
       down: () => this.set({ live: false }),
     });
     this.feed.start();
-    this.want({ board: true });
+    await board;
     this.timers.push(setInterval(() => this.want({ board: true }), BOARD_EVERY_MS));
     this.timers.push(setInterval(() => this.refreshPending(), PENDING_EVERY_MS));
   }
