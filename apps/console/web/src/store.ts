@@ -84,6 +84,8 @@ export class Store {
     // not for their sum). The stream's open fetches the board and the transcript again:
     // anything after the connect comes as an event, anything before it is in that fetch.
     const board = this.fetchBoard();
+    const last = remembered();
+    if (last !== null) this.select(last); // its transcript loads beside the board, not after it
     try {
       const session = await getSession();
       syncClock(session.now);
@@ -115,6 +117,7 @@ export class Store {
   select(channel: string): void {
     if (this.state.selected === channel) return;
     this.set({ selected: channel, transcript: { channel, entries: [], more: false, loadingOlder: false } });
+    remember(channel);
     void this.loadNewest(channel);
   }
 
@@ -239,7 +242,7 @@ export class Store {
       syncClock(board.now);
       this.set({ board, fatal: null });
       this.scheduleDeadline(board);
-      if (this.state.selected === null) {
+      if (this.state.selected === null || !board.channels.some((c) => c.id === this.state.selected)) {
         const first = board.channels.find((c) => !c.internal) ?? board.channels[0];
         if (first !== undefined) this.select(first.id);
       }
@@ -295,7 +298,8 @@ export class Store {
       const page = await getTranscript(channel, { last: PAGE_SIZE });
       this.merge(channel, page.entries, page.more);
     } catch (e) {
-      this.fail(e);
+      // A channel remembered from before that is gone: the board opens another.
+      if ((e as { status?: number }).status === 401) this.fail(e);
     }
   }
 
@@ -323,5 +327,25 @@ export class Store {
       dropped = true;
     }
     this.set({ transcript: { ...tr, entries: merged, more: dropped || (more ?? tr.more) } });
+  }
+}
+
+const REMEMBERED = 'hotline.console.channel';
+
+/** The channel this tab had open (sessionStorage: this tab only, gone when it closes). */
+function remembered(): string | null {
+  try {
+    const id = sessionStorage.getItem(REMEMBERED);
+    return id !== null && /^[0-9a-f]{32}$/.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+function remember(channel: string): void {
+  try {
+    sessionStorage.setItem(REMEMBERED, channel);
+  } catch {
+    // Storage refused (a private window): the board's first channel is opened next time.
   }
 }
