@@ -120,6 +120,9 @@ export function App({ store }: { store: Store }) {
                 <h2 id="transcript-h">
                   {t('transcriptHeading')} — <Name value={channel.name} lookalikes={names} />
                 </h2>
+                <label class="field-check">
+                  <input type="checkbox" data-testid="show-all" checked={state.transcript.all} onChange={(e) => store.showAll(e.currentTarget.checked)} /> {t('showAll')}
+                </label>
                 {!channel.internal && <ChannelActions channel={channel.id} frozen={frozen} onDone={refresh} />}
               </header>
               <TranscriptPanel transcript={state.transcript} lookalikes={names} awaiting={awaitingOurAck(board, session.party)} mayAck={mayAck} device={session.device} onOlder={onOlder} onReply={setReplyTo} onAcked={refresh} onShown={onShown} />

@@ -27,6 +27,8 @@ export interface TranscriptState {
   readonly entries: readonly ConsoleEntry[];
   readonly more: boolean;
   readonly loadingOlder: boolean;
+  /** Receipts and heartbeats shown too (`all=1`). */
+  readonly all: boolean;
 }
 
 export interface State {
@@ -116,9 +118,17 @@ export class Store {
 
   select(channel: string): void {
     if (this.state.selected === channel) return;
-    this.set({ selected: channel, transcript: { channel, entries: [], more: false, loadingOlder: false } });
+    this.set({ selected: channel, transcript: { channel, entries: [], more: false, loadingOlder: false, all: this.state.transcript?.all ?? false } });
     remember(channel);
     void this.loadNewest(channel);
+  }
+
+  /** Shows or hides receipts and heartbeats: the open channel's newest entries are loaded again. */
+  showAll(all: boolean): void {
+    const tr = this.state.transcript;
+    if (tr === null || tr.all === all) return;
+    this.set({ transcript: { ...tr, entries: [], more: false, all } });
+    void this.loadNewest(tr.channel);
   }
 
   setLanguage(language: Language): void {
@@ -134,8 +144,8 @@ export class Store {
     if (oldest === undefined) return;
     this.set({ transcript: { ...tr, loadingOlder: true } });
     try {
-      const page = await getTranscript(tr.channel, { last: PAGE_SIZE, before: oldest });
-      this.merge(tr.channel, page.entries, page.more, false);
+      const page = await getTranscript(tr.channel, { last: PAGE_SIZE, before: oldest, all: tr.all });
+      this.merge(tr.channel, page.entries, page.more, false, tr.all);
     } finally {
       const now = this.state.transcript;
       if (now !== null && now.channel === tr.channel) this.set({ transcript: { ...now, loadingOlder: false } });
@@ -286,8 +296,9 @@ export class Store {
   /** Entries with seq in [from, to]: the last (to − from + 1) shown statements below to + 1. */
   private async fetchRange(channel: string, from: number, to: number, newest: boolean): Promise<void> {
     try {
-      const page = newest || to <= 0 ? await getTranscript(channel, { last: PAGE_SIZE }) : await getTranscript(channel, { last: Math.min(MAX_RANGE, Math.max(1, to - from + 1)), before: to + 1 });
-      this.merge(channel, page.entries, newest ? page.more : undefined);
+      const all = this.state.transcript?.all ?? false;
+      const page = newest || to <= 0 ? await getTranscript(channel, { last: PAGE_SIZE, all }) : await getTranscript(channel, { last: Math.min(MAX_RANGE, Math.max(1, to - from + 1)), before: to + 1, all });
+      this.merge(channel, page.entries, newest ? page.more : undefined, true, all);
     } catch (e) {
       if ((e as { status?: number }).status === 401) this.fail(e);
     }
@@ -295,8 +306,9 @@ export class Store {
 
   private async loadNewest(channel: string): Promise<void> {
     try {
-      const page = await getTranscript(channel, { last: PAGE_SIZE });
-      this.merge(channel, page.entries, page.more);
+      const all = this.state.transcript?.all ?? false;
+      const page = await getTranscript(channel, { last: PAGE_SIZE, all });
+      this.merge(channel, page.entries, page.more, true, all);
     } catch (e) {
       // A channel remembered from before that is gone: the board opens another.
       if ((e as { status?: number }).status === 401) this.fail(e);
@@ -314,9 +326,9 @@ export class Store {
   }
 
   /** Adds entries by seq; `trim` keeps the newest MAX_KEPT (live updates), never when loading older ones. */
-  private merge(channel: string, entries: readonly ConsoleEntry[], more: boolean | undefined, trim = true): void {
+  private merge(channel: string, entries: readonly ConsoleEntry[], more: boolean | undefined, trim: boolean, all: boolean): void {
     const tr = this.state.transcript;
-    if (tr === null || tr.channel !== channel) return; // the member opened another channel meanwhile
+    if (tr === null || tr.channel !== channel || tr.all !== all) return; // the member opened another channel, or changed what is shown, meanwhile
     const bySeq = new Map(tr.entries.map((e) => [e.seq, e]));
     for (const e of entries) bySeq.set(e.seq, e);
     let merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);

@@ -49,10 +49,11 @@ export async function postJson<T>(path: string, body: unknown): Promise<T> {
 export const getSession = () => getJson<Session>('/api/session');
 export const getBoard = () => getJson<Board>('/api/board');
 
-export function getTranscript(channel: string, options: { last?: number; before?: number } = {}): Promise<TranscriptPage> {
+export function getTranscript(channel: string, options: { last?: number; before?: number; all?: boolean } = {}): Promise<TranscriptPage> {
   const q = new URLSearchParams();
   if (options.last !== undefined) q.set('last', String(options.last));
   if (options.before !== undefined) q.set('before', String(options.before));
+  if (options.all === true) q.set('all', '1');
   const query = q.toString();
   return getJson<TranscriptPage>(`/api/channels/${encodeURIComponent(channel)}/transcript${query === '' ? '' : `?${query}`}`);
 }

@@ -83,6 +83,7 @@ export const en = {
   noChannel: 'Choose a channel on the board.',
   noEntries: 'Nothing in this channel yet.',
   loadOlder: 'Load older entries',
+  showAll: 'Show receipts and heartbeats',
   loadingOlder: 'Loading older entries…',
   beginning: 'Beginning of the channel.',
   seq: '#{seq}',
