@@ -18,6 +18,8 @@ export class Notifier {
   private repeat: ReturnType<typeof setInterval> | undefined;
   private repeatMs = 0;
   private level: string | null = null;
+  private current: readonly ActiveAlarm[] = [];
+  private describe: (a: ActiveAlarm) => string = () => '';
 
   constructor(private readonly onUnlock: () => void) {}
 
@@ -39,7 +41,12 @@ export class Notifier {
   unlock(): void {
     if (this.gesture) return;
     this.gesture = true;
-    if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+    if ('Notification' in window && Notification.permission === 'default') {
+      // Alarms already open when permission is granted are notified then: they are still unacknowledged.
+      void Notification.requestPermission()
+        .then((p) => p === 'granted' && this.current.forEach((a) => this.notify(a, this.describe(a))))
+        .catch(() => undefined);
+    }
     try {
       this.audio = new AudioContext();
       void this.audio.resume();
@@ -53,6 +60,8 @@ export class Notifier {
   /** The alarms the board shows now; `describe` gives each one's words for the notification. */
   update(alarms: readonly ActiveAlarm[], worst: string | null, title: string, describe: (a: ActiveAlarm) => string): void {
     document.title = title;
+    this.current = alarms;
+    this.describe = describe;
     const fresh = alarms.filter((a) => !this.seen.has(a.key));
     const keys = new Set(alarms.map((a) => a.key));
     for (const k of this.seen) if (!keys.has(k)) this.seen.delete(k);
