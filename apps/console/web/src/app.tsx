@@ -83,7 +83,8 @@ export function App({ store }: { store: Store }) {
   const frozen = channel === null ? false : (board.frozen[channel.id] ?? channel.board.frozen);
   const names = channel === null ? lookalikes(undefined) : lookalikes(board.names[channel.id]);
   const roles = channel === null ? undefined : ackRoles(channel);
-  const mayAck = roles === undefined || session.roles.some((r) => roles.includes(r));
+  // Acks are refused while the channel is frozen (its deadlines stop too), and need an ack role when the terminal names them.
+  const mayAck = !frozen && (roles === undefined || session.roles.some((r) => roles.includes(r)));
   const drafts = channel === null ? [] : channel.internal ? board.drafts : board.drafts.filter((d) => d.channel === channel.name);
 
   return (
