@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { toHex } from '@hotline/log';
-import { boardView, channelNameSafety, consoleTranscript, draftsView, isFrozen, statementEvidence, TerminalError, type Terminal } from '@hotline/terminal';
+import { boardView, channelNameSafety, charterView, consoleTranscript, draftsView, isFrozen, statementEvidence, TerminalError, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import type { CommandOutcome, ConsoleBackend, ConsoleLanguage, SessionInfo } from './backend.js';
 
@@ -41,7 +41,12 @@ export class TerminalBackend implements ConsoleBackend {
     const charters = this.t.charters.all();
     const frozen = Object.fromEntries(charters.map((c) => [toHex(c.channelId), isFrozen(this.t.archive, c.channelId)]));
     const names = Object.fromEntries(charters.map((c) => [toHex(c.channelId), channelNameSafety(this.t, c)]));
-    return { ...board, drafts: this.drafts(), frozen, names };
+    const byId = new Map(charters.map((c) => [toHex(c.channelId), c]));
+    const channels = board.channels.map((c) => {
+      const charter = charterView(byId.get(c.id)!);
+      return { ...c, charter: { approvals: charter.approvals, ackRoles: charter.ackRoles, ackDeadlines: charter.ackDeadlines } };
+    });
+    return { ...board, channels, drafts: this.drafts(), frozen, names };
   }
 
   /** The two-person rule's drafts; none on a terminal whose party has no internal channel. */

@@ -3,6 +3,7 @@
  * (packages/terminal/src/views) restated here, because the page must not import the terminal
  * (it holds node-only code). Times are ms on the terminal's clock; ids and keys are whole hex.
  */
+import type { NameSafety } from '../ui/names.js';
 
 export type Language = 'en' | 'ru';
 
@@ -64,7 +65,7 @@ export interface MemberView {
   readonly revoked: boolean;
 }
 
-/** The charter's two-person rule, if the terminal adds it to the channel (the API does not promise it). */
+/** One of the charter's two-person rules. */
 export interface ApprovalRule {
   readonly party: string;
   readonly precedence: string;
@@ -83,6 +84,8 @@ export interface ChannelView {
   readonly internal: boolean;
   readonly members: readonly MemberView[];
   readonly board: ChannelBoard;
+  /** What the charter every party signed says about approvals and acknowledgements. */
+  readonly charter: { readonly approvals: readonly ApprovalRule[]; readonly ackRoles: readonly string[] };
 }
 
 export interface LogView {
@@ -155,8 +158,8 @@ export interface Board {
   readonly alerts: AlertsView;
   readonly drafts: readonly DraftView[];
   readonly frozen: Readonly<Record<string, boolean>>;
-  /** NameSafety per channel id; its shape is read defensively (ui/names.ts). */
-  readonly names: Readonly<Record<string, unknown>>;
+  /** Look-alike names per channel id (ui/names.ts). */
+  readonly names: Readonly<Record<string, NameSafety>>;
 }
 
 export type BadgeState = 'verified' | 'pending' | 'invalid' | 'withheld';
@@ -184,8 +187,20 @@ export interface ConsoleEntry {
   readonly valid: boolean;
   readonly evidence: StatementEvidence;
   readonly badge: Badge;
-  /** ThreadFacts; its shape is read defensively (transcript/thread-facts.ts). */
-  readonly thread: unknown;
+  /** For messages; null for every other type. */
+  readonly thread: ThreadFactsWire | null;
+}
+
+/** packages/terminal/src/views/thread-facts.ts, as JSON. */
+export interface ThreadFactsWire {
+  readonly parent: string | null;
+  /** The parent's seq in this channel, or null if this terminal archived no statement with that id. */
+  readonly parentSeq: number | null;
+  readonly replies: readonly string[];
+  readonly edits: readonly { readonly seq: number; readonly id: string; readonly text: string; readonly time: number }[];
+  readonly closed: boolean;
+  readonly acks: readonly { readonly party: string; readonly member: string; readonly seq: number; readonly id: string }[];
+  readonly receipts: readonly { readonly party: string; readonly member: string; readonly kind: 'delivered' | 'read'; readonly seq: number }[];
 }
 
 export interface TranscriptPage {

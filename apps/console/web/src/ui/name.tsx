@@ -7,9 +7,9 @@ import { hasHiddenCharacters, nameParts } from '../../../src/shared/visible-name
 import { useI18n } from '../i18n/i18n.js';
 import type { Lookalikes } from './names.js';
 
-export function Name({ value, lookalikes }: { value: string; lookalikes?: Lookalikes | undefined }) {
+export function Name({ value, lookalikes, flagAs }: { value: string; lookalikes?: Lookalikes | undefined; flagAs?: string }) {
   const { t } = useI18n();
-  const similar = lookalikes?.get(value);
+  const similar = lookalikes?.get(flagAs ?? value);
   const hidden = hasHiddenCharacters(value);
   return (
     <span class={`name${similar !== undefined || hidden ? ' name-flagged' : ''}`} data-testid="name">
@@ -39,7 +39,7 @@ export function AuthorName({ author, lookalikes }: { author: string; lookalikes?
   if (parts.length !== 2 || author.startsWith('device ')) return <Name value={author} lookalikes={lookalikes} />;
   return (
     <span class="author">
-      <Name value={parts[0]!} lookalikes={lookalikes} /> / <Name value={parts[1]!} lookalikes={lookalikes} />
+      <Name value={parts[0]!} lookalikes={lookalikes} /> / <Name value={parts[1]!} lookalikes={lookalikes} flagAs={author} />
     </span>
   );
 }
