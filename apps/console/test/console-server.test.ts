@@ -31,6 +31,7 @@ const backend: ConsoleBackend = {
   channelName: (c) => (c === 'hotline' || c === 'ab'.repeat(16) ? 'hotline' : undefined),
   feedAfter: (cursor, limit) => archive.feed.after(cursor, limit),
   feedLast: () => archive.feed.last(),
+  eventDetail: () => ({}),
   onFeed: (l) => archive.feed.onAppend(l),
   run: async (argv): Promise<CommandOutcome> => {
     ran.push(argv);

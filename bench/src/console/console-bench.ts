@@ -41,6 +41,10 @@ export interface ConsoleFigures {
   readonly lcpMs: readonly number[];
   readonly firstBadgeMs: readonly number[];
   readonly liveLatencyMs: readonly number[];
+  /** The part of it from the event's arrival at the page's EventSource to the DOM. */
+  readonly sseToDomMs: readonly number[];
+  /** The part before: from the change feed to the page's EventSource. */
+  readonly feedToSseMs: readonly number[];
   readonly liveMissed: number;
   readonly alarmLatencyMs: number | null;
   readonly gzipJsBytes: number;
@@ -75,8 +79,9 @@ async function archiveHistory(world: TwoParties, poster: MessagePoster, count: n
 }
 
 /** The feed time of each live message, by marker, and the receive time of the alarm's message. */
-function feedTimes(world: TwoParties, fromFeed: number): { byMarker: Map<string, number>; alarmReceivedAt: number | undefined } {
+function feedTimes(world: TwoParties, fromFeed: number): { byMarker: Map<string, number>; seqOf: Map<string, number>; alarmReceivedAt: number | undefined } {
   const byMarker = new Map<string, number>();
+  const seqOf = new Map<string, number>();
   let alarmReceivedAt: number | undefined;
   for (const e of world.receiver.archive.feed.after(fromFeed, 100_000)) {
     if (e.kind !== 'statement' || e.seq === null) continue;
@@ -85,10 +90,13 @@ function feedTimes(world: TwoParties, fromFeed: number): { byMarker: Map<string,
     const body = decodeMessageBody(stored.statement.body);
     if (!body.ok) continue;
     const marker = /bench-live-(\d+)/.exec(body.value.text)?.[1];
-    if (marker !== undefined) byMarker.set(marker, e.at);
+    if (marker !== undefined) {
+      byMarker.set(marker, e.at);
+      seqOf.set(marker, e.seq);
+    }
     if (body.value.text.startsWith('bench-alarm')) alarmReceivedAt = stored.receivedAt;
   }
-  return { byMarker, alarmReceivedAt };
+  return { byMarker, seqOf, alarmReceivedAt };
 }
 
 export async function consoleBench(options: ConsoleBenchOptions): Promise<ConsoleFigures> {
@@ -138,10 +146,19 @@ export async function consoleBench(options: ConsoleBenchOptions): Promise<Consol
       const probes = await page.evaluate(() => (window as unknown as { __hotlineBench: PageProbes }).__hotlineBench);
       await context.close();
 
-      const { byMarker, alarmReceivedAt } = feedTimes(world, fromFeed);
+      const { byMarker, seqOf, alarmReceivedAt } = feedTimes(world, fromFeed);
       const liveLatencyMs = [...byMarker].flatMap(([marker, at]) => (probes.seen[marker] === undefined ? [] : [probes.seen[marker]! - at])).sort((a, b) => a - b);
+      const sseToDomMs = [...seqOf].flatMap(([marker, seq]) => {
+        const arrived = probes.arrived[seq];
+        const seen = probes.seen[marker];
+        return arrived === undefined || seen === undefined ? [] : [seen - arrived];
+      }).sort((a, b) => a - b);
+      const feedToSseMs = [...seqOf].flatMap(([marker, seq]) => {
+        const arrived = probes.arrived[seq];
+        return arrived === undefined ? [] : [arrived - byMarker.get(marker)!];
+      }).sort((a, b) => a - b);
       const alarmLatencyMs = probes.alarmAt === null || alarmReceivedAt === undefined ? null : probes.alarmAt - (alarmReceivedAt + ALARM_DEADLINE_S * 1000);
-      return { messages: options.messages, lcpMs, firstBadgeMs, liveLatencyMs, liveMissed: options.liveEvents - liveLatencyMs.length, alarmLatencyMs, gzipJsBytes: sizes.gzip, jsBytes: sizes.raw };
+      return { messages: options.messages, lcpMs, firstBadgeMs, liveLatencyMs, sseToDomMs, feedToSseMs, liveMissed: options.liveEvents - liveLatencyMs.length, alarmLatencyMs, gzipJsBytes: sizes.gzip, jsBytes: sizes.raw };
     } finally {
       await browser.close();
       await console_.stop();

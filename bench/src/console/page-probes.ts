@@ -8,14 +8,27 @@
 export interface PageProbes {
   readonly firstBadgeMs: number | null;
   readonly seen: Record<string, number>;
+  /** When each `statement` event (by seq) reached the page's EventSource. */
+  readonly arrived: Record<string, number>;
   readonly alarmAt: number | null;
 }
 
 /** Runs in the page: a MutationObserver over the whole document. */
 export function installProbes(markerSource: string): void {
   const marker = new RegExp(markerSource, 'g');
-  const probes = { firstBadgeMs: null as number | null, seen: {} as Record<string, number>, alarmAt: null as number | null };
+  const probes = { firstBadgeMs: null as number | null, seen: {} as Record<string, number>, arrived: {} as Record<string, number>, alarmAt: null as number | null };
   (window as unknown as { __hotlineBench: typeof probes }).__hotlineBench = probes;
+  // The page's own EventSource, with one more listener: when each statement event arrived.
+  const Native = window.EventSource;
+  window.EventSource = class extends Native {
+    constructor(url: string | URL, init?: EventSourceInit) {
+      super(url, init);
+      this.addEventListener('statement', (e) => {
+        const seq = (JSON.parse((e as MessageEvent<string>).data) as { seq: number | null }).seq;
+        if (seq !== null && probes.arrived[seq] === undefined) probes.arrived[seq] = Date.now();
+      });
+    }
+  };
   const scan = (node: Node) => {
     const text = node.textContent ?? '';
     for (const m of text.matchAll(marker)) if (probes.seen[m[1]!] === undefined) probes.seen[m[1]!] = Date.now();

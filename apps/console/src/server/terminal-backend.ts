@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { toHex } from '@hotline/log';
-import { boardView, channelNameSafety, charterView, consoleTranscript, draftsView, isFrozen, statementEvidence, TerminalError, type Terminal } from '@hotline/terminal';
+import { boardView, channelNameSafety, charterView, consoleTranscript, draftsView, isFrozen, statementEvidence, TerminalError, type FeedEvent, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import type { CommandOutcome, ConsoleBackend, ConsoleLanguage, SessionInfo } from './backend.js';
 
@@ -76,6 +76,14 @@ export class TerminalBackend implements ConsoleBackend {
 
   feedAfter(cursor: number, limit: number) {
     return this.t.archive.feed.after(cursor, limit);
+  }
+
+  eventDetail(e: FeedEvent): Record<string, unknown> {
+    if (e.kind !== 'statement' || e.channel === null || e.seq === null) return {};
+    const charter = this.charter(e.channel);
+    if (charter === undefined) return {};
+    const entry = consoleTranscript(this.t, charter, { last: 1, before: e.seq + 1, all: true }).entries.find((x) => x.seq === e.seq);
+    return { entry: entry ?? null };
   }
 
   feedLast(): number {

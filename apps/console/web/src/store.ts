@@ -20,6 +20,10 @@ const READ_DELAY_MS = 1000;
 const TRANSCRIPT_FETCHES = 2;
 /** Under a stream of statements the board is fetched at most this often (alarms skip the wait). */
 const BOARD_GAP_MS = 250;
+/** How soon the shown window is fetched again after an event changed facts of entries already drawn. */
+const WINDOW_REFRESH_MS = 500;
+/** Statement types shown only with "show receipts and heartbeats". */
+const ROUTINE_TYPES: ReadonlySet<string> = new Set(['receipt', 'heartbeat']);
 
 export interface TranscriptState {
   readonly channel: string;
@@ -66,6 +70,7 @@ export class Store {
   private readonly reported = new Set<string>();
   private readonly unread = new Map<string, number[]>();
   private readTimer: ReturnType<typeof setTimeout> | undefined;
+  private windowTimer: ReturnType<typeof setTimeout> | undefined;
 
   get current(): State {
     return this.state;
@@ -188,7 +193,13 @@ export class Store {
   }
 
   private onEvent(e: FeedEvent): void {
-    if (e.kind === 'statement' && e.channel !== null && e.seq !== null) {
+    const tr = this.state.transcript;
+    if (e.kind === 'statement' && e.entry !== undefined && e.entry !== null && tr !== null && tr.channel === e.channel) {
+      // The entry came with the event: draw it now. What it changes elsewhere (an ack's or a
+      // receipt's target, a reply's parent, an edit) shows on the next refresh of the window.
+      if (tr.all || !ROUTINE_TYPES.has(e.entry.type)) this.merge(tr.channel, [e.entry], undefined, true, tr.all);
+      if (e.entry.type !== 'message' || e.entry.thread?.parent !== null) this.refreshWindowSoon();
+    } else if (e.kind === 'statement' && e.channel !== null && e.seq !== null) {
       const r = this.wanted.ranges.get(e.channel);
       this.wanted.ranges.set(e.channel, r === undefined ? { from: e.seq, to: e.seq } : { from: Math.min(r.from, e.seq), to: Math.max(r.to, e.seq) });
     }
@@ -196,6 +207,15 @@ export class Store {
     // shown badge invalid, so the shown window is fetched again. A statement's board change
     // (a head, a met deadline) can wait BOARD_GAP_MS; an alarm, alert or condition cannot.
     this.want({ board: true, urgent: e.kind !== 'statement', window: e.kind === 'alert' });
+  }
+
+  /** The shown window again within WINDOW_REFRESH_MS, once however many events ask for it. */
+  private refreshWindowSoon(): void {
+    if (this.windowTimer !== undefined) return;
+    this.windowTimer = setTimeout(() => {
+      this.windowTimer = undefined;
+      this.want({ window: true });
+    }, WINDOW_REFRESH_MS);
   }
 
   private want(w: { board?: boolean; urgent?: boolean; window?: boolean }): void {

@@ -98,7 +98,7 @@ async function check(ev: CheckEvidence, channelId: Uint8Array, seq: number): Pro
   if (ev.checkpoint === null) return disagree('noCheckpoint', 'a verified statement needs a covering checkpoint');
   const policy = parsePolicy(ev.policy);
   if (!policy.ok) return disagree('checkpoint', `policy: ${policy.error.message}`);
-  const verified = verifyCheckpointWithPolicy(ev.checkpoint.note, policy.value);
+  const verified = checkpointUnderPolicy(ev.checkpoint.note, ev.policy, policy.value);
   if (!verified.ok) return disagree('checkpoint', verified.error.message);
   const cp = verified.value;
   if (cp.checkpoint.size !== ev.checkpoint.size) return disagree('checkpointSize', `note size ${cp.checkpoint.size}, evidence size ${ev.checkpoint.size}`);
@@ -113,4 +113,22 @@ async function check(ev: CheckEvidence, channelId: Uint8Array, seq: number): Pro
   const included = verifyInclusion(leaf, ev.logIndex, cp.checkpoint.size, proof, cp.checkpoint.rootHash);
   if (!included.ok) return disagree('inclusion', included.error.message);
   return { ok: true };
+}
+
+/**
+ * Many statements share a checkpoint: its signatures (the log's and each witness's, pure
+ * JavaScript here, on the page's one thread) are checked once per note and policy, not once per
+ * statement — the note's exact text is the key, so a changed byte is checked afresh.
+ */
+const checkedNotes = new Map<string, ReturnType<typeof verifyCheckpointWithPolicy>>();
+
+function checkpointUnderPolicy(note: string, policyText: string, policy: Parameters<typeof verifyCheckpointWithPolicy>[1]): ReturnType<typeof verifyCheckpointWithPolicy> {
+  const key = `${policyText}\u0000${note}`;
+  let verdict = checkedNotes.get(key);
+  if (verdict === undefined) {
+    verdict = verifyCheckpointWithPolicy(note, policy);
+    if (checkedNotes.size >= 64) checkedNotes.clear();
+    checkedNotes.set(key, verdict);
+  }
+  return verdict;
 }

@@ -4,7 +4,7 @@
  * event at or below the highest id seen is a replay and is dropped. If the browser gives up (the
  * server answered with an error status), this reconnects with `?after=` the last id itself.
  */
-import type { FeedEvent, FeedKind } from './types.js';
+import type { ConsoleEntry, FeedEvent, FeedKind } from './types.js';
 
 const KINDS: readonly FeedKind[] = ['statement', 'alert', 'alarm', 'condition_opened', 'condition_ended'];
 const RETRY_MS = 2000;
@@ -78,5 +78,6 @@ function feedEvent(data: unknown, lastEventId: string): FeedEvent | undefined {
   const kind = KINDS.find((k) => k === d['kind']);
   if (kind === undefined) return undefined;
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  return { id, at: num(d['at']) ?? 0, kind, channel: typeof d['channel'] === 'string' ? d['channel'] : null, seq: num(d['seq']), ref: num(d['ref']) };
+  const entry = typeof d['entry'] === 'object' && d['entry'] !== null ? (d['entry'] as ConsoleEntry) : null;
+  return { id, at: num(d['at']) ?? 0, kind, channel: typeof d['channel'] === 'string' ? d['channel'] : null, seq: num(d['seq']), ref: num(d['ref']), entry };
 }

@@ -233,6 +233,8 @@ export interface FeedEvent {
   readonly channel: string | null;
   readonly seq: number | null;
   readonly ref: number | null;
+  /** For a statement: its transcript entry as the terminal serves it (null if it has none to show). */
+  readonly entry?: ConsoleEntry | null;
 }
 
 export type Precedence = 'flash' | 'immediate' | 'priority' | 'routine';
