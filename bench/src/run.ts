@@ -4,9 +4,10 @@
  *
  * Runs Hotline's benchmarks and prints a table (or, with --json, machine-readable figures, the
  * ratios the issues ask for and whether their targets were met). Suites: log, relay, witness,
- * terminal, record. Progress goes to stderr so --json output stays clean on stdout.
+ * terminal, record, console. Progress goes to stderr so --json output stays clean on stdout.
  */
 import { logSuite } from './suites/log.js';
+import { consoleSuite } from './suites/console.js';
 import { recordSuite } from './suites/record.js';
 import { relaySuite } from './suites/relay.js';
 import { serviceRssSuite, syncSuite, terminalSuite } from './suites/terminal.js';
@@ -14,7 +15,7 @@ import { witnessSuite } from './suites/witness.js';
 import { printTable, toJson, type SuiteReport } from './report.js';
 import { nowMs } from './measure.js';
 
-const SUITES = ['log', 'relay', 'witness', 'terminal', 'record'] as const;
+const SUITES = ['log', 'relay', 'witness', 'terminal', 'record', 'console'] as const;
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `usage: npm run bench -- [suite ...] [--json] [--quick] [--only rss|sync --envelopes N]
@@ -77,6 +78,7 @@ function runSuite(suite: Suite, quick: boolean, only: Args['only']): Promise<Sui
     case 'terminal': return terminalSuite({ durationMs: quick ? 500 : 3000, syncEnvelopes: quick ? 5000 : 100_000, hookMessages: quick ? 200 : 1000, rssEnvelopes: quick ? 10_000 : 100_000 });
     case 'witness': return witnessSuite({ steps: quick ? 50 : 400, durationMs: quick ? 2000 : 5000 });
     case 'record': return recordSuite({ messages: quick ? 1000 : 10_000, runs: quick ? 1 : 3 });
+    case 'console': return consoleSuite({ messages: quick ? 1000 : 10_000, loads: quick ? 2 : 6, liveEvents: quick ? 100 : 1000, ratePerSecond: 100 });
   }
 }
 

@@ -5,8 +5,8 @@
  * checked and said exactly as `hotline send` would.
  */
 import { ConsoleServer, TerminalBackend, type CommandOutcome } from '@hotline/console';
-import { ReceiptKind, type Charter } from '@hotline/protocol';
-import { sendReceipts, wantsReadReceipt, type Terminal, type TerminalService } from '@hotline/terminal';
+import type { Charter } from '@hotline/protocol';
+import { markShown, type Terminal, type TerminalService } from '@hotline/terminal';
 import type { CommandIo } from './command-io.js';
 import { serviceHost } from './hosting.js';
 
@@ -45,22 +45,14 @@ function runner(h: ConsoleHosting): (argv: readonly string[]) => Promise<Command
   };
 }
 
-/** Read receipts for the valid messages of other parties among `seqs`, as watch sends them. */
-function markShown(h: ConsoleHosting): (charter: Charter, seqs: readonly number[]) => Promise<number> {
-  return (charter, seqs) => h.service.turn(async () => {
-    const ids = seqs.flatMap((seq) => {
-      const stored = h.terminal.archive.at(charter.channelId, seq);
-      const id = stored === undefined ? undefined : wantsReadReceipt(h.terminal, stored);
-      return id === undefined ? [] : [id];
-    });
-    await sendReceipts(h.terminal, charter, ids, ReceiptKind.read);
-    return ids.length;
-  });
+/** Read receipts for what a person was shown, once per message (markShown), in the service's turn. */
+function shown(h: ConsoleHosting): (charter: Charter, seqs: readonly number[]) => Promise<number> {
+  return (charter, seqs) => h.service.turn(() => markShown(h.terminal, charter, seqs));
 }
 
 /** Starts the console on 127.0.0.1:port (0: any free port). */
 export function startConsole(h: ConsoleHosting, port: number): Promise<ConsoleServer> {
-  const backend = new TerminalBackend({ terminal: h.terminal, home: h.home, run: runner(h), markShown: markShown(h) });
+  const backend = new TerminalBackend({ terminal: h.terminal, home: h.home, run: runner(h), markShown: shown(h) });
   return ConsoleServer.start({ backend, port, howToGetSession: `hotline console --home ${h.home}`, log: h.log });
 }
 

@@ -31,9 +31,14 @@ const backend: ConsoleBackend = {
   channelName: (c) => (c === 'hotline' || c === 'ab'.repeat(16) ? 'hotline' : undefined),
   feedAfter: (cursor, limit) => archive.feed.after(cursor, limit),
   feedLast: () => archive.feed.last(),
+  eventDetail: () => ({}),
   onFeed: (l) => archive.feed.onAppend(l),
   run: async (argv): Promise<CommandOutcome> => {
     ran.push(argv);
+    // export and render write the file named after --out, --html or --pdf, as the real commands do.
+    const out = argv.findIndex((a) => a === '--out' || a === '--html' || a === '--pdf');
+    if (out >= 0) writeFileSync(argv[out + 1]!, `${argv[0]} ${argv[out]}`);
+    if (argv[0] === 'export') return { exit: 0, out: ['{"statements":3}'], err: [] };
     return argv[0] === 'ack' ? { exit: 1, out: [], err: ['hotline: no message 12345678 in hotline'] } : { exit: 0, out: ['{"seq":3}'], err: [] };
   },
   markShown: async () => 0,
@@ -197,4 +202,20 @@ test('the event stream replays after Last-Event-ID and follows the feed: 20 reco
   const fromQuery = await readEvents({}, 1, `?after=${start}`);
   assert.deepEqual(fromQuery, [start + 1]);
   assert.equal((await call('/api/events?after=abc', { headers: auth() })).status, 400);
+});
+
+test('export writes the bundle and both renderings into the home, and serves only what it wrote', async () => {
+  const r = await post('/api/commands/export', { channel: 'hotline' });
+  assert.equal(r.status, 200, r.body);
+  const answer = JSON.parse(r.body) as { result: { statements: number }; files: { bundle: string; html: string; pdf: string } };
+  assert.equal(answer.result.statements, 3);
+  assert.deepEqual(ran.slice(-3).map((a) => [a[0], a.find((x) => x.startsWith('--') && x !== '--json')]), [['export', '--out'], ['render', '--html'], ['render', '--pdf']]);
+  for (const [kind, name] of Object.entries(answer.files)) {
+    const got = await call(`/api/exports/${name}`, { headers: auth() });
+    assert.equal(got.status, 200, kind);
+    assert.match(String(got.headers['content-disposition']), new RegExp(`^attachment; filename="${name.replace(/\./g, '\\.')}"$`));
+  }
+  assert.equal((await call('/api/exports/terminal.db', { headers: auth() })).status, 404);
+  assert.equal((await call('/api/exports/..%2Fterminal.db', { headers: auth() })).status, 404);
+  assert.equal((await call(`/api/exports/${answer.files.pdf}`)).status, 401, 'no session, no download');
 });

@@ -25,7 +25,12 @@ export interface TwoParties {
   close(): Promise<void>;
 }
 
-export async function twoParties(prefix: string): Promise<TwoParties> {
+export interface TwoPartiesOptions {
+  /** Seconds to acknowledge FLASH, IMMEDIATE, PRIORITY, ROUTINE (0: none); default 300, 1800, 3600, 86400. */
+  readonly ackDeadlines?: readonly [number, number, number, number];
+}
+
+export async function twoParties(prefix: string, options: TwoPartiesOptions = {}): Promise<TwoParties> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const homes = { sender: join(dir, 'sender'), receiver: join(dir, 'receiver') };
   const roots = { washington: new KeyStore(homes.sender).createParty('washington'), moscow: new KeyStore(homes.receiver).createParty('moscow') };
@@ -65,7 +70,7 @@ export async function twoParties(prefix: string): Promise<TwoParties> {
     }, draftCharter({
       channelId: new Uint8Array(randomBytes(16)), name: 'bench', created: Date.now(),
       parties: Object.values(roots).map((r) => ({ name: r.name, rootKey: verifierKeyOf(r).publicKey })),
-      memberRoles: ['principal'], ackDeadlines: [300, 1800, 3600, 86400], heartbeatSeconds: 3600, keyUpdateSeconds: 86400, approvals: [], witnessPolicy: policy,
+      memberRoles: ['principal'], ackDeadlines: options.ackDeadlines ?? [300, 1800, 3600, 86400], heartbeatSeconds: 3600, keyUpdateSeconds: 86400, approvals: [], witnessPolicy: policy,
     }));
     for (let i = 0; i < 600 && (await sender.refresh(), sender.directory.all().length < 2); i++) await new Promise((r) => setTimeout(r, 50));
     await openChannel(sender, charter);

@@ -36,6 +36,11 @@ export interface ConsoleBackend {
   /** The channel's name for a name or id (what commands take), or undefined. */
   channelName(channel: string): string | undefined;
   feedAfter(cursor: number, limit: number): FeedEvent[];
+  /**
+   * What a stream event carries besides its references: for a statement, its transcript entry
+   * (receipts and heartbeats included), so the page draws it without a round trip.
+   */
+  eventDetail(event: FeedEvent): Record<string, unknown>;
   feedLast(): number;
   /** Calls `listener` soon after the feed grows in this process; returns the unsubscribe. */
   onFeed(listener: () => void): () => void;

@@ -77,8 +77,10 @@ async function exportRoute(body: Record<string, unknown>, backend: ConsoleBacken
   const files = { bundle: `${base}.json`, html: `${base}.html`, pdf: `${base}.pdf` };
   const made = await backend.run(['export', channel, '--out', files.bundle, '--json']);
   if (made.exit !== 0) return outcomeAnswer(res, made);
-  const rendered = await backend.run(['render', files.bundle, '--html', files.html, '--pdf', files.pdf]);
-  if (rendered.exit !== 0) return outcomeAnswer(res, rendered);
+  for (const format of ['html', 'pdf'] as const) {
+    const rendered = await backend.run(['render', files.bundle, `--${format}`, files[format]]);
+    if (rendered.exit !== 0) return outcomeAnswer(res, rendered);
+  }
   outcomeAnswer(res, made, { files: { bundle: exported.add(files.bundle), html: exported.add(files.html), pdf: exported.add(files.pdf) } });
 }
 

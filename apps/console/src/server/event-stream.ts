@@ -24,8 +24,8 @@ export function startCursor(req: IncomingMessage, url: URL, backend: Pick<Consol
   return Number(given);
 }
 
-export function formatEvent(e: FeedEvent): string {
-  return `id: ${e.id}\nevent: ${e.kind}\ndata: ${JSON.stringify(e)}\n\n`;
+export function formatEvent(e: FeedEvent, detail: Record<string, unknown> = {}): string {
+  return `id: ${e.id}\nevent: ${e.kind}\ndata: ${JSON.stringify({ ...e, ...detail })}\n\n`;
 }
 
 export class EventStream {
@@ -38,7 +38,7 @@ export class EventStream {
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly backend: Pick<ConsoleBackend, 'feedAfter' | 'onFeed'>,
+    private readonly backend: Pick<ConsoleBackend, 'feedAfter' | 'onFeed' | 'eventDetail'>,
     cursor: number,
   ) {
     this.cursor = cursor;
@@ -72,7 +72,7 @@ export class EventStream {
           if (this.closed) return;
           const events = this.backend.feedAfter(this.cursor, BATCH);
           if (events.length === 0) break;
-          const fits = this.res.write(events.map(formatEvent).join(''));
+          const fits = this.res.write(events.map((e) => formatEvent(e, this.backend.eventDetail(e))).join(''));
           this.cursor = events.at(-1)!.id;
           if (!fits) {
             await new Promise((resolve) => {

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { toHex } from '@hotline/log';
-import { boardView, draftsView, isFrozen, TerminalError, transcriptView, type Terminal } from '@hotline/terminal';
+import { boardView, channelNameSafety, charterView, consoleTranscript, draftsView, isFrozen, statementEvidence, TerminalError, type FeedEvent, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import type { CommandOutcome, ConsoleBackend, ConsoleLanguage, SessionInfo } from './backend.js';
 
@@ -38,8 +38,15 @@ export class TerminalBackend implements ConsoleBackend {
 
   board(): unknown {
     const board = boardView(this.t, { alerts: 20, reachable: !this.t.conditions.current().some((c) => c.code === 'unavailable') });
-    const frozen = Object.fromEntries(this.t.charters.all().map((c) => [toHex(c.channelId), isFrozen(this.t.archive, c.channelId)]));
-    return { ...board, drafts: this.drafts(), frozen, names: {} };
+    const charters = this.t.charters.all();
+    const frozen = Object.fromEntries(charters.map((c) => [toHex(c.channelId), isFrozen(this.t.archive, c.channelId)]));
+    const names = Object.fromEntries(charters.map((c) => [toHex(c.channelId), channelNameSafety(this.t, c)]));
+    const byId = new Map(charters.map((c) => [toHex(c.channelId), c]));
+    const channels = board.channels.map((c) => {
+      const charter = charterView(byId.get(c.id)!);
+      return { ...c, charter: { approvals: charter.approvals, ackRoles: charter.ackRoles, ackDeadlines: charter.ackDeadlines } };
+    });
+    return { ...board, channels, drafts: this.drafts(), frozen, names };
   }
 
   /** The two-person rule's drafts; none on a terminal whose party has no internal channel. */
@@ -55,15 +62,12 @@ export class TerminalBackend implements ConsoleBackend {
   transcript(channel: string, options: { last?: number; before?: number; all?: boolean }): unknown | undefined {
     const charter = this.charter(channel);
     if (charter === undefined) return undefined;
-    const last = options.last ?? 100;
-    const entries = transcriptView(this.t, charter, { last: last + 1, ...(options.all === true ? { all: true } : {}) })
-      .filter((e) => options.before === undefined || e.seq < options.before);
-    const shown = entries.slice(-last);
-    return { channel: toHex(charter.channelId), entries: shown.map((e) => ({ ...e, badge: { state: e.valid ? (e.evidence.checkpoint === null ? 'pending' : 'verified') : 'invalid', alert: null }, thread: null })), more: entries.length > shown.length };
+    return { channel: toHex(charter.channelId), ...consoleTranscript(this.t, charter, options) };
   }
 
-  evidence(_channel: string, _seq: number): unknown | undefined {
-    return undefined;
+  evidence(channel: string, seq: number): unknown | undefined {
+    const charter = this.charter(channel);
+    return charter === undefined ? undefined : statementEvidence(this.t, charter, seq);
   }
 
   channelName(channel: string): string | undefined {
@@ -72,6 +76,14 @@ export class TerminalBackend implements ConsoleBackend {
 
   feedAfter(cursor: number, limit: number) {
     return this.t.archive.feed.after(cursor, limit);
+  }
+
+  eventDetail(e: FeedEvent): Record<string, unknown> {
+    if (e.kind !== 'statement' || e.channel === null || e.seq === null) return {};
+    const charter = this.charter(e.channel);
+    if (charter === undefined) return {};
+    const entry = consoleTranscript(this.t, charter, { last: 1, before: e.seq + 1, all: true }).entries.find((x) => x.seq === e.seq);
+    return { entry: entry ?? null };
   }
 
   feedLast(): number {

@@ -10,10 +10,13 @@ import { toHex } from '@hotline/log';
 import { decodeAckBody, decodeMessageBody, decodeReceiptBody, decodeVerifiedStatement, ReceiptKind, statementId, StatementType, type Charter, type Statement } from '@hotline/protocol';
 import type { Terminal } from '../terminal.js';
 import { referringStatements } from './console-queries.js';
+import { prepared } from '../store/terminal-db.js';
 
 export interface ThreadFacts {
   /** Id (64 hex) of the statement this one replies to (its parent field), or null. */
   readonly parent: string | null;
+  /** The parent's seq in this channel, or null if the archive holds no statement with that id. */
+  readonly parentSeq: number | null;
   /** Ids of valid replies (messages whose parent is this one), in seq order. */
   readonly replies: readonly string[];
   /** Valid edits of this message (or of an earlier edit of it), oldest first. */
@@ -29,7 +32,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] 
 /** Thread facts for each message of the page (by whole hex id); the pass starts at `fromSeq`, the page's first seq. */
 export function threadFacts(t: Terminal, charter: Charter, messages: readonly { id: string; statement: Statement }[], fromSeq: number): Map<string, ThreadFacts> {
   const facts = new Map<string, Mutable<ThreadFacts>>();
-  for (const m of messages) facts.set(m.id, { parent: m.statement.parent === undefined ? null : toHex(m.statement.parent), replies: [], edits: [], closed: false, acks: [], receipts: [] });
+  for (const m of messages) facts.set(m.id, { parent: m.statement.parent === undefined ? null : toHex(m.statement.parent), parentSeq: m.statement.parent === undefined ? null : seqOfId(t, charter.channelId, m.statement.parent), replies: [], edits: [], closed: false, acks: [], receipts: [] });
   if (facts.size === 0) return facts;
   const who = authorNames(t);
   const editRoot = new Map<string, string>(); // edit id → the message it ultimately edits
@@ -71,6 +74,12 @@ export function threadFacts(t: Terminal, charter: Charter, messages: readonly { 
     }
   }
   return facts;
+}
+
+/** The seq of an archived statement of the channel by its id (the statements table's unique index). */
+function seqOfId(t: Terminal, channelId: Uint8Array, id: Uint8Array): number | null {
+  const row = prepared(t.db, 'SELECT seq FROM statements WHERE statement_id = ? AND channel = ?').get(id, channelId) as { seq: number } | undefined;
+  return row === undefined ? null : Number(row.seq);
 }
 
 /** Party and member of a device as the verified directory names it, looked up once per device. */
