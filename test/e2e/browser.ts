@@ -24,6 +24,8 @@ export interface BrowserHarness {
   page(options?: { width?: number; height?: number }): Promise<Page>;
   /** A PNG of the page (or of one element) as docs/console/NAME.png. */
   screenshot(page: Page, name: string, selector?: string): Promise<void>;
+  /** The pages' screens next to each other in one PNG, docs/console/NAME.png: consoles side by side. */
+  sideBySide(pages: readonly Page[], name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
   if (!existsSync(CHROMIUM)) throw new Error(`the console's tests need Debian's chromium at ${CHROMIUM}: sudo apt-get install -y chromium`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], timeout: 30_000 });
   const contexts: BrowserContext[] = [];
-  return {
+  const harness: BrowserHarness = {
     browser,
     async page(options = {}) {
       const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, locale: 'en-GB', timezoneId: 'UTC' });
@@ -46,9 +48,21 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
       if (selector === undefined) await page.screenshot({ path, animations: 'disabled' });
       else await page.locator(selector).first().screenshot({ path, animations: 'disabled' });
     },
+    async sideBySide(pages, name) {
+      const shots = await Promise.all(pages.map(async (p) => (await p.screenshot({ animations: 'disabled' })).toString('base64')));
+      const sizes = pages.map((p) => p.viewportSize() ?? { width: 1280, height: 800 });
+      const width = sizes.reduce((sum, s) => sum + s.width, 0);
+      const height = Math.max(...sizes.map((s) => s.height));
+      const canvas = await harness.page({ width, height });
+      // A blank page of our own: only the two images, no script.
+      await canvas.setContent(`<body style="margin:0;display:flex">${shots.map((b, i) => `<img alt="" width="${sizes[i]!.width}" height="${sizes[i]!.height}" src="data:image/png;base64,${b}">`).join('')}</body>`);
+      await harness.screenshot(canvas, name);
+      await canvas.context().close();
+    },
     async close() {
       for (const c of contexts) await c.close().catch(() => undefined);
       await browser.close();
     },
   };
+  return harness;
 }
