@@ -85,7 +85,7 @@ async function openConsole(home: ConsoleHome): Promise<Page> {
   await page.clock.install();
   const c = w.consoles[home];
   const res = await page.goto(c.sessionUrl);
-  assert.equal(res?.status(), 200, `${home}: the page loads`);
+  assert.equal(res?.status(), 200, `${home}: the page loads${res?.status() === 503 ? ' — it is not built: npm run build (npm test builds it)' : ''}`);
   assert.equal(page.url(), `${c.origin}/`, 'the token is traded for the cookie and leaves the address bar');
   await page.getByTestId('board').waitFor();
   await page.locator(`[data-testid=channel][data-channel]`).waitFor();
@@ -219,9 +219,11 @@ test('a FLASH: drafted, approved by two other members, sent, verified at Moscow 
   await wp.locator(`[data-testid=deadline][data-seq="${seq}"]`).waitFor({ state: 'detached', timeout: 10_000 });
   assert.equal(await wp.getByTestId('alarm-banner').count(), 0);
   assert.equal(await mp.getByTestId('alarm-banner').count(), 0);
+  for (const page of [wp, mp]) await page.locator('[data-testid=entry][data-precedence=flash] [data-testid=acks]').waitFor({ timeout: 10_000 });
+  await entry.getByTestId('evidence-button').click();
+  await panel.waitFor({ state: 'detached' });
   await browser.screenshot(mp, 'transcript', '[data-testid=channel]');
   await accessible(mp, 'transcript');
-  for (const page of [wp, mp]) await page.locator('[data-testid=entry][data-precedence=flash] [data-testid=acks]').waitFor({ timeout: 10_000 });
   await browser.screenshot(wp, 'board-washington');
   await browser.screenshot(mp, 'board-moscow');
   await browser.sideBySide([wp, mp], 'side-by-side');
@@ -385,6 +387,8 @@ test('a byte changed in Moscow\'s archive turns the FLASH\'s badge invalid with 
   await entry.locator('[data-testid=entry-alert][data-code=archive_altered]').waitFor();
   const served = (await entries(mp)).find((e) => e.seq === flash.seq)!;
   assert.deepEqual([served.badge.state, served.badge.alert?.code], ['invalid', 'archive_altered']);
+  await entry.getByTestId('evidence-button').click();
+  await entry.locator('[data-testid=evidence-panel] [data-testid=evidence-alert][data-code=archive_altered]').waitFor();
   await entry.scrollIntoViewIfNeeded();
   await browser.screenshot(page, 'invalid', '[data-testid=channel]');
   await accessible(page, 'invalid badge');
