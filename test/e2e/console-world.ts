@@ -7,7 +7,7 @@
  * URL from `hotline console` — the way a duty officer gets one.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLOCK_OFFSET_ENV } from '@hotline/node-files/clock';
@@ -36,6 +36,8 @@ export interface ConsoleWorld {
   offset(): number;
   /** Sets the offset; every process re-reads the file within 50 ms (node-files/clock.ts). */
   setOffset(ms: number): void;
+  /** For each console's terminal that is no longer running: its exit and the end of its log. */
+  exited(): string[];
   close(): Promise<void>;
 }
 
@@ -88,7 +90,17 @@ export async function consoleWorld(): Promise<ConsoleWorld> {
       world,
       consoles,
       offset: () => Number(readFileSync(clockFile, 'utf8').trim()),
-      setOffset: (ms) => writeFileSync(clockFile, `${Math.round(ms)}\n`),
+      // Written aside and renamed over: a process reading the file mid-write would see it empty,
+      // which the clock rightly refuses as malformed (and the terminal stops).
+      setOffset: (ms) => {
+        writeFileSync(`${clockFile}.new`, `${Math.round(ms)}\n`);
+        renameSync(`${clockFile}.new`, clockFile);
+      },
+      exited: () =>
+        CONSOLE_HOMES.flatMap((home) => {
+          const child = consoles[home].service.child;
+          return child.exitCode === null && child.signalCode === null ? [] : [`${home}'s terminal exited (${child.exitCode ?? child.signalCode}):\n${consoles[home].service.log().slice(-4000)}`];
+        }),
       close,
     };
   } catch (error) {

@@ -18,7 +18,7 @@
  * - A byte changed in Moscow's archive turns the FLASH's badge *invalid* with archive_altered.
  * - axe-core: no serious or critical violation on any screen; screenshots to docs/console/.
  */
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -96,6 +96,16 @@ before(async () => {
   w = await consoleWorld();
   browser = await launchBrowser([`--host-resolver-rules=MAP ${REBIND_HOST} 127.0.0.1`]);
 }, { timeout: 120_000 });
+
+// A terminal that died mid-test is the failure to report, not the refused connections after it.
+afterEach(async () => {
+  const dead = w.exited();
+  for (const [home, c] of Object.entries(w.consoles)) {
+    const answer = await raw(c.origin, '/api/session', { headers: { authorization: `Bearer ${c.token}` } }).catch((e: unknown) => String(e));
+    if (typeof answer === 'string') dead.push(`${home}'s console does not answer (${answer}); its terminal's log ends:\n${c.service.log().slice(-4000)}`);
+  }
+  assert.deepEqual(dead, [], dead.join('\n\n'));
+});
 
 after(async () => {
   await browser?.close();
@@ -232,7 +242,7 @@ test('a FLASH: drafted, approved by two other members, sent, verified at Moscow 
   assert.equal(sendDisabled, true, 'a FLASH cannot be sent without its approvals');
 });
 
-test('time moved for the terminals and the page together: no alarm 0.1 s before a PRIORITY deadline, an alarm 0.1 s after', { timeout: 60_000 }, async () => {
+test('time moved for the terminals and the page together: no alarm 0.1 s before a PRIORITY deadline, an alarm 0.1 s after', { timeout: 60_000 }, async (t) => {
   const wp = w.consoles['washington-principal'];
   const mpPage = pages['moscow-principal'];
   const sent = await command(wp.origin, wp.token, 'send', { channel: CHANNEL_NAME, text: 'PRIORITY: report by the deadline', precedence: 'priority', language: 'en' });
@@ -277,12 +287,14 @@ test('time moved for the terminals and the page together: no alarm 0.1 s before 
   }
   assert.ok(board!.now < due && board!.now >= due - 700, `the terminal judged the board just before the deadline (${due - board!.now} ms before; request lag ${lag} ms)`);
   assert.equal(alarmed(board!), false, 'no alarm before the deadline');
+  t.diagnostic(`the terminal's board judged ${due - board!.now} ms before the deadline (request lag ${lag} ms): no alarm`);
 
   terminalsAt(due + 100);
   await clockSettled();
   board = await mp.api<Board>('/api/board');
   assert.ok(board.now >= due + 100);
   assert.equal(alarmed(board), true, 'the terminal raises the alarm past the deadline');
+  t.diagnostic(`judged ${board.now - due} ms after it: the alarm`);
   await mpPage.clock.pauseAt(pausedAt + 200);
   await mpPage.clock.resume();
   await mpPage.locator(`[data-testid=alarm][data-code=ack_overdue][data-seq="${deadline.seq}"][data-level=overdue]`).waitFor({ timeout: 10_000 });
