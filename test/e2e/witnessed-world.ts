@@ -5,7 +5,7 @@
  * set up as `hotline party create`, `init` and `party enrol` would. Everything listens on
  * 127.0.0.1; `close()` stops every process it started, by PID.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -87,7 +87,9 @@ export async function witnessedWorld(): Promise<WitnessedWorld> {
     relay: first,
     relayPort,
     async setClock(offsetMs) {
-      writeFileSync(clockFile, `${Math.round(offsetMs)}\n`);
+      // Aside, then renamed over: a process reading it mid-write would see it empty and stop.
+      writeFileSync(`${clockFile}.new`, `${Math.round(offsetMs)}\n`);
+      renameSync(`${clockFile}.new`, clockFile);
       await sleep(120); // every process re-reads the file within 50 ms
     },
     async stopWitnesses() {
