@@ -38,7 +38,7 @@ test('three nodes on one database: one log, no fork, every envelope delivered on
 
     const acks = new Map<string, Ack>();
     let phase = performance.now();
-    await runLoad(cluster, devices, channels, { perDevice: 150, inFlight: 8 }, acks);
+    await runLoad(cluster, devices, channels, { perDevice: 120, inFlight: 8 }, acks);
     const expectDelivered = async (what: string) => {
       const perChannel = new Map<string, number>();
       for (const ack of acks.values()) perChannel.set(ack.channel, (perChannel.get(ack.channel) ?? 0) + 1);
@@ -50,7 +50,7 @@ test('three nodes on one database: one log, no fork, every envelope delivered on
 
     await cluster.nats!.stop(); // the test's own NATS, by its PID
     phase = performance.now();
-    await runLoad(cluster, devices, channels, { perDevice: 100, inFlight: 8 }, acks);
+    await runLoad(cluster, devices, channels, { perDevice: 80, inFlight: 8 }, acks);
     await expectDelivered('NATS stopped: polling');
     t.diagnostic(`phase 2 (NATS stopped, polling): ${acks.size} envelopes in all, delivered in ${Math.round(performance.now() - phase)} ms`);
 
