@@ -217,11 +217,19 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     }),
     ...mailboxRoutes({ mailboxes: storage.mailboxes, access, maxMailPerDevice: limits.maxMailPerDevice, now }),
     ...opsRoutes({
-      status: () => ({ healthy: storage.sequencing.healthy, logSize, checkpointSize: integration.checkpoint?.size ?? 0, pending: sequencer.pending, connections: fanout.connectionCount }),
+      status: () => ({
+        healthy: storage.sequencing.healthy,
+        logSize,
+        checkpointSize: integration.checkpoint?.size ?? 0,
+        pending: sequencer.pending,
+        connections: fanout.connectionCount,
+        ...(follower === undefined ? {} : { cluster: { nats: announcer === undefined ? 'off' : natsUp ? 'connected' : 'unreachable' } as const }),
+      }),
       metrics,
       identity: { origin: key.name, logKey: logVkey, parties: [...partyRoots.keys()] },
     }),
   ];
+  let natsUp = false;
   const clusterCount = metrics.counter('hotline_cluster', 'passes reading other nodes\' commits, by cause; announcements sent and heard');
   const follower =
     storage.cluster === undefined || followFrom === undefined
@@ -253,7 +261,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
           url: options.nats,
           logKey: logVkey,
           heard: (marks) => follower.hint(marks),
-          connected: (up) => follower.announced(up),
+          connected: (up) => {
+            natsUp = up;
+            follower.announced(up);
+          },
           logger,
           count: (direction) => clusterCount(1, { event: 'announcement', direction }),
         });

@@ -28,6 +28,7 @@ test('directory and access-list changes committed on one node are enforced on an
   copyFileSync(join(dirA.path, LOG_KEY_FILE), join(dirB.path, LOG_KEY_FILE));
   const b = await startRelay({ ...options, dataDir: dirB.path });
   try {
+    assert.deepEqual(((await (await fetch(`${b.url}/healthz`)).json()) as { cluster?: unknown }).cluster, { nats: 'off' }, 'a shared store without NATS: polling');
     const alice = await enrol(a, 'washington', 'Alice', ['principal', 'admin']);
     const boris = await enrol(a, 'moscow', 'Boris');
     const borisOnB = new RelayClient(b.url);

@@ -46,9 +46,14 @@ test('three nodes on one database: one log, no fork, every envelope delivered on
     };
     await expectDelivered('with NATS');
     t.diagnostic(`phase 1 (NATS): ${acks.size} envelopes acknowledged and delivered on all three nodes in ${Math.round(performance.now() - phase)} ms`);
-    for (const url of urls()) assert.ok((await clusterCounter(url, 'direction="heard"')) > 0, `node ${url} heard announcements over NATS`);
+    const nats = async (url: string) => ((await (await fetch(`${url}/healthz`)).json()) as { cluster?: { nats: string } }).cluster?.nats;
+    for (const url of urls()) {
+      assert.ok((await clusterCounter(url, 'direction="heard"')) > 0, `node ${url} heard announcements over NATS`);
+      assert.equal(await nats(url), 'connected');
+    }
 
     await cluster.nats!.stop(); // the test's own NATS, by its PID
+    await eventually(async () => ((await Promise.all(urls().map(nats))).every((n) => n === 'unreachable') ? true : undefined), 10_000, 'every node to report NATS unreachable (and poll)');
     phase = performance.now();
     await runLoad(cluster, devices, channels, { perDevice: 80, inFlight: 8 }, acks);
     await expectDelivered('NATS stopped: polling');
