@@ -60,11 +60,17 @@ export interface IntegratorOptions {
   readonly shared?: boolean;
 }
 
+const RETRY_AFTER_ERROR_MS = 500;
+
 export class Integrator {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private lastSignedAt = 0;
   private stopped = false;
+  /** A pass failed after folding: the builder may be ahead of what is stored. */
+  private rewindPending = false;
+  /** After a failed pass, not before this (ms): a storage outage is not retried in a tight loop. */
+  private retryAt = 0;
   private current: { size: number; note: string; rootHash: Uint8Array } | undefined;
   private readonly signer: NoteSigner;
   /** Entries known to be durably sequenced; only grows (told by the log writer). */
@@ -113,7 +119,7 @@ export class Integrator {
   notify(logSize: number): void {
     this.logSize = Math.max(this.logSize, logSize);
     if (this.stopped || this.timer !== undefined || this.logSize <= this.builder.size) return;
-    const wait = Math.max(0, this.lastSignedAt + this.options.intervalMs - Date.now());
+    const wait = Math.max(0, this.lastSignedAt + this.options.intervalMs - Date.now(), this.retryAt - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.integrate();
@@ -136,13 +142,33 @@ export class Integrator {
 
   private async fold(): Promise<void> {
     try {
+      if (this.rewindPending) await this.rewind();
       if (this.options.shared === true) await this.adoptNewer();
       const tiles = await this.foldNewEntries();
       const size = this.builder.size;
       if (tiles.length > 0 || this.current === undefined || this.current.size < size) await this.publish(tiles, size);
     } catch (error) {
+      // What this pass folded may not be stored (a failed read or write): the next pass starts
+      // from the stored tree again, or its checkpoint would sign over tiles nobody stored.
+      this.rewindPending = true;
+      this.retryAt = Date.now() + RETRY_AFTER_ERROR_MS;
+      await this.rewind().catch(() => undefined);
       this.options.onError?.(error as Error);
     }
+  }
+
+  /** Puts the tile builder back at the last checkpoint stored (signed or adopted). */
+  private async rewind(): Promise<void> {
+    const size = this.current?.size ?? 0;
+    if (this.builder.size !== size) {
+      const resumed =
+        this.current === undefined
+          ? { ok: true as const, value: TileBuilder.empty() }
+          : await TileBuilder.resume(size, async (level, index, width) => (await this.stores.tree.getTile(level, index))?.hashes.subarray(0, width * 32), this.current.rootHash);
+      if (!resumed.ok) throw new Error(`cannot resume the log's tiles at ${size}: ${resumed.error.message}`);
+      this.builder = resumed.value;
+    }
+    this.rewindPending = false;
   }
 
   private async foldNewEntries(): Promise<Tile[]> {

@@ -12,6 +12,7 @@ import { Integrator } from '../../src/integrator.js';
 import { openPostgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import type { RelayStorage } from '../../src/storage/interfaces.js';
 import { freshPostgresDatabase, postgresUnavailable } from '../storage/postgres-databases.js';
+import { eventually } from '../fixtures.js';
 import { item, newChannel } from '../storage/items.js';
 
 const unavailable = await postgresUnavailable();
@@ -61,6 +62,7 @@ test('two integrators on one database race on the checkpoint: losers adopt, none
     assert.deepEqual(errors, [], 'no integrator stopped');
     assert.ok(signed[0].length > 0 && signed[1].length > 0, 'both signed or adopted checkpoints');
     assert.ok(lost.count > 0, `the integrators really raced (${lost.count} swaps lost)`);
+    for (const i of integrators) i.stop();
     // The stored tiles are exactly the tiles of the log's records: nothing a loser computed overwrote them.
     const size = await one.sequencing.logSize();
     const records = await one.log.readRecords(0, size);
@@ -98,6 +100,48 @@ test('a checkpoint in the database signed by another key is not adopted: integra
     await mine.integrate();
     assert.equal(mine.checkpoint?.size, 1, 'the foreign checkpoint was not adopted');
     assert.match(errors.join('\n'), /not a checkpoint of this log signed by its key; integration stopped/);
+  } finally {
+    await storage.close();
+    await db.remove();
+  }
+});
+
+test('a pass whose write failed is folded again from the stored tree: no checkpoint signs over tiles nobody stored', { skip: unavailable ?? false, timeout: 30_000 }, async () => {
+  const db = await freshPostgresDatabase();
+  const storage = await openPostgresStorage(db.url);
+  const key = generateSignerKey('relay.hotline.invalid/rewind');
+  const errors: string[] = [];
+  try {
+    let failNext = false;
+    const tree = {
+      ...storage.tree,
+      integrate: async (...args: Parameters<RelayStorage['tree']['integrate']>) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('connection lost'); // as a PostgreSQL blip would: nothing stored
+        }
+        return storage.tree.integrate(...args);
+      },
+    };
+    const integrator = await Integrator.open({ log: storage.log, tree }, key, { shared: true, intervalMs: 1, logSize: 0, onError: (e) => errors.push(e.message) });
+    const channel = newChannel();
+    await storage.sequencing.appendBatch(Array.from({ length: 300 }, () => item(channel)), Date.now()); // a full tile and more
+    failNext = true;
+    integrator.notify(300);
+    await integrator.integrate();
+    assert.deepEqual(errors, ['connection lost']);
+    await storage.sequencing.appendBatch(Array.from({ length: 10 }, () => item(channel)), Date.now());
+    integrator.notify(310);
+    await eventually(async () => ((await storage.tree.checkpoint())?.size === 310 ? true : undefined), 5000, 'the retried pass to store 310');
+    integrator.stop();
+    await integrator.settle();
+    const records = await storage.log.readRecords(0, 310);
+    const builder = TileBuilder.empty();
+    for (const tile of [...builder.append(records.map(leafHash)), ...builder.partialTiles()]) {
+      const stored = await storage.tree.getTile(tile.level, tile.index);
+      assert.ok(stored !== undefined && stored.width >= tile.width, `tile ${tile.level}/${tile.index} (width ${tile.width}) is stored`);
+      assert.deepEqual(stored.hashes.subarray(0, tile.width * 32), tile.hashes);
+    }
   } finally {
     await storage.close();
     await db.remove();
