@@ -10,8 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { formatVerifierKey, noteVerifier, parseCheckpoint, parsePolicy, verifierKeyOf, verifyNote, type Policy, type SignerKey, type VerifierKey } from '@hotline/log';
 import { WebSocketServer } from 'ws';
-import { Announcer } from './cluster/announcer.js';
-import { ClusterFollower } from './cluster/follower.js';
+import { ClusterNode } from './cluster/cluster-node.js';
 import { registerDevice, revokeDevice, type DirectoryDeps } from './directory.js';
 import { RelayError, RelayStartError } from './errors.js';
 import { Fanout } from './fanout.js';
@@ -151,16 +150,15 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     throw error;
   }
   if (integration.checkpoint !== undefined) witnesses.offer(integration.checkpoint.size, integration.checkpoint.note);
+  // Set once everything it tells is wired (below); only requests reach it, after listen.
+  let cluster: ClusterNode | undefined;
   const sessions = new Sessions({ origin: key.name, challengeTtlMs: 60_000, sessionTtlMs: 3_600_000, maxChallenges: 10_000, maxSessions: 100_000, now });
   const sequencer = new Sequencer(
     async (items, receivedAt) => {
       const placed = await storage.sequencing.appendBatch(items, receivedAt);
       const size = sizeAfter(placed);
       const first = firstNewIndex(placed);
-      if (first !== undefined) {
-        follower?.ownCommit(first, size);
-        announcer?.announceLog(size);
-      }
+      if (first !== undefined) cluster?.committed(first, size);
       if (size > logSize) {
         logSize = size;
         integration.notify(size);
@@ -211,7 +209,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       submit,
       membershipChanged: (id) => {
         fanout.membershipChanged(id);
-        if (storage.cluster !== undefined) announcer?.announceAccess(storage.cluster.lastAccessRevision);
+        cluster?.accessChanged();
       },
       maxStreamRead: limits.maxStreamRead,
     }),
@@ -223,53 +221,35 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         checkpointSize: integration.checkpoint?.size ?? 0,
         pending: sequencer.pending,
         connections: fanout.connectionCount,
-        ...(follower === undefined ? {} : { cluster: { nats: announcer === undefined ? 'off' : natsUp ? 'connected' : 'unreachable' } as const }),
+        ...(cluster === undefined ? {} : { cluster: cluster.status }),
       }),
       metrics,
       identity: { origin: key.name, logKey: logVkey, parties: [...partyRoots.keys()] },
     }),
   ];
-  let natsUp = false;
-  const clusterCount = metrics.counter('hotline_cluster', 'passes reading other nodes\' commits, by cause; announcements sent and heard');
-  const follower =
-    storage.cluster === undefined || followFrom === undefined
-      ? undefined
-      : new ClusterFollower(
-          {
-            feed: storage.cluster,
-            log: storage.log,
-            directory: storage.directory,
-            access,
-            logGrew: (size) => {
-              if (size > logSize) logSize = size;
-              integration.notify(size);
-            },
-            streamGrew: (tag, seq) => fanout.streamGrew(tag, seq),
-            deviceChanged: (row) => {
-              if (row.revokedAt !== undefined && row.revokedAt * 1000 <= now()) directory.endDevice(row.key, 'device revoked');
-            },
-            membershipChanged: (id) => fanout.membershipChanged(id),
-            logger,
-            count: (cause) => clusterCount(1, { event: 'pass', cause }),
-          },
-          followFrom,
-        );
-  const announcer =
-    follower === undefined || options.nats === undefined
-      ? undefined
-      : new Announcer({
-          url: options.nats,
-          logKey: logVkey,
-          heard: (marks) => follower.hint(marks),
-          connected: (up) => {
-            natsUp = up;
-            follower.announced(up);
-          },
-          logger,
-          count: (direction) => clusterCount(1, { event: 'announcement', direction }),
-        });
-  follower?.start();
-  announcer?.start();
+  if (storage.cluster !== undefined && followFrom !== undefined) {
+    const clusterCount = metrics.counter('hotline_cluster', "passes reading other nodes' commits, by cause; announcements sent and heard");
+    cluster = ClusterNode.start({
+      feed: storage.cluster,
+      from: followFrom,
+      log: storage.log,
+      directory: storage.directory,
+      access,
+      logGrew: (size) => {
+        if (size > logSize) logSize = size;
+        integration.notify(size);
+      },
+      streamGrew: (tag, seq) => fanout.streamGrew(tag, seq),
+      deviceChanged: (row) => {
+        if (row.revokedAt !== undefined && row.revokedAt * 1000 <= now()) directory.endDevice(row.key, 'device revoked');
+      },
+      membershipChanged: (id) => fanout.membershipChanged(id),
+      nats: options.nats,
+      logKey: logVkey,
+      logger,
+      count: (labels) => clusterCount(1, labels),
+    });
+  }
   const server = createServer(dispatcher(routes, { sessions, access, maxBodyBytes: limits.maxBodyBytes, logger, count }));
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
   server.on('upgrade', (req, socket: Socket, head) => upgrade({ sessions, access, fanout }, wss, req, socket, head));
@@ -293,8 +273,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       // Finish queued commits first, so their receipts still reach open sockets, then hang up.
       await sequencer.drain();
       fanout.closeAll(1001, 'relay shutting down');
-      await announcer?.close();
-      await follower?.stop();
+      await cluster?.close();
       await integration.close(); // integrates and signs a final checkpoint
       witnesses.stop();
       server.closeAllConnections();
