@@ -6,6 +6,7 @@
  * witnesses' answers (409s counted, no refusal).
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { bytesEqual, consistencyProof, parseCheckpoint, parseNoteVerifier, TileHashReader, toHex, verifyConsistency, verifyNote } from '@hotline/log';
 import { decodeRecord, genesisChain, nextChain, RecordKind } from '@hotline/protocol';
 import postgres from 'postgres';
@@ -153,3 +154,16 @@ export async function quorumSize(url: string): Promise<number> {
   const checkpoint = parseCheckpoint(text.slice(0, text.indexOf('\n\n') + 1));
   return checkpoint.ok ? checkpoint.value.size : 0;
 }
+
+/** The checkpoint each witness last cosigned for the log (GET /<hex SHA-256 of origin>/checkpoint). */
+export async function witnessCheckpoints(witnessUrls: readonly string[], origin: string): Promise<string[]> {
+  const path = createHash('sha256').update(origin).digest('hex');
+  return Promise.all(
+    witnessUrls.map(async (url) => {
+      const response = await fetch(`${url}/${path}/checkpoint`);
+      assert.equal(response.status, 200, `witness ${url} holds a checkpoint of the log`);
+      return response.text();
+    }),
+  );
+}
+

@@ -12,7 +12,7 @@ import { toHex } from '@hotline/log';
 import { eventually } from '../fixtures.js';
 import { postgresUnavailable } from '../storage/postgres-databases.js';
 import { TestCluster } from './cluster-harness.js';
-import { checkLineage, checkLog, CheckpointWatcher, quorumSize, witnessAnswers } from './cluster-checks.js';
+import { checkLineage, checkLog, CheckpointWatcher, witnessCheckpoints, quorumSize, witnessAnswers } from './cluster-checks.js';
 import { enrolDevices, openChannel, runLoad, Subscriber, type Ack } from './cluster-load.js';
 
 const unavailable = await postgresUnavailable();
@@ -63,7 +63,9 @@ test('kill -9 of one node mid-run: the others keep sequencing, no acknowledged e
     assert.equal(health.logSize, size, 'the restarted node reads the log the others grew');
     await eventually(async () => ((await Promise.all(urls().map(quorumSize))).every((q) => q === size) ? true : undefined), 20_000, 'every node, the restarted one too, to serve a quorum checkpoint of the whole log');
     await watcher.stop();
-    const sizes = await checkLineage(cluster.db.url, cluster.logKey, watcher.notes);
+    const origin = ((await (await fetch(`${urls()[0]}/v1/info`)).json()) as { origin: string }).origin;
+    const witnessed = await witnessCheckpoints(cluster.witnesses.map((w) => w.url), origin);
+    const sizes = await checkLineage(cluster.db.url, cluster.logKey, [...watcher.notes, ...witnessed]);
     assert.equal(sizes.at(-1), size);
     const answers = await witnessAnswers(urls());
     assert.deepEqual([...answers].filter(([status]) => status !== '200' && status !== '409' && status !== 'error'), [], 'no witness refused a checkpoint');

@@ -5,7 +5,7 @@
  * their channels, whichever node took it. Then NATS is stopped mid-run: the nodes fall back to
  * polling PostgreSQL and still deliver everything. At the end the log is checked from its rows
  * (each acknowledged envelope exactly once, where its receipt says; seqs 1..n; chains) and
- * every checkpoint any node served is one lineage, proven with packages/log's consistency
+ * every checkpoint any node served, and each witness's, is one lineage, proven with packages/log's consistency
  * proofs; witnesses answered 409s (counted) but refused nothing.
  */
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { toHex } from '@hotline/log';
 import { eventually } from '../fixtures.js';
 import { postgresUnavailable } from '../storage/postgres-databases.js';
 import { TestCluster } from './cluster-harness.js';
-import { checkLineage, checkLog, CheckpointWatcher, clusterCounter, quorumSize, witnessAnswers } from './cluster-checks.js';
+import { checkLineage, checkLog, CheckpointWatcher, witnessCheckpoints, clusterCounter, quorumSize, witnessAnswers } from './cluster-checks.js';
 import { enrolDevices, openChannel, runLoad, Subscriber, type Ack } from './cluster-load.js';
 
 const unavailable = await postgresUnavailable();
@@ -70,7 +70,9 @@ test('three nodes on one database: one log, no fork, every envelope delivered on
     }
     await eventually(async () => ((await Promise.all(urls().map(quorumSize))).every((q) => q === size) ? true : undefined), 20_000, 'every node to serve a quorum checkpoint of the whole log');
     await watcher.stop();
-    const sizes = await checkLineage(cluster.db.url, cluster.logKey, watcher.notes);
+    const origin = ((await (await fetch(`${urls()[0]}/v1/info`)).json()) as { origin: string }).origin;
+    const witnessed = await witnessCheckpoints(cluster.witnesses.map((w) => w.url), origin);
+    const sizes = await checkLineage(cluster.db.url, cluster.logKey, [...watcher.notes, ...witnessed]);
     assert.equal(sizes.at(-1), size, 'the lineage reaches the whole log');
     const answers = await witnessAnswers(urls());
     const refusals = [...answers].filter(([status]) => status !== '200' && status !== '409' && status !== 'error');
