@@ -5,8 +5,8 @@
  * their channels, whichever node took it. Then NATS is stopped mid-run: the nodes fall back to
  * polling PostgreSQL and still deliver everything. At the end the log is checked from its rows
  * (each acknowledged envelope exactly once, where its receipt says; seqs 1..n; chains) and
- * every checkpoint any node served, and each witness's, is one lineage, proven with packages/log's consistency
- * proofs; witnesses answered 409s (counted) but refused nothing.
+ * every checkpoint any node served, and each witness's, is one lineage, proven with
+ * packages/log's consistency proofs; witnesses answered 409s (counted) but refused nothing.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
