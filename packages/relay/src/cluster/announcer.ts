@@ -82,10 +82,12 @@ export class Announcer {
   }
 
   private up = false;
+  private warned = false;
 
   private setUp(up: boolean): void {
     if (up === this.up) return;
     this.up = up;
+    this.warned = !up;
     this.deps.connected(up);
     this.deps.logger.log(up ? 'info' : 'warn', up ? 'cluster: NATS connected; announcements on' : 'cluster: NATS unreachable; polling PostgreSQL', { subject: this.subject });
   }
@@ -97,7 +99,9 @@ export class Announcer {
       nc = await connect({ servers: this.deps.url.split(','), name: 'hotline-relay', noEcho: true, timeout: 2000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     } catch (error) {
       if (!this.closed) {
-        this.deps.logger.log('warn', 'cluster: NATS unreachable; polling PostgreSQL', { error: (error as Error).message });
+        // Once, not every second: the node is polling, which is a working state.
+        if (!this.warned) this.deps.logger.log('warn', 'cluster: NATS unreachable; polling PostgreSQL', { error: (error as Error).message });
+        this.warned = true;
         this.retry = setTimeout(() => void this.attempt(), CONNECT_RETRY_MS);
         this.retry.unref();
       }

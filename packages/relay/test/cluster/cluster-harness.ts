@@ -46,8 +46,9 @@ export class TestNats {
     private readonly dir: string,
   ) {}
 
-  static async start(): Promise<TestNats> {
-    const port = await freePort();
+  /** On `port` (default: a free one). */
+  static async start(port?: number): Promise<TestNats> {
+    port ??= await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'hotline-cluster-nats-'));
     const child = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
     const deadline = Date.now() + 10_000;
