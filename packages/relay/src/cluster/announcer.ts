@@ -38,6 +38,10 @@ export function announcementSubject(logKey: string): string {
 
 export class Announcer {
   private nc: NatsConnection | undefined;
+  /** Connected: announcements are sent (never buffered while down) and heard. */
+  private up = false;
+  /** "NATS unreachable" was logged since the last connection. */
+  private warned = false;
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
   private readonly subject: string;
@@ -80,9 +84,6 @@ export class Announcer {
       this.deps.logger.log('warn', 'cluster: announcement not sent', { error: (error as Error).message });
     }
   }
-
-  private up = false;
-  private warned = false;
 
   private setUp(up: boolean): void {
     if (up === this.up) return;
