@@ -1,7 +1,7 @@
 /** hotline party enrol + hotline init against a real relay: two steps, one step, and refusals. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseVerifierKey } from '@hotline/log';
@@ -64,5 +64,42 @@ test('a device is keyed, certified by its party, and registered at the relay', a
     assert.match(unreachable.err, /^hotline: cannot reach the relay at http:\/\/127\.0\.0\.1:1$/);
   } finally {
     for (const d of [admin, device, other, relayDir]) rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test('init --relay repeated: every node in terminal.json, registered at the first that answers; a home with relay alone still opens', async () => {
+  const admin = temp('cluster-admin');
+  const relayDir = temp('cluster-relay');
+  try {
+    const created = JSON.parse((await run('party', 'create', 'washington', '--home', admin, '--json')).out) as { vkey: string };
+    const root = parseVerifierKey(created.vkey);
+    assert.ok(root.ok);
+    const relay = await startRelay({ dataDir: relayDir, partyRoots: [root.value], logger: silentLogger });
+    try {
+      const down = 'http://127.0.0.1:1';
+      const init = await run('init', '--relay', down, '--relay', `${relay.url}/`, '--member', 'Admin', '--role', 'admin', '--home', admin, '--json');
+      assert.equal(init.code, 0, init.err);
+      assert.equal((JSON.parse(init.out) as { registered: boolean }).registered, true, 'registered at the node that answered');
+      const config = JSON.parse(readFileSync(join(admin, 'terminal.json'), 'utf8')) as { relay: string; relays: string[]; policy?: string };
+      assert.equal(config.relay, down, 'relay keeps the first URL');
+      assert.deepEqual(config.relays, [down, relay.url], 'relays keeps them all, in order');
+      // A command goes to the node that answers.
+      const status = await run('status', '--home', admin, '--json');
+      assert.notEqual(status.code, 3, `the live node answered: ${status.err}`);
+      // A home written before relays existed (relay alone) keeps working.
+      writeFileSync(join(admin, 'terminal.json'), JSON.stringify({ relay: relay.url, ...(config.policy === undefined ? {} : { policy: config.policy }) }));
+      const alone = await run('status', '--home', admin, '--json');
+      assert.notEqual(alone.code, 3, alone.err);
+    } finally {
+      await relay.close();
+    }
+    const twice = await run('init', '--relay', 'http://127.0.0.1:1', '--relay', 'http://127.0.0.1:1/', '--home', admin);
+    assert.equal(twice.code, 2);
+    assert.match(twice.err, /names the same relay twice/);
+    const bad = await run('init', '--relay', 'ftp://x', '--home', admin);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /is not an http:\/\/ or https:\/\/ URL/);
+  } finally {
+    for (const d of [admin, relayDir]) rmSync(d, { recursive: true, force: true });
   }
 });

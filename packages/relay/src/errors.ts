@@ -32,7 +32,8 @@ export const tooMany = (message: string, retryAfter: number) => new RelayError(4
 export class RelayStartError extends Error {
   override readonly name = 'RelayStartError';
   constructor(
-    readonly code: 'log_truncated',
+    /** log_truncated: fewer records than the own checkpoint covers; log_key_mismatch: the stored checkpoint is another key's. */
+    readonly code: 'log_truncated' | 'log_key_mismatch',
     message: string,
     /** Records in the log, and the tree size the relay's own latest checkpoint signed. */
     readonly sizes: { readonly logSize: number; readonly checkpointSize: number },

@@ -37,6 +37,8 @@ interface Subscription {
   readonly tag: Uint8Array;
   nextSeq: number;
   catchingUp: boolean;
+  /** Told of new entries while catching up: read once more before going live. */
+  recheck: boolean;
   active: boolean;
 }
 
@@ -50,6 +52,8 @@ interface Connection {
 
 export class Fanout {
   private readonly byChannel = new Map<string, Set<Subscription>>();
+  /** Stream tag (hex) → channel id (hex), for entries known by their log record only. */
+  private readonly channelOfTag = new Map<string, string>();
   private readonly connections = new Set<Connection>();
   constructor(private readonly deps: FanoutDeps) {}
 
@@ -154,10 +158,13 @@ export class Fanout {
     const previous = connection.subscriptions.get(key);
     if (previous !== undefined) this.unsubscribe(previous);
     const tag = channelTag(channelId);
-    const sub: Subscription = { connection, channelId, tag, nextSeq: Math.max(1, fromSeq), catchingUp: true, active: true };
+    const sub: Subscription = { connection, channelId, tag, nextSeq: Math.max(1, fromSeq), catchingUp: true, recheck: false, active: true };
     connection.subscriptions.set(key, sub);
     let set = this.byChannel.get(key);
-    if (set === undefined) this.byChannel.set(key, (set = new Set()));
+    if (set === undefined) {
+      this.byChannel.set(key, (set = new Set()));
+      this.channelOfTag.set(toHex(tag), key);
+    }
     set.add(sub);
     // Registered before the read: a commit meanwhile finds it catching up, and catch-up reads it.
     const lastSeq = await this.deps.log.lastSeq(tag);
@@ -172,7 +179,10 @@ export class Fanout {
     sub.connection.subscriptions.delete(key);
     const set = this.byChannel.get(key);
     set?.delete(sub);
-    if (set?.size === 0) this.byChannel.delete(key);
+    if (set?.size === 0) {
+      this.byChannel.delete(key);
+      this.channelOfTag.delete(toHex(sub.tag));
+    }
   }
 
   /** Sends stored envelopes from `nextSeq` while the socket drains; live once caught up. */
@@ -188,6 +198,7 @@ export class Fanout {
       return;
     }
     let items;
+    sub.recheck = false;
     try {
       items = await this.deps.log.readStream(sub.tag, sub.nextSeq, CATCH_UP_CHUNK);
     } catch (error) {
@@ -203,7 +214,8 @@ export class Fanout {
       if (ws.bufferedAmount > this.deps.limits.subscriberBufferBytes) break; // bounded by bytes, not count
     }
     this.deps.count.delivered(items.length, { path: 'catch-up' });
-    if (items.length < CATCH_UP_CHUNK && (items.length === 0 || sub.nextSeq > items[items.length - 1]!.seq)) {
+    // A commit announced while the read was in flight may be missing from it: read again.
+    if (items.length < CATCH_UP_CHUNK && (items.length === 0 || sub.nextSeq > items[items.length - 1]!.seq) && !sub.recheck) {
       sub.catchingUp = false; // storage and the in-memory stream agree: commits publish live from here
       return;
     }
@@ -220,7 +232,11 @@ export class Fanout {
       let frame: Uint8Array | undefined;
       let sent = 0;
       for (const sub of [...subs]) {
-        if (sub.catchingUp || placed.seq < sub.nextSeq) continue;
+        if (placed.seq < sub.nextSeq) continue;
+        if (sub.catchingUp) {
+          sub.recheck = true; // its read may have missed this commit
+          continue;
+        }
         if (!this.deps.access.isMember(channelId, sub.connection.deviceKey)) {
           this.unsubscribe(sub); // removed from the channel: no more of its traffic
           continue;
@@ -238,6 +254,25 @@ export class Fanout {
         sent++;
       }
       if (sent > 0) this.deps.count.delivered(sent, { path: 'live' });
+    }
+  }
+
+  /**
+   * Entries another node committed (read back as log records): each subscriber of the stream
+   * that has not had `seq` yet catches up from its own cursor, reading storage — the same path
+   * a subscriber that fell behind takes. Nothing is sent from the announcement itself.
+   */
+  streamGrew(streamTag: Uint8Array, seq: number): void {
+    const key = this.channelOfTag.get(toHex(streamTag));
+    const subs = key === undefined ? undefined : this.byChannel.get(key);
+    for (const sub of subs ?? []) {
+      if (seq < sub.nextSeq) continue;
+      if (sub.catchingUp) {
+        sub.recheck = true;
+        continue;
+      }
+      sub.catchingUp = true;
+      void this.catchUp(sub);
     }
   }
 

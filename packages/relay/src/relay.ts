@@ -8,8 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { formatVerifierKey, parsePolicy, verifierKeyOf, type Policy, type VerifierKey } from '@hotline/log';
+import { formatVerifierKey, noteVerifier, parseCheckpoint, parsePolicy, verifierKeyOf, verifyNote, type Policy, type SignerKey, type VerifierKey } from '@hotline/log';
 import { WebSocketServer } from 'ws';
+import { ClusterNode } from './cluster/cluster-node.js';
 import { registerDevice, revokeDevice, type DirectoryDeps } from './directory.js';
 import { RelayError, RelayStartError } from './errors.js';
 import { Fanout } from './fanout.js';
@@ -29,7 +30,7 @@ import { Sessions } from './sessions.js';
 import { AccessSnapshot } from './storage/access.js';
 import type { Integration, RelayStorage } from './storage/interfaces.js';
 import { dataDirStorage, openStorage, redact } from './storage/open.js';
-import { sizeAfter, type SequenceItem, type StoredCheckpoint } from './storage/records.js';
+import { isRefusal, sizeAfter, type Placement, type SequenceItem, type StoredCheckpoint } from './storage/records.js';
 import { submitEnvelope, type SubmissionDeps } from './submissions.js';
 import { WitnessCollector, type WitnessEndpoint } from './witnesses.js';
 
@@ -50,6 +51,11 @@ export interface RelayOptions {
   readonly dataDir: string;
   /** Storage URL (storage/open.ts): `sqlite:PATH` or `postgres://…`; default `sqlite:DIR/relay.db`. */
   readonly store?: string;
+  /**
+   * NATS server(s) for announcements between relay nodes sharing a PostgreSQL store
+   * (cluster/announcer.ts); without it, or while it is unreachable, nodes poll the database.
+   */
+  readonly nats?: string;
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
@@ -97,8 +103,13 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const storage = await openStorage(options.store ?? dataDirStorage(options.dataDir), { onError: (message) => logger.log('error', 'storage', { error: message }) });
   let logSize: number;
   let access: AccessSnapshot;
+  let followFrom: { logSize: number; accessRevision: number } | undefined;
   const now = options.now ?? Date.now;
   try {
+    if (options.nats !== undefined && storage.cluster === undefined) throw new Error('NATS announcements are for several relays on one PostgreSQL database; this store is owned by one relay');
+    // Read before the snapshot: whatever other nodes commit while it loads is followed after.
+    followFrom = await storage.cluster?.watermarks();
+    await refuseForeignCheckpoint(storage, key);
     logSize = await refuseTruncatedLog(storage);
     access = await AccessSnapshot.load(storage.directory, storage.channels, now);
   } catch (error) {
@@ -117,6 +128,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const witnessRequests = metrics.counter('hotline_witness_requests', 'add-checkpoint requests by witness and status');
   const witnesses = new WitnessCollector({
     tiles: storage.tree,
+    stored: () => storage.tree.checkpoint(),
     ...witnessSetup(options, logVkey),
     timeoutMs: options.witnessTimeoutMs ?? 2000,
     refreshMs: options.witnessRefreshMs ?? 60_000,
@@ -138,11 +150,15 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     throw error;
   }
   if (integration.checkpoint !== undefined) witnesses.offer(integration.checkpoint.size, integration.checkpoint.note);
+  // Set once everything it tells is wired (below); only requests reach it, after listen.
+  let cluster: ClusterNode | undefined;
   const sessions = new Sessions({ origin: key.name, challengeTtlMs: 60_000, sessionTtlMs: 3_600_000, maxChallenges: 10_000, maxSessions: 100_000, now });
   const sequencer = new Sequencer(
     async (items, receivedAt) => {
       const placed = await storage.sequencing.appendBatch(items, receivedAt);
       const size = sizeAfter(placed);
+      const first = firstNewIndex(placed);
+      if (first !== undefined) cluster?.committed(first, size);
       if (size > logSize) {
         logSize = size;
         integration.notify(size);
@@ -186,14 +202,54 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const routes = [
     ...logRoutes({ witnesses, tree: storage.tree, log: storage.log }),
     ...deviceRoutes({ register: (b) => registerDevice(directory, b), revoke: (b) => revokeDevice(directory, b), directory: storage.directory, access, sessions, origin: key.name, logger }),
-    ...channelRoutes({ channels: storage.channels, access, log: storage.log, submit, membershipChanged: (id) => fanout.membershipChanged(id), maxStreamRead: limits.maxStreamRead }),
+    ...channelRoutes({
+      channels: storage.channels,
+      access,
+      log: storage.log,
+      submit,
+      membershipChanged: (id) => {
+        fanout.membershipChanged(id);
+        cluster?.accessChanged();
+      },
+      maxStreamRead: limits.maxStreamRead,
+    }),
     ...mailboxRoutes({ mailboxes: storage.mailboxes, access, maxMailPerDevice: limits.maxMailPerDevice, now }),
     ...opsRoutes({
-      status: () => ({ healthy: storage.sequencing.healthy, logSize, checkpointSize: integration.checkpoint?.size ?? 0, pending: sequencer.pending, connections: fanout.connectionCount }),
+      status: () => ({
+        healthy: storage.sequencing.healthy,
+        logSize,
+        checkpointSize: integration.checkpoint?.size ?? 0,
+        pending: sequencer.pending,
+        connections: fanout.connectionCount,
+        ...(cluster === undefined ? {} : { cluster: cluster.status }),
+      }),
       metrics,
       identity: { origin: key.name, logKey: logVkey, parties: [...partyRoots.keys()] },
     }),
   ];
+  if (storage.cluster !== undefined && followFrom !== undefined) {
+    const clusterCount = metrics.counter('hotline_cluster', "passes reading other nodes' commits, by cause; announcements sent and heard");
+    cluster = ClusterNode.start({
+      feed: storage.cluster,
+      from: followFrom,
+      log: storage.log,
+      directory: storage.directory,
+      access,
+      logGrew: (size) => {
+        if (size > logSize) logSize = size;
+        integration.notify(size);
+      },
+      streamGrew: (tag, seq) => fanout.streamGrew(tag, seq),
+      deviceChanged: (row) => {
+        if (row.revokedAt !== undefined && row.revokedAt * 1000 <= now()) directory.endDevice(row.key, 'device revoked');
+      },
+      membershipChanged: (id) => fanout.membershipChanged(id),
+      nats: options.nats,
+      logKey: logVkey,
+      logger,
+      count: (labels) => clusterCount(1, labels),
+    });
+  }
   const server = createServer(dispatcher(routes, { sessions, access, maxBodyBytes: limits.maxBodyBytes, logger, count }));
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
   server.on('upgrade', (req, socket: Socket, head) => upgrade({ sessions, access, fanout }, wss, req, socket, head));
@@ -217,6 +273,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       // Finish queued commits first, so their receipts still reach open sockets, then hang up.
       await sequencer.drain();
       fanout.closeAll(1001, 'relay shutting down');
+      await cluster?.close();
       await integration.close(); // integrates and signs a final checkpoint
       witnesses.stop();
       server.closeAllConnections();
@@ -227,9 +284,34 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   return { url, port, origin: key.name, logVkey, log, storage, close };
 }
 
+/** The lowest log index a batch newly placed (duplicates and refusals placed nothing). */
+function firstNewIndex(placements: readonly Placement[]): number | undefined {
+  let first: number | undefined;
+  for (const p of placements) if (!isRefusal(p) && !p.duplicate && (first === undefined || p.logIndex < first)) first = p.logIndex;
+  return first;
+}
+
 /** A committed certificate or revocation, told to the access snapshot. */
 function applyDirectory(access: AccessSnapshot, item: SequenceItem): void {
   if (item.directory !== undefined) access.applyDirectory(item.directory);
+}
+
+/**
+ * The stored checkpoint must be this log's, signed by this key: a node started with another
+ * DIR/log.key than the others on its database (or a data directory beside another's database)
+ * would sign a second history over the same tiles. Refuse before anything is signed.
+ */
+async function refuseForeignCheckpoint(storage: RelayStorage, key: SignerKey): Promise<void> {
+  const stored = await storage.tree.checkpoint();
+  if (stored === undefined) return;
+  const verified = verifyNote(stored.note, [noteVerifier(verifierKeyOf(key))]);
+  const parsed = verified.ok ? parseCheckpoint(verified.value.text) : undefined;
+  if (parsed?.ok === true && parsed.value.origin === key.name) return;
+  throw new RelayStartError(
+    'log_key_mismatch',
+    `the stored checkpoint (size ${stored.size}) is not signed by this relay's log key ${key.name}: every relay on one database must use the same DIR/log.key (copy it from the first node); refusing to start`,
+    { logSize: await storage.sequencing.logSize(), checkpointSize: stored.size },
+  );
 }
 
 /**

@@ -5,6 +5,14 @@
  * request in flight gets only the newest checkpoint next. The latest checkpoint is also
  * resubmitted every `refreshMs`, so cosignature timestamps stay fresh while the log is idle
  * and clients can tell a live log from a stalled one.
+ *
+ * Several relay nodes on one database each run a collector, and each submits the checkpoints
+ * it signed or adopted; a witness therefore sees one lineage from several submitters, and
+ * answers 409 whenever another node moved it on since this one last asked. A 409 is the
+ * witness telling its size, never a refusal: a size at or below ours is answered with a proof
+ * from there; a size beyond ours means another node's newer checkpoint, which is read from
+ * storage and submitted instead. Only a witness claiming a size the stored log has not
+ * reached is alarming (someone else signed for this log): that is logged as a refusal.
  */
 import {
   consistencyProof,
@@ -18,6 +26,7 @@ import {
 } from '@hotline/log';
 import type { Logger } from './logger.js';
 import type { CheckpointStore } from './storage/interfaces.js';
+import type { StoredCheckpoint } from './storage/records.js';
 
 export interface WitnessEndpoint {
   /** Policy name of the witness. */
@@ -42,6 +51,9 @@ export interface CollectorOptions {
   readonly timeoutMs: number;
   readonly refreshMs: number;
   readonly logger: Logger;
+  /** The stored checkpoint: read when a witness has cosigned a newer one than ours (another node's). */
+  readonly stored?: () => Promise<StoredCheckpoint | undefined>;
+  /** Every answer, by status: 409s included, each counted, none of them a refusal. */
   readonly count?: (status: string, witness: string) => void;
   /** Wall clock (ms): cosignatures dated beyond it plus skew are refused. */
   readonly now?: () => number;
@@ -70,12 +82,8 @@ export class WitnessCollector {
 
   /** A new signed checkpoint from the integrator. */
   offer(size: number, note: string): void {
-    if (this.current === undefined || size > this.current.size) {
-      this.current = { size, note, lines: new Map() };
-      this.recent.set(size, this.current);
-      if (this.recent.size > 16) this.recent.delete(this.recent.keys().next().value!);
-    }
-    this.promoteIfQuorum(this.current);
+    this.remember(size, note);
+    this.promoteIfQuorum(this.current!);
     for (const state of this.states) {
       if (state.busy) state.pending = { size, note };
       else void this.submit(state, size, note);
@@ -102,20 +110,46 @@ export class WitnessCollector {
     if (quorumSatisfied(this.options.policy, new Set(candidate.lines.keys()))) this.quorum = { ...candidate, lines: new Map(candidate.lines) };
   }
 
+  /** The newest checkpoint becomes current; any checkpoint is kept a while for late answers. */
+  private remember(size: number, note: string): void {
+    if (this.current === undefined || size > this.current.size) {
+      this.current = { size, note, lines: new Map() };
+      this.recent.set(size, this.current);
+      if (this.recent.size > 16) this.recent.delete(this.recent.keys().next().value!);
+    }
+  }
+
   private async submit(state: WitnessState, size: number, note: string): Promise<void> {
     state.busy = true;
     try {
-      let answer = await this.request(state, size, note);
-      if (answer.status === 409) {
+      let target = { size, note };
+      let answer = await this.request(state, target.size, target.note);
+      // Each 409 names the witness's size; other nodes can move it on between our requests.
+      for (let attempt = 0; answer.status === 409 && attempt < MAX_CONFLICT_RETRIES; attempt++) {
+        this.options.count?.('409', state.endpoint.name);
         const reported = Number(answer.body.trim());
-        if (Number.isSafeInteger(reported) && reported >= 0 && reported <= size) {
-          state.knownSize = reported;
-          answer = await this.request(state, size, note);
+        if (!Number.isSafeInteger(reported) || reported < 0) break;
+        if (reported > target.size) {
+          const newer = await this.options.stored?.();
+          if (newer === undefined || newer.size < reported) {
+            this.options.logger.log('warn', 'witness refused checkpoint', { witness: state.endpoint.name, size: target.size, status: 409, reason: `the witness has cosigned size ${reported}, beyond this log's stored checkpoint (${newer?.size ?? 0})` });
+            return;
+          }
+          this.remember(newer.size, newer.note);
+          target = { size: newer.size, note: newer.note };
         }
+        state.knownSize = reported;
+        answer = await this.request(state, target.size, target.note);
+      }
+      if (answer.status === 409) {
+        // Still moving: the next offer (another node's checkpoint, or the refresh) tries again.
+        this.options.count?.('409', state.endpoint.name);
+        this.options.logger.log('info', 'witness moved on while we asked; retrying with the next checkpoint', { witness: state.endpoint.name, size: target.size });
+        return;
       }
       this.options.count?.(String(answer.status), state.endpoint.name);
-      if (answer.status === 200) this.accept(state, size, note, answer.body);
-      else this.options.logger.log('warn', 'witness refused checkpoint', { witness: state.endpoint.name, size, status: answer.status, reason: answer.body.slice(0, 200) });
+      if (answer.status === 200) this.accept(state, target.size, target.note, answer.body);
+      else this.options.logger.log('warn', 'witness refused checkpoint', { witness: state.endpoint.name, size: target.size, status: answer.status, reason: answer.body.slice(0, 200) });
     } catch (error) {
       this.options.count?.('error', state.endpoint.name);
       this.options.logger.log('warn', 'witness unreachable', { witness: state.endpoint.name, size, error: (error as Error).message });
@@ -172,6 +206,8 @@ export class WitnessCollector {
 /** A witness answers a few signature lines; anything longer is not a witness answer. */
 const MAX_WITNESS_REPLY = 16 * 1024;
 const MAX_CLOCK_SKEW_SECONDS = 300;
+/** 409s answered with a new proof before giving up until the next offer. */
+const MAX_CONFLICT_RETRIES = 4;
 
 async function boundedText(response: Response, limit: number): Promise<string> {
   const reader = response.body?.getReader();

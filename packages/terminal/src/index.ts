@@ -60,3 +60,4 @@ export { checkArchived, ARCHIVE_ALTERED, type ArchiveCheck } from './views/state
 export { statementEvidence, type StatementEvidenceView } from './views/statement-evidence.js';
 export { lookAlikeNames, channelNameSafety, skeleton } from './views/name-safety.js';
 export { markShown } from './views/mark-shown.js';
+export { FailoverRelay } from './relay-failover.js';

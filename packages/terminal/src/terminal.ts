@@ -22,11 +22,12 @@ import { checkFreshness, ENTRY_BUNDLES, noteCheckpointAnswer, type LogHealthDeps
 import { checkUnsent } from './log-checks/unsent.js';
 import { checkReceipts } from './log-checks/receipts.js';
 import { compareWitnessViews } from './log-checks/witness-view.js';
+import { FailoverRelay } from './relay-failover.js';
 import { Charters } from './channel/charters.js';
 import { Outbox } from './channel/outbox.js';
 import { Directory, type DirectoryAlert } from './directory/directory.js';
 import { LogScanner } from './directory/log-scanner.js';
-import { KeyStore } from './keys/keystore.js';
+import { KeyStore, type TerminalConfig } from './keys/keystore.js';
 import { directoryAuthenticationService } from './mls/directory-auth.js';
 import { GroupStateStore } from './mls/group-store.js';
 import { KeyPackages } from './mls/key-packages.js';
@@ -38,6 +39,12 @@ import { Exclusive, openTerminalDb, prepared } from './store/terminal-db.js';
 
 /** How long a direct question to a witness may take: it is a cross-check, not on the critical path. */
 const WITNESS_TIMEOUT_MS = 2000;
+
+/** The relays a home names: `relays` when it lists several (the first is `relay`), else `relay` alone. */
+function relayUrls(config: TerminalConfig | undefined, relay: string): readonly string[] {
+  const listed = config?.relays?.filter((u) => typeof u === 'string' && u !== '') ?? [];
+  return listed.length > 1 ? listed : [relay];
+}
 
 /** A terminal operation refused, with its code (errors.ts). */
 export class TerminalError extends HotlineError {
@@ -109,7 +116,8 @@ export class Terminal {
     this.charters = new Charters(db);
     this.exclusive = new Exclusive(db);
     db.exec('CREATE TABLE IF NOT EXISTS sent_drafts (draft_id TEXT PRIMARY KEY, message_id TEXT NOT NULL, sent_at INTEGER NOT NULL); CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE IF NOT EXISTS channel_records (log_index INTEGER PRIMARY KEY, record BLOB NOT NULL, tag BLOB NOT NULL, seq INTEGER NOT NULL); CREATE INDEX IF NOT EXISTS channel_records_by_seq ON channel_records (tag, seq);');
-    this.relay = options.connect(relayUrl, device.signer);
+    const urls = relayUrls(keys.config(), relayUrl);
+    this.relay = urls.length === 1 ? options.connect(relayUrl, device.signer) : new FailoverRelay(urls.map((url) => options.connect(url, device.signer)));
   }
 
   /** Opens a home that `hotline init` set up: device key, registered certificate, relay. */
@@ -148,7 +156,7 @@ export class Terminal {
   /** Makes `text` this home's policy if it has none (a channel's charter, at open or join). */
   adoptPolicy(text: string): void {
     if (this.keys.config()?.policy !== undefined) return;
-    this.keys.saveConfig({ relay: this.relayUrl, policy: text });
+    this.keys.saveConfig({ ...this.keys.config(), relay: this.relayUrl, policy: text });
     this.policyText = text;
   }
 

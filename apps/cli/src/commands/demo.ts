@@ -13,11 +13,11 @@ import { formatVerifierKey, toHex } from '@hotline/log';
 import { Precedence, type Charter } from '@hotline/protocol';
 import type { HotlineProcess } from '@hotline/relay/child';
 import { acknowledge, approveDraft, catchUp, draftMessage, draftsView, KeyStore, sendMessage, transcriptView, type Sent, type Terminal } from '@hotline/terminal';
-import { integerFlag, parseCommand, UsageError, type CommandSpec } from '../args.js';
+import { integerFlag, parseCommand, UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
 import { onStopSignal, type StopRequest } from '../listen.js';
 import { archivedSince, cursorAtEnd } from '../demo/follow.js';
 import { alarmLine, alertLine, entryLine } from '../render/lines.js';
-import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PEOPLE, PRIORITY_DEADLINE_SECONDS, type World } from '../demo/world.js';
+import { buildWorld, CHANNEL_NAME, INTERNAL_NAME, PEOPLE, PRIORITY_DEADLINE_SECONDS, type RelayLayout, type World } from '../demo/world.js';
 import { runLogDemo } from './demo-log.js';
 import { processIo } from '../command-io.js';
 import { runStatus } from './status.js';
@@ -57,8 +57,15 @@ The servers keep running, and the demo shows what Moscow's principal verifies, u
     { name: 'dir', type: 'string', placeholder: 'DIR', default: 'hotline-demo', description: 'where homes, relay and witness data go (a previous demo there is replaced, any other non-empty directory is refused)' },
     { name: 'exit', type: 'boolean', description: 'stop the servers and exit after printing, instead of running until Ctrl-C' },
     { name: 'follow-ms', type: 'string', placeholder: 'MS', default: '1000', description: 'how often the demo shows new messages while running' },
+    { name: 'store', type: 'string', placeholder: 'URL', description: 'run the relay over this PostgreSQL database (postgres://…; a fresh one: the demo makes a new log) instead of SQLite' },
+    { name: 'relays', type: 'string', placeholder: 'N', default: '1', description: 'with --store: N relay nodes over the one database (one log); every home lists them all and fails over' },
+    { name: 'nats', type: 'string', placeholder: 'URL', description: 'with --store: NATS the nodes announce new entries on (default nats://127.0.0.1:4222; the nodes poll the database when it is unreachable)' },
   ],
-  footer: "'hotline demo log' walks through the transparency log alone (see hotline demo log --help).",
+  footer: `With --store postgres://… --relays 3 the demo runs over a three-node relay cluster and prints
+one line per node, "relay pid <PID> <URL>": kill -9 any of them and the terminals go on through
+the others.
+
+'hotline demo log' walks through the transparency log alone (see hotline demo log --help).`,
 };
 
 const hotlineBin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin.js');
@@ -244,11 +251,27 @@ async function stopServers(children: readonly HotlineProcess[]): Promise<void> {
   }));
 }
 
+/** --store, --relays and --nats: SQLite and one relay unless a PostgreSQL store is named. */
+function relayLayout(args: ParsedArgs): RelayLayout {
+  const store = args.values.get('store');
+  const nodes = integerFlag(args, 'relays', 1, 1, 9);
+  const nats = args.values.get('nats');
+  if (store === undefined) {
+    if (nodes > 1) throw new UsageError('--relays N needs --store postgres://…: several relay nodes share one PostgreSQL database');
+    if (nats !== undefined) throw new UsageError('--nats needs --store postgres://…');
+    return { nodes: 1 };
+  }
+  if (!/^postgres(ql)?:\/\//.test(store)) throw new UsageError(`--store must be a postgres:// URL (SQLite is the default without --store), got ${JSON.stringify(store.replace(/:[^:@/]*@/, ':***@'))}`);
+  if (nats !== undefined && !/^nats:\/\//.test(nats)) throw new UsageError(`--nats must be a nats:// URL, got ${JSON.stringify(nats)}`);
+  return { store, nodes, nats: nats ?? 'nats://127.0.0.1:4222' };
+}
+
 export async function runDemo(argv: readonly string[], print: (line: string) => void): Promise<number> {
   if (argv[0] === 'log') return runLogDemo(argv.slice(1), print);
   const args = parseCommand(argv, DEMO);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])} (did you mean: hotline demo log?)`);
   const followMs = integerFlag(args, 'follow-ms', 1000, 100, 60_000);
+  const layout = relayLayout(args);
   const keepRunning = !args.booleans.has('exit');
   // From the first moment: a signal while the demo sets up must stop what it already started,
   // not kill the demo alone and leave the relay and witnesses running.
@@ -265,7 +288,7 @@ export async function runDemo(argv: readonly string[], print: (line: string) => 
   });
   try {
     print('Hotline demo: two parties, real processes, real keys, real MLS, every message verified.\n');
-    const world = await buildWorld(args.values.get('dir') ?? 'hotline-demo', hotlineBin, print, spawned).catch((error: unknown) => {
+    const world = await buildWorld(args.values.get('dir') ?? 'hotline-demo', hotlineBin, print, spawned, layout).catch((error: unknown) => {
       if (stop.requested()) return undefined;
       throw new UsageError(`the demo could not start: ${error instanceof Error ? error.message : String(error)}`);
     });

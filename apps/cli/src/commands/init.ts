@@ -1,7 +1,7 @@
 /** `hotline init` — set up this terminal's device: key, certificate, registration at the relay. */
 import { toHex } from '@hotline/log';
 import { RelayClient } from '@hotline/relay/client';
-import { certificateForDevice, enrolDevice, HotlineError, KeyStore, relayFailure } from '@hotline/terminal';
+import { certificateForDevice, enrolDevice, HotlineError, isRelayUnavailable, KeyStore, relayFailure } from '@hotline/terminal';
 import { decodeDeviceCertificate, isRole } from '@hotline/protocol';
 import { parsePolicy } from '@hotline/log';
 import { readFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ export const INIT: CommandSpec = {
 On the administrator's own terminal (a home holding party.key), one step does both:
   hotline init --relay URL --member NAME --role ROLE [--role ROLE]...`,
   options: [
-    { name: 'relay', type: 'string', placeholder: 'URL', required: true, description: 'the relay this terminal uses (saved in the home)' },
+    { name: 'relay', type: 'string', placeholder: 'URL', required: true, multiple: true, description: 'the relay this terminal uses (saved in the home); repeat it for each node of a relay cluster over one log: the terminal uses the first that answers' },
     { name: 'policy', type: 'string', placeholder: 'FILE', description: 'the witness policy (c2sp.org/tlog-policy) checkpoints must meet; without it, the policy of the first channel this terminal opens or joins' },
     { name: 'certificate', type: 'string', placeholder: 'B64', description: "the certificate from 'hotline party enrol'" },
     { name: 'member', type: 'string', placeholder: 'NAME', description: "with --role: certify this device with the home's party key" },
@@ -48,11 +48,29 @@ Exit status: 0 registered (or key created, step 1), 1 the relay refused, 2 bad u
 cannot be reached or is not serving.`,
 };
 
+/** Registers the certificate at the first relay node that answers (they share one directory). */
+async function registerAtFirstAnswering(relays: readonly string[], certificate: Uint8Array): Promise<{ logIndex: number }> {
+  let lastError: unknown;
+  for (const url of relays) {
+    try {
+      return await new RelayClient(url).registerDevice(certificate);
+    } catch (error) {
+      if (!isRelayUnavailable(error)) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
 export async function runInit(argv: readonly string[], print: (line: string) => void): Promise<number> {
   const args = parseCommand(argv, INIT);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
-  const relay = args.values.get('relay')!; // required by the table
-  if (!/^https?:\/\/[^\s]+$/.test(relay)) throw new UsageError('--relay URL is required (http:// or https://)');
+  const relays = (args.repeated.get('relay') ?? []).map((r) => {
+    if (!/^https?:\/\/[^\s]+$/.test(r)) throw new UsageError(`--relay ${JSON.stringify(r)} is not an http:// or https:// URL`);
+    return r.replace(/\/+$/, '');
+  }); // at least one: required by the table
+  if (new Set(relays).size !== relays.length) throw new UsageError('--relay names the same relay twice');
+  const relay = relays[0]!;
   const json = args.booleans.has('json');
   const say = json ? () => undefined : print;
   try {
@@ -60,7 +78,7 @@ export async function runInit(argv: readonly string[], print: (line: string) => 
     const { signer, created } = store.device(passphrase());
     const policyFile = args.values.get('policy');
     const policy = policyFile === undefined ? store.config()?.policy : readPolicy(policyFile);
-    store.saveConfig({ relay: relay.replace(/\/+$/, ''), ...(policy === undefined ? {} : { policy }) });
+    store.saveConfig({ relay, ...(relays.length > 1 ? { relays } : {}), ...(policy === undefined ? {} : { policy }) });
     let certificate: Uint8Array | undefined;
     const given = args.values.get('certificate');
     const member = args.values.get('member');
@@ -75,10 +93,10 @@ export async function runInit(argv: readonly string[], print: (line: string) => 
     }
     if (certificate === undefined) {
       if (json) print(JSON.stringify({ deviceKey: toHex(signer.publicKey), created, registered: false }));
-      else print(`${created ? 'created' : 'this is'} device key ${toHex(signer.publicKey)}\nask your party's administrator to run:\n  hotline party enrol ${toHex(signer.publicKey)} --member "<name>" --role <role>\nthen: hotline init --relay ${relay} --certificate <what it printed>`);
+      else print(`${created ? 'created' : 'this is'} device key ${toHex(signer.publicKey)}\nask your party's administrator to run:\n  hotline party enrol ${toHex(signer.publicKey)} --member "<name>" --role <role>\nthen: hotline init ${relays.map((r) => `--relay ${r}`).join(' ')} --certificate <what it printed>`);
       return 0;
     }
-    const receipt = await new RelayClient(relay).registerDevice(certificate);
+    const receipt = await registerAtFirstAnswering(relays, certificate);
     store.saveCertificate(certificate);
     say(`registered device ${toHex(signer.publicKey).slice(0, 16)}… in the relay's directory (log index ${receipt.logIndex})`);
     const cert = decodeDeviceCertificate(certificate);

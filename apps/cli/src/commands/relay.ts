@@ -25,8 +25,16 @@ party) and then logs JSON lines to stderr.
 --store URL keeps the log, directory, channels and mailboxes elsewhere: sqlite:PATH is a SQLite
 file at PATH (--data DIR alone means sqlite:DIR/relay.db); postgres://USER@HOST:PORT/DATABASE
 is a PostgreSQL database (it must exist; the relay creates its tables). DIR still holds the
-log key. One relay per database for now: a second relay on the same database refuses to
-start (several nodes need notifications between them, not built yet).
+log key.
+
+Several relays (nodes) may share one PostgreSQL database: one log, sequenced under the
+database's row lock, checkpoints decided by compare-and-swap. Every node must sign with the
+same log key: start the first, then copy its DIR/log.key (mode 0600) into each other node's
+DIR before starting it. --nats nats://HOST:PORT lets nodes announce "the log grew" to each
+other, so an envelope sent through one node reaches subscribers of another at once; without
+--nats, or while NATS is unreachable, each node polls the database every 200 ms instead (every
+1 s as a safety net while NATS is up). NATS never decides anything: a lost announcement only
+delays delivery.
 
 The witnesses need the log key before they start, and the relay needs their keys: --print-key
 creates DIR and the log key (if they do not exist yet), prints the log key alone and exits
@@ -34,6 +42,7 @@ without serving, so the witnesses can be set up before the relay first starts.`,
   options: [
     { name: 'data', type: 'string', placeholder: 'DIR', required: true, description: 'state directory: the log key, and the database unless --store names another' },
     { name: 'store', type: 'string', placeholder: 'URL', description: 'where the log and its tables live: sqlite:PATH (default sqlite:DIR/relay.db) or postgres://…' },
+    { name: 'nats', type: 'string', placeholder: 'URL', description: 'announce commits to the other nodes on the same postgres:// store over this NATS server (nats://HOST:PORT)' },
     { name: 'listen', type: 'string', placeholder: 'HOST:PORT', default: '127.0.0.1:4780', description: 'address to listen on (port 0 = any free)' },
     { name: 'party', type: 'string', multiple: true, placeholder: 'VKEY', description: 'trust device certificates signed by this party root' },
     { name: 'party-file', type: 'string', placeholder: 'FILE', description: 'read party root vkeys from FILE, one per line (# comments allowed)' },
@@ -95,6 +104,22 @@ function storageUrl(given: string | undefined, dataDir: string): string {
   return given;
 }
 
+/** --nats: a nats:// URL, and only beside a store several nodes share. */
+function natsUrl(given: string | undefined, store: string): string | undefined {
+  if (given === undefined) return undefined;
+  if (parseStorageUrl(store).backend !== 'postgres') throw new UsageError('--nats is for several relays on one PostgreSQL store: give --store postgres://… as well');
+  for (const server of given.split(',')) {
+    let url: URL | undefined;
+    try {
+      url = new URL(server);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || !/^(nats|tls):$/.test(url.protocol) || url.hostname === '') throw new UsageError(`--nats must be nats://HOST:PORT, got ${JSON.stringify(server.slice(0, 60))}`);
+  }
+  return given;
+}
+
 /** --print-key: the log key the relay will sign with, created as its first start would (0700 DIR, 0600 key). */
 function printLogKey(dataDir: string, origin: string | undefined, json: boolean, print: (line: string) => void): number {
   let key;
@@ -115,6 +140,7 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
   const dataDir = args.values.get('data')!; // required by the table
   if (args.booleans.has('print-key')) return printLogKey(dataDir, args.values.get('origin'), args.booleans.has('json'), print);
   const store = storageUrl(args.values.get('store'), dataDir);
+  const nats = natsUrl(args.values.get('nats'), store);
   const { host, port } = parseListen(args.values.get('listen') ?? '127.0.0.1:4780');
   const vkeys = [...(args.repeated.get('party') ?? [])];
   const partyFile = args.values.get('party-file');
@@ -138,6 +164,7 @@ export async function runRelay(argv: readonly string[], print: (line: string) =>
   return serveUntilSignalled(() => startOrFail(() => startRelay({
     dataDir,
     store,
+    ...(nats === undefined ? {} : { nats }),
     host,
     port,
     ...(origin === undefined ? {} : { origin }),

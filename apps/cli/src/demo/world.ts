@@ -5,7 +5,7 @@
  * root) and an operator, and for Washington a deputy. Party roots are pinned both ways, devices certified and
  * registered, a charter signed by both roots, the channel opened and joined by every device.
  */
-import { mkdirSync, rmSync, existsSync, writeFileSync, readdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, existsSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { formatVerifierKey, verifierKeyOf, type SignerKey } from '@hotline/log';
@@ -35,9 +35,22 @@ export const PEOPLE: readonly Person[] = [
   { home: 'moscow-operator', party: 'moscow', member: 'Operator', roles: ['operator'] },
 ];
 
+/** Where the relay keeps its data: the embedded default, or a cluster over one PostgreSQL database. */
+export interface RelayLayout {
+  /** A `postgres://` URL; absent: SQLite in DIR/relay. */
+  readonly store?: string;
+  /** Relay nodes over the store (1 unless a PostgreSQL store). */
+  readonly nodes: number;
+  /** NATS for the nodes' announcements (with a PostgreSQL store). */
+  readonly nats?: string;
+}
+
 export interface World {
   readonly dir: string;
+  /** The first relay node (the only one on SQLite). */
   readonly relay: RelayProcess;
+  /** Every relay node, in the order the homes list them. */
+  readonly relays: readonly RelayProcess[];
   readonly witnesses: HotlineProcess[];
   readonly charter: Charter;
   readonly charterFile: string;
@@ -70,7 +83,7 @@ async function eventually<T>(what: string, attempt: () => Promise<T | undefined>
  * `spawned` hears of every server process as soon as it starts, so that a caller stopping on a
  * signal mid-setup can stop it by PID (buildWorld's own clean-up runs only if it fails).
  */
-export async function buildWorld(dirArg: string, hotlineBin: string, say: (line: string) => void, spawned: (p: HotlineProcess) => void = () => {}): Promise<World> {
+export async function buildWorld(dirArg: string, hotlineBin: string, say: (line: string) => void, spawned: (p: HotlineProcess) => void = () => {}, layout: RelayLayout = { nodes: 1 }): Promise<World> {
   const dir = resolve(dirArg);
   freshDirectory(dir);
   const home = (name: string) => join(dir, 'homes', name);
@@ -88,7 +101,8 @@ export async function buildWorld(dirArg: string, hotlineBin: string, say: (line:
     for (const root of Object.values(roots)) say(`   ${root.name.padEnd(10)} ${formatVerifierKey(verifierKeyOf(root))}`);
 
     const relayDir = join(dir, 'relay');
-    const partyArgs = Object.values(roots).flatMap((r) => ['--party', formatVerifierKey(verifierKeyOf(r))]);
+    const storeArgs = layout.store === undefined ? [] : ['--store', layout.store, ...(layout.nats === undefined ? [] : ['--nats', layout.nats])];
+    const partyArgs = [...storeArgs, ...Object.values(roots).flatMap((r) => ['--party', formatVerifierKey(verifierKeyOf(r))])];
     const first = await spawnRelayProcess(hotlineBin, ['--data', relayDir, '--listen', '127.0.0.1:0', ...partyArgs]);
     spawned(first);
     const logKey = first.logKey;
@@ -99,12 +113,26 @@ export async function buildWorld(dirArg: string, hotlineBin: string, say: (line:
       processes.push(witness);
     }
     const witnessArgs = processes.flatMap((w) => ['--witness', `${w.url}=${w.info['vkey']}`]);
-    const relay = await spawnRelayProcess(hotlineBin, ['--data', relayDir, '--listen', '127.0.0.1:0', ...partyArgs, ...witnessArgs]);
-    spawned(relay);
-    processes.push(relay);
+    const relays: RelayProcess[] = [];
+    for (let n = 1; n <= layout.nodes; n++) {
+      // Every node signs with the one log key: the first node's key file, copied.
+      const nodeDir = n === 1 ? relayDir : join(dir, `relay-${n}`);
+      if (n > 1) {
+        mkdirSync(nodeDir, { recursive: true, mode: 0o700 });
+        copyFileSync(join(relayDir, 'log.key'), join(nodeDir, 'log.key'));
+        chmodSync(join(nodeDir, 'log.key'), 0o600);
+      }
+      const node = await spawnRelayProcess(hotlineBin, ['--data', nodeDir, '--listen', '127.0.0.1:0', ...partyArgs, ...witnessArgs]);
+      spawned(node);
+      processes.push(node);
+      relays.push(node);
+    }
+    const relay = relays[0]!;
     const policy = [`log ${logKey}`, `witness washington ${processes[0]!.info['vkey']}`, `witness moscow ${processes[1]!.info['vkey']}`, 'group both all washington moscow', 'quorum both', ''].join('\n');
     writeFileSync(join(dir, 'witness-policy.txt'), policy);
-    say(`2. A relay (SQLite) at ${relay.url} (pid ${relay.child.pid}), and each party's own witness, which must both cosign every checkpoint:`);
+    if (layout.store === undefined) say(`2. A relay (SQLite) at ${relay.url} (pid ${relay.child.pid}), and each party's own witness, which must both cosign every checkpoint:`);
+    else say(`2. ${relays.length} relay nodes over one PostgreSQL database${layout.nats === undefined ? '' : ` (announcing over ${layout.nats}; polling when it is unreachable)`}, one log, and each party's own witness, which must both cosign every checkpoint:`);
+    if (layout.store !== undefined) for (const r of relays) say(`relay pid ${r.child.pid} ${r.url}`);
     say(`   relay log  ${logKey}`);
     for (const w of processes.slice(0, 2)) say(`   witness    ${w.info['vkey']}  at ${w.url} (pid ${w.child.pid})`);
 
@@ -117,7 +145,7 @@ export async function buildWorld(dirArg: string, hotlineBin: string, say: (line:
       const cert = enrolDevice(roots[p.party]!, { deviceKey: signer.publicKey, member: p.member, roles: p.roles, days: 365 }, admin);
       const receipt = await client.registerDevice(cert.bytes);
       store.saveCertificate(cert.bytes);
-      store.saveConfig({ relay: relay.url, policy });
+      store.saveConfig({ relay: relay.url, ...(relays.length > 1 ? { relays: relays.map((r) => r.url) } : {}), policy });
       const t = Terminal.open({ home: home(p.home), connect: (url, device) => new DeviceRelayClient(url, device) });
       try {
         await t.topUpKeyPackages();
@@ -184,7 +212,7 @@ export async function buildWorld(dirArg: string, hotlineBin: string, say: (line:
         t.close();
       }
     }
-    return { dir, relay, witnesses: processes.slice(0, 2), charter: charter.value, charterFile, home, open, stop };
+    return { dir, relay, relays, witnesses: processes.slice(0, 2), charter: charter.value, charterFile, home, open, stop };
   } catch (error) {
     await stop();
     throw error;

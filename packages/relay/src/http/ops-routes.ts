@@ -3,7 +3,15 @@ import type { Reply, Route } from './router.js';
 
 /** What the operations routes show: live figures, the metrics registry, the public identity. */
 export interface OpsDeps {
-  readonly status: () => { healthy: boolean; logSize: number; checkpointSize: number; pending: number; connections: number };
+  readonly status: () => {
+    healthy: boolean;
+    logSize: number;
+    checkpointSize: number;
+    pending: number;
+    connections: number;
+    /** On a shared store: announcements over NATS ('connected', 'unreachable') or none ('off'). */
+    cluster?: { nats: 'connected' | 'unreachable' | 'off' };
+  };
   readonly metrics: { render(): string };
   readonly identity: { readonly origin: string; readonly logKey: string; readonly parties: readonly string[] };
 }
@@ -18,6 +26,7 @@ function health(deps: OpsDeps): Reply {
       checkpointSize: s.checkpointSize,
       pending: s.pending,
       connections: s.connections,
+      ...(s.cluster === undefined ? {} : { cluster: s.cluster }),
     },
   };
 }

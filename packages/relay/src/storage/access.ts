@@ -3,8 +3,11 @@
  * checked on every request and every envelope without touching storage. Loaded whole at start
  * and kept current by events, never by expiry: each certificate or revocation the sequencer
  * commits and each membership a channel store accepts is applied here before its submitter
- * hears back. (A node sharing a database with others will be told of their commits by the bus;
- * until it is, it refuses what it has not seen, never the other way round.)
+ * hears back. A node sharing its database with others learns of their commits from the
+ * database itself (cluster/follower.ts: on an announcement, and on a poll), with the same
+ * rules: until it has, it judges by what it has seen — a device registered elsewhere is
+ * refused a little longer, a device revoked or removed elsewhere is served a little longer
+ * (bounded by the poll interval; docs/design/relay-postgres.md).
  *
  * Small per entry on purpose — a device's validity window and roles, not its certificate — so
  * a whole directory fits: 100,000 devices cost tens of megabytes, not a cache policy.
@@ -67,6 +70,12 @@ export class AccessSnapshot {
     }
     const id = toHex(effect.key);
     if (!this.devices.has(id)) this.devices.set(id, accessOf(effect)); // first registration wins
+  }
+
+  /** A device row read back from storage (another node committed it): registration, then revocation. */
+  refreshDevice(row: DeviceRow): void {
+    this.applyDirectory(row);
+    if (row.revokedAt !== undefined) this.applyDirectory({ revokeKey: row.key, revokedAt: row.revokedAt });
   }
 
   /**

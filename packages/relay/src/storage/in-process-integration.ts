@@ -6,8 +6,10 @@
 import { Integrator } from '../integrator.js';
 import type { CheckpointStore, Integration, IntegrationOptions, LogReader } from './interfaces.js';
 
-export async function startInProcessIntegration(stores: { log: LogReader; tree: CheckpointStore }, logSize: number, options: IntegrationOptions): Promise<Integration> {
+/** `shared`: other relay processes integrate into the same database (integrator.ts). */
+export async function startInProcessIntegration(stores: { log: LogReader; tree: CheckpointStore }, logSize: number, options: IntegrationOptions, shared: boolean): Promise<Integration> {
   const integrator = await Integrator.open(stores, options.key, {
+    shared,
     intervalMs: options.intervalMs,
     logSize,
     onCheckpoint: options.onCheckpoint,

@@ -107,7 +107,7 @@ export interface ChannelStore {
   /** Stores a membership document if its version is newer than the stored one. */
   putChannel(channel: ChannelRow): Promise<boolean>;
   /** Every channel's members, for the in-memory access snapshot. */
-  memberships(): AsyncIterable<{ readonly id: Uint8Array; readonly version: number; readonly members: readonly Uint8Array[] }>;
+  memberships(): AsyncIterable<MembershipRow>;
 }
 
 /**
@@ -146,6 +146,33 @@ export interface IntegrationOptions {
   readonly onError: (message: string) => void;
 }
 
+/**
+ * What a relay node reads to learn of the commits of other nodes on the same database
+ * (cluster/follower.ts). Only a backend several processes share has one. Everything it
+ * answers is committed: the bus only says when to ask, never what is true.
+ */
+export interface ClusterFeed {
+  /**
+   * The durable log size and the access revision (a counter every accepted `putChannel`
+   * increments, in commit order), in one read.
+   */
+  watermarks(): Promise<{ readonly logSize: number; readonly accessRevision: number }>;
+  /**
+   * Channels whose access list was stored at a revision after `revision`, oldest first, at
+   * most `limit`; `revision` of the answer is the highest among them (or the one asked for).
+   * A reader that saw revision r has seen every revision before it (revisions commit in order).
+   */
+  channelsChangedSince(revision: number, limit: number): Promise<{ readonly channels: readonly MembershipRow[]; readonly revision: number }>;
+  /** The revision of this process's latest accepted `putChannel` (0 before any): what it announces. */
+  readonly lastAccessRevision: number;
+}
+
+export interface MembershipRow {
+  readonly id: Uint8Array;
+  readonly version: number;
+  readonly members: readonly Uint8Array[];
+}
+
 /** One backend, opened: every concern, and how to run integration next to it. */
 export interface RelayStorage {
   /** A URL naming the backend without credentials, for logs. */
@@ -156,6 +183,8 @@ export interface RelayStorage {
   readonly directory: DirectoryStore;
   readonly channels: ChannelStore;
   readonly mailboxes: MailboxStore;
+  /** Present when other relay processes may share this storage (PostgreSQL). */
+  readonly cluster?: ClusterFeed;
   /** SQLite integrates on a thread of its own; a shared backend may run it in process. */
   startIntegration(options: IntegrationOptions): Promise<Integration>;
   /** After every pending write has resolved; further calls reject. */

@@ -2,13 +2,16 @@
  * A whole relay on PostgreSQL: devices register and log in, a channel is opened, envelopes are
  * sequenced, delivered over WebSocket and covered by a signed checkpoint; after a restart onto
  * the same database the log, the directory (the access snapshot is loaded from it) and the
- * original receipts are all still there. A second relay on the database meanwhile is refused.
+ * original receipts are all still there. A second relay on the database meanwhile starts only
+ * with the first one's log key (copied), never with a key of its own.
  */
 import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseCheckpoint, parseNote } from '@hotline/log';
 import { RelayClient } from '../../src/client/index.js';
-import { silentLogger, startRelay } from '../../src/index.js';
+import { LOG_KEY_FILE, RelayStartError, silentLogger, startRelay } from '../../src/index.js';
 import { enrol, envelope, eventually, openChannel, ROOTS, tempDir } from '../fixtures.js';
 import { freshPostgresDatabase, postgresUnavailable } from './postgres-databases.js';
 
@@ -25,9 +28,6 @@ test('a relay on PostgreSQL sequences, delivers, checkpoints, and finds it all a
     const [alice, boris] = [await enrol(relay, 'washington', 'Alice'), await enrol(relay, 'moscow', 'Boris')];
     const channel = await openChannel(alice, [alice, boris]);
     try {
-      const other = tempDir();
-      await assert.rejects(startRelay({ ...options, dataDir: other.path }), /another relay is running on this database/, 'one relay per database for now');
-      other.remove();
       const socket = await boris.client.connect();
       const delivered: number[] = [];
       socket.onDelivery = (d) => delivered.push(d.logIndex);
@@ -46,6 +46,16 @@ test('a relay on PostgreSQL sequences, delivers, checkpoints, and finds it all a
         return parsed?.ok && parsed.value.size === 4 ? parsed.value : undefined;
       }, 5000, 'a checkpoint of size 4');
       assert.equal(checkpoint.origin, relay.origin);
+      const other = tempDir();
+      try {
+        await assert.rejects(startRelay({ ...options, dataDir: other.path }), (e: unknown) => e instanceof RelayStartError && e.code === 'log_key_mismatch', 'a node with a key of its own would sign a second history');
+        copyFileSync(join(dir.path, LOG_KEY_FILE), join(other.path, LOG_KEY_FILE));
+        const second = await startRelay({ ...options, dataDir: other.path });
+        assert.equal(second.log.size, 4, 'the second node sees the same log');
+        await second.close();
+      } finally {
+        other.remove();
+      }
     } finally {
       await relay.close();
     }

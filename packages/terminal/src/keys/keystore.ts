@@ -50,7 +50,10 @@ function keyFileText(file: string, stored: string, passphrase: string | undefine
 
 /** `terminal.json`: the relay this terminal uses and the witness policy its checkpoints must meet. */
 export interface TerminalConfig {
+  /** The relay this terminal uses: the first of `relays` when there are several. */
   readonly relay: string;
+  /** Every node of the party's relay cluster (one log), in the order to try them; absent for one relay. */
+  readonly relays?: readonly string[];
   /** c2sp.org/tlog-policy text; absent until set by init or adopted from the first charter. */
   readonly policy?: string;
 }

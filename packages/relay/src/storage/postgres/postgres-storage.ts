@@ -1,10 +1,12 @@
 /**
  * The shared backend: a PostgreSQL database (the `postgres` driver), which several relay
- * processes may use at once. Sequencing serialises on a row lock (sequencing.ts); the other
- * concerns keep their contracts with PostgreSQL's own means (stores.ts). Every connection runs
- * with synchronous_commit = on, so a resolved write is durable whatever the server's default.
+ * processes may use at once. Sequencing serialises on a row lock (sequencing.ts); integration
+ * on the checkpoint's compare-and-swap (integrator.ts, shared); the other concerns keep their
+ * contracts with PostgreSQL's own means (stores.ts). Each node learns of the others' commits
+ * through the cluster feed (watermarks, channels changed). Every connection runs with
+ * synchronous_commit = on, so a resolved write is durable whatever the server's default.
  */
-import postgres, { type Sql } from 'postgres';
+import postgres, { type Sql, type TransactionSql } from 'postgres';
 import { startInProcessIntegration } from '../in-process-integration.js';
 import type { Integration, IntegrationOptions, RelayStorage } from '../interfaces.js';
 import { redact } from '../redact.js';
@@ -36,9 +38,9 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
   }
   const log = logReader(sql);
   const tree = checkpointStore(sql);
+  const channels = channelStore(sql);
   let closed = false;
   let integration: Integration | undefined;
-  let held: { release(): Promise<void> } | undefined;
   let closing: Promise<void> | undefined;
   const live = <T>(work: () => Promise<T>): Promise<T> => (closed ? Promise.reject(new Error('storage is closed')) : work());
   return {
@@ -53,19 +55,27 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     log,
     tree,
     directory: directoryStore(sql),
-    channels: channelStore(sql),
+    channels,
     mailboxes: mailboxStore(sql),
+    cluster: {
+      watermarks: async () => {
+        const [row] = await sql<{ log_size: number; access: number }[]>`SELECT log_size, (SELECT n FROM access_revision WHERE id = 1) AS access FROM tree_state WHERE id = 1`;
+        return { logSize: row!.log_size, accessRevision: row!.access };
+      },
+      channelsChangedSince: (revision, limit) => live(() => channels.channelsChangedSince(revision, limit)),
+      get lastAccessRevision() {
+        return channels.lastAccessRevision;
+      },
+    },
     async startIntegration(integrationOptions: IntegrationOptions): Promise<Integration> {
       if (integration !== undefined) throw new Error('integration is already running on this storage');
-      held = await holdRelayLock(sql);
       const size = (await sql<{ log_size: number }[]>`SELECT log_size FROM tree_state WHERE id = 1`)[0]!.log_size;
-      integration = await startInProcessIntegration({ log, tree }, size, integrationOptions);
+      integration = await startInProcessIntegration({ log, tree }, size, integrationOptions, true);
       return integration;
     },
     close: () =>
       (closing ??= (async () => {
         await integration?.close();
-        await held?.release();
         closed = true;
         await sql.end({ timeout: 5 });
       })()),
@@ -79,27 +89,18 @@ async function createSchema(sql: Sql): Promise<void> {
     await tx.unsafe(SCHEMA);
     const [row] = await tx<{ value: string }[]>`SELECT value FROM meta WHERE key = 'schema_version'`;
     if (row === undefined) await tx`INSERT INTO meta (key, value) VALUES ('schema_version', ${String(SCHEMA_VERSION)})`;
+    else if (row.value === '1') await migrateFromOneRelay(tx);
     else if (row.value !== String(SCHEMA_VERSION)) throw new Error(`relay database has schema version ${row.value}, this relay needs ${SCHEMA_VERSION}`);
   });
 }
 
 /**
- * One relay per database until nodes can tell each other of their commits (issue 15): each
- * keeps its access snapshot from its own commits only, so a second node would judge requests
- * on a stale directory. A session advisory lock, held on a reserved connection for the relay's
- * life, makes a second relay refuse to start instead; PostgreSQL releases it if the holder dies.
+ * Version 1 → 2: the script above already added what 2 needs (idempotent DDL). A version-1
+ * relay still running holds its one-relay session lock and keeps its access snapshot from its
+ * own commits only: refuse to migrate under it (the transaction rolls the DDL back).
  */
-async function holdRelayLock(sql: Sql): Promise<{ release(): Promise<void> }> {
-  const connection = await sql.reserve();
-  const [row] = await connection<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(${RELAY_LOCK}) AS locked`;
-  if (row?.locked !== true) {
-    connection.release();
-    throw new Error('another relay is running on this database; several relay nodes on one database are not supported yet');
-  }
-  return {
-    release: async () => {
-      await connection`SELECT pg_advisory_unlock(${RELAY_LOCK})`;
-      connection.release();
-    },
-  };
+async function migrateFromOneRelay(tx: TransactionSql): Promise<void> {
+  const [free] = await tx<{ free: boolean }[]>`SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS free`;
+  if (free?.free !== true) throw new Error('a relay of an older version (one relay per database) is running on this database: stop it before starting this version');
+  await tx`UPDATE meta SET value = ${String(SCHEMA_VERSION)} WHERE key = 'schema_version'`;
 }

@@ -4,12 +4,19 @@
  * `tree_state` is the single row every sequencing transaction locks FOR UPDATE: the one
  * sequencer, shared by however many relay processes use the database (Tessera's design).
  */
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: several relay nodes per database — `channels.revision` and `access_revision`, so a node
+ * learns of access lists other nodes stored. Version 1 (one relay per database, which held
+ * RELAY_LOCK for its life) is stepped forward by the same idempotent script; a version-1 relay
+ * refuses a version-2 database, so old and new nodes never share one.
+ */
+export const SCHEMA_VERSION = 2;
 
 /**
- * Keys of the advisory locks: held while creating or checking the schema, and for a running
- * relay's life (postgres-storage.ts). 'hotl' in ASCII, then 1 and 2: below 2^53, so the
- * JavaScript numbers reach PostgreSQL exactly (a larger key rounds, and two keys can collide).
+ * Keys of the advisory locks: held while creating or checking the schema; and, by version-1
+ * relays, for the relay's life (postgres-storage.ts checks none is running before migrating).
+ * 'hotl' in ASCII, then 1 and 2: below 2^53, so the JavaScript numbers reach PostgreSQL
+ * exactly (a larger key rounds, and two keys can collide).
  */
 export const SCHEMA_LOCK = 0x686f746c_0001;
 export const RELAY_LOCK = 0x686f746c_0002;
@@ -92,6 +99,18 @@ CREATE TABLE IF NOT EXISTS channels (
   version    bigint NOT NULL,
   membership bytea  NOT NULL
 );
+
+-- Schema 2: the access revision at which the channel's current list was stored.
+ALTER TABLE channels ADD COLUMN IF NOT EXISTS revision bigint NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS channels_revision ON channels (revision);
+
+-- One row: incremented by every accepted membership, under its row lock, so revisions commit
+-- in order and a node that has read revision r has seen every list stored before it.
+CREATE TABLE IF NOT EXISTS access_revision (
+  id int    PRIMARY KEY CHECK (id = 1),
+  n  bigint NOT NULL
+);
+INSERT INTO access_revision (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 
 CREATE TABLE IF NOT EXISTS channel_members (
   channel bytea NOT NULL REFERENCES channels (id) ON DELETE CASCADE,

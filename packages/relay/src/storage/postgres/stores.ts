@@ -6,7 +6,7 @@
  * under a per-recipient advisory lock.
  */
 import type { Sql } from 'postgres';
-import type { ChannelStore, CheckpointStore, DirectoryStore, LogReader, MailboxStore } from '../interfaces.js';
+import type { ChannelStore, CheckpointStore, ClusterFeed, DirectoryStore, LogReader, MailboxStore } from '../interfaces.js';
 import type { DeviceRow, MailItem } from '../records.js';
 
 /** Element type of a bytea[] parameter (postgres infers an array of buffers as one bytea). */
@@ -94,7 +94,9 @@ export function directoryStore(sql: Sql): DirectoryStore {
   };
 }
 
-export function channelStore(sql: Sql): ChannelStore {
+/** Channels, and the feed of access lists stored by any process (revisions in commit order). */
+export function channelStore(sql: Sql): ChannelStore & Pick<ClusterFeed, 'channelsChangedSince' | 'lastAccessRevision'> {
+  let lastAccessRevision = 0;
   return {
     channel: async (id) => {
       const [row] = await sql<{ id: Buffer; creator: Buffer; version: number; membership: Buffer }[]>`SELECT * FROM channels WHERE id = ${buf(id)}`;
@@ -114,8 +116,26 @@ export function channelStore(sql: Sql): ChannelStore {
         if (channel.members.length > 0) {
           await tx`INSERT INTO channel_members (channel, device) SELECT ${buf(channel.id)}, d FROM unnest(${tx.array(channel.members.map(buf), BYTEA)}::bytea[]) AS m (d) ON CONFLICT DO NOTHING`;
         }
+        // Last, so the counter's row lock is held only to commit: puts take turns only here.
+        const [revision] = await tx<{ n: number }[]>`UPDATE access_revision SET n = n + 1 WHERE id = 1 RETURNING n`;
+        await tx`UPDATE channels SET revision = ${revision!.n} WHERE id = ${buf(channel.id)}`;
+        lastAccessRevision = Math.max(lastAccessRevision, revision!.n);
         return true;
       }),
+    get lastAccessRevision() {
+      return lastAccessRevision;
+    },
+    channelsChangedSince: async (revision, limit) => {
+      // One statement, one snapshot: if it sees revision r it sees every earlier one.
+      const rows = await sql<{ id: Buffer; version: number; revision: number; members: Buffer[] }[]>`
+        SELECT c.id, c.version, c.revision, COALESCE(array_agg(m.device ORDER BY m.device) FILTER (WHERE m.device IS NOT NULL), '{}') AS members
+        FROM channels c LEFT JOIN channel_members m ON m.channel = c.id
+        WHERE c.revision > ${revision} GROUP BY c.id, c.version, c.revision ORDER BY c.revision LIMIT ${limit}`;
+      return {
+        channels: rows.map((r) => ({ id: bytes(r.id), version: r.version, members: r.members.map(bytes) })),
+        revision: rows.reduce((max, r) => Math.max(max, r.revision), revision),
+      };
+    },
     memberships: async function* () {
       for (let after: Buffer = Buffer.alloc(0); ; ) {
         const rows = await sql<{ id: Buffer; version: number; members: Buffer[] }[]>`
