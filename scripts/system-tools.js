@@ -4,6 +4,8 @@
 // - chromium: the console's browser tests (Playwright drives Debian's chromium, never a
 //   downloaded one). Required: without it `npm test` fails and prints the apt command, because a
 //   console nobody tested in a browser is not tested — it never skips.
+// - ss (iproute2): the console's tests reset the browser's connections with `ss -K` to force
+//   event-stream disconnects the page must survive. Required, like chromium.
 // - pdftoppm (poppler-utils): turns the record's PDF rendering into page images. Optional: the
 //   test that uses it skips and says which package would let it run.
 import { spawnSync } from 'node:child_process';
@@ -14,6 +16,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 const TOOLS = [
   { name: 'chromium', present: () => existsSync(CHROMIUM), debianPackage: 'chromium', required: true },
+  { name: 'ss', present: () => onPath('ss'), debianPackage: 'iproute2', required: true },
   { name: 'pdftoppm', present: () => onPath('pdftoppm'), debianPackage: 'poppler-utils', required: false },
 ];
 
@@ -47,7 +50,7 @@ export function ensureSystemTools() {
   }
   const required = missing.filter((m) => m.required);
   for (const t of required) {
-    console.error(`npm test needs ${t.name} (Debian's ${t.debianPackage}, ${t.name === 'chromium' ? CHROMIUM : t.name}) and could not install it: run\n  sudo apt-get install -y ${t.debianPackage}\nthen npm test again`);
+    console.error(`npm test needs ${t.name === 'chromium' ? CHROMIUM : t.name} (Debian's ${t.debianPackage}) and could not install it: run\n  sudo apt-get install -y ${t.debianPackage}\nthen npm test again`);
   }
   return required.length === 0;
 }

@@ -13,8 +13,9 @@
  *   acknowledges it from the page and the FLASH alarm clears on both sides.
  * - Time moved for every terminal (the clock offset file) and the page (Playwright's clock)
  *   together: no alarm 0.1 s before a PRIORITY deadline, an alarm 0.1 s after.
- * - 20 forced SSE disconnects while messages flow: the page receives every feed event, none
- *   twice, and shows every message the terminal has.
+ * - 20 forced SSE disconnects while messages flow (the kernel resets the browser's connections:
+ *   `ss -K`, as root — npm test installs iproute2 like chromium): the page receives every feed
+ *   event, none twice, and shows every message the terminal has.
  * - A byte changed in Moscow's archive turns the FLASH's badge *invalid* with archive_altered.
  * - axe-core: no serious or critical violation on any screen; screenshots to docs/console/.
  */
