@@ -10,7 +10,9 @@
  *
  * The file holds one decimal integer, the offset in milliseconds (may be negative). A missing
  * file means offset 0; an unreadable or malformed one is an error, never silently 0: a clock
- * that quietly jumps back would hide the very bounds it exists to test.
+ * that quietly jumps back would hide the very bounds it exists to test. A running process that
+ * reads a malformed file (one caught mid-write) keeps its last offset for up to two seconds
+ * before it fails.
  */
 import { readFileSync } from 'node:fs';
 
@@ -18,6 +20,8 @@ export type Clock = () => number;
 
 export const CLOCK_OFFSET_ENV = 'HOTLINE_CLOCK_OFFSET_FILE';
 const RELOAD_MS = 50;
+/** How long a running process keeps its last offset while the file does not parse. */
+const PERSISTENT_MS = 2000;
 
 export class ClockError extends Error {
   override readonly name = 'ClockError';
@@ -42,11 +46,20 @@ export function systemClock(env: NodeJS.ProcessEnv = process.env): Clock {
   if (path === undefined || path === '') return Date.now;
   let offset = readOffset(path);
   let readAt = Date.now();
+  let badSince: number | undefined;
   return () => {
     const real = Date.now();
     if (real - readAt >= RELOAD_MS) {
-      offset = readOffset(path);
       readAt = real;
+      try {
+        offset = readOffset(path);
+        badSince = undefined;
+      } catch (error) {
+        // A file caught mid-write (truncated, then written) reads empty for a moment: keep the
+        // last offset and read again; one that stays bad is an error, as at start.
+        badSince ??= real;
+        if (real - badSince >= PERSISTENT_MS) throw error;
+      }
     }
     return real + offset;
   };

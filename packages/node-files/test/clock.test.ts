@@ -35,9 +35,19 @@ test('a malformed offset file is an error naming the file, never a silent 0', as
     assert.throws(() => systemClock({ [CLOCK_OFFSET_ENV]: file }), (e: unknown) => e instanceof ClockError && /expected an integer offset in milliseconds/.test(e.message) && e.message.includes(file));
     writeFileSync(file, '5');
     const clock = systemClock({ [CLOCK_OFFSET_ENV]: file });
+    // Caught mid-write (empty for a moment): the last offset holds, no failure.
+    writeFileSync(file, '');
+    await sleep(80);
+    const during = clock() - Date.now();
+    assert.ok(Math.abs(during - 5) <= 2, `the last offset holds while the file reads empty (${during})`);
+    writeFileSync(file, '7');
+    await sleep(80);
+    assert.ok(Math.abs(clock() - Date.now() - 7) <= 2, 'and the new one is taken once it parses');
     writeFileSync(file, '1e9');
     await sleep(80);
-    assert.throws(() => clock(), ClockError, 'a file broken while running is refused too');
+    clock(); // the first bad read keeps the last offset
+    await sleep(2100);
+    assert.throws(() => clock(), ClockError, 'a file that stays broken while running is refused too');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
