@@ -89,7 +89,8 @@ test('without a session every path is 401, with no redirect: the page, its files
     assert.match(String(r.headers['content-security-policy']), /script-src 'self'/);
   }
   assert.equal((await call('/api/board', { headers: { authorization: `Bearer ${'f'.repeat(64)}` } })).status, 401);
-  assert.equal((await call('/api/board', { headers: { cookie: `hotline_console=${token.slice(0, 63)}x` } })).status, 401);
+  assert.equal((await call('/api/board', { headers: { cookie: `hotline_console_${server.port}=${token.slice(0, 63)}x` } })).status, 401);
+  assert.equal((await call('/api/board', { headers: { cookie: `hotline_console_${server.port + 1}=${token}` } })).status, 401, 'another console\'s cookie name opens nothing here');
 });
 
 test('a foreign Host is refused before anything else, with or without a session (DNS rebinding)', async () => {
@@ -105,8 +106,8 @@ test('the token is traded for an HttpOnly SameSite=Strict cookie and leaves the 
   assert.equal(r.status, 303);
   assert.equal(r.headers['location'], '/');
   const cookie = String(r.headers['set-cookie']);
-  assert.match(cookie, new RegExp(`^hotline_console=${token}; HttpOnly; SameSite=Strict; Path=/`));
-  const page = await call('/', { headers: { cookie: `hotline_console=${token}` } });
+  assert.match(cookie, new RegExp(`^hotline_console_${server.port}=${token}; HttpOnly; SameSite=Strict; Path=/`), 'the port in the name: two consoles in one browser keep their own sessions');
+  const page = await call('/', { headers: { cookie: `hotline_console_${server.port}=${token}` } });
   assert.equal(page.status, 200);
   assert.match(page.body, /<title>Hotline<\/title>/);
   assert.equal(page.headers['content-security-policy'], "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; media-src 'self' data:; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");

@@ -82,9 +82,9 @@ export class ConsoleServer {
     const offered = url.searchParams.get('token') ?? undefined;
     if (req.method === 'GET' && url.pathname === '/' && offered !== undefined && this.sessions.valid(offered)) {
       // Trade the token for the cookie and take it out of the address bar and history.
-      return answer(res, 303, { location: '/', 'set-cookie': sessionCookie(offered), 'content-type': 'text/plain; charset=utf-8' }, 'session started\n');
+      return answer(res, 303, { location: '/', 'set-cookie': sessionCookie(offered, this.port), 'content-type': 'text/plain; charset=utf-8' }, 'session started\n');
     }
-    if (!this.sessions.valid(presentedToken(req.headers))) {
+    if (!this.sessions.valid(presentedToken(req.headers, this.port))) {
       return answer(res, 401, { 'content-type': 'text/plain; charset=utf-8' }, `no console session: run ${this.options.howToGetSession} and open the URL it prints\n`);
     }
     if (req.method === 'POST') return this.post(req, url, res);

@@ -9,7 +9,13 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const COOKIE_NAME = 'hotline_console';
+/**
+ * Cookies are scoped by host, not port: every console on 127.0.0.1 would share one cookie name
+ * and log the others out. The port in the name keeps each console's session to itself.
+ */
+export function cookieName(port: number): string {
+  return `hotline_console_${port}`;
+}
 const TOKEN_PATTERN = /^[0-9a-f]{64}$/;
 
 export class Sessions {
@@ -33,17 +39,17 @@ export class Sessions {
 }
 
 /** The session token a request carries: the cookie, or `Authorization: Bearer` (tools, tests). */
-export function presentedToken(headers: { cookie?: string | undefined; authorization?: string | undefined }): string | undefined {
+export function presentedToken(headers: { cookie?: string | undefined; authorization?: string | undefined }, port: number): string | undefined {
   const bearer = /^Bearer ([0-9a-f]{64})$/.exec(headers.authorization ?? '');
   if (bearer !== null) return bearer[1];
   for (const part of (headers.cookie ?? '').split(';')) {
     const [name, value] = part.trim().split('=', 2);
-    if (name === COOKIE_NAME) return value;
+    if (name === cookieName(port)) return value;
   }
   return undefined;
 }
 
-/** The Set-Cookie value that holds a session for the page. */
-export function sessionCookie(token: string): string {
-  return `${COOKIE_NAME}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+/** The Set-Cookie value that holds a session for the page of the console on `port`. */
+export function sessionCookie(token: string, port: number): string {
+  return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }
