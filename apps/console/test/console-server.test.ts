@@ -24,7 +24,8 @@ const ran: (readonly string[])[] = [];
 let language: 'en' | 'ru' = 'en';
 
 const backend: ConsoleBackend = {
-  session: () => ({ party: 'washington', member: 'principal', roles: ['principal'], device: '00'.repeat(32), language, now: Date.now(), relay: 'http://127.0.0.1:1' }),
+  settled: async () => undefined,
+  session: () => ({ party: 'washington', member: 'principal', roles: ['principal'], device: '00'.repeat(32), language, now: Date.now(), relay: 'http://127.0.0.1:1', feed: archive.feed.last(), channels: [{ id: 'ab'.repeat(16), name: 'hotline', internal: false }] }),
   board: () => ({ channels: [] }),
   transcript: (channel) => (channel === 'hotline' ? { channel: 'ab'.repeat(16), entries: [], more: false } : undefined),
   evidence: () => undefined,

@@ -48,6 +48,8 @@ export interface ConsoleFigures {
   readonly liveMissed: number;
   readonly alarmLatencyMs: number | null;
   readonly gzipJsBytes: number;
+  /** Median time of the terminal's answer to each first-screen request (Node client, no browser). */
+  readonly apiMs: Readonly<Record<string, number>>;
   readonly jsBytes: number;
 }
 
@@ -99,6 +101,27 @@ function feedTimes(world: TwoParties, fromFeed: number): { byMarker: Map<string,
   return { byMarker, seqOf, alarmReceivedAt };
 }
 
+/** What the first screen asks the terminal for, each timed five times (median), without a browser. */
+async function timeFirstScreenRequests(sessionUrl: string, world: TwoParties): Promise<Record<string, number>> {
+  const url = new URL(sessionUrl);
+  const headers = { authorization: `Bearer ${url.searchParams.get('token')}` };
+  const channel = Buffer.from(world.charter.channelId).toString('hex');
+  const paths: Record<string, string> = { session: '/api/session', board: '/api/board', transcript: `/api/channels/${channel}/transcript?last=100`, page: '/' };
+  const out: Record<string, number> = {};
+  for (const [name, path] of Object.entries(paths)) {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      const res = await fetch(`${url.origin}${path}`, { headers });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+      times.push(performance.now() - start);
+    }
+    out[name] = times.sort((a, b) => a - b)[2]!;
+  }
+  return out;
+}
+
 export async function consoleBench(options: ConsoleBenchOptions): Promise<ConsoleFigures> {
   const sizes = pageScriptSizes();
   const world = await twoParties('hotline-bench-console-', { ackDeadlines: [60, 60, ALARM_DEADLINE_S, 0] });
@@ -106,17 +129,31 @@ export async function consoleBench(options: ConsoleBenchOptions): Promise<Consol
   try {
     await archiveHistory(world, poster, options.messages);
     const console_ = await startConsoleProcess(world.homes.receiver);
+    const apiMs = await timeFirstScreenRequests(console_.sessionUrl, world);
     const browser = await launchChromium();
     try {
       const lcpMs: number[] = [];
       const firstBadgeMs: number[] = [];
       for (let i = 0; i < options.loads; i++) {
+        // Each load finds the terminal idle, as a person opening the console would: the last
+        // load's page (its own checks of what it showed, its read receipts) has finished.
+        await new Promise((r) => setTimeout(r, 1500));
         const context = await browser.newContext();
         const page = await context.newPage();
         await page.addInitScript(installProbes, MARKER);
         await page.goto(console_.sessionUrl);
         await page.waitForFunction(() => (window as unknown as { __hotlineBench: PageProbes }).__hotlineBench.firstBadgeMs !== null, undefined, { timeout: 30_000 });
         lcpMs.push(await page.evaluate(largestContentfulPaint));
+        if (i === options.loads - 1) {
+          // Where the first screen's time goes, for the last load: navigation, then each request.
+          const timeline = await page.evaluate(() => {
+            const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+            const rows = [`document ${nav.responseEnd.toFixed(0)} ms (redirect ${nav.redirectEnd.toFixed(0)}), DOMContentLoaded ${nav.domContentLoadedEventEnd.toFixed(0)} ms`];
+            for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) rows.push(`${r.name.replace(location.origin, '').slice(0, 60)} ${r.startTime.toFixed(0)}–${r.responseEnd.toFixed(0)} ms`);
+            return rows;
+          });
+          log(`first screen timeline:\n  ${timeline.slice(0, 14).join('\n  ')}`);
+        }
         firstBadgeMs.push(await page.evaluate(() => (window as unknown as { __hotlineBench: PageProbes }).__hotlineBench.firstBadgeMs!));
         await context.close();
       }
@@ -158,7 +195,7 @@ export async function consoleBench(options: ConsoleBenchOptions): Promise<Consol
         return arrived === undefined ? [] : [arrived - byMarker.get(marker)!];
       }).sort((a, b) => a - b);
       const alarmLatencyMs = probes.alarmAt === null || alarmReceivedAt === undefined ? null : probes.alarmAt - (alarmReceivedAt + ALARM_DEADLINE_S * 1000);
-      return { messages: options.messages, lcpMs, firstBadgeMs, liveLatencyMs, sseToDomMs, feedToSseMs, liveMissed: options.liveEvents - liveLatencyMs.length, alarmLatencyMs, gzipJsBytes: sizes.gzip, jsBytes: sizes.raw };
+      return { messages: options.messages, lcpMs, firstBadgeMs, liveLatencyMs, sseToDomMs, feedToSseMs, liveMissed: options.liveEvents - liveLatencyMs.length, alarmLatencyMs, gzipJsBytes: sizes.gzip, jsBytes: sizes.raw, apiMs };
     } finally {
       await browser.close();
       await console_.stop();

@@ -10,7 +10,8 @@ export interface ConsoleProcess {
 }
 
 export async function startConsoleProcess(home: string, timeoutMs = 60_000): Promise<ConsoleProcess> {
-  const child = spawn(process.execPath, [HOTLINE_BIN, 'terminal', '--home', home, '--console', '127.0.0.1:0', '--tick-ms', '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The terminal as a person runs it: its default tick.
+  const child = spawn(process.execPath, [HOTLINE_BIN, 'terminal', '--home', home, '--console', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-10_000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

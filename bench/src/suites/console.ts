@@ -22,6 +22,7 @@ export async function consoleSuite(options: ConsoleBenchOptions): Promise<SuiteR
     { name: 'first screen LCP, warm median', value: median(warm), unit: 'ms', note: `fresh browser context each; loads ${warm.map((v) => v.toFixed(0)).join(', ')}` },
     { name: 'first screen LCP, warm worst', value: worstWarm, unit: 'ms', note: 'largest contentful paint, from navigation (token → cookie → page)' },
     { name: 'first badge in the DOM, median', value: median(f.firstBadgeMs), unit: 'ms', note: `from navigation; loads ${f.firstBadgeMs.map((v) => v.toFixed(0)).join(', ')}` },
+    ...Object.entries(f.apiMs).map(([name, ms]) => ({ name: `terminal answers ${name}`, value: ms, unit: 'ms', note: 'median of 5, from Node: what the first screen waits for' })),
     { name: 'SSE event → DOM p50', value: sse50, unit: 'ms', note: `${f.sseToDomMs.length} messages at ${options.ratePerSecond}/s: the event at the page's EventSource → its text in the DOM` },
     { name: 'SSE event → DOM p99', value: sse99, unit: 'ms', note: `max ${f.sseToDomMs.at(-1)?.toFixed(0) ?? '—'} ms` },
     { name: 'change feed → page EventSource p50', value: percentile(f.feedToSseMs, 50), unit: 'ms', note: `p99 ${percentile(f.feedToSseMs, 99).toFixed(0)} ms: the terminal's stream and the browser's network and event loop` },

@@ -18,6 +18,10 @@ export interface SessionInfo {
   /** The terminal's clock (ms): the page's countdowns are drawn from it. */
   readonly now: number;
   readonly relay: string;
+  /** The change feed's newest id now: the page streams from here, so nothing after this reply is missed. */
+  readonly feed: number;
+  /** The terminal's channels, oldest first: enough to open one before the board arrives. */
+  readonly channels: readonly { readonly id: string; readonly name: string; readonly internal: boolean }[];
 }
 
 /** A command's outcome: its exit status and what it printed (its --json output on `out`). */
@@ -28,6 +32,12 @@ export interface CommandOutcome {
 }
 
 export interface ConsoleBackend {
+  /**
+   * Resolves when the terminal is between write transactions. Its MLS work holds one open
+   * across awaits; a read on the same connection meanwhile would see rows that may yet roll
+   * back (and a feed id that may be reused), so every read waits for this first.
+   */
+  settled(): Promise<void>;
   session(): SessionInfo;
   board(): unknown;
   /** Undefined if the terminal has no channel by that id or name. */

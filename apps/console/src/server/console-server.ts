@@ -89,6 +89,7 @@ export class ConsoleServer {
     }
     if (req.method === 'POST') return this.post(req, url, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return failure(res, 405, 'method_not_allowed', `no ${req.method} here`);
+    if (url.pathname.startsWith('/api/')) await this.options.backend.settled();
     return this.get(req, url, res);
   }
 

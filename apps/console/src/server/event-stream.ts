@@ -38,7 +38,7 @@ export class EventStream {
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly backend: Pick<ConsoleBackend, 'feedAfter' | 'onFeed' | 'eventDetail'>,
+    private readonly backend: Pick<ConsoleBackend, 'feedAfter' | 'onFeed' | 'eventDetail' | 'settled'>,
     cursor: number,
   ) {
     this.cursor = cursor;
@@ -69,6 +69,7 @@ export class EventStream {
       do {
         this.again = false;
         for (;;) {
+          await this.backend.settled(); // never stream a row that may still roll back
           if (this.closed) return;
           const events = this.backend.feedAfter(this.cursor, BATCH);
           if (events.length === 0) break;

@@ -11,6 +11,8 @@ import type { Charter } from '@hotline/protocol';
 import type { CommandOutcome, ConsoleBackend, ConsoleLanguage, SessionInfo } from './backend.js';
 
 const LANGUAGE_KEY = 'console_language';
+/** How often a read waiting for the terminal's write transaction to end looks again. */
+const SETTLE_POLL_MS = 2;
 
 export interface TerminalBackendOptions {
   readonly terminal: Terminal;
@@ -31,9 +33,19 @@ export class TerminalBackend implements ConsoleBackend {
     this.exportsDir = join(options.home, 'exports');
   }
 
+  settled(): Promise<void> {
+    if (!this.t.db.inTransaction) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => (this.t.db.inTransaction ? setTimeout(check, SETTLE_POLL_MS) : resolve());
+      setTimeout(check, SETTLE_POLL_MS);
+    });
+  }
+
   session(): SessionInfo {
     const c = this.t.certificate;
-    return { party: c.party, member: c.member, roles: [...c.roles], device: toHex(this.t.deviceKey), language: this.language(), now: this.t.now(), relay: this.t.relayUrl };
+    const feed = this.t.archive.feed.last();
+    const channels = this.t.charters.all().map((ch) => ({ id: toHex(ch.channelId), name: ch.name, internal: ch.parties.length === 1 }));
+    return { party: c.party, member: c.member, roles: [...c.roles], device: toHex(this.t.deviceKey), language: this.language(), now: this.t.now(), relay: this.t.relayUrl, feed, channels };
   }
 
   board(): unknown {

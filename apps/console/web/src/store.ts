@@ -87,28 +87,27 @@ export class Store {
   }
 
   async start(): Promise<void> {
-    // The session, the board and the stream at once (the first screen waits for the slowest,
-    // not for their sum). The stream's open fetches the board and the transcript again:
-    // anything after the connect comes as an event, anything before it is in that fetch.
-    const board = this.fetchBoard();
-    const last = remembered();
-    if (last !== null) this.select(last); // its transcript loads beside the board, not after it
+    // The session first (it is cheap), then the board, the open channel's transcript and the
+    // stream at once. The stream starts after the feed id the session named, so whatever
+    // changes after that reply arrives as an event, replayed if the stream opens late: the
+    // first screen needs no second fetch when the stream connects.
+    let session: Session;
     try {
-      const session = await getSession();
+      session = await getSession();
       syncClock(session.now);
       this.set({ session });
     } catch (e) {
       this.fail(e);
       return;
     }
+    const board = this.fetchBoard();
+    const first = remembered() ?? (session.channels.find((c) => !c.internal) ?? session.channels[0])?.id ?? null;
+    if (first !== null) this.select(first); // its transcript loads beside the board, not after it
     this.feed = new FeedConnection({
       event: (e) => this.onEvent(e),
-      open: () => {
-        this.set({ live: true });
-        this.want({ board: true, window: true });
-      },
+      open: () => this.set({ live: true }),
       down: () => this.set({ live: false }),
-    });
+    }, session.feed);
     this.feed.start();
     await board;
     this.timers.push(setInterval(() => this.want({ board: true }), BOARD_EVERY_MS));

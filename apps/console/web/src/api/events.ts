@@ -23,7 +23,10 @@ export class FeedConnection {
   private retry: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
-  constructor(private readonly handlers: FeedHandlers) {}
+  /** `after`: the feed id the page's first fetches reflect (the session's `feed`); the stream replays what came after it. */
+  constructor(private readonly handlers: FeedHandlers, after = 0) {
+    this.lastId = after;
+  }
 
   /** The highest event id handled (0 before any). */
   get cursor(): number {
@@ -31,7 +34,7 @@ export class FeedConnection {
   }
 
   start(): void {
-    this.connect(this.lastId > 0 ? `/api/events?after=${this.lastId}` : '/api/events');
+    this.connect(`/api/events?after=${this.lastId}`);
   }
 
   stop(): void {

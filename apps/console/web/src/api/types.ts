@@ -15,6 +15,9 @@ export interface Session {
   readonly language: Language;
   readonly now: number;
   readonly relay: string;
+  /** The change feed's newest id when the session was read: the stream starts after it. */
+  readonly feed: number;
+  readonly channels: readonly { readonly id: string; readonly name: string; readonly internal: boolean }[];
 }
 
 export type Liveness = 'live' | 'late' | 'silent' | 'frozen';
