@@ -11,6 +11,8 @@ import type { Board, ConsoleEntry, FeedEvent, Language, Session } from './api/ty
 import { syncClock, terminalNow } from './clock.js';
 
 export const PAGE_SIZE = 100;
+/** Entries fetched for the first paint of a channel: more than a tall screen holds. */
+const FIRST_SCREEN = 30;
 const MAX_RANGE = 1000;
 /** The most entries the page keeps for the open channel. */
 const MAX_KEPT = 1000;
@@ -326,8 +328,11 @@ export class Store {
   private async loadNewest(channel: string): Promise<void> {
     try {
       const all = this.state.transcript?.all ?? false;
-      const page = await getTranscript(channel, { last: PAGE_SIZE, all });
+      // The newest screenful first (what the first paint needs), then the rest of a page behind
+      // it, so scrolling up finds it loaded.
+      const page = await getTranscript(channel, { last: FIRST_SCREEN, all });
       this.merge(channel, page.entries, page.more, true, all);
+      if (page.more) requestIdle(() => void this.loadOlder());
     } catch (e) {
       // A channel remembered from before that is gone: the board opens another.
       if ((e as { status?: number }).status === 401) this.fail(e);
@@ -379,4 +384,10 @@ function remember(channel: string): void {
   } catch {
     // Storage refused (a private window): the board's first channel is opened next time.
   }
+}
+
+/** After the browser has painted what it has: the next fetch must not delay the first screen. */
+function requestIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 500 });
+  else setTimeout(work, 50);
 }

@@ -12,33 +12,48 @@ export type CheckState = { readonly state: 'checking' } | { readonly state: 'agr
 /** Two: with the event stream, the board and the transcript, HTTP/1.1's six connections stay enough. */
 const CONCURRENCY = 2;
 const results = new Map<string, CheckState>();
-const listeners = new Set<() => void>();
+const listeners = new Set<(key: string) => void>();
 const queue: { key: string; channel: string; seq: number }[] = [];
 let active = 0;
 
-const keyOf = (channel: string, seq: number, id: string) => `${channel}/${seq}/${id}`;
+export const keyOf = (channel: string, seq: number, id: string) => `${channel}/${seq}/${id}`;
 
 export function checkState(channel: string, seq: number, id: string): CheckState | undefined {
   return results.get(keyOf(channel, seq, id));
 }
 
-export function onCheck(listener: () => void): () => void {
+/** `listener` hears the key (channel/seq/id) of each check that changed state. */
+export function onCheck(listener: (key: string) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
 function settle(key: string, state: CheckState): void {
   results.set(key, state);
-  for (const l of listeners) l();
+  for (const l of listeners) l(key);
 }
 
 /** Asks for a check of this entry unless one ran or is queued; `force` runs it again. */
 export function requestCheck(channel: string, seq: number, id: string, force = false): void {
   const key = keyOf(channel, seq, id);
   if (!force && results.has(key)) return;
-  settle(key, { state: 'checking' });
+  settle(key, { state: 'checking' }); // only the asking row listens for its key
   queue.push({ key, channel, seq });
-  pump();
+  pumpAfterPaint();
+}
+
+let scheduled = false;
+
+/** Starts checking once the browser has painted the rows that asked (the first screen first). */
+function pumpAfterPaint(): void {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      scheduled = false;
+      pump();
+    }, 0),
+  );
 }
 
 /** Checks evidence already fetched (the evidence panel has it). */

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleEntry, Evidence } from '../api/types.js';
 import type { CheckStep } from '../../../src/shared/check/check-evidence.js';
-import { checkFetched, checkState, onCheck, requestCheck } from '../check/check-queue.js';
+import { checkFetched, checkState, keyOf, onCheck, requestCheck } from '../check/check-queue.js';
 import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
 
@@ -25,15 +25,15 @@ const STEP: Readonly<Record<CheckStep, MessageKey>> = {
   crypto: 'stepCrypto',
 };
 
-/** Re-renders when any check settles. */
-function useChecks(): void {
+/** Re-renders when this entry's check changes state (not when any other row's does). */
+function useCheck(key: string): void {
   const [, setTick] = useState(0);
-  useEffect(() => onCheck(() => setTick((n) => n + 1)), []);
+  useEffect(() => onCheck((changed) => changed === key && setTick((n) => n + 1)), [key]);
 }
 
 export function BrowserCheck({ channel, entry, evidence, detailed = false }: { channel: string; entry: ConsoleEntry; evidence?: Evidence | null; detailed?: boolean }) {
   const { t } = useI18n();
-  useChecks();
+  useCheck(keyOf(channel, entry.seq, entry.id));
   const verified = entry.badge.state === 'verified';
   useEffect(() => {
     if (verified) requestCheck(channel, entry.seq, entry.id);
