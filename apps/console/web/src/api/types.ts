@@ -4,6 +4,7 @@
  * (it holds node-only code). Times are ms on the terminal's clock; ids and keys are whole hex.
  */
 import type { NameSafety } from '../ui/names.js';
+import type { CheckEvidence } from '../../../src/shared/check/evidence.js';
 
 export type Language = 'en' | 'ru';
 
@@ -212,19 +213,11 @@ export interface TranscriptPage {
   readonly more: boolean;
 }
 
-export interface Evidence {
-  readonly seq: number;
+/** The whole evidence answer: what the independent check reads (CheckEvidence) and what the panel shows besides. */
+export interface Evidence extends CheckEvidence {
   readonly badge: Badge;
-  readonly statement: string;
-  readonly author: { readonly deviceKey: string; readonly party: string; readonly member: string; readonly roles: readonly string[]; readonly certificateLogIndex: number | null };
-  readonly record: string;
-  readonly logIndex: number;
-  readonly leafHash: string;
-  readonly checkpoint: { readonly size: number; readonly note: string; readonly witnesses: readonly string[] } | null;
-  readonly inclusionProof: readonly string[];
-  readonly logKey: string;
+  readonly author: CheckEvidence['author'] & { readonly party: string; readonly member: string; readonly roles: readonly string[]; readonly certificateLogIndex: number | null };
   readonly witnessKeys: readonly string[];
-  readonly policy: string;
 }
 
 export type FeedKind = 'statement' | 'alert' | 'alarm' | 'condition_opened' | 'condition_ended';
