@@ -5,8 +5,8 @@
  * that they take their turn between rounds like any forwarded command.
  */
 import { join } from 'node:path';
-import { toHex } from '@hotline/log';
-import { boardView, channelNameSafety, charterView, consoleTranscript, draftsView, isFrozen, statementEvidence, TerminalError, type FeedEvent, type Terminal } from '@hotline/terminal';
+import { fromHex, toHex } from '@hotline/log';
+import { boardView, channelNameSafety, charterView, consoleTranscript, draftsView, isInternal, statementEvidence, TerminalError, type FeedEvent, type Terminal } from '@hotline/terminal';
 import type { Charter } from '@hotline/protocol';
 import type { CommandOutcome, ConsoleBackend, ConsoleLanguage, SessionInfo } from './backend.js';
 
@@ -44,21 +44,20 @@ export class TerminalBackend implements ConsoleBackend {
   session(): SessionInfo {
     const c = this.t.certificate;
     const feed = this.t.archive.feed.last();
-    const channels = this.t.charters.all().map((ch) => ({ id: toHex(ch.channelId), name: ch.name, internal: ch.parties.length === 1 }));
+    const channels = this.t.charters.all().map((ch) => ({ id: toHex(ch.channelId), name: ch.name, internal: isInternal(ch) }));
     return { party: c.party, member: c.member, roles: [...c.roles], device: toHex(this.t.deviceKey), language: this.language(), now: this.t.now(), relay: this.t.relayUrl, feed, channels };
   }
 
   board(): unknown {
     const board = boardView(this.t, { alerts: 20, reachable: !this.t.conditions.current().some((c) => c.code === 'unavailable') });
     const charters = this.t.charters.all();
-    const frozen = Object.fromEntries(charters.map((c) => [toHex(c.channelId), isFrozen(this.t.archive, c.channelId)]));
     const names = Object.fromEntries(charters.map((c) => [toHex(c.channelId), channelNameSafety(this.t, c)]));
     const byId = new Map(charters.map((c) => [toHex(c.channelId), c]));
     const channels = board.channels.map((c) => {
       const charter = charterView(byId.get(c.id)!);
       return { ...c, charter: { approvals: charter.approvals, ackRoles: charter.ackRoles, ackDeadlines: charter.ackDeadlines } };
     });
-    return { ...board, channels, drafts: this.drafts(), frozen, names };
+    return { ...board, channels, drafts: this.drafts(), names };
   }
 
   /** The two-person rule's drafts; none on a terminal whose party has no internal channel. */
@@ -126,6 +125,11 @@ export class TerminalBackend implements ConsoleBackend {
 
   /** The channel by exact name or whole id (the console always has both; no prefixes). */
   private charter(channel: string): Charter | undefined {
-    return this.t.charters.all().find((c) => c.name === channel || toHex(c.channelId) === channel.toLowerCase());
+    // By id (every stream event, every transcript request): one row, not every charter decoded.
+    if (/^[0-9a-f]{32}$/i.test(channel)) {
+      const id = fromHex(channel.toLowerCase());
+      return id === undefined ? undefined : this.t.charters.get(id);
+    }
+    return this.t.charters.all().find((c) => c.name === channel);
   }
 }

@@ -80,7 +80,7 @@ export function App({ store }: { store: Store }) {
   }
 
   const channel = board.channels.find((c) => c.id === selectedId) ?? null;
-  const frozen = channel === null ? false : (board.frozen[channel.id] ?? channel.board.frozen);
+  const frozen = channel === null ? false : channel.board.frozen;
   const names = channel === null ? lookalikes(undefined) : lookalikes(board.names[channel.id]);
   const roles = channel === null ? undefined : ackRoles(channel);
   // Acks are refused while the channel is frozen (its deadlines stop too), and need an ack role when the terminal names them.

@@ -161,7 +161,6 @@ export interface Board {
   readonly channels: readonly ChannelView[];
   readonly alerts: AlertsView;
   readonly drafts: readonly DraftView[];
-  readonly frozen: Readonly<Record<string, boolean>>;
   /** Look-alike names per channel id (ui/names.ts). */
   readonly names: Readonly<Record<string, NameSafety>>;
 }

@@ -10,7 +10,7 @@ export function BoardPanel({ board, selected, onSelect }: { board: Board; select
   const hotlines = board.channels.filter((c) => !c.internal);
   const internal = board.channels.filter((c) => c.internal);
   const card = (c: Board['channels'][number]) => (
-    <ChannelCard key={c.id} channel={c} frozen={board.frozen[c.id] ?? c.board.frozen} selected={c.id === selected} lookalikes={lookalikes(board.names[c.id])} draftsWaiting={board.drafts.filter((d) => d.state === 'waiting').length} onSelect={onSelect} />
+    <ChannelCard key={c.id} channel={c} frozen={c.board.frozen} selected={c.id === selected} lookalikes={lookalikes(board.names[c.id])} draftsWaiting={board.drafts.filter((d) => d.state === 'waiting').length} onSelect={onSelect} />
   );
   return (
     <section class="board" aria-labelledby="board-h" data-testid="board">
